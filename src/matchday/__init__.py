@@ -1,0 +1,3 @@
+"""matchday: a self-hosted football data platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,329 @@
+"""The ``matchday`` command: a thin face over the pipeline, the services and the queries."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import Engine
+
+from matchday.domain.records import Side
+from matchday.errors import MatchdayError
+from matchday.fetch.client import download_all
+from matchday.ingest.pipeline import UnitSummary, load_units
+from matchday.ingest.seed import seed_reference_data
+from matchday.settings import get_settings
+from matchday.sources.base import available_sources, get_source
+from matchday.store import queries
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+from matchday.store.team_merge import merge_teams
+
+app = typer.Typer(help="matchday: football data you own. Load results, compute tables, serve them.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+teams_app = typer.Typer(help="List teams, or merge two that are one club.", invoke_without_command=True)
+app.add_typer(teams_app, name="teams")
+console = Console()
+errors = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _engine() -> Engine:
+    return make_engine(get_settings().database_url)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1) + "\n")
+
+
+def _fail(exc: MatchdayError) -> None:
+    errors.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(2)
+
+
+def init_store(engine: Engine) -> None:
+    """Apply migrations and the packaged reference data (deduction ledger). Idempotent."""
+    upgrade(engine)
+    seed_reference_data(engine)
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database (Alembic migrations) and seed reference data."""
+    engine = _engine()
+    init_store(engine)
+    console.print(f"[green]store ready[/] at {engine.url.render_as_string(hide_password=True)}")
+
+
+def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
+    table = Table(title="load summary")
+    for column in ("files", "ok", "failed", "rows read", "new", "changed", "unchanged", "quarantined", "seconds"):
+        table.add_column(column, justify="right")
+    ok = [s for s in summaries if s.status == "ok"]
+    table.add_row(str(len(summaries)), str(len(ok)), str(len(summaries) - len(ok)),
+                  str(sum(s.rows_read for s in ok)), str(sum(s.new for s in ok)), str(sum(s.changed for s in ok)),
+                  str(sum(s.unchanged for s in ok)), str(sum(s.quarantined for s in ok)), f"{seconds:.1f}")
+    return table
+
+
+@app.command()
+def load(
+    source: Annotated[str, typer.Argument(help="football-data-uk, openfootball, engsoccerdata, "
+                                               "international-results, simulator (or a plugin)")],
+    paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or URLs to load.")] = None,
+    league: Annotated[str | None, typer.Option(help="Download this league (eng.1 or the provider's code).")] = None,
+    season: Annotated[str | None, typer.Option(help="Season to download or simulate, e.g. 2024-25.")] = None,
+    teams: Annotated[int | None, typer.Option(help="simulator: number of teams (even).")] = None,
+    seed: Annotated[int | None, typer.Option(help="simulator: random seed.")] = None,
+    refresh: Annotated[bool, typer.Option(help="Download again even if the file is cached.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load data through the pipeline; safe to repeat (a second load changes nothing)."""
+    settings = get_settings()
+    engine = _engine()
+    init_store(engine)
+    started = time.perf_counter()
+    try:
+        plugin = get_source(source)
+        local: list[Path] = []
+        urls = [p for p in paths or [] if p.startswith(("http://", "https://"))]
+        local += [Path(p) for p in paths or [] if p not in urls]
+        if urls:
+            from matchday.sources.base import Download
+
+            local += download_all([Download(u, f"{source}/url/{Path(u).name}") for u in urls], settings,
+                                  refresh=refresh)
+        if league and source != "simulator":
+            base = {"football-data-uk": settings.football_data_uk_base_url,
+                    "openfootball": settings.openfootball_base_url}.get(source, "")
+            local += download_all(plugin.downloads(league, season or "", base), settings, refresh=refresh)
+        options = {"teams": teams, "seed": seed, "league": league, "season": season}
+        units = plugin.plan(local, {k: str(v) for k, v in options.items() if v is not None})
+    except MatchdayError as exc:
+        _fail(exc)
+    if not units:
+        errors.print("[yellow]nothing to load[/] (no matching files)")
+        raise typer.Exit(1)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=errors, disable=as_json or not errors.is_terminal) as progress:
+        task = progress.add_task(f"loading {source}", total=len(units))
+
+        def done(summary: UnitSummary) -> None:
+            progress.advance(task)
+            if summary.status != "ok":
+                errors.print(f"[red]failed[/] {summary.location}: {summary.error}")
+
+        summaries = load_units(engine, plugin, units, done)
+    seconds = time.perf_counter() - started
+    if as_json:
+        _print_json([{k: v for k, v in vars(s).items() if k != "changes"} for s in summaries])
+    else:
+        console.print(_summary_table(summaries, seconds))
+    if any(s.status != "ok" for s in summaries):
+        raise typer.Exit(1)
+
+
+def _parse_venue(venue: str | None) -> Side | None:
+    if venue is None:
+        return None
+    try:
+        return Side(venue)
+    except ValueError:
+        raise typer.BadParameter("venue must be 'home' or 'away'") from None
+
+
+@app.command()
+def table(
+    league: Annotated[str, typer.Argument(help="League code: eng.1 or a provider's code such as E0.")],
+    season: Annotated[str, typer.Argument(help="Season: 2011-12 (or 2022 for calendar-year leagues).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Table after this date (YYYY-MM-DD).")] = None,
+    round_: Annotated[int | None, typer.Option("--round", help="Table after this round.")] = None,
+    venue: Annotated[str | None, typer.Option(help="home or away: only those matches.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a league table computed from the stored results, per the league's rules."""
+    from matchday.services.tables import league_table
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    try:
+        with _engine().connect() as conn:
+            result = league_table(conn, league, season, as_of=day, up_to_round=round_, venue=_parse_venue(venue))
+    except MatchdayError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(result.rows)
+        return
+    out = Table(title=f"{result.league_name} {result.season}", caption=f"{result.matches_counted} matches counted")
+    for column in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "form", "zone", "tie-break"):
+        out.add_column(column, justify="left" if column in ("team", "form", "zone", "tie-break") else "right")
+    for row in result.rows:
+        points = f"{row['points']}" + (f" (-{row['points_deducted']})" if row["points_deducted"] else "")
+        out.add_row(str(row["position"]), row["team_name"], *(str(row[k]) for k in (
+            "played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference")), points,
+            row["form"], row["zone"] or "", row["decided_by"] or "")
+    console.print(out)
+
+
+@app.command()
+def fixtures(
+    league: Annotated[str, typer.Argument(help="League code.")],
+    season: Annotated[str, typer.Argument(help="Season.")],
+    team: Annotated[str | None, typer.Option(help="Only this team's matches (name or id).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the fixtures and results of a season."""
+    from matchday.domain.seasons import normalise_season
+
+    try:
+        with _engine().connect() as conn:
+            comp = queries.find_competition(conn, league)
+            season_id = queries.find_season(conn, comp.id, normalise_season(season, comp.calendar_year))
+            team_id = queries.find_team(conn, team) if team else None
+            rows = queries.fixtures(conn, season_id, team_id)
+    except MatchdayError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json([dict(r._mapping) for r in rows])
+        return
+    out = Table(title=f"{comp.name} {season}")
+    for column in ("date", "round", "home", "score", "away", "status"):
+        out.add_column(column)
+    for r in rows:
+        score = f"{r.home_goals}-{r.away_goals}" if r.home_goals is not None else "v"
+        out.add_row(str(r.match_date or "?"), r.round or ("" if r.stage == "regular" else r.stage), r.home, score,
+                    r.away, r.status)
+    console.print(out)
+
+
+@teams_app.callback()
+def teams_list(
+    ctx: typer.Context,
+    league: Annotated[str | None, typer.Option(help="Only teams of this league's season.")] = None,
+    season: Annotated[str | None, typer.Option(help="Season (with --league).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List teams with their external ids."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from matchday.domain.seasons import normalise_season
+
+    try:
+        with _engine().connect() as conn:
+            season_id = None
+            if league:
+                if not season:
+                    raise typer.BadParameter("--league needs --season")
+                comp = queries.find_competition(conn, league)
+                season_id = queries.find_season(conn, comp.id, normalise_season(season, comp.calendar_year))
+            rows = queries.list_teams(conn, season_id)
+    except MatchdayError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(rows)
+        return
+    out = Table(title=f"{len(rows)} teams")
+    for column in ("id", "name", "country", "external ids"):
+        out.add_column(column)
+    for row in rows:
+        out.add_row(str(row["id"]), row["name"], row["country"] or "", ", ".join(row["external_ids"]))
+    console.print(out)
+
+
+@teams_app.command("merge")
+def teams_merge(
+    keep: Annotated[str, typer.Argument(help="The team to keep (id or name).")],
+    drop: Annotated[str, typer.Argument(help="The team merged into it and removed (id or name).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge team B into team A: matches, aliases, external ids, players and deductions move to A."""
+    try:
+        with _engine().begin() as conn:
+            keep_id, drop_id = queries.find_team(conn, keep), queries.find_team(conn, drop)
+            result = merge_teams(conn, keep_id, drop_id)
+    except MatchdayError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json({"kept": keep_id, "removed": drop_id, **result})
+    else:
+        console.print(f"merged team {drop_id} into {keep_id}: {result}")
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Counts, recent load runs and quarantined rows."""
+    engine = _engine()
+    init_store(engine)
+    with engine.connect() as conn:
+        data = queries.status(conn)
+    if as_json:
+        _print_json(data)
+        return
+    counts = Table(title="store")
+    for key in ("competitions", "seasons", "teams", "matches", "quarantined_rows"):
+        counts.add_column(key, justify="right")
+    counts.add_row(*(str(data[k]) for k in ("competitions", "seasons", "teams", "matches", "quarantined_rows")))
+    console.print(counts)
+    runs = Table(title="recent load runs")
+    for column in ("id", "source", "location", "status", "rows", "new", "changed", "quarantined", "seconds",
+                   "error"):
+        runs.add_column(column)
+    for run in data["recent_load_runs"]:
+        runs.add_row(str(run["id"]), run["source"], run["location"][-60:], run["status"], str(run["rows_read"]),
+                     str(run["matches_new"]), str(run["matches_changed"]), str(run["rows_quarantined"]),
+                     f"{run['duration_s'] or 0:.2f}", (run["error"] or "")[:60])
+    console.print(runs)
+    if data["quarantine_by_file"]:
+        quarantine = Table(title="quarantined rows by file")
+        for column in ("source", "file", "rows"):
+            quarantine.add_column(column)
+        for item in data["quarantine_by_file"]:
+            quarantine.add_row(item["source"], item["location"][-70:], str(item["rows"]))
+        console.print(quarantine)
+
+
+@app.command()
+def sources() -> None:
+    """List the installed sources (built-in and plugins)."""
+    for name, plugin in sorted(available_sources().items()):
+        console.print(f"[bold]{name}[/]: {plugin.description}")
+
+
+@app.command()
+def quickstart(
+    league: Annotated[str, typer.Option(help="League to download when online.")] = "eng.1",
+    season: Annotated[str, typer.Option(help="Season to download when online.")] = "2024-25",
+) -> None:
+    """The main job: create the store, load a season (download if online, else simulate), print its table."""
+    from matchday.errors import FetchError
+
+    settings = get_settings()
+    engine = _engine()
+    init_store(engine)
+    plugin = get_source("football-data-uk")
+    try:
+        paths = download_all(plugin.downloads(league, season, settings.football_data_uk_base_url), settings)
+        units = plugin.plan(paths, {})
+        console.print(f"downloaded {league} {season} from football-data.co.uk")
+    except FetchError as exc:
+        console.print(f"[yellow]offline[/] ({exc}); using the built-in simulator instead")
+        plugin, league = get_source("simulator"), "sim.1"
+        units = plugin.plan([], {"league": league, "season": season, "teams": "20", "seed": "1"})
+    summaries = load_units(engine, plugin, units)
+    console.print(_summary_table(summaries, sum(s.duration_s for s in summaries)))
+    table(league=league, season=season, as_of=None, round_=None, venue=None, as_json=False)
+
+
+if __name__ == "__main__":
+    app()

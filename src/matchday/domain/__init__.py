@@ -1,0 +1,1 @@
+"""Pure football logic: canonical records, names, seasons, tables. No I/O, no frameworks."""

@@ -1,0 +1,31 @@
+"""Team-name normalisation: the key under which different spellings of one club meet."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tokens that carry no identity: legal forms and generic club words.
+_NOISE_TOKENS = frozenset({"fc", "afc", "cf", "sc", "ac", "as", "ss", "ssc", "cfc", "club", "the", "fk", "sk"})
+_TOKEN_SUBSTITUTES = {"utd": "united", "st": "saint", "&": "and"}
+_NON_WORD = re.compile(r"[^a-z0-9&]+")
+_SPECIAL_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
+                                  "đ": "d", "Đ": "D", "ı": "i"})
+
+
+def fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def normalise_team_name(name: str) -> str:
+    """``"Manchester Utd. F.C."`` and ``"manchester united"`` give the same key.
+
+    Accents folded, case folded, punctuation dropped, ``Utd``→``united``, legal forms (FC, AFC, CF ...)
+    and bare numbers (``1.``, ``05``) dropped. Name variants beyond that belong in the alias file.
+    """
+    folded = fold_accents(name).lower().replace("'", "").replace("’", "").replace(".", " ")
+    folded = folded.replace("&", " & ")
+    tokens = [_TOKEN_SUBSTITUTES.get(tok, tok) for tok in _NON_WORD.split(folded) if tok]
+    kept = [tok for tok in tokens if tok not in _NOISE_TOKENS and not tok.isdigit()]
+    return " ".join(kept or tokens)

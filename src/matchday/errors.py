@@ -1,0 +1,74 @@
+"""Errors raised by matchday.
+
+Hierarchy::
+
+    MatchdayError
+    ├── SourceError                 a provider's data could not be fetched or understood
+    │   ├── FetchError              HTTP failed after retries (status, URL)
+    │   │   ├── RateLimited         the provider said slow down (429) or our own quota is spent
+    │   │   └── CircuitOpen         too many recent failures on this endpoint; not called
+    │   ├── ParseError              a provider value we do not understand (provider, field, value)
+    │   └── UnreadableFile          a whole file cannot be read (encoding, missing columns, not JSON)
+    ├── NotFound                    an id, code or name that is not in the store
+    ├── Conflict                    a write that contradicts what is stored
+    └── ConfigError                 a setting that cannot work
+
+API errors (later) carry ``status_code`` and ``error_code``; each class sets both here so one
+handler renders every error the same way.
+"""
+
+from __future__ import annotations
+
+
+class MatchdayError(Exception):
+    status_code = 500
+    error_code = "INTERNAL_ERROR"
+
+
+class SourceError(MatchdayError):
+    status_code = 502
+    error_code = "SOURCE_ERROR"
+
+
+class FetchError(SourceError):
+    error_code = "FETCH_FAILED"
+
+
+class RateLimited(FetchError):
+    status_code = 429
+    error_code = "RATE_LIMITED"
+
+
+class CircuitOpen(FetchError):
+    status_code = 503
+    error_code = "CIRCUIT_OPEN"
+
+
+class ParseError(SourceError):
+    error_code = "PARSE_ERROR"
+
+    def __init__(self, provider: str, field: str, value: object, reason: str = "unknown value") -> None:
+        self.provider, self.field, self.value, self.reason = provider, field, value, reason
+        super().__init__(f"{provider}: {reason} for {field}: {value!r}")
+
+
+class UnreadableFile(SourceError):
+    error_code = "UNREADABLE_FILE"
+
+    def __init__(self, location: str, reason: str) -> None:
+        self.location, self.reason = location, reason
+        super().__init__(f"{location}: {reason}")
+
+
+class NotFound(MatchdayError):
+    status_code = 404
+    error_code = "NOT_FOUND"
+
+
+class Conflict(MatchdayError):
+    status_code = 409
+    error_code = "CONFLICT"
+
+
+class ConfigError(MatchdayError):
+    error_code = "CONFIG_ERROR"

@@ -1,0 +1,1 @@
+"""HTTP: one shared client, retries with backoff, raw responses kept on disk."""

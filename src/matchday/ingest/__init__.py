@@ -1,0 +1,1 @@
+"""The one data path: read → parse → resolve → upsert → record the run."""

@@ -1,0 +1,57 @@
+"""League tables and position histories for a competition season, per its rules."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from matchday.catalog import rules_for
+from matchday.domain.records import Side
+from matchday.domain.seasons import normalise_season
+from matchday.domain.standings import TableRow, compute_table, position_history
+from matchday.store import queries
+
+
+@dataclass(frozen=True)
+class LeagueTable:
+    league_id: int
+    league_code: str
+    league_name: str
+    season: str
+    rows: list[dict[str, Any]]
+    matches_counted: int
+
+
+def _season(conn: Connection, league: str, season: str) -> tuple[Any, str, int]:
+    comp = queries.find_competition(conn, league)
+    label = normalise_season(season, calendar_year=comp.calendar_year)
+    return comp, label, queries.find_season(conn, comp.id, label)
+
+
+def league_table(conn: Connection, league: str, season: str, *, as_of: date | None = None,
+                 up_to_round: int | None = None, venue: Side | None = None) -> LeagueTable:
+    comp, label, season_id = _season(conn, league, season)
+    results = queries.table_results(conn, season_id)
+    names = queries.season_teams(conn, season_id)
+    rows = compute_table(results, names, rules_for(comp.code, label), queries.season_deductions(conn, season_id),
+                         as_of=as_of, up_to_round=up_to_round, venue=venue, team_names=names)
+    return LeagueTable(comp.id, comp.code, comp.name, label, [_row(r, names) for r in rows], len(results))
+
+
+def _row(row: TableRow, names: dict[int, str]) -> dict[str, Any]:
+    data = asdict(row)
+    data["team_name"] = names.get(row.team_id, str(row.team_id))
+    return data
+
+
+def season_position_history(conn: Connection, league: str, season: str) -> dict[str, Any]:
+    comp, label, season_id = _season(conn, league, season)
+    names = queries.season_teams(conn, season_id)
+    history = position_history(queries.table_results(conn, season_id), names, rules_for(comp.code, label),
+                               queries.season_deductions(conn, season_id), team_names=names)
+    return {"league_id": comp.id, "season": label,
+            "dates": [day.isoformat() for day, _ in history],
+            "teams": {names[t]: [positions[t] for _, positions in history] for t in names}}

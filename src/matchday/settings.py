@@ -1,0 +1,44 @@
+"""Settings: one pydantic-settings class, environment variables prefixed ``MATCHDAY_``.
+
+Every field is documented in the README's configuration reference (a test checks it).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MATCHDAY_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///var/matchday.db",
+        description="SQLAlchemy URL of the store: a SQLite file (default) or postgresql://user:pass@host/db.",
+    )
+    cache_dir: Path = Field(
+        Path("var/cache"),
+        description="Where downloaded provider files are kept (raw, as received) so a re-load needs no network.",
+    )
+    football_data_uk_base_url: str = Field(
+        "https://www.football-data.co.uk", description="Base URL for football-data.co.uk downloads."
+    )
+    openfootball_base_url: str = Field(
+        "https://raw.githubusercontent.com/openfootball",
+        description="Base URL for openfootball downloads (the repositories' raw files).",
+    )
+    http_timeout_s: float = Field(20.0, description="Timeout in seconds for one HTTP request to a provider.")
+    http_retries: int = Field(3, description="Attempts per HTTP request before giving up (exponential backoff).")
+    http_user_agent: str = Field(
+        "matchday/0.1 (+https://github.com/matchday)", description="User-Agent sent to providers."
+    )
+    log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
+    log_json: bool = Field(False, description="Write logs as JSON lines (for production) instead of console text.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,148 @@
+"""engsoccerdata CSV bytes → canonical records. Pure: no I/O.
+
+One parser for all league and cup files: the columns differ per country, so each is looked up by name.
+R-style ``NA`` means missing. Season is the start year; team names are ASCII.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from matchday.domain.records import (
+    CompetitionRef,
+    DeductionRecord,
+    Finish,
+    MatchRecord,
+    MatchStatus,
+    ParseResult,
+    RowProblem,
+    TeamRef,
+)
+from matchday.domain.seasons import split_season
+from matchday.errors import UnreadableFile
+from matchday.sources.csvtext import NA_VALUES, raw_line, read_rows
+from matchday.sources.engsoccerdata import spec
+
+REQUIRED = ("Date", "Season", "home", "visitor", "hgoal", "vgoal")
+
+
+def _score_pair(text: str) -> tuple[int, int] | None:
+    if text in NA_VALUES or "-" not in text:
+        return None
+    home, _, away = text.partition("-")
+    try:
+        return int(home), int(away)
+    except ValueError:
+        return None
+
+
+def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
+    """Parse one engsoccerdata results file; ``stem`` is its name without extension (``germany``)."""
+    if stem not in spec.FILES:
+        raise UnreadableFile(location, f"unknown engsoccerdata file {stem!r}; known: {', '.join(sorted(spec.FILES))}")
+    code_pattern, country, kind, calendar = spec.FILES[stem]
+    header, rows = read_rows(data, location)
+    header = [name.lower() for name in header]
+    missing = [col for col in REQUIRED if col.lower() not in header]
+    if missing:
+        raise UnreadableFile(location, f"missing columns {', '.join(missing)}")
+    col = {name: idx for idx, name in enumerate(header) if name}
+    i_date, i_season, i_home, i_away = col["date"], col["season"], col["home"], col["visitor"]
+    i_hg, i_ag, i_tier = col["hgoal"], col["vgoal"], col.get("tier")
+    i_ht, i_round, i_group = col.get("ht"), col.get("round"), col.get("division")
+    i_hc, i_vc = col.get("hcountry"), col.get("vcountry")
+    i_aet_h = col.get("aethgoal", col.get("hgoalaet"))
+    i_aet_a = col.get("aetvgoal", col.get("vgoalaet"))
+    i_hpen, i_vpen = col.get("hpen", col.get("hp")), col.get("vpen", col.get("vp"))
+    i_venue, i_neutral = col.get("venue"), col.get("neutral")
+    width = len(header)
+    comps: dict[str, CompetitionRef] = {}
+    seasons: dict[str, str] = {}
+    result = ParseResult()
+    append, problems = result.matches.append, result.problems.append
+    for line, fields in rows:
+        result.rows_read += 1
+        if len(fields) < width:
+            problems(RowProblem(line, header[len(fields)], f"row has {len(fields)} fields, header has {width}",
+                                raw_line(fields)))
+            continue
+        field = "Date"
+        try:
+            # a few thousand old rows have a result but no known date: keep them, undated
+            day = None if fields[i_date] == "NA" else date.fromisoformat(fields[i_date])
+            field = "Season"
+            season_text = fields[i_season]
+            season = seasons.get(season_text)
+            if season is None:
+                season = seasons[season_text] = season_text if calendar else split_season(int(season_text))
+            field = "hgoal"
+            home_goals = int(fields[i_hg])
+            field = "vgoal"
+            away_goals = int(fields[i_ag])
+        except ValueError:
+            problems(RowProblem(line, field, f"invalid value {fields[col[field.lower()]]!r}", raw_line(fields)))
+            continue
+        home_name, away_name = fields[i_home].strip(), fields[i_away].strip()
+        if not home_name or not away_name:
+            problems(RowProblem(line, "home" if not home_name else "visitor", "team is empty", raw_line(fields)))
+            continue
+        tier = fields[i_tier] if i_tier is not None else "1"
+        code = code_pattern.format(tier=tier)
+        comp = comps.get(code)
+        if comp is None:
+            comp = comps[code] = CompetitionRef(code=code, name=stem, country=country, kind=kind)
+        home_country = spec.COUNTRY_CODES.get(fields[i_hc], fields[i_hc]) if i_hc is not None else country
+        away_country = spec.COUNTRY_CODES.get(fields[i_vc], fields[i_vc]) if i_vc is not None else country
+        round_label = fields[i_round] if i_round is not None and fields[i_round] not in NA_VALUES else None
+        if kind == "league":
+            stage = "regular" if round_label is None or round_label in spec.REGULAR_ROUNDS else round_label
+        else:
+            stage = round_label or "cup"
+        ht = _score_pair(fields[i_ht]) if i_ht is not None else None
+        et = None
+        if i_aet_h is not None and fields[i_aet_h] not in NA_VALUES:
+            et = (int(fields[i_aet_h]), int(fields[i_aet_a]))
+        pens = None
+        if i_hpen is not None and fields[i_hpen] not in NA_VALUES:
+            pens = (int(fields[i_hpen]), int(fields[i_vpen]))
+        finish = Finish.PENALTIES if pens else Finish.AET if et else None
+        group = fields[i_group] if i_group is not None and kind == "league" and not fields[i_group].isdigit() else None
+        append(MatchRecord(
+            competition=comp, season=season,
+            home=TeamRef(home_name, home_country, home_name), away=TeamRef(away_name, away_country, away_name),
+            match_date=day, status=MatchStatus.FINISHED, stage=stage, round=round_label,
+            home_goals=et[0] if et else home_goals, away_goals=et[1] if et else away_goals,
+            home_goals_ht=ht[0] if ht else None, away_goals_ht=ht[1] if ht else None,
+            home_goals_et=et[0] if et else None, away_goals_et=et[1] if et else None,
+            home_penalties=pens[0] if pens else None, away_penalties=pens[1] if pens else None,
+            finish=finish,
+            venue=fields[i_venue] if i_venue is not None and fields[i_venue] not in NA_VALUES else None,
+            neutral=i_neutral is not None and fields[i_neutral] == "yes",
+            source_line=line,
+            attributes={"group": group} if group and group not in ("B1", "G1", "P1", "T1", "F1") else {},
+        ))
+    return result
+
+
+def parse_deductions(data: bytes, location: str) -> tuple[list[DeductionRecord], list[RowProblem]]:
+    """``Season,team,tier,deduction,country`` rows (season = start year) → deductions for the whole season."""
+    header, rows = read_rows(data, location)
+    expected = ["Season", "team", "tier", "deduction", "country"]
+    if header[:5] != expected:
+        raise UnreadableFile(location, f"expected columns {','.join(expected)}, found {','.join(header)}")
+    records: list[DeductionRecord] = []
+    problems: list[RowProblem] = []
+    for line, fields in rows:
+        try:
+            start, team, tier, points, country = int(fields[0]), fields[1], int(fields[2]), int(fields[3]), fields[4]
+        except (ValueError, IndexError):
+            problems.append(RowProblem(line, "Season/tier/deduction", "not a number", raw_line(fields)))
+            continue
+        code = spec.DEDUCTION_COMPETITIONS.get((country, tier))
+        if code is None:
+            problems.append(RowProblem(line, "tier", f"no competition known for {country} tier {tier}",
+                                       raw_line(fields)))
+            continue
+        records.append(DeductionRecord(code, split_season(start), TeamRef(team, country, team), points, None,
+                                       "engsoccerdata deductions.csv"))
+    return records, problems

@@ -1,0 +1,179 @@
+"""Identity: map each provider's competitions, seasons, teams and players to internal ids.
+
+Teams are found by, in order: the provider's external id; the normalised name among known aliases (within
+the team's country); the alias file shipped with the package (``data/team_aliases.csv``, editable); else a new
+team. Every name seen is kept as an alias and every provider key as an external id, so the next load finds it
+at step one.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+from sqlalchemy import Connection, insert, select
+
+from matchday.catalog import competition_info
+from matchday.domain.names import normalise_team_name
+from matchday.domain.records import CompetitionRef, TeamAlias, TeamRef
+from matchday.store.schema import competitions, external_ids, players, seasons, team_aliases, teams
+
+
+@lru_cache
+def alias_file() -> dict[tuple[str, str], str]:
+    """(scope, normalised alias) → canonical name, from the packaged alias file."""
+    text = resources.files("matchday.data").joinpath("team_aliases.csv").read_text("utf-8")
+    table: dict[tuple[str, str], str] = {}
+    for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+        scope = row["scope"]
+        table[(scope, normalise_team_name(row["alias"]))] = row["name"]
+        table[(scope, normalise_team_name(row["name"]))] = row["name"]
+    return table
+
+
+@dataclass
+class Resolver:
+    """Caches of one write transaction; inserts what is new as it goes."""
+
+    conn: Connection
+    source: str
+    _competitions: dict[str, int] = field(default_factory=dict)
+    _seasons: dict[tuple[int, str], int] = field(default_factory=dict)
+    _team_keys: dict[str, int] = field(default_factory=dict)
+    _aliases: dict[tuple[str, str], int] = field(default_factory=dict)
+    _alias_scopes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _players: dict[tuple[str, int | None], int] = field(default_factory=dict)
+    _competition_keys: set[str] = field(default_factory=set)
+    _pending_external: list[dict] = field(default_factory=list)
+    _pending_aliases: list[dict] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        conn = self.conn
+        self._competitions = dict(conn.execute(select(competitions.c.code, competitions.c.id)).all())
+        self._seasons = {(c, label): i for i, c, label in conn.execute(
+            select(seasons.c.id, seasons.c.competition_id, seasons.c.label))}
+        self._team_keys = dict(conn.execute(
+            select(external_ids.c.external_id, external_ids.c.internal_id)
+            .where(external_ids.c.source == self.source, external_ids.c.entity == "team")).all())
+        self._competition_keys = set(conn.execute(
+            select(external_ids.c.external_id)
+            .where(external_ids.c.source == self.source, external_ids.c.entity == "competition")).scalars())
+        for scope, normalized, team_id in conn.execute(
+                select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)):
+            self._aliases[(scope, normalized)] = team_id
+            self._alias_scopes[normalized].add(team_id)
+
+    # --- competitions and seasons ---
+
+    def competition(self, ref: CompetitionRef) -> int:
+        comp_id = self._competitions.get(ref.code)
+        if comp_id is None:
+            info = competition_info(ref.code)
+            comp_id = self.conn.execute(insert(competitions).returning(competitions.c.id), {
+                "code": ref.code, "name": info.name if info else ref.name,
+                "country": info.country if info else ref.country, "kind": info.kind if info else ref.kind,
+                "calendar_year": info.calendar_year if info else ref.kind != "league",
+            }).scalar_one()
+            self._competitions[ref.code] = comp_id
+        if ref.source_key and ref.source_key not in self._competition_keys:
+            self._competition_keys.add(ref.source_key)
+            self._pending_external.append({"source": self.source, "entity": "competition",
+                                           "external_id": ref.source_key, "internal_id": comp_id})
+        return comp_id
+
+    def season(self, competition_id: int, label: str) -> int:
+        season_id = self._seasons.get((competition_id, label))
+        if season_id is None:
+            season_id = self.conn.execute(insert(seasons).returning(seasons.c.id),
+                                          {"competition_id": competition_id, "label": label}).scalar_one()
+            self._seasons[(competition_id, label)] = season_id
+        return season_id
+
+    # --- teams ---
+
+    def team(self, ref: TeamRef) -> int:
+        key = f"{ref.country or ''}/{ref.source_key or ref.name}"
+        team_id = self._team_keys.get(key)
+        if team_id is not None:
+            return team_id
+        scope = ref.country or ""
+        normalized = normalise_team_name(ref.name)
+        team_id = self._find(scope, normalized)
+        display = ref.name
+        if team_id is None:
+            canonical = alias_file().get((scope, normalized))
+            if canonical is not None:
+                display = canonical
+                team_id = self._find(scope, normalise_team_name(canonical)) or self._find_alias_group(
+                    scope, canonical)
+        if team_id is None:
+            team_id = self.conn.execute(insert(teams).returning(teams.c.id),
+                                        {"name": display, "country": ref.country}).scalar_one()
+            if display != ref.name:
+                self._remember_alias(scope, display, team_id)
+        self._remember_alias(scope, ref.name, team_id)
+        self._team_keys[key] = team_id
+        self._pending_external.append({"source": self.source, "entity": "team", "external_id": key,
+                                       "internal_id": team_id})
+        return team_id
+
+    def _find(self, scope: str, normalized: str) -> int | None:
+        team_id = self._aliases.get((scope, normalized))
+        if team_id is None and not scope:
+            candidates = self._alias_scopes.get(normalized, set())
+            if len(candidates) == 1:
+                team_id = next(iter(candidates))
+        return team_id
+
+    def _find_alias_group(self, scope: str, canonical: str) -> int | None:
+        for (group_scope, alias), name in alias_file().items():
+            if group_scope == scope and name == canonical:
+                team_id = self._aliases.get((scope, alias))
+                if team_id is not None:
+                    return team_id
+        return None
+
+    def _remember_alias(self, scope: str, name: str, team_id: int) -> None:
+        normalized = normalise_team_name(name)
+        if (scope, normalized) in self._aliases:
+            return
+        self._aliases[(scope, normalized)] = team_id
+        self._alias_scopes[normalized].add(team_id)
+        self._pending_aliases.append({"team_id": team_id, "scope": scope, "normalized": normalized, "alias": name})
+
+    def add_alias(self, alias: TeamAlias) -> None:
+        """Another name of a known team (e.g. a former country name); ignored if the team is unknown."""
+        team_id = self._find(alias.scope, normalise_team_name(alias.name))
+        if team_id is not None:
+            self._remember_alias(alias.scope, alias.alias, team_id)
+
+    # --- players ---
+
+    def players(self, wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
+        """Ids for (name, team id) pairs, creating the unknown ones in one batch."""
+        by_norm = {(normalise_team_name(name), team_id): (name, team_id) for name, team_id in wanted}
+        missing = [k for k in by_norm if k not in self._players]
+        if missing:
+            for normalized, team_id, player_id in self.conn.execute(
+                    select(players.c.normalized, players.c.team_id, players.c.id)
+                    .where(players.c.team_id.in_({t for _n, t in missing if t is not None}))):
+                self._players[(normalized, team_id)] = player_id
+            new = [k for k in missing if k not in self._players]
+            if new:
+                rows = [{"name": by_norm[k][0], "normalized": k[0], "team_id": k[1]} for k in new]
+                ids = self.conn.execute(
+                    insert(players).returning(players.c.id, sort_by_parameter_order=True), rows).scalars().all()
+                self._players.update(zip(new, ids, strict=True))
+        return {(name, team_id): self._players[(normalise_team_name(name), team_id)] for name, team_id in wanted}
+
+    def flush(self) -> None:
+        """Write the aliases and external ids gathered so far."""
+        if self._pending_aliases:
+            self.conn.execute(insert(team_aliases), self._pending_aliases)
+            self._pending_aliases = []
+        if self._pending_external:
+            self.conn.execute(insert(external_ids), self._pending_external)
+            self._pending_external = []

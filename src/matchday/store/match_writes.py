@@ -1,0 +1,221 @@
+"""Idempotent bulk upsert of canonical matches and their children (events, statistics, odds).
+
+One round trip per kind of work: existing matches of the touched seasons are read once, new ones inserted
+with one executemany, changed ones updated, children synced per match (replaced only when different).
+A field a source does not give (None) never overwrites what another source stored.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+
+from matchday.domain.records import MatchRecord
+from matchday.store.identity import Resolver
+from matchday.store.schema import match_events, matches, odds_quotes, team_match_stats
+
+UPDATABLE = (
+    "stage", "round", "round_number", "match_date", "kickoff_utc", "status", "period", "finish", "minute",
+    "home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
+    "home_penalties", "away_penalties", "venue", "referee", "attendance", "neutral",
+)
+_CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
+
+EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
+STATS_COLUMNS = ("side", "shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides",
+                 "woodwork", "booking_points")
+ODDS_COLUMNS = ("source", "bookmaker", "market", "closing", "line", "price_home", "price_draw", "price_away",
+                "price_over", "price_under")
+
+
+@dataclass
+class MatchChange:
+    """What one write did to one match: the seed of change events."""
+
+    match_id: int
+    new: bool
+    fields: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class WriteCounts:
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    changes: list[MatchChange] = field(default_factory=list)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _row(rec: MatchRecord, comp_id: int, season_id: int, key: str, home_id: int, away_id: int) -> dict[str, Any]:
+    return {
+        "competition_id": comp_id, "season_id": season_id, "match_key": key, "stage": rec.stage,
+        "round": rec.round, "round_number": rec.round_number, "match_date": rec.match_date,
+        "kickoff_utc": rec.kickoff_utc, "status": rec.status.value, "period": rec.period and rec.period.value,
+        "finish": rec.finish and rec.finish.value, "minute": rec.minute, "home_team_id": home_id,
+        "away_team_id": away_id, "home_goals": rec.home_goals, "away_goals": rec.away_goals,
+        "home_goals_ht": rec.home_goals_ht, "away_goals_ht": rec.away_goals_ht, "home_goals_et": rec.home_goals_et,
+        "away_goals_et": rec.away_goals_et, "home_penalties": rec.home_penalties,
+        "away_penalties": rec.away_penalties, "venue": rec.venue, "referee": rec.referee,
+        "attendance": rec.attendance, "neutral": rec.neutral or None, "attributes": rec.attributes,
+    }
+
+
+def _keys(records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]]) -> list[str]:
+    """Identity of each match within its season; repeated pairings get ``#2``, ``#3`` in date order."""
+    base = []
+    for rec, (_comp, _season, home, away, kind) in zip(records, ids, strict=True):
+        when = "" if kind == "league" else f"{rec.match_date}|"
+        base.append(f"{rec.stage}|{when}{home}-{away}")
+    order = sorted(range(len(records)), key=lambda i: (records[i].match_date or date.max, i))
+    seen: dict[tuple[int, str], int] = defaultdict(int)
+    keys = [""] * len(records)
+    for i in order:
+        slot = (ids[i][1], base[i])
+        seen[slot] += 1
+        keys[i] = base[i] if seen[slot] == 1 else f"{base[i]}#{seen[slot]}"
+    return keys
+
+
+def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], tuple]:
+    cols = [matches.c.id, matches.c.season_id, matches.c.match_key, matches.c.attributes,
+            *(matches.c[name] for name in UPDATABLE)]
+    found: dict[tuple[int, str], tuple] = {}
+    for chunk in _chunks(sorted(season_ids)):
+        for row in conn.execute(select(*cols).where(matches.c.season_id.in_(chunk))):
+            found[(row[1], row[2])] = tuple(row)
+    return found
+
+
+def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
+    changed = {}
+    for offset, name in enumerate(UPDATABLE, start=4):
+        value = new[name]
+        if value is not None and value != old[offset]:
+            changed[name] = value
+    if new["attributes"]:
+        merged = {**(old[3] or {}), **new["attributes"]}
+        if merged != old[3]:
+            changed["attributes"] = merged
+    return changed
+
+
+def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord], source: str) -> WriteCounts:
+    counts = WriteCounts()
+    if not records:
+        return counts
+    ids = []
+    for rec in records:
+        comp_id = resolver.competition(rec.competition)
+        ids.append((comp_id, resolver.season(comp_id, rec.season), resolver.team(rec.home), resolver.team(rec.away),
+                    rec.competition.kind))
+    keys = _keys(records, ids)
+    existing = _existing(conn, {season_id for _c, season_id, *_ in ids})
+    new_rows: list[dict[str, Any]] = []
+    new_records: list[int] = []
+    match_ids: list[int] = [0] * len(records)
+    now = utcnow()
+    for index, (rec, (comp_id, season_id, home_id, away_id, _kind), key) in enumerate(
+            zip(records, ids, keys, strict=True)):
+        row = _row(rec, comp_id, season_id, key, home_id, away_id)
+        old = existing.get((season_id, key))
+        if old is None:
+            row["neutral"] = bool(row["neutral"])
+            row["updated_at"] = now
+            new_rows.append(row)
+            new_records.append(index)
+            existing[(season_id, key)] = (0, season_id, key, row["attributes"], *(row[n] for n in UPDATABLE))
+            continue
+        match_ids[index] = old[0]
+        changed = _diff(old, row)
+        if changed:
+            conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, updated_at=now))
+            counts.changes.append(MatchChange(old[0], False, changed))
+        else:
+            counts.unchanged += 1
+    if new_rows:
+        inserted = conn.execute(insert(matches).returning(matches.c.id, sort_by_parameter_order=True),
+                                new_rows).scalars().all()
+        for index, match_id in zip(new_records, inserted, strict=True):
+            match_ids[index] = match_id
+            counts.changes.append(MatchChange(match_id, True))
+    child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
+    changed_ids = {c.match_id for c in counts.changes}
+    for match_id in child_changed - changed_ids:
+        counts.changes.append(MatchChange(match_id, False, {"children": True}))
+        counts.unchanged -= 1
+    counts.new = sum(1 for c in counts.changes if c.new)
+    counts.changed = len(counts.changes) - counts.new
+    return counts
+
+
+def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],
+                   ids: list[tuple[int, int, int, int, str]], match_ids: list[int], source: str) -> set[int]:
+    """Events, statistics and odds of each match: replaced where they differ from what is stored."""
+    wanted_players = {
+        (event.player_name, ids[i][2] if event.side == "home" else ids[i][3])
+        for i, rec in enumerate(records) for event in rec.events if event.player_name
+    }
+    player_ids = resolver.players(wanted_players) if wanted_players else {}
+    events: dict[int, list[tuple]] = {}
+    stats: dict[int, list[tuple]] = {}
+    odds: dict[int, list[tuple]] = {}
+    for i, rec in enumerate(records):
+        match_id = match_ids[i]
+        if rec.events:
+            events[match_id] = [
+                (seq, e.type.value, e.side.value, e.minute, e.added_minute,
+                 player_ids.get((e.player_name, ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
+                 else None, e.player_name)
+                for seq, e in enumerate(rec.events, start=1)
+            ]
+        if rec.stats:
+            stats[match_id] = [(s.side.value, s.shots, s.shots_on_target, s.corners, s.fouls, s.yellow_cards,
+                                s.red_cards, s.offsides, s.woodwork, s.booking_points) for s in rec.stats]
+        if rec.odds:
+            odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
+                               q.price_away, q.price_over, q.price_under) for q in rec.odds]
+    changed = _sync(conn, match_events, EVENT_COLUMNS, events)
+    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats)
+    changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
+    return changed
+
+
+def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],
+          scope: tuple[str, Any] | None = None) -> set[int]:
+    """Make each match's child rows equal ``wanted``; returns the match ids whose rows changed."""
+    if not wanted:
+        return set()
+    stored: dict[int, list[tuple]] = defaultdict(list)
+    match_col = table.c.match_id
+    cols = [table.c[name] for name in columns]
+    for chunk in _chunks(sorted(wanted)):
+        query = select(match_col, *cols).where(match_col.in_(chunk))
+        if scope:
+            query = query.where(table.c[scope[0]] == scope[1])
+        for row in conn.execute(query):
+            stored[row[0]].append(tuple(row[1:]))
+    differing = [m for m, rows in wanted.items() if sorted(rows, key=repr) != sorted(stored.get(m, []), key=repr)]
+    if not differing:
+        return set()
+    for chunk in _chunks(differing):
+        query = delete(table).where(match_col.in_(chunk))
+        if scope:
+            query = query.where(table.c[scope[0]] == scope[1])
+        conn.execute(query)
+    conn.execute(insert(table), [
+        {"match_id": m, **dict(zip(columns, row, strict=True))} for m in differing for row in wanted[m]
+    ])
+    return set(differing)

@@ -1,0 +1,136 @@
+"""Read queries used by the CLI (and later the API): all SQL of the read side lives here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, or_, select
+from sqlalchemy.orm import aliased
+
+from matchday.domain.records import COUNTED_STATUSES
+from matchday.domain.standings import Deduction, Result
+from matchday.errors import NotFound
+from matchday.store.schema import (
+    competitions,
+    external_ids,
+    load_runs,
+    matches,
+    point_deductions,
+    quarantined_rows,
+    seasons,
+    team_aliases,
+    teams,
+)
+
+
+def find_competition(conn: Connection, code: str) -> Row:
+    """By canonical code (``eng.1``) or any provider's own code (``E0``, ``en.1``)."""
+    row = conn.execute(select(competitions).where(competitions.c.code == code)).first()
+    if row is None:
+        comp_id = conn.execute(select(external_ids.c.internal_id).where(
+            external_ids.c.entity == "competition", external_ids.c.external_id == code)).scalars().first()
+        if comp_id is not None:
+            row = conn.execute(select(competitions).where(competitions.c.id == comp_id)).first()
+    if row is None:
+        raise NotFound(f"no league {code!r} in the store (load it first; `matchday status` lists what is loaded)")
+    return row
+
+
+def find_season(conn: Connection, competition_id: int, label: str) -> int:
+    season_id = conn.execute(select(seasons.c.id).where(seasons.c.competition_id == competition_id,
+                                                        seasons.c.label == label)).scalar()
+    if season_id is None:
+        known = conn.execute(select(seasons.c.label).where(seasons.c.competition_id == competition_id)
+                             .order_by(seasons.c.label)).scalars().all()
+        raise NotFound(f"no season {label!r} for this league; loaded seasons: {', '.join(known) or 'none'}")
+    return season_id
+
+
+def table_results(conn: Connection, season_id: int) -> list[Result]:
+    """Counted matches of the regular stage (finished or awarded, with a score)."""
+    rows = conn.execute(select(
+        matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
+        matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals,
+    ).where(matches.c.season_id == season_id, matches.c.stage == "regular",
+            matches.c.status.in_([s.value for s in COUNTED_STATUSES]), matches.c.home_goals.is_not(None)))
+    return [Result(r[0], r[1] or date.max, r[2], r[3], r[4], r[5], r[6]) for r in rows]
+
+
+def season_teams(conn: Connection, season_id: int) -> dict[int, str]:
+    """Every team with a regular-stage match in the season (played or not)."""
+    ids = select(matches.c.home_team_id.label("team_id")).where(
+        matches.c.season_id == season_id, matches.c.stage == "regular").union(
+        select(matches.c.away_team_id).where(matches.c.season_id == season_id, matches.c.stage == "regular")
+    ).subquery()
+    return dict(conn.execute(select(teams.c.id, teams.c.name).where(teams.c.id.in_(select(ids.c.team_id)))).all())
+
+
+def season_deductions(conn: Connection, season_id: int) -> list[Deduction]:
+    rows = conn.execute(select(point_deductions.c.team_id, point_deductions.c.points,
+                               point_deductions.c.effective_date, point_deductions.c.reason)
+                        .where(point_deductions.c.season_id == season_id))
+    return [Deduction(*row) for row in rows]
+
+
+def fixtures(conn: Connection, season_id: int, team_id: int | None = None) -> Sequence[Row]:
+    home, away = aliased(teams), aliased(teams)
+    query = (select(matches.c.id, matches.c.match_date, matches.c.kickoff_utc, matches.c.round,
+                    matches.c.stage, matches.c.status, home.c.name.label("home"), away.c.name.label("away"),
+                    matches.c.home_goals, matches.c.away_goals, matches.c.home_goals_ht, matches.c.away_goals_ht)
+             .join(home, home.c.id == matches.c.home_team_id).join(away, away.c.id == matches.c.away_team_id)
+             .where(matches.c.season_id == season_id)
+             .order_by(matches.c.match_date, matches.c.kickoff_utc, matches.c.id))
+    if team_id is not None:
+        query = query.where(or_(matches.c.home_team_id == team_id, matches.c.away_team_id == team_id))
+    return conn.execute(query).all()
+
+
+def find_team(conn: Connection, text: str) -> int:
+    """A team by id, exact name, or any alias (normalised)."""
+    from matchday.domain.names import normalise_team_name
+
+    if text.isdigit():
+        if conn.execute(select(teams.c.id).where(teams.c.id == int(text))).first():
+            return int(text)
+        raise NotFound(f"no team with id {text}")
+    found = set(conn.execute(select(team_aliases.c.team_id)
+                             .where(team_aliases.c.normalized == normalise_team_name(text))).scalars())
+    if len(found) == 1:
+        return found.pop()
+    if not found:
+        raise NotFound(f"no team named {text!r}")
+    raise NotFound(f"{text!r} names {len(found)} teams (ids {sorted(found)}); use the id")
+
+
+def list_teams(conn: Connection, season_id: int | None = None) -> list[dict[str, Any]]:
+    query = select(teams.c.id, teams.c.name, teams.c.country).order_by(teams.c.name)
+    if season_id is not None:
+        query = query.where(teams.c.id.in_(list(season_teams(conn, season_id))))
+    rows = conn.execute(query).all()
+    ext: dict[int, list[str]] = {}
+    for source, external_id, internal_id in conn.execute(
+            select(external_ids.c.source, external_ids.c.external_id, external_ids.c.internal_id)
+            .where(external_ids.c.entity == "team", external_ids.c.internal_id.in_([r.id for r in rows]))):
+        ext.setdefault(internal_id, []).append(f"{source}:{external_id}")
+    return [{"id": r.id, "name": r.name, "country": r.country, "external_ids": sorted(ext.get(r.id, []))}
+            for r in rows]
+
+
+def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
+    def count(table) -> int:
+        return conn.execute(select(func.count()).select_from(table)).scalar_one()
+
+    runs = conn.execute(select(load_runs).order_by(load_runs.c.id.desc()).limit(recent)).mappings().all()
+    quarantine = conn.execute(select(quarantined_rows.c.source, quarantined_rows.c.location, func.count())
+                              .group_by(quarantined_rows.c.source, quarantined_rows.c.location)
+                              .order_by(func.count().desc()).limit(recent)).all()
+    return {
+        "competitions": count(competitions), "seasons": count(seasons), "teams": count(teams),
+        "matches": count(matches), "quarantined_rows": count(quarantined_rows),
+        "recent_load_runs": [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()} for run in runs
+        ],
+        "quarantine_by_file": [{"source": s, "location": loc, "rows": n} for s, loc, n in quarantine],
+    }

@@ -1,0 +1,224 @@
+"""SQLAlchemy 2.0 schema of the canonical model (DESIGN.md §4).
+
+Core ``Table`` objects: bulk ingest writes through Core, reads are explicit queries. A naming convention
+makes constraint names identical on SQLite and PostgreSQL, so Alembic migrations work on both.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _created() -> Column:
+    return Column("created_at", DateTime, nullable=False, server_default=func.current_timestamp())
+
+
+competitions = Table(
+    "competitions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(100)),
+    Column("kind", String(20), nullable=False),  # league | cup | international
+    Column("calendar_year", Boolean, nullable=False, default=False),
+    _created(),
+)
+
+seasons = Table(
+    "seasons", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", ForeignKey("competitions.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(16), nullable=False),
+    UniqueConstraint("competition_id", "label"),
+)
+
+teams = Table(
+    "teams", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(100)),
+    _created(),
+)
+
+team_aliases = Table(
+    "team_aliases", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("scope", String(100), nullable=False),  # the team's country, or "" when unknown
+    Column("normalized", String(200), nullable=False),
+    Column("alias", String(200), nullable=False),
+    UniqueConstraint("scope", "normalized"),
+)
+
+players = Table(
+    "players", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("normalized", String(200), nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="SET NULL"), index=True),
+    UniqueConstraint("normalized", "team_id"),
+)
+
+matches = Table(
+    "matches", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("competition_id", ForeignKey("competitions.id"), nullable=False),
+    Column("season_id", ForeignKey("seasons.id"), nullable=False),
+    # identity within the season: "stage|home-away" in leagues, "stage|date|home-away" in cups
+    Column("match_key", String(120), nullable=False),
+    Column("stage", String(60), nullable=False),
+    Column("round", String(60)),
+    Column("round_number", Integer),
+    Column("match_date", Date),
+    Column("kickoff_utc", DateTime),
+    Column("status", String(16), nullable=False),
+    Column("period", String(16)),
+    Column("finish", String(16)),
+    Column("minute", Integer),
+    Column("home_team_id", ForeignKey("teams.id"), nullable=False, index=True),
+    Column("away_team_id", ForeignKey("teams.id"), nullable=False, index=True),
+    Column("home_goals", Integer),
+    Column("away_goals", Integer),
+    Column("home_goals_ht", Integer),
+    Column("away_goals_ht", Integer),
+    Column("home_goals_et", Integer),
+    Column("away_goals_et", Integer),
+    Column("home_penalties", Integer),
+    Column("away_penalties", Integer),
+    Column("venue", String(200)),
+    Column("referee", String(120)),
+    Column("attendance", Integer),
+    Column("neutral", Boolean, nullable=False, default=False),
+    Column("attributes", JSON, nullable=False, default=dict),
+    Column("last_checked_at", DateTime),
+    Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    _created(),
+    UniqueConstraint("season_id", "match_key"),
+    Index("ix_matches_match_date", "match_date"),
+)
+
+match_events = Table(
+    "match_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("side", String(4), nullable=False),
+    Column("minute", Integer),
+    Column("added_minute", Integer),
+    Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
+    Column("player_name", String(200)),
+    UniqueConstraint("match_id", "seq"),
+)
+
+team_match_stats = Table(
+    "team_match_stats", metadata,
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("side", String(4), primary_key=True),
+    Column("shots", Integer),
+    Column("shots_on_target", Integer),
+    Column("corners", Integer),
+    Column("fouls", Integer),
+    Column("yellow_cards", Integer),
+    Column("red_cards", Integer),
+    Column("offsides", Integer),
+    Column("woodwork", Integer),
+    Column("booking_points", Integer),
+)
+
+odds_quotes = Table(
+    "odds_quotes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("bookmaker", String(40), nullable=False),
+    Column("market", String(20), nullable=False),
+    Column("closing", Boolean, nullable=False),
+    Column("line", Float),
+    Column("price_home", Float),
+    Column("price_draw", Float),
+    Column("price_away", Float),
+    Column("price_over", Float),
+    Column("price_under", Float),
+    Column("captured_at", DateTime),
+    UniqueConstraint("match_id", "source", "bookmaker", "market", "closing"),
+)
+
+external_ids = Table(
+    "external_ids", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("entity", String(20), nullable=False),  # competition | team | match | player
+    Column("external_id", String(200), nullable=False),
+    Column("internal_id", Integer, nullable=False),
+    UniqueConstraint("source", "entity", "external_id"),
+    Index("ix_external_ids_entity_internal_id", "entity", "internal_id"),
+)
+
+point_deductions = Table(
+    "point_deductions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("season_id", ForeignKey("seasons.id", ondelete="CASCADE"), nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("points", Integer, nullable=False),  # positive = taken away, negative = given back on appeal
+    Column("effective_date", Date),
+    Column("reason", Text, nullable=False),
+    UniqueConstraint("season_id", "team_id", "points", "reason"),
+)
+
+load_runs = Table(
+    "load_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(16), nullable=False),  # running | ok | failed
+    Column("rows_read", Integer, nullable=False, default=0),
+    Column("matches_new", Integer, nullable=False, default=0),
+    Column("matches_changed", Integer, nullable=False, default=0),
+    Column("matches_unchanged", Integer, nullable=False, default=0),
+    Column("rows_quarantined", Integer, nullable=False, default=0),
+    Column("duration_s", Float),
+    Column("error", Text),
+)
+
+quarantined_rows = Table(
+    "quarantined_rows", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("load_run_id", ForeignKey("load_runs.id", ondelete="SET NULL")),
+    Column("source", String(40), nullable=False),
+    Column("location", Text, nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("field", String(120), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw_text", Text, nullable=False),
+    _created(),
+    Index("ix_quarantined_rows_source_location", "source", "location"),
+)
