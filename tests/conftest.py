@@ -1,0 +1,76 @@
+"""Shared fixtures: the real data folder, stores on SQLite and on a real PostgreSQL server, the CLI."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from matchday.ingest.seed import seed_reference_data
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+from tests.postgres_server import PostgresServer, PostgresUnavailable
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+FDUK = DATA / "football-data-co-uk"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not DATA.exists():
+        raise pytest.UsageError(f"the shared data folder is missing: {DATA}")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    try:
+        server = PostgresServer()
+        server.start()
+    except PostgresUnavailable as exc:
+        if os.environ.get("CI"):
+            raise  # CI must run the PostgreSQL tests, never skip them
+        pytest.skip(f"PostgreSQL cannot start here: {exc}")
+    yield server
+    server.stop()
+
+
+_db_numbers = itertools.count(1)
+
+
+def _fresh_postgres_url(server: PostgresServer) -> str:
+    name = f"matchday_test_{next(_db_numbers)}"
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database URL: SQLite file, and a database on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'matchday.db'}"
+    return _fresh_postgres_url(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+def engine(store_url: str) -> Iterator[Engine]:
+    eng = make_engine(store_url)
+    upgrade(eng)
+    seed_reference_data(eng)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    eng = make_engine(f"sqlite:///{tmp_path / 'matchday.db'}")
+    upgrade(eng)
+    seed_reference_data(eng)
+    yield eng
+    eng.dispose()
