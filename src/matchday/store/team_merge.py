@@ -44,7 +44,8 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
     for row in rows:
         key = _rekey(row["match_key"], drop_id, keep_id)
         twin = conn.execute(select(matches).where(matches.c.season_id == row["season_id"],
-                                                  matches.c.match_key == key)).mappings().first()
+                                                  matches.c.match_key == key,
+                                                  matches.c.id != row["id"])).mappings().first()
         if twin is None:
             conn.execute(update(matches).where(matches.c.id == row["id"]).values(
                 match_key=key,
@@ -62,8 +63,8 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
                 conn.execute(update(child).where(child.c.match_id == row["id"]).values(match_id=twin["id"]))
         conn.execute(delete(matches).where(matches.c.id == row["id"]))
         merged += 1
-    keep_aliases = {(s, n) for s, n in conn.execute(
-        select(team_aliases.c.scope, team_aliases.c.normalized).where(team_aliases.c.team_id == keep_id))}
+    keep_aliases = set(conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized)
+                                    .where(team_aliases.c.team_id == keep_id)).all())
     for alias_id, scope, normalized in conn.execute(select(team_aliases.c.id, team_aliases.c.scope,
                                                            team_aliases.c.normalized)
                                                     .where(team_aliases.c.team_id == drop_id)).all():
@@ -72,7 +73,8 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
     conn.execute(update(team_aliases).where(team_aliases.c.team_id == drop_id).values(team_id=keep_id))
     conn.execute(update(external_ids).where(external_ids.c.entity == "team", external_ids.c.internal_id == drop_id)
                  .values(internal_id=keep_id))
-    keep_players = dict(conn.execute(select(players.c.normalized, players.c.id).where(players.c.team_id == keep_id)))
+    keep_players = dict(conn.execute(select(players.c.normalized, players.c.id)
+                                     .where(players.c.team_id == keep_id)).all())
     for player_id, normalized in conn.execute(select(players.c.id, players.c.normalized)
                                               .where(players.c.team_id == drop_id)).all():
         if normalized in keep_players:
