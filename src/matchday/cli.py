@@ -38,7 +38,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JS
 
 
 def _engine() -> Engine:
-    return make_engine(get_settings().database_url)
+    """The configured store, migrated to the current schema (a no-op when it already is)."""
+    engine = make_engine(get_settings().database_url)
+    init_store(engine)
+    return engine
 
 
 def _print_json(data: Any) -> None:
@@ -60,7 +63,6 @@ def init_store(engine: Engine) -> None:
 def init() -> None:
     """Create or upgrade the database (Alembic migrations) and seed reference data."""
     engine = _engine()
-    init_store(engine)
     console.print(f"[green]store ready[/] at {engine.url.render_as_string(hide_password=True)}")
 
 
@@ -90,7 +92,6 @@ def load(
     """Load data through the pipeline; safe to repeat (a second load changes nothing)."""
     settings = get_settings()
     engine = _engine()
-    init_store(engine)
     started = time.perf_counter()
     try:
         plugin = get_source(source)
@@ -263,9 +264,7 @@ def teams_merge(
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Counts, recent load runs and quarantined rows."""
-    engine = _engine()
-    init_store(engine)
-    with engine.connect() as conn:
+    with _engine().connect() as conn:
         data = queries.status(conn)
     if as_json:
         _print_json(data)
@@ -310,7 +309,6 @@ def quickstart(
 
     settings = get_settings()
     engine = _engine()
-    init_store(engine)
     plugin = get_source("football-data-uk")
     try:
         paths = download_all(plugin.downloads(league, season, settings.football_data_uk_base_url), settings)
