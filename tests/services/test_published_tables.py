@@ -19,11 +19,13 @@ from tests.ingest.helpers import load
 
 # (team, points, goals for, goals against)
 EPL_2011_12 = [
-    ("Manchester City", 89, 93, 29), ("Manchester United", 89, 89, 33), ("Arsenal", 70, 74, 49), ("Tottenham", 69, 66, 41),
+    ("Manchester City", 89, 93, 29), ("Manchester United", 89, 89, 33), ("Arsenal", 70, 74, 49),
+    ("Tottenham", 69, 66, 41),
     ("Newcastle", 65, 56, 51), ("Chelsea", 64, 65, 46), ("Everton", 56, 50, 40), ("Liverpool", 52, 47, 40),
     ("Fulham", 52, 48, 51), ("West Brom", 47, 45, 52), ("Swansea", 47, 44, 51), ("Norwich", 47, 52, 66),
     ("Sunderland", 45, 45, 46), ("Stoke", 45, 36, 53), ("Wigan", 43, 42, 62), ("Aston Villa", 38, 37, 53),
-    ("Queens Park Rangers", 37, 43, 66), ("Bolton", 36, 46, 77), ("Blackburn", 31, 48, 78), ("Wolverhampton", 25, 40, 82),
+    ("Queens Park Rangers", 37, 43, 66), ("Bolton", 36, 46, 77), ("Blackburn", 31, 48, 78),
+    ("Wolverhampton", 25, 40, 82),
 ]
 EPL_2009_10 = [
     ("Chelsea", 86, 103, 32), ("Manchester United", 85, 86, 28), ("Arsenal", 75, 83, 41), ("Tottenham", 70, 67, 41),
@@ -37,7 +39,8 @@ EPL_2023_24 = [
     ("Tottenham", 66, 74, 61), ("Chelsea", 63, 77, 63), ("Newcastle", 60, 85, 62), ("Manchester United", 60, 57, 58),
     ("West Ham", 52, 60, 74), ("Crystal Palace", 49, 57, 58), ("Brighton", 48, 55, 62), ("Bournemouth", 48, 54, 67),
     ("Fulham", 47, 55, 61), ("Wolverhampton", 46, 50, 65), ("Everton", 40, 40, 51), ("Brentford", 39, 56, 65),
-    ("Nottingham Forest", 32, 49, 67), ("Luton", 26, 52, 85), ("Burnley", 24, 41, 78), ("Sheffield United", 16, 35, 104),
+    ("Nottingham Forest", 32, 49, 67), ("Luton", 26, 52, 85), ("Burnley", 24, 41, 78),
+    ("Sheffield United", 16, 35, 104),
 ]
 BUNDESLIGA_1968_69 = [
     ("Bayern", 46, 61, 31), ("Aachen", 38, 57, 51), ("Mönchengladbach", 37, 61, 46), ("Braunschweig", 37, 46, 43),

@@ -9,6 +9,7 @@ import unicodedata
 _NOISE_TOKENS = frozenset({"fc", "afc", "cf", "sc", "ac", "as", "ss", "ssc", "cfc", "club", "the", "fk", "sk"})
 _TOKEN_SUBSTITUTES = {"utd": "united", "st": "saint", "&": "and"}
 _NON_WORD = re.compile(r"[^a-z0-9&]+")
+_DOTTED_ABBREVIATION = re.compile(r"\b(?:[a-z]\.){2,}")  # "f.c." -> "fc"
 _SPECIAL_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
                                   "đ": "d", "Đ": "D", "ı": "i"})
 
@@ -24,7 +25,8 @@ def normalise_team_name(name: str) -> str:
     Accents folded, case folded, punctuation dropped, ``Utd``→``united``, legal forms (FC, AFC, CF ...)
     and bare numbers (``1.``, ``05``) dropped. Name variants beyond that belong in the alias file.
     """
-    folded = fold_accents(name).lower().replace("'", "").replace("’", "").replace(".", " ")
+    folded = fold_accents(name).lower().replace("'", "").replace("’", "")
+    folded = _DOTTED_ABBREVIATION.sub(lambda m: m.group(0).replace(".", ""), folded).replace(".", " ")
     folded = folded.replace("&", " & ")
     tokens = [_TOKEN_SUBSTITUTES.get(tok, tok) for tok in _NON_WORD.split(folded) if tok]
     kept = [tok for tok in tokens if tok not in _NOISE_TOKENS and not tok.isdigit()]
