@@ -66,7 +66,8 @@ def main(data: Path) -> None:
     for stem, division in engsoccer.items():
         esd = parse_matches(gzip.decompress((data / "engsoccerdata/data-raw" / f"{stem}.csv.gz").read_bytes()),
                             stem, stem).matches
-        fd_records = [m for p in sorted((fd / division).glob("*.csv")) for m in parse_csv(p.read_bytes(), str(p)).matches]
+        fd_records = [m for p in sorted((fd / division).glob("*.csv"))
+                      for m in parse_csv(p.read_bytes(), str(p)).matches]
         of_records = [m for p in sorted(of.glob(f"*/{[k for k, v in leagues.items() if v == division][0]}.json"))
                       for m in parse_json(p.read_bytes(), str(p), p.stem, p.parent.name).matches]
         rows |= align(of_records, esd) | align(of_records, fd_records)

@@ -311,7 +311,8 @@ def quickstart(
     engine = _engine()
     plugin = get_source("football-data-uk")
     try:
-        paths = download_all(plugin.downloads(league, season, settings.football_data_uk_base_url), settings)
+        probe = settings.model_copy(update={"http_timeout_s": min(settings.http_timeout_s, 10), "http_retries": 1})
+        paths = download_all(plugin.downloads(league, season, settings.football_data_uk_base_url), probe)
         units = plugin.plan(paths, {})
         console.print(f"downloaded {league} {season} from football-data.co.uk")
     except FetchError as exc:

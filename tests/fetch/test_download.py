@@ -34,6 +34,7 @@ def mirror(tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}", requests
     server.shutdown()
+    server.server_close()
 
 
 def test_download_by_league_and_season_is_cached(tmp_path: Path, mirror: tuple[str, list[str]]) -> None:

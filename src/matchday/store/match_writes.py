@@ -99,6 +99,14 @@ def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], t
     return found
 
 
+def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], int]:
+    found: dict[tuple[int, str], int] = {}
+    for chunk in _chunks(sorted(season_ids)):
+        query = select(matches.c.season_id, matches.c.match_key, matches.c.id).where(matches.c.season_id.in_(chunk))
+        found.update({(season_id, key): match_id for season_id, key, match_id in conn.execute(query)})
+    return found
+
+
 def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
     changed = {}
     for offset, name in enumerate(UPDATABLE, start=4):
@@ -146,11 +154,12 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         else:
             counts.unchanged += 1
     if new_rows:
-        inserted = conn.execute(insert(matches).returning(matches.c.id, sort_by_parameter_order=True),
-                                new_rows).scalars().all()
-        for index, match_id in zip(new_records, inserted, strict=True):
-            match_ids[index] = match_id
-            counts.changes.append(MatchChange(match_id, True))
+        # plain executemany (no RETURNING: SQLite would then insert row by row), then read the new ids back
+        conn.execute(insert(matches), new_rows)
+        new_ids = _ids_by_key(conn, {row["season_id"] for row in new_rows})
+        for index, row in zip(new_records, new_rows, strict=True):
+            match_ids[index] = new_ids[(row["season_id"], row["match_key"])]
+            counts.changes.append(MatchChange(match_ids[index], True))
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for match_id in child_changed - changed_ids:
