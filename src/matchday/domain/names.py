@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Tokens that carry no identity: legal forms and generic club words.
 _NOISE_TOKENS = frozenset({"fc", "afc", "cf", "sc", "ac", "as", "ss", "ssc", "cfc", "club", "the", "fk", "sk"})
@@ -19,6 +20,7 @@ def fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def normalise_team_name(name: str) -> str:
     """``"Manchester Utd. F.C."`` and ``"manchester united"`` give the same key.
 

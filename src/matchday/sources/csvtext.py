@@ -38,7 +38,8 @@ def read_rows(data: bytes, location: str) -> tuple[list[str], Iterator[tuple[int
     def rows() -> Iterator[tuple[int, list[str]]]:
         try:
             for fields in reader:
-                if any(value.strip() for value in fields):
+                # padding rows (",,,,") are skipped; a row with a first value is never blank
+                if fields and (fields[0] or any(value.strip() for value in fields)):
                     yield reader.line_num, fields
         except csv.Error as exc:
             raise UnreadableFile(location, f"line {reader.line_num}: {exc}") from None

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, insert, select
 from matchday.catalog import competition_info
 from matchday.domain.names import normalise_team_name
 from matchday.domain.records import CompetitionRef, TeamAlias, TeamRef
+from matchday.store.bulk import bulk_insert
 from matchday.store.schema import competitions, external_ids, players, seasons, team_aliases, teams
 
 
@@ -157,23 +158,26 @@ class Resolver:
         by_norm = {(normalise_team_name(name), team_id): (name, team_id) for name, team_id in wanted}
         missing = [k for k in by_norm if k not in self._players]
         if missing:
-            for normalized, team_id, player_id in self.conn.execute(
-                    select(players.c.normalized, players.c.team_id, players.c.id)
-                    .where(players.c.team_id.in_({t for _n, t in missing if t is not None}))):
-                self._players[(normalized, team_id)] = player_id
+            self._load_players({t for _n, t in missing if t is not None})
             new = [k for k in missing if k not in self._players]
             if new:
-                rows = [{"name": by_norm[k][0], "normalized": k[0], "team_id": k[1]} for k in new]
-                ids = self.conn.execute(
-                    insert(players).returning(players.c.id, sort_by_parameter_order=True), rows).scalars().all()
-                self._players.update(zip(new, ids, strict=True))
+                bulk_insert(self.conn, players,
+                            [{"name": by_norm[k][0], "normalized": k[0], "team_id": k[1]} for k in new])
+                self._load_players({t for _n, t in new if t is not None})
         return {(name, team_id): self._players[(normalise_team_name(name), team_id)] for name, team_id in wanted}
+
+    def _load_players(self, team_ids: set[int]) -> None:
+        ordered = sorted(team_ids)
+        for chunk in (ordered[i:i + 900] for i in range(0, len(ordered), 900)):
+            for normalized, team_id, player_id in self.conn.execute(
+                    select(players.c.normalized, players.c.team_id, players.c.id).where(players.c.team_id.in_(chunk))):
+                self._players[(normalized, team_id)] = player_id
 
     def flush(self) -> None:
         """Write the aliases and external ids gathered so far."""
         if self._pending_aliases:
-            self.conn.execute(insert(team_aliases), self._pending_aliases)
+            bulk_insert(self.conn, team_aliases, self._pending_aliases)
             self._pending_aliases = []
         if self._pending_external:
-            self.conn.execute(insert(external_ids), self._pending_external)
+            bulk_insert(self.conn, external_ids, self._pending_external)
             self._pending_external = []

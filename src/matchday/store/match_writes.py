@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 
 from matchday.domain.records import MatchRecord
+from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
 from matchday.store.schema import match_events, matches, odds_quotes, team_match_stats
 
@@ -144,7 +145,6 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             row["updated_at"] = now
             new_rows.append(row)
             new_records.append(index)
-            existing[(season_id, key)] = (0, season_id, key, row["attributes"], *(row[n] for n in UPDATABLE))
             continue
         match_ids[index] = old[0]
         changed = _diff(old, row)
@@ -155,7 +155,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             counts.unchanged += 1
     if new_rows:
         # plain executemany (no RETURNING: SQLite would then insert row by row), then read the new ids back
-        conn.execute(insert(matches), new_rows)
+        bulk_insert(conn, matches, new_rows)
         new_ids = _ids_by_key(conn, {row["season_id"] for row in new_rows})
         for index, row in zip(new_records, new_rows, strict=True):
             match_ids[index] = new_ids[(row["season_id"], row["match_key"])]
@@ -224,7 +224,7 @@ def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[i
         if scope:
             query = query.where(table.c[scope[0]] == scope[1])
         conn.execute(query)
-    conn.execute(insert(table), [
+    bulk_insert(conn, table, [
         {"match_id": m, **dict(zip(columns, row, strict=True))} for m in differing for row in wanted[m]
     ])
     return set(differing)
