@@ -20,6 +20,7 @@ from matchday.errors import MatchdayError
 from matchday.fetch.client import download_all
 from matchday.ingest.pipeline import UnitSummary, load_units
 from matchday.ingest.seed import seed_reference_data
+from matchday.logs import configure_logging
 from matchday.settings import get_settings
 from matchday.sources.base import available_sources, get_source
 from matchday.store import queries
@@ -35,6 +36,11 @@ console = Console()
 errors = Console(stderr=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def _setup() -> None:
+    configure_logging(get_settings())
 
 
 def _engine() -> Engine:
@@ -178,6 +184,37 @@ def table(
 
 
 @app.command()
+def positions(
+    league: Annotated[str, typer.Argument(help="League code.")],
+    season: Annotated[str, typer.Argument(help="Season.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Each team's league position after every match date of the season."""
+    from matchday.services.tables import season_position_history
+
+    try:
+        with _engine().connect() as conn:
+            history = season_position_history(conn, league, season)
+    except MatchdayError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json(history)
+        return
+    dates = history["dates"]
+    step = max(1, len(dates) // 12)
+    shown = list(range(0, len(dates), step))
+    if shown[-1] != len(dates) - 1:
+        shown.append(len(dates) - 1)
+    out = Table(title=f"positions {league} {history['season']}")
+    out.add_column("team")
+    for index in shown:
+        out.add_column(dates[index][5:], justify="right")
+    for team, places in sorted(history["teams"].items(), key=lambda item: item[1][-1]):
+        out.add_row(team, *(str(places[i]) for i in shown))
+    console.print(out)
+
+
+@app.command()
 def fixtures(
     league: Annotated[str, typer.Argument(help="League code.")],
     season: Annotated[str, typer.Argument(help="Season.")],
@@ -185,12 +222,9 @@ def fixtures(
     as_json: JsonOpt = False,
 ) -> None:
     """Print the fixtures and results of a season."""
-    from matchday.domain.seasons import normalise_season
-
     try:
         with _engine().connect() as conn:
-            comp = queries.find_competition(conn, league)
-            season_id = queries.find_season(conn, comp.id, normalise_season(season, comp.calendar_year))
+            comp, _label, season_id = queries.find_competition_season(conn, league, season)
             team_id = queries.find_team(conn, team) if team else None
             rows = queries.fixtures(conn, season_id, team_id)
     except MatchdayError as exc:
@@ -218,16 +252,11 @@ def teams_list(
     """List teams with their external ids."""
     if ctx.invoked_subcommand is not None:
         return
-    from matchday.domain.seasons import normalise_season
-
+    if league and not season:
+        raise typer.BadParameter("--league needs --season")
     try:
         with _engine().connect() as conn:
-            season_id = None
-            if league:
-                if not season:
-                    raise typer.BadParameter("--league needs --season")
-                comp = queries.find_competition(conn, league)
-                season_id = queries.find_season(conn, comp.id, normalise_season(season, comp.calendar_year))
+            season_id = queries.find_competition_season(conn, league, season)[2] if league and season else None
             rows = queries.list_teams(conn, season_id)
     except MatchdayError as exc:
         _fail(exc)

@@ -10,7 +10,6 @@ from sqlalchemy import Connection
 
 from matchday.catalog import rules_for
 from matchday.domain.records import Side
-from matchday.domain.seasons import normalise_season
 from matchday.domain.standings import TableRow, compute_table, position_history
 from matchday.store import queries
 
@@ -25,15 +24,9 @@ class LeagueTable:
     matches_counted: int
 
 
-def _season(conn: Connection, league: str, season: str) -> tuple[Any, str, int]:
-    comp = queries.find_competition(conn, league)
-    label = normalise_season(season, calendar_year=comp.calendar_year)
-    return comp, label, queries.find_season(conn, comp.id, label)
-
-
 def league_table(conn: Connection, league: str, season: str, *, as_of: date | None = None,
                  up_to_round: int | None = None, venue: Side | None = None) -> LeagueTable:
-    comp, label, season_id = _season(conn, league, season)
+    comp, label, season_id = queries.find_competition_season(conn, league, season)
     results = queries.table_results(conn, season_id)
     names = queries.season_teams(conn, season_id)
     rows = compute_table(results, names, rules_for(comp.code, label), queries.season_deductions(conn, season_id),
@@ -48,7 +41,7 @@ def _row(row: TableRow, names: dict[int, str]) -> dict[str, Any]:
 
 
 def season_position_history(conn: Connection, league: str, season: str) -> dict[str, Any]:
-    comp, label, season_id = _season(conn, league, season)
+    comp, label, season_id = queries.find_competition_season(conn, league, season)
     names = queries.season_teams(conn, season_id)
     history = position_history(queries.table_results(conn, season_id), names, rules_for(comp.code, label),
                                queries.season_deductions(conn, season_id), team_names=names)

@@ -9,7 +9,9 @@ from typing import Any
 from sqlalchemy import Connection, Row, func, or_, select
 from sqlalchemy.orm import aliased
 
+from matchday.domain.names import normalise_team_name
 from matchday.domain.records import COUNTED_STATUSES
+from matchday.domain.seasons import normalise_season
 from matchday.domain.standings import Deduction, Result
 from matchday.errors import NotFound
 from matchday.store.schema import (
@@ -46,6 +48,16 @@ def find_season(conn: Connection, competition_id: int, label: str) -> int:
                              .order_by(seasons.c.label)).scalars().all()
         raise NotFound(f"no season {label!r} for this league; loaded seasons: {', '.join(known) or 'none'}")
     return season_id
+
+
+def find_competition_season(conn: Connection, league: str, season: str) -> tuple[Row, str, int]:
+    """(competition row, normalised season label, season id) for a user's league and season arguments."""
+    comp = find_competition(conn, league)
+    try:
+        label = normalise_season(season, calendar_year=comp.calendar_year)
+    except ValueError as exc:
+        raise NotFound(str(exc)) from None
+    return comp, label, find_season(conn, comp.id, label)
 
 
 def table_results(conn: Connection, season_id: int) -> list[Result]:
@@ -89,8 +101,6 @@ def fixtures(conn: Connection, season_id: int, team_id: int | None = None) -> Se
 
 def find_team(conn: Connection, text: str) -> int:
     """A team by id, exact name, or any alias (normalised)."""
-    from matchday.domain.names import normalise_team_name
-
     if text.isdigit():
         if conn.execute(select(teams.c.id).where(teams.c.id == int(text))).first():
             return int(text)

@@ -33,8 +33,8 @@ TOWNS = (
 SUFFIXES = ("United", "City", "Town", "Rovers", "Athletic", "Albion", "Wanderers", "County")
 KICKOFF_SLOTS = ((5, time(12, 30)), (5, time(15, 0)), (5, time(15, 0)), (5, time(17, 30)), (6, time(14, 0)),
                  (6, time(16, 30)))
-HOME_ADVANTAGE = 0.25
-BASE_RATE = math.log(1.35)
+HOME_ADVANTAGE = 0.2
+BASE_RATE = math.log(1.2)  # with the home advantage: ~2.7 goals a match, as in the big European leagues
 _LONDON = ZoneInfo("Europe/London")
 
 
@@ -118,7 +118,7 @@ def generate_season(team_count: int, seed: int, league: str = "sim.1", season: s
         raise ValueError(f"team count must be even and at least 2, got {team_count}")
     rng = random.Random(seed)
     names = team_names(team_count, seed)
-    strengths = [(rng.gauss(0, 0.3), rng.gauss(0, 0.3)) for _ in names]
+    strengths = [(rng.gauss(0, 0.2), rng.gauss(0, 0.2)) for _ in names]
     comp = CompetitionRef(code=league, name=league_name, country="Simulation")
     start = date(season_start_year(season), 8, 1)
     first_saturday = start + timedelta(days=(5 - start.weekday()) % 7)
