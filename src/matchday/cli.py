@@ -329,11 +329,32 @@ def sources() -> None:
 
 
 @app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default MATCHDAY_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default MATCHDAY_PORT).")] = None,
+) -> None:
+    """Serve the REST API (/api/v1, docs at /docs), the web UI (/), /health and /metrics."""
+    import uvicorn
+
+    from matchday.server import create_server
+
+    settings = get_settings()
+    engine = _engine()
+    host, port = host or settings.host, port or settings.port
+    console.print(f"matchday serving on [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_server(settings, engine), host=host, port=port, log_level="warning", access_log=False)
+
+
+@app.command()
 def quickstart(
     league: Annotated[str, typer.Option(help="League to download when online.")] = "eng.1",
     season: Annotated[str, typer.Option(help="Season to download when online.")] = "2024-25",
+    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Start the server afterwards.")] = True,
 ) -> None:
-    """The main job: create the store, load a season (download if online, else simulate), print its table."""
+    """The main job: create the store, load a season (download if online, else simulate), print its table, serve."""
+    from datetime import UTC, datetime
+
+    from matchday.domain.seasons import season_for_date
     from matchday.errors import FetchError
 
     settings = get_settings()
@@ -345,12 +366,16 @@ def quickstart(
         units = plugin.plan(paths, {})
         console.print(f"downloaded {league} {season} from football-data.co.uk")
     except FetchError as exc:
-        console.print(f"[yellow]offline[/] ({exc}); using the built-in simulator instead")
-        plugin, league = get_source("simulator"), "sim.1"
-        units = plugin.plan([], {"league": league, "season": season, "teams": "20", "seed": "1"})
+        now = datetime.now(UTC).replace(tzinfo=None)
+        plugin, league, season = get_source("simulator"), "sim.1", season_for_date(now.date(), calendar_year=False)
+        console.print(f"[yellow]offline[/] ({exc}); simulating the {season} season up to now instead")
+        units = plugin.plan([], {"league": league, "season": season, "teams": "20", "seed": "1",
+                                 "played_until": now.isoformat()})
     summaries = load_units(engine, plugin, units)
     console.print(_summary_table(summaries, sum(s.duration_s for s in summaries)))
     table(league=league, season=season, as_of=None, round_=None, venue=None, as_json=False)
+    if serve_after:
+        serve(host=None, port=None)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -35,6 +35,13 @@ class Settings(BaseSettings):
     http_user_agent: str = Field(
         "matchday/0.1 (+https://github.com/matchday)", description="User-Agent sent to providers."
     )
+    redis_url: str | None = Field(
+        None, validation_alias=AliasChoices("MATCHDAY_REDIS_URL", "REDIS_URL"),
+        description="Redis URL (redis://host:6379/0). When set, the response cache (and later pub/sub) lives in "
+                    "Redis, shared by every server process; unset, everything stays in-process.",
+    )
+    host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
+    port: int = Field(8000, description="Port `matchday serve` listens on.")
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_json: bool = Field(False, description="Write logs as JSON lines (for production) instead of console text.")
 

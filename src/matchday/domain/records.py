@@ -89,6 +89,15 @@ class MatchEventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class LineupEntry:
+    side: Side
+    player_name: str
+    starter: bool
+    position: str | None = None  # G, D, M, F
+    shirt_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TeamStatsRecord:
     side: Side
     shots: int | None = None
@@ -150,6 +159,7 @@ class MatchRecord:
     events: tuple[MatchEventRecord, ...] = ()
     stats: tuple[TeamStatsRecord, ...] = ()
     odds: tuple[OddsQuoteRecord, ...] = ()
+    lineups: tuple[LineupEntry, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from matchday.domain.records import ParseResult
 from matchday.errors import MatchdayError, UnreadableFile
 from matchday.sources.base import LoadUnit, Source
+from matchday.store import invalidation
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import MatchChange, write_matches
@@ -63,6 +64,7 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         for alias in parsed.aliases:
             resolver.add_alias(alias)
         resolver.flush()
+        invalidation.record(conn, invalidation.tags_for(counts.changes))
         replace_quarantine(conn, run_id, source_name, location, parsed.problems)
         summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
         summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged

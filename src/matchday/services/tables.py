@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -29,14 +29,25 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
     comp, label, season_id = queries.find_competition_season(conn, league, season)
     results = queries.table_results(conn, season_id)
     names = queries.season_teams(conn, season_id)
-    rows = compute_table(results, names, rules_for(comp.code, label), queries.season_deductions(conn, season_id),
-                         as_of=as_of, up_to_round=up_to_round, venue=venue, team_names=names)
-    return LeagueTable(comp.id, comp.code, comp.name, label, [_row(r, names) for r in rows], len(results))
+    rules, deductions = rules_for(comp.code, label), queries.season_deductions(conn, season_id)
+    rows = compute_table(results, names, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,
+                         team_names=names)
+    counted = [r for r in results if (as_of is None or r.match_date <= as_of)]
+    previous: dict[int, int] = {}
+    if counted and up_to_round is None:
+        last_day = max(r.match_date for r in counted)
+        before = compute_table(results, names, rules, deductions, as_of=last_day - timedelta(days=1), venue=venue,
+                               team_names=names)
+        if any(r.played for r in before):
+            previous = {r.team_id: r.position for r in before}
+    return LeagueTable(comp.id, comp.code, comp.name, label, [_row(r, names, previous) for r in rows],
+                       len(counted))
 
 
-def _row(row: TableRow, names: dict[int, str]) -> dict[str, Any]:
+def _row(row: TableRow, names: dict[int, str], previous: dict[int, int]) -> dict[str, Any]:
     data = asdict(row)
     data["team_name"] = names.get(row.team_id, str(row.team_id))
+    data["movement"] = previous[row.team_id] - row.position if row.team_id in previous else None
     return data
 
 

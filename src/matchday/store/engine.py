@@ -30,7 +30,14 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # take the write lock up front: one writer at a time, readers continue in WAL
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # writers take the write lock up front (one writer at a time); read_only() engines begin deferred and
+        # never block: in WAL mode readers see the last committed state while a writer works
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same pool, for reading: on SQLite its transactions take no write lock."""
+    return engine.execution_options(sqlite_begin="DEFERRED")

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Table, delete, select, update
 from matchday.domain.records import MatchRecord
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
-from matchday.store.schema import match_events, matches, odds_quotes, team_match_stats
+from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
 
 UPDATABLE = (
     "stage", "round", "round_number", "match_date", "kickoff_utc", "status", "period", "finish", "minute",
@@ -30,17 +30,22 @@ _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's li
 EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
 STATS_COLUMNS = ("side", "shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides",
                  "woodwork", "booking_points")
+LINEUP_COLUMNS = ("side", "player_id", "player_name", "starter", "position", "shirt_number")
 ODDS_COLUMNS = ("source", "bookmaker", "market", "closing", "line", "price_home", "price_draw", "price_away",
                 "price_over", "price_under")
 
 
 @dataclass
 class MatchChange:
-    """What one write did to one match: the seed of change events."""
+    """What one write did to one match: the seed of change events and cache invalidation."""
 
     match_id: int
     new: bool
     fields: dict[str, Any] = field(default_factory=dict)
+    competition_id: int = 0
+    season_id: int = 0
+    home_team_id: int = 0
+    away_team_id: int = 0
 
 
 @dataclass
@@ -150,7 +155,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         changed = _diff(old, row)
         if changed:
             conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, updated_at=now))
-            counts.changes.append(MatchChange(old[0], False, changed))
+            counts.changes.append(MatchChange(old[0], False, changed, comp_id, season_id, home_id, away_id))
         else:
             counts.unchanged += 1
     if new_rows:
@@ -159,12 +164,17 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         new_ids = _ids_by_key(conn, {row["season_id"] for row in new_rows})
         for index, row in zip(new_records, new_rows, strict=True):
             match_ids[index] = new_ids[(row["season_id"], row["match_key"])]
-            counts.changes.append(MatchChange(match_ids[index], True))
+            counts.changes.append(MatchChange(match_ids[index], True, {}, row["competition_id"], row["season_id"],
+                                              row["home_team_id"], row["away_team_id"]))
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
-    for match_id in child_changed - changed_ids:
-        counts.changes.append(MatchChange(match_id, False, {"children": True}))
-        counts.unchanged -= 1
+    for index, match_id in enumerate(match_ids):
+        if match_id in child_changed and match_id not in changed_ids:
+            comp_id, season_id, home_id, away_id, _kind = ids[index]
+            counts.changes.append(MatchChange(match_id, False, {"children": True}, comp_id, season_id, home_id,
+                                              away_id))
+            changed_ids.add(match_id)
+            counts.unchanged -= 1
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
     return counts
@@ -174,11 +184,12 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
                    ids: list[tuple[int, int, int, int, str]], match_ids: list[int], source: str) -> set[int]:
     """Events, statistics and odds of each match: replaced where they differ from what is stored."""
     wanted_players = {
-        (event.player_name, ids[i][2] if event.side == "home" else ids[i][3])
-        for i, rec in enumerate(records) for event in rec.events if event.player_name
+        (item.player_name, ids[i][2] if item.side == "home" else ids[i][3])
+        for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups) if item.player_name
     }
     player_ids = resolver.players(wanted_players) if wanted_players else {}
     events: dict[int, list[tuple]] = {}
+    lineups: dict[int, list[tuple]] = {}
     stats: dict[int, list[tuple]] = {}
     odds: dict[int, list[tuple]] = {}
     for i, rec in enumerate(records):
@@ -190,6 +201,10 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
                  else None, e.player_name)
                 for seq, e in enumerate(rec.events, start=1)
             ]
+        if rec.lineups:
+            team_of = {"home": ids[i][2], "away": ids[i][3]}
+            lineups[match_id] = [(e.side.value, player_ids.get((e.player_name, team_of[e.side])), e.player_name,
+                                  e.starter, e.position, e.shirt_number) for e in rec.lineups]
         if rec.stats:
             stats[match_id] = [(s.side.value, s.shots, s.shots_on_target, s.corners, s.fouls, s.yellow_cards,
                                 s.red_cards, s.offsides, s.woodwork, s.booking_points) for s in rec.stats]
@@ -198,6 +213,7 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
                                q.price_away, q.price_over, q.price_under) for q in rec.odds]
     changed = _sync(conn, match_events, EVENT_COLUMNS, events)
     changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats)
+    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups)
     changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
     return changed
 

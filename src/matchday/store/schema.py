@@ -137,6 +137,18 @@ match_events = Table(
     UniqueConstraint("match_id", "seq"),
 )
 
+match_lineups = Table(
+    "match_lineups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("side", String(4), nullable=False),
+    Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
+    Column("player_name", String(200), nullable=False),
+    Column("starter", Boolean, nullable=False),
+    Column("position", String(4)),
+    Column("shirt_number", Integer),
+)
+
 team_match_stats = Table(
     "team_match_stats", metadata,
     Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
@@ -221,4 +233,13 @@ quarantined_rows = Table(
     Column("raw_text", Text, nullable=False),
     _created(),
     Index("ix_quarantined_rows_source_location", "source", "location"),
+)
+
+# Every write transaction that changes data appends the cache tags it touched; API processes read this log
+# (cheaply, by id) before answering, so no cached answer outlives a write, whichever process wrote.
+cache_invalidations = Table(
+    "cache_invalidations", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tag", String(80), nullable=False),
+    _created(),
 )

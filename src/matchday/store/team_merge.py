@@ -11,6 +11,7 @@ from matchday.store.match_writes import UPDATABLE
 from matchday.store.schema import (
     external_ids,
     match_events,
+    match_lineups,
     matches,
     odds_quotes,
     players,
@@ -57,7 +58,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
         fill = {name: row[name] for name in UPDATABLE if twin[name] is None and row[name] is not None}
         if fill:
             conn.execute(update(matches).where(matches.c.id == twin["id"]).values(**fill))
-        for child in (match_events, team_match_stats, odds_quotes):
+        for child in (match_events, match_lineups, team_match_stats, odds_quotes):
             has_own = conn.execute(select(child.c.match_id).where(child.c.match_id == twin["id"])).first()
             if has_own is None:
                 conn.execute(update(child).where(child.c.match_id == row["id"]).values(match_id=twin["id"]))
@@ -78,8 +79,9 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
     for player_id, normalized in conn.execute(select(players.c.id, players.c.normalized)
                                               .where(players.c.team_id == drop_id)).all():
         if normalized in keep_players:
-            conn.execute(update(match_events).where(match_events.c.player_id == player_id)
-                         .values(player_id=keep_players[normalized]))
+            for child in (match_events, match_lineups):
+                conn.execute(update(child).where(child.c.player_id == player_id)
+                             .values(player_id=keep_players[normalized]))
             conn.execute(delete(players).where(players.c.id == player_id))
     conn.execute(update(players).where(players.c.team_id == drop_id).values(team_id=keep_id))
     conn.execute(update(point_deductions).where(point_deductions.c.team_id == drop_id).values(team_id=keep_id))

@@ -1,0 +1,1 @@
+"""The REST API (v1): FastAPI app factory, routers, schemas, errors."""

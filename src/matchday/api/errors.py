@@ -1,0 +1,50 @@
+"""One error body for every 4xx and 5xx: ``{"detail", "error_code", "timestamp", "path", "trace_id"}``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from matchday.errors import MatchdayError
+
+log = structlog.get_logger(__name__)
+
+HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+              405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT", 415: "UNSUPPORTED_MEDIA_TYPE",
+              422: "VALIDATION_ERROR", 429: "RATE_LIMITED"}
+
+
+def error_response(request: Request, status: int, code: str, detail: Any) -> JSONResponse:
+    body = {"detail": detail, "error_code": code, "timestamp": datetime.now(UTC).isoformat(),
+            "path": request.url.path, "trace_id": getattr(request.state, "trace_id", "")}
+    return JSONResponse(body, status_code=status)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(MatchdayError)
+    async def _matchday(request: Request, exc: MatchdayError) -> JSONResponse:
+        return error_response(request, exc.status_code, exc.error_code, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        detail = [{"field": ".".join(str(p) for p in err["loc"][1:]) or str(err["loc"][0]), "message": err["msg"],
+                   "type": err["type"]} for err in exc.errors()]
+        return error_response(request, 422, "VALIDATION_ERROR", detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
+        detail = "no such endpoint" if exc.status_code == 404 and exc.detail == "Not Found" else exc.detail
+        return error_response(request, exc.status_code, code, detail)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled error", path=request.url.path, error=repr(exc),
+                  trace_id=getattr(request.state, "trace_id", ""))
+        return error_response(request, 500, "INTERNAL_ERROR", "internal error; quote the trace_id when reporting")

@@ -1,0 +1,131 @@
+"""/api/v1/matches: live, today, upcoming, filtered lists, one match and its parts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from starlette.responses import Response
+
+from matchday.api import presenters, schemas
+from matchday.api.deps import Ctx, paging
+from matchday.domain.records import MatchStatus
+from matchday.store import match_queries
+from matchday.store.match_queries import MatchFilter
+from matchday.store.team_queries import league_by_id_or_code
+
+router = APIRouter(prefix="/matches", tags=["matches"])
+MatchId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal match id.")]
+LeagueParam = Annotated[str | None, Query(max_length=64, description="League id or code (eng.1).")]
+StatusParam = Annotated[MatchStatus | None, Query(description="Only matches with this status.")]
+
+
+def _league_id(ctx: Ctx, league: str | None) -> int | None:
+    return league_by_id_or_code(ctx.conn, league).id if league else None
+
+
+def _page(ctx: Ctx, flt: MatchFilter, limit: int, offset: int) -> schemas.Page[schemas.MatchSummary]:
+    rows, total = match_queries.list_matches(ctx.conn, flt, limit, offset)
+    return schemas.Page[schemas.MatchSummary](items=[presenters.match_summary(r) for r in rows], total=total,
+                                              limit=limit, offset=offset)
+
+
+def _tags(league_id: int | None) -> list[str]:
+    return ["matches", *([f"league:{league_id}"] if league_id else [])]
+
+
+@router.get("/live", response_model=schemas.Page[schemas.MatchSummary])
+def live_matches(ctx: Ctx, league_id: LeagueParam = None,
+                 page: tuple[int, int] = Depends(paging(50, 100))) -> Response:
+    """Matches in play (live or at half time)."""
+    comp = _league_id(ctx, league_id)
+    flt = MatchFilter(competition_id=comp, statuses=match_queries.LIVE_STATUSES)
+    return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page), "live")
+
+
+@router.get("/today", response_model=schemas.Page[schemas.MatchSummary])
+def today_matches(ctx: Ctx, league_id: LeagueParam = None, status: StatusParam = None,
+                  page: tuple[int, int] = Depends(paging(100, 200))) -> Response:
+    """Matches whose date is today (UTC)."""
+    comp = _league_id(ctx, league_id)
+    flt = MatchFilter(on_date=datetime.now(UTC).date(), competition_id=comp,
+                      statuses=(status.value,) if status else ())
+    return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page), "today")
+
+
+@router.get("/upcoming", response_model=schemas.Page[schemas.MatchSummary])
+def upcoming_matches(ctx: Ctx, league_id: LeagueParam = None,
+                     days: Annotated[int, Query(ge=1, le=30, description="How many days ahead.")] = 7,
+                     page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
+    """Scheduled matches kicking off in the next ``days`` days."""
+    comp = _league_id(ctx, league_id)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    flt = MatchFilter(competition_id=comp, statuses=(MatchStatus.SCHEDULED.value,), kickoff_from=now,
+                      kickoff_to=now + timedelta(days=days))
+    return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page), "today")
+
+
+@router.get("", response_model=schemas.Page[schemas.MatchSummary])
+def list_matches(ctx: Ctx, on_date: Annotated[date | None, Query(alias="date")] = None, league_id: LeagueParam = None,
+                 team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+                 season: Annotated[str | None, Query(max_length=16, description="Season label, e.g. 2011-12.")] = None,
+                 status: StatusParam = None, page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
+    """Matches filtered by date, league, team, season and status."""
+    comp = _league_id(ctx, league_id)
+    flt = MatchFilter(on_date=on_date, competition_id=comp, team_id=team_id, season=season,
+                      statuses=(status.value,) if status else ())
+    tags = _tags(comp) + ([f"team:{team_id}"] if team_id else [])
+    return ctx.cached(tags, lambda: _page(ctx, flt, *page))
+
+
+@router.get("/{match_id}", response_model=schemas.MatchDetail)
+def get_match(ctx: Ctx, match_id: MatchId) -> Response:
+    """One match in full: score parts, events, statistics, lineups, officials, odds summary."""
+    return ctx.cached([f"match:{match_id}"], lambda: presenters.match_detail(ctx.conn, match_id),
+                      presenters.match_kind)
+
+
+def _kind_of(ctx: Ctx, match_id: int) -> str:
+    return presenters.match_kind(presenters.match_summary(match_queries.match_summary(ctx.conn, match_id)))
+
+
+@router.get("/{match_id}/events", response_model=schemas.MatchEvents)
+def match_events(ctx: Ctx, match_id: MatchId) -> Response:
+    """Goals, cards and substitutions in order."""
+    summary = presenters.match_summary(match_queries.match_summary(ctx.conn, match_id))
+    return ctx.cached([f"match:{match_id}"], lambda: schemas.MatchEvents(
+        presenters.events(ctx.conn, match_id, summary.home.id, summary.away.id)), presenters.match_kind(summary))
+
+
+@router.get("/{match_id}/stats", response_model=schemas.MatchStats)
+def match_stats(ctx: Ctx, match_id: MatchId) -> Response:
+    """Team statistics: shots, shots on target, corners, fouls, cards ..."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: presenters.stats(ctx.conn, match_id), kind)
+
+
+@router.get("/{match_id}/lineups", response_model=schemas.MatchLineups)
+def match_lineups(ctx: Ctx, match_id: MatchId) -> Response:
+    """Starting elevens and benches where the source has them."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: presenters.lineups(ctx.conn, match_id), kind)
+
+
+@router.get("/{match_id}/odds", response_model=schemas.MatchOdds)
+def match_odds(ctx: Ctx, match_id: MatchId) -> Response:
+    """Every bookmaker's opening and closing prices with implied probabilities (margin removed)."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: schemas.MatchOdds(
+        match_id=match_id, quotes=[presenters.odds_quote(q) for q in match_queries.odds(ctx.conn, match_id)]), kind)
+
+
+@router.get("/{match_id}/head-to-head", response_model=schemas.HeadToHead)
+def match_head_to_head(ctx: Ctx, match_id: MatchId,
+                       limit: Annotated[int, Query(ge=1, le=50, description="Earlier meetings to return.")] = 10,
+                       ) -> Response:
+    """Earlier meetings of the two teams (any competition), newest first."""
+    summary = presenters.match_summary(match_queries.match_summary(ctx.conn, match_id))
+    return ctx.cached([f"team:{summary.home.id}", f"team:{summary.away.id}"],
+                      lambda: presenters.head_to_head(ctx.conn, match_id, limit))
+

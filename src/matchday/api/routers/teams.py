@@ -1,0 +1,124 @@
+"""/api/v1/teams and /api/v1/players."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query
+from starlette.responses import Response
+
+from matchday.api import presenters, schemas
+from matchday.api.deps import Ctx, paging
+from matchday.domain.team_form import season_record
+from matchday.errors import NotFound
+from matchday.store import match_queries, queries, team_queries
+from matchday.store.match_queries import MatchFilter
+
+router = APIRouter(tags=["teams"])
+TeamId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal team id.")]
+PlayerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal player id.")]
+
+
+@router.get("/teams", response_model=schemas.Page[schemas.Team])
+def list_teams(ctx: Ctx, search: Annotated[str | None, Query(max_length=100, description="Any name or alias.")] = None,
+               source: Annotated[str | None, Query(max_length=40, description="With external_id: translate a "
+                                                                             "provider's team id.")] = None,
+               external_id: Annotated[str | None, Query(max_length=200)] = None,
+               page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
+    """Teams by name or alias; ``source``+``external_id`` finds the team a provider's id stands for."""
+    def build() -> schemas.Page[schemas.Team]:
+        if source and external_id:
+            team_id = team_queries.team_by_external_id(ctx.conn, source, external_id)
+            return schemas.Page[schemas.Team](items=[schemas.Team(**team_queries.team(ctx.conn, team_id))],
+                                              total=1, limit=page[0], offset=0)
+        rows, total = team_queries.search_teams(ctx.conn, search, *page)
+        return schemas.Page[schemas.Team](items=[schemas.Team(**r) for r in rows], total=total, limit=page[0],
+                                          offset=page[1])
+
+    return ctx.cached(["matches"], build)
+
+
+@router.get("/teams/{team_id}", response_model=schemas.Team)
+def get_team(ctx: Ctx, team_id: TeamId) -> Response:
+    """A team with all its external ids and the names it is known by."""
+    team = schemas.Team(**team_queries.team(ctx.conn, team_id))
+    return ctx.cached([f"team:{team_id}"], lambda: team)
+
+
+@router.get("/teams/{team_id}/fixtures", response_model=schemas.Page[schemas.TeamFixture])
+def team_fixtures(ctx: Ctx, team_id: TeamId,
+                  season: Annotated[str | None, Query(max_length=16)] = None,
+                  page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
+    """The team's past and upcoming matches (newest first), each with ``is_home``."""
+    team_queries.team(ctx.conn, team_id)
+
+    def build() -> schemas.Page[schemas.TeamFixture]:
+        rows, total = match_queries.list_matches(ctx.conn, MatchFilter(team_id=team_id, season=season), *page,
+                                                 newest_first=True)
+        items = [schemas.TeamFixture(**presenters.match_summary(r).model_dump(), is_home=r["home_team_id"] == team_id)
+                 for r in rows]
+        return schemas.Page[schemas.TeamFixture](items=items, total=total, limit=page[0], offset=page[1])
+
+    return ctx.cached([f"team:{team_id}"], build)
+
+
+@router.get("/teams/{team_id}/stats", response_model=schemas.TeamSeasonStats)
+def team_stats(ctx: Ctx, team_id: TeamId,
+               league_id: Annotated[str | None, Query(max_length=64, description="League id or code.")] = None,
+               season: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    """Season record overall, at home and away: results, goals, clean sheets, form (default: latest season)."""
+    team = team_queries.team(ctx.conn, team_id)
+    played_in = team_queries.team_seasons(ctx.conn, team_id)
+    if league_id:
+        league = team_queries.league_by_id_or_code(ctx.conn, league_id)
+        played_in = [p for p in played_in if p["id"] == league.id]
+    if season:
+        played_in = [p for p in played_in if p["label"] == season]
+    if not played_in:
+        raise NotFound(f"team {team_id} has no matches in that league/season")
+    chosen = played_in[0]
+
+    def build() -> schemas.TeamSeasonStats:
+        _comp, label, season_id = queries.find_competition_season(ctx.conn, chosen["code"], chosen["label"])
+        record = season_record(queries.table_results(ctx.conn, season_id), team_id)
+        return schemas.TeamSeasonStats(team=schemas.TeamRef(id=team_id, name=team["name"]),
+                                       league=schemas.LeagueRef(id=chosen["id"], code=chosen["code"],
+                                                                name=chosen["name"]),
+                                       season=label, **record)
+
+    return ctx.cached([f"team:{team_id}"], build)
+
+
+@router.get("/teams/{team_id}/squad", response_model=schemas.Squad)
+def team_squad(ctx: Ctx, team_id: TeamId) -> Response:
+    """Players known for the team, with appearances where lineups exist."""
+    team_queries.team(ctx.conn, team_id)
+    return ctx.cached([f"team:{team_id}"], lambda: schemas.Squad(
+        [schemas.SquadPlayer(**p) for p in team_queries.squad(ctx.conn, team_id)]))
+
+
+@router.get("/players/{player_id}", response_model=schemas.Player, tags=["players"])
+def get_player(ctx: Ctx, player_id: PlayerId) -> Response:
+    row = team_queries.player(ctx.conn, player_id)
+    player = schemas.Player(id=row["id"], name=row["name"], team=schemas.TeamRef(id=row["team_id"],
+                                                                                 name=row["team_name"])
+                            if row["team_id"] else None)
+    return ctx.cached([f"team:{row['team_id']}"] if row["team_id"] else ["matches"], lambda: player)
+
+
+@router.get("/players/{player_id}/stats", response_model=schemas.PlayerStats, tags=["players"])
+def player_stats(ctx: Ctx, player_id: PlayerId,
+                 season: Annotated[str | None, Query(max_length=16)] = None) -> Response:
+    """Per league season: appearances, starts, goals, penalties, own goals, cards."""
+    row = team_queries.player(ctx.conn, player_id)
+
+    def build() -> schemas.PlayerStats:
+        seasons = [schemas.PlayerSeason(
+            league_code=s["code"], league_name=s["name"], season=s["label"], appearances=s.get("appearances") or 0,
+            starts=s.get("starts") or 0, goals=s.get("goal") or 0, penalty_goals=s.get("penalty_goal") or 0,
+            own_goals=s.get("own_goal") or 0, yellow_cards=s.get("yellow") or 0, red_cards=s.get("red") or 0)
+            for s in team_queries.player_season_stats(ctx.conn, player_id, season)]
+        team = schemas.TeamRef(id=row["team_id"], name=row["team_name"]) if row["team_id"] else None
+        return schemas.PlayerStats(player=schemas.Player(id=row["id"], name=row["name"], team=team), seasons=seasons)
+
+    return ctx.cached([f"team:{row['team_id']}"] if row["team_id"] else ["matches"], build)

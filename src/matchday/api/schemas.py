@@ -1,0 +1,303 @@
+"""Response models: what the API promises (and what the OpenAPI document describes)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field, RootModel
+
+T = TypeVar("T")
+
+
+class ErrorBody(BaseModel):
+    detail: str | list = Field(description="What went wrong (for 422: the invalid fields).")
+    error_code: str
+    timestamp: datetime
+    path: str
+    trace_id: str
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class LeagueRef(BaseModel):
+    id: int
+    code: str
+    name: str
+    country: str | None = None
+
+
+class TeamRef(BaseModel):
+    id: int
+    name: str
+
+
+class Score(BaseModel):
+    home: int | None
+    away: int | None
+    home_ht: int | None = None
+    away_ht: int | None = None
+    home_et: int | None = None
+    away_et: int | None = None
+    home_penalties: int | None = None
+    away_penalties: int | None = None
+
+
+class MatchSummary(BaseModel):
+    id: int
+    league: LeagueRef
+    season: str
+    match_date: date | None
+    kickoff_utc: datetime | None
+    status: str
+    period: str | None = None
+    minute: int | None = None
+    finish: str | None = None
+    stage: str
+    round: str | None = None
+    round_number: int | None = None
+    home: TeamRef
+    away: TeamRef
+    score: Score
+    venue: str | None = None
+
+
+class PlayerRef(BaseModel):
+    id: int | None
+    name: str | None
+
+
+class MatchEvent(BaseModel):
+    seq: int
+    type: str
+    side: str
+    team_id: int
+    minute: int | None
+    added_minute: int | None
+    player: PlayerRef | None
+
+
+class MatchEvents(RootModel[list[MatchEvent]]):
+    pass
+
+
+class TeamStats(BaseModel):
+    shots: int | None = None
+    shots_on_target: int | None = None
+    corners: int | None = None
+    fouls: int | None = None
+    yellow_cards: int | None = None
+    red_cards: int | None = None
+    offsides: int | None = None
+    woodwork: int | None = None
+    booking_points: int | None = None
+
+
+class MatchStats(BaseModel):
+    match_id: int
+    home: TeamStats | None
+    away: TeamStats | None
+
+
+class LineupPlayer(BaseModel):
+    player: PlayerRef
+    starter: bool
+    position: str | None
+    shirt_number: int | None
+
+
+class MatchLineups(BaseModel):
+    match_id: int
+    home: list[LineupPlayer]
+    away: list[LineupPlayer]
+
+
+class OddsQuote(BaseModel):
+    source: str
+    bookmaker: str
+    market: str
+    closing: bool
+    line: float | None
+    prices: dict[str, float | None]
+    implied_probabilities: dict[str, float | None] = Field(description="1/price normalised: margin removed.")
+    margin: float | None
+
+
+class MatchOdds(BaseModel):
+    match_id: int
+    quotes: list[OddsQuote]
+
+
+class OddsSummary(BaseModel):
+    bookmaker: str
+    closing: bool
+    home: float | None
+    draw: float | None
+    away: float | None
+    implied_probabilities: dict[str, float | None]
+
+
+class MatchDetail(MatchSummary):
+    referee: str | None = None
+    attendance: int | None = None
+    neutral: bool = False
+    last_checked_at: datetime | None = None
+    updated_at: datetime | None = None
+    events: list[MatchEvent]
+    statistics: MatchStats
+    lineups: MatchLineups
+    odds_summary: OddsSummary | None
+
+
+class HeadToHead(BaseModel):
+    match_id: int
+    home: TeamRef
+    away: TeamRef
+    summary: dict[str, int] = Field(description="wins of the match's home team, draws, wins of its away team")
+    matches: list[MatchSummary]
+
+
+class League(LeagueRef):
+    kind: str
+    calendar_year: bool
+    is_featured: bool
+    matches: int
+    latest_season: str | None
+
+
+class Season(BaseModel):
+    id: int
+    label: str
+    matches: int
+    played: int
+    first_match: date | None
+    last_match: date | None
+
+
+class StandingRow(BaseModel):
+    position: int
+    movement: int | None = Field(description="places gained (+) or lost (-) since the previous match date")
+    team: TeamRef
+    team_name: str
+    played: int
+    won: int
+    drawn: int
+    lost: int
+    goals_for: int
+    goals_against: int
+    goal_difference: int
+    points: int
+    points_deducted: int
+    form: str
+    zone: str | None
+    decided_by: str | None
+
+
+class LeagueTable(BaseModel):
+    league_id: int
+    league_code: str
+    league_name: str
+    season: str
+    as_of: date | None
+    round: int | None
+    venue: str | None
+    matches_counted: int
+    standings: list[StandingRow]
+
+
+class TopScorer(BaseModel):
+    rank: int
+    player: PlayerRef
+    team: TeamRef | None
+    goals: int
+    penalties: int
+
+
+class TopScorers(RootModel[list[TopScorer]]):
+    pass
+
+
+class PositionHistory(BaseModel):
+    league_id: int
+    season: str
+    dates: list[date]
+    teams: list[dict]
+
+
+class ExternalId(BaseModel):
+    source: str
+    external_id: str
+
+
+class Team(BaseModel):
+    id: int
+    name: str
+    country: str | None
+    external_ids: list[ExternalId] = []
+    aliases: list[str] = []
+
+
+class TeamFixture(MatchSummary):
+    is_home: bool
+
+
+class VenueRecord(BaseModel):
+    played: int
+    won: int
+    drawn: int
+    lost: int
+    goals_for: int
+    goals_against: int
+    clean_sheets: int
+    failed_to_score: int
+
+
+class TeamSeasonStats(BaseModel):
+    team: TeamRef
+    league: LeagueRef
+    season: str
+    overall: VenueRecord
+    home: VenueRecord
+    away: VenueRecord
+    form: str
+
+
+class SquadPlayer(BaseModel):
+    id: int
+    name: str
+    position: str | None
+    shirt_number: int | None
+    appearances: int
+
+
+class Squad(RootModel[list[SquadPlayer]]):
+    pass
+
+
+class Player(BaseModel):
+    id: int
+    name: str
+    team: TeamRef | None
+
+
+class PlayerSeason(BaseModel):
+    league_code: str
+    league_name: str
+    season: str
+    appearances: int = 0
+    starts: int = 0
+    goals: int = 0
+    penalty_goals: int = 0
+    own_goals: int = 0
+    yellow_cards: int = 0
+    red_cards: int = 0
+
+
+class PlayerStats(BaseModel):
+    player: Player
+    seasons: list[PlayerSeason]

@@ -1,0 +1,146 @@
+"""Response cache with tags: in-process by default, Redis when configured. Values are bytes.
+
+Entries carry tags (``match:12``, ``season:3``, ``league:1``, ``team:7``, ``matches``); a write invalidates
+exactly the tags it touched (``*``: everything). Every entry is stored with the invalidation-log position its
+data was read at; a ``set`` whose tags were invalidated after that position is refused, so a response computed
+from data older than a write can never be stored after the write's invalidation (the read/write race).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from typing import Protocol
+
+EVERYTHING = "*"
+
+
+class TaggedCache(Protocol):
+    def get(self, key: str) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes, ttl_s: int, tags: list[str], version: int) -> bool: ...
+
+    def invalidate(self, tags: set[str], version: int) -> None: ...
+
+
+class MemoryCache:
+    def __init__(self, max_entries: int = 20_000) -> None:
+        self._entries: dict[str, tuple[float, bytes, list[str]]] = {}
+        self._by_tag: dict[str, set[str]] = defaultdict(set)
+        self._invalidated_at: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._max = max_entries
+
+    def get(self, key: str) -> bytes | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            return None
+        if entry[0] < time.monotonic():
+            with self._lock:
+                self._drop(key)
+            return None
+        return entry[1]
+
+    def set(self, key: str, value: bytes, ttl_s: int, tags: list[str], version: int) -> bool:
+        with self._lock:
+            if any(self._invalidated_at.get(tag, 0) > version for tag in (*tags, EVERYTHING)):
+                return False
+            if len(self._entries) >= self._max:
+                self._evict()
+            self._drop(key)
+            self._entries[key] = (time.monotonic() + ttl_s, value, tags)
+            for tag in tags:
+                self._by_tag[tag].add(key)
+            return True
+
+    def invalidate(self, tags: set[str], version: int) -> None:
+        with self._lock:
+            for tag in tags:
+                self._invalidated_at[tag] = max(version, self._invalidated_at.get(tag, 0))
+            if EVERYTHING in tags:
+                self._entries.clear()
+                self._by_tag.clear()
+                return
+            for tag in tags:
+                for key in self._by_tag.pop(tag, set()):
+                    self._drop(key)
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return
+        for tag in entry[2]:
+            keys = self._by_tag.get(tag)
+            if keys is not None:
+                keys.discard(key)
+                if not keys:
+                    del self._by_tag[tag]
+
+    def _evict(self) -> None:
+        now = time.monotonic()
+        expired = [k for k, (expires, _v, _t) in self._entries.items() if expires < now]
+        for key in expired or list(self._entries)[: max(1, self._max // 10)]:
+            self._drop(key)
+
+
+_SET = """
+local inv = KEYS[2]
+for i = 5, #ARGV do
+  local at = tonumber(redis.call('HGET', inv, ARGV[i]) or '0')
+  if at > tonumber(ARGV[3]) then return 0 end
+end
+if tonumber(redis.call('HGET', inv, '*') or '0') > tonumber(ARGV[3]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+for i = 5, #ARGV do
+  redis.call('SADD', ARGV[4] .. ARGV[i], KEYS[1])
+  redis.call('EXPIRE', ARGV[4] .. ARGV[i], 86400)
+end
+return 1
+"""
+
+_INVALIDATE = """
+local inv = KEYS[1]
+for i = 3, #ARGV do
+  local tag = ARGV[i]
+  local at = tonumber(redis.call('HGET', inv, tag) or '0')
+  if tonumber(ARGV[1]) > at then redis.call('HSET', inv, tag, ARGV[1]) end
+  local set = ARGV[2] .. tag
+  local members = redis.call('SMEMBERS', set)
+  for _, key in ipairs(members) do redis.call('DEL', key) end
+  redis.call('DEL', set)
+end
+return 1
+"""
+
+
+class RedisCache:
+    """Entries at ``matchday:cache:<key>``, tag indexes at ``matchday:tag:<tag>``, both changed atomically."""
+
+    PREFIX = "matchday:cache:"
+    TAG_PREFIX = "matchday:tag:"
+    INVALIDATED = "matchday:invalidated"
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self._redis = redis.Redis.from_url(url)
+        self._set = self._redis.register_script(_SET)
+        self._invalidate = self._redis.register_script(_INVALIDATE)
+
+    def get(self, key: str) -> bytes | None:
+        return self._redis.get(self.PREFIX + key)
+
+    def set(self, key: str, value: bytes, ttl_s: int, tags: list[str], version: int) -> bool:
+        return bool(self._set(keys=[self.PREFIX + key, self.INVALIDATED],
+                              args=[value, ttl_s, version, self.TAG_PREFIX, *tags]))
+
+    def invalidate(self, tags: set[str], version: int) -> None:
+        if EVERYTHING in tags:
+            self._redis.hset(self.INVALIDATED, EVERYTHING, version)
+            for pattern in (self.PREFIX + "*", self.TAG_PREFIX + "*"):
+                keys = list(self._redis.scan_iter(pattern, count=1000))
+                if keys:
+                    self._redis.delete(*keys)
+            return
+        self._invalidate(keys=[self.INVALIDATED], args=[version, self.TAG_PREFIX, *sorted(tags)])

@@ -1,0 +1,34 @@
+"""The one process `matchday serve` runs: the API app with the web UI mounted beside it."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from sqlalchemy import Engine
+from starlette.responses import Response
+
+from matchday.api.app import create_app
+from matchday.api.errors import error_response
+from matchday.errors import MatchdayError
+from matchday.settings import Settings
+from matchday.web.pages import not_found_page, static_files
+from matchday.web.pages import router as pages_router
+
+
+def create_server(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    app = create_app(settings, engine)
+    app.include_router(pages_router)
+    app.mount("/static", static_files(), name="static")
+
+    @app.exception_handler(MatchdayError)
+    async def _errors(request: Request, exc: MatchdayError) -> Response:
+        # people get a page, programs get the JSON error body
+        if request.url.path.startswith("/api/"):
+            return error_response(request, exc.status_code, exc.error_code, str(exc))
+        return not_found_page(request, exc)
+
+    return app
+
+
+def asgi_app() -> FastAPI:
+    """Factory for ``uvicorn --factory matchday.server:asgi_app``."""
+    return create_server()

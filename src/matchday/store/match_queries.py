@@ -1,0 +1,151 @@
+"""Read queries about matches: lists with filters and paging, one match in full, head-to-head."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from matchday.errors import NotFound
+from matchday.store.schema import (
+    competitions,
+    match_events,
+    match_lineups,
+    matches,
+    odds_quotes,
+    players,
+    seasons,
+    team_match_stats,
+    teams,
+)
+
+LIVE_STATUSES = ("live", "halftime")
+_home, _away = aliased(teams, name="home_team"), aliased(teams, name="away_team")
+
+SUMMARY_COLUMNS = (
+    matches.c.id, matches.c.match_date, matches.c.kickoff_utc, matches.c.status, matches.c.period,
+    matches.c.minute, matches.c.finish, matches.c.stage, matches.c.round, matches.c.round_number,
+    matches.c.home_goals, matches.c.away_goals, matches.c.home_goals_ht, matches.c.away_goals_ht,
+    matches.c.home_goals_et, matches.c.away_goals_et, matches.c.home_penalties, matches.c.away_penalties,
+    matches.c.venue, matches.c.neutral, matches.c.updated_at, matches.c.competition_id, matches.c.season_id,
+    matches.c.home_team_id, matches.c.away_team_id,
+    _home.c.name.label("home_name"), _away.c.name.label("away_name"),
+    competitions.c.code.label("league_code"), competitions.c.name.label("league_name"),
+    competitions.c.country.label("league_country"), seasons.c.label.label("season"),
+)
+
+
+@dataclass(frozen=True)
+class MatchFilter:
+    on_date: date | None = None
+    competition_id: int | None = None
+    team_id: int | None = None
+    season: str | None = None
+    statuses: Sequence[str] = ()
+    kickoff_from: datetime | None = None
+    kickoff_to: datetime | None = None
+    round_number: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def _base() -> Select:
+    return (select(*SUMMARY_COLUMNS)
+            .join(_home, _home.c.id == matches.c.home_team_id).join(_away, _away.c.id == matches.c.away_team_id)
+            .join(competitions, competitions.c.id == matches.c.competition_id)
+            .join(seasons, seasons.c.id == matches.c.season_id))
+
+
+def _where(query: Select, flt: MatchFilter) -> Select:
+    conditions = []
+    if flt.on_date is not None:
+        conditions.append(matches.c.match_date == flt.on_date)
+    if flt.competition_id is not None:
+        conditions.append(matches.c.competition_id == flt.competition_id)
+    if flt.team_id is not None:
+        conditions.append(or_(matches.c.home_team_id == flt.team_id, matches.c.away_team_id == flt.team_id))
+    if flt.season is not None:
+        conditions.append(seasons.c.label == flt.season)
+    if flt.statuses:
+        conditions.append(matches.c.status.in_(list(flt.statuses)))
+    if flt.kickoff_from is not None:
+        conditions.append(matches.c.kickoff_utc >= flt.kickoff_from)
+    if flt.kickoff_to is not None:
+        conditions.append(matches.c.kickoff_utc <= flt.kickoff_to)
+    if flt.round_number is not None:
+        conditions.append(matches.c.round_number == flt.round_number)
+    if flt.date_from is not None:
+        conditions.append(matches.c.match_date >= flt.date_from)
+    if flt.date_to is not None:
+        conditions.append(matches.c.match_date <= flt.date_to)
+    return query.where(and_(*conditions)) if conditions else query
+
+
+def list_matches(conn: Connection, flt: MatchFilter, limit: int, offset: int,
+                 newest_first: bool = False) -> tuple[list[dict[str, Any]], int]:
+    total = conn.execute(_where(select(func.count()).select_from(matches)
+                                .join(seasons, seasons.c.id == matches.c.season_id), flt)).scalar_one()
+    order = ((matches.c.match_date.desc(), matches.c.kickoff_utc.desc()) if newest_first
+             else (matches.c.match_date, matches.c.kickoff_utc))
+    query = _where(_base(), flt).order_by(*order, matches.c.id).limit(limit).offset(offset)
+    return [dict(row._mapping) for row in conn.execute(query)], total
+
+
+def match_summary(conn: Connection, match_id: int) -> dict[str, Any]:
+    row = conn.execute(_base().where(matches.c.id == match_id)).first()
+    if row is None:
+        raise NotFound(f"no match with id {match_id}")
+    return dict(row._mapping)
+
+
+def match_row(conn: Connection, match_id: int) -> dict[str, Any]:
+    row = conn.execute(select(matches).where(matches.c.id == match_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"no match with id {match_id}")
+    return dict(row)
+
+
+def events(conn: Connection, match_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(match_events.c.seq, match_events.c.type, match_events.c.side,
+                               match_events.c.minute, match_events.c.added_minute, match_events.c.player_id,
+                               match_events.c.player_name)
+                        .where(match_events.c.match_id == match_id).order_by(match_events.c.seq))
+    return [dict(r._mapping) for r in rows]
+
+
+def stats(conn: Connection, match_id: int) -> dict[str, dict[str, Any]]:
+    rows = conn.execute(select(team_match_stats).where(team_match_stats.c.match_id == match_id)).mappings()
+    return {row["side"]: {k: v for k, v in row.items() if k not in ("match_id", "side")} for row in rows}
+
+
+def lineups(conn: Connection, match_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(match_lineups.c.side, match_lineups.c.player_id, match_lineups.c.player_name,
+                               match_lineups.c.starter, match_lineups.c.position, match_lineups.c.shirt_number)
+                        .where(match_lineups.c.match_id == match_id).order_by(match_lineups.c.id))
+    return [dict(r._mapping) for r in rows]
+
+
+def odds(conn: Connection, match_id: int) -> list[dict[str, Any]]:
+    rows = conn.execute(select(odds_quotes).where(odds_quotes.c.match_id == match_id)
+                        .order_by(odds_quotes.c.market, odds_quotes.c.bookmaker, odds_quotes.c.closing)).mappings()
+    return [dict(r) for r in rows]
+
+
+def head_to_head(conn: Connection, team_a: int, team_b: int, before: date | None, limit: int) -> list[dict]:
+    pair = or_(and_(matches.c.home_team_id == team_a, matches.c.away_team_id == team_b),
+               and_(matches.c.home_team_id == team_b, matches.c.away_team_id == team_a))
+    query = _base().where(pair, matches.c.home_goals.is_not(None))
+    if before is not None:
+        query = query.where(matches.c.match_date < before)
+    rows = conn.execute(query.order_by(matches.c.match_date.desc()).limit(limit))
+    return [dict(r._mapping) for r in rows]
+
+
+def player_names(conn: Connection, player_ids: set[int]) -> dict[int, str]:
+    if not player_ids:
+        return {}
+    return dict(conn.execute(select(players.c.id, players.c.name).where(players.c.id.in_(player_ids))).all())

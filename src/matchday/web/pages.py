@@ -1,0 +1,176 @@
+"""Server-rendered pages: home, fixtures by date, match, leagues, league, team, search."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from matchday.domain.odds import implied_probabilities
+from matchday.domain.team_form import season_record
+from matchday.errors import MatchdayError, NotFound
+from matchday.services.tables import league_table, season_position_history
+from matchday.store import match_queries, queries, team_queries
+from matchday.store.match_queries import MatchFilter
+from matchday.web.charts import position_chart
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=HERE / "templates")
+router = APIRouter(include_in_schema=False)
+STAT_LABELS = (("shots", "Shots"), ("shots_on_target", "On target"), ("corners", "Corners"), ("fouls", "Fouls"),
+               ("yellow_cards", "Yellow cards"), ("red_cards", "Red cards"), ("offsides", "Offsides"))
+EVENT_ICONS = {"goal": "goal", "penalty_goal": "penalty goal", "own_goal": "own goal", "yellow": "yellow card",
+               "second_yellow": "second yellow card", "red": "red card", "missed_penalty": "missed penalty",
+               "substitution": "substitution", "var": "VAR decision"}
+
+
+def static_files() -> StaticFiles:
+    return StaticFiles(directory=HERE / "static")
+
+
+def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def _grouped(rows: list[dict]) -> OrderedDict[str, list[dict]]:
+    groups: OrderedDict[str, list[dict]] = OrderedDict()
+    for row in rows:
+        groups.setdefault(f"{row['league_name']}|{row['competition_id']}", []).append(row)
+    return groups
+
+
+def _connect(request: Request):  # noqa: ANN202 - a context manager of a read connection
+    return request.app.state.read_engine.connect()
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> HTMLResponse:
+    today = datetime.now(UTC).date()
+    with _connect(request) as conn:
+        live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES), 100, 0)
+        todays, _ = match_queries.list_matches(conn, MatchFilter(on_date=today), 200, 0)
+        recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",)), 12, 0,
+                                               newest_first=True)
+        leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
+    quick = sorted((lg for lg in leagues if lg["matches"]), key=lambda lg: -lg["matches"])[:8]
+    return _render(request, "home.html", live=live, today=_grouped(todays), recent=recent, quick_links=quick,
+                   today_date=today)
+
+
+@router.get("/fixtures", response_class=HTMLResponse)
+def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] = None,
+             league: Annotated[str | None, Query(max_length=64)] = None) -> HTMLResponse:
+    day = on or datetime.now(UTC).date()
+    with _connect(request) as conn:
+        leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
+        comp_id = team_queries.league_by_id_or_code(conn, league).id if league else None
+        rows, _ = match_queries.list_matches(conn, MatchFilter(on_date=day, competition_id=comp_id), 500, 0)
+    return _render(request, "fixtures.html", day=day, previous=day - timedelta(days=1), next=day + timedelta(days=1),
+                   groups=_grouped(rows), leagues=[lg for lg in leagues if lg["matches"]], league=league or "")
+
+
+@router.get("/matches/{match_id}", response_class=HTMLResponse)
+def match_page(request: Request, match_id: int) -> HTMLResponse:
+    with _connect(request) as conn:
+        match = match_queries.match_summary(conn, match_id)
+        detail = match_queries.match_row(conn, match_id)
+        events = match_queries.events(conn, match_id)
+        stats = match_queries.stats(conn, match_id)
+        lineups = match_queries.lineups(conn, match_id)
+        odds = [q for q in match_queries.odds(conn, match_id) if q["market"] == "1x2"]
+        h2h = match_queries.head_to_head(conn, match["home_team_id"], match["away_team_id"], match["match_date"], 8)
+    for quote in odds:
+        quote["probabilities"], quote["margin"] = implied_probabilities(
+            [quote["price_home"], quote["price_draw"], quote["price_away"]])
+    stat_rows = []
+    for key, label in STAT_LABELS:
+        home, away = stats.get("home", {}).get(key), stats.get("away", {}).get(key)
+        if home is not None or away is not None:
+            total = (home or 0) + (away or 0)
+            stat_rows.append({"label": label, "home": home, "away": away,
+                              "home_pct": round(100 * (home or 0) / total) if total else 50})
+    return _render(request, "match.html", m=match, detail=detail, events=events, icons=EVENT_ICONS,
+                   stats=stat_rows, lineups=lineups, odds=odds, h2h=h2h)
+
+
+@router.get("/leagues", response_class=HTMLResponse)
+def leagues_page(request: Request) -> HTMLResponse:
+    with _connect(request) as conn:
+        leagues, _ = team_queries.list_leagues(conn, None, None, None, 1000, 0)
+    by_country: OrderedDict[str, list[dict]] = OrderedDict()
+    for league in sorted((lg for lg in leagues if lg["matches"]), key=lambda lg: (lg["country"] or "~", lg["code"])):
+        by_country.setdefault(league["country"] or "International", []).append(league)
+    return _render(request, "leagues.html", by_country=by_country)
+
+
+@router.get("/leagues/{key}", response_class=HTMLResponse)
+def league_page(request: Request, key: str, season: Annotated[str | None, Query(max_length=16)] = None,
+                round: Annotated[int | None, Query(ge=1, le=200)] = None) -> HTMLResponse:
+    with _connect(request) as conn:
+        comp = team_queries.league_by_id_or_code(conn, key)
+        seasons = team_queries.league_seasons(conn, comp.id)
+        if not seasons:
+            raise NotFound(f"league {comp.code} has no seasons loaded")
+        label = season or seasons[0]["label"]
+        _comp, label, season_id = queries.find_competition_season(conn, comp.code, label)
+        table = league_table(conn, comp.code, label)
+        history = season_position_history(conn, comp.code, label)
+        scorers = team_queries.top_scorers(conn, season_id, 10)
+        rounds = sorted({r["round_number"] for r in match_queries.list_matches(
+            conn, MatchFilter(competition_id=comp.id, season=label), 2000, 0)[0] if r["round_number"]})
+        chosen_round = round or _current_round(conn, comp.id, label, rounds)
+        flt = (MatchFilter(competition_id=comp.id, season=label, round_number=chosen_round) if chosen_round
+               else MatchFilter(competition_id=comp.id, season=label))
+        round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
+                                                      newest_first=not chosen_round)
+    chart = position_chart([d[5:] for d in history["dates"]], history["teams"])
+    return _render(request, "league.html", comp=comp, seasons=seasons, season=label, table=table.rows,
+                   matches_counted=table.matches_counted, chart=chart, scorers=scorers, rounds=rounds,
+                   round=chosen_round, round_matches=round_matches)
+
+
+def _current_round(conn: Any, competition_id: int, season: str, rounds: list[int]) -> int | None:
+    """The round of the next unplayed match, else the last round."""
+    if not rounds:
+        return None
+    upcoming, _ = match_queries.list_matches(conn, MatchFilter(competition_id=competition_id, season=season,
+                                                               statuses=("scheduled",)), 1, 0)
+    return upcoming[0]["round_number"] if upcoming and upcoming[0]["round_number"] else rounds[-1]
+
+
+@router.get("/teams/{team_id}", response_class=HTMLResponse)
+def team_page(request: Request, team_id: int) -> HTMLResponse:
+    with _connect(request) as conn:
+        team = team_queries.team(conn, team_id)
+        played_in = team_queries.team_seasons(conn, team_id)
+        today = datetime.now(UTC).date()
+        upcoming, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("scheduled",),
+                                                                   date_from=today), 6, 0)
+        recent, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("finished", "awarded")),
+                                               10, 0, newest_first=True)
+        record = None
+        if played_in:
+            _c, label, season_id = queries.find_competition_season(conn, played_in[0]["code"], played_in[0]["label"])
+            record = {"league": played_in[0], "season": label,
+                      **season_record(queries.table_results(conn, season_id), team_id)}
+        squad = team_queries.squad(conn, team_id)
+    return _render(request, "team.html", team=team, upcoming=upcoming, recent=recent, record=record, squad=squad,
+                   seasons=played_in[:12])
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> HTMLResponse:
+    with _connect(request) as conn:
+        found_teams, team_total = team_queries.search_teams(conn, q, 50, 0) if q else ([], 0)
+        found_leagues, _ = team_queries.list_leagues(conn, None, None, q, 20, 0) if q else ([], 0)
+    return _render(request, "search.html", q=q, teams=found_teams, team_total=team_total, leagues=found_leagues)
+
+
+def not_found_page(request: Request, exc: MatchdayError) -> HTMLResponse:
+    return _render(request, "error.html", status=exc.status_code, message=str(exc))

@@ -1,0 +1,27 @@
+// matchday: local times and the theme switch. Small, no dependencies.
+(function () {
+  "use strict";
+  var fmt = {
+    time: { hour: "2-digit", minute: "2-digit" },
+    date: { day: "numeric", month: "short", year: "numeric" },
+    day: { weekday: "long", day: "numeric", month: "long", year: "numeric" },
+    datetime: { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }
+  };
+  function localise(root) {
+    (root || document).querySelectorAll("time[datetime][data-format]").forEach(function (el) {
+      var value = el.getAttribute("datetime");
+      var when = new Date(value.length === 10 ? value + "T12:00:00" : value);
+      if (!isNaN(when)) el.textContent = when.toLocaleString(undefined, fmt[el.dataset.format] || fmt.datetime);
+    });
+  }
+  window.matchday = { localise: localise };
+  localise();
+  var toggle = document.querySelector(".theme-toggle");
+  if (toggle) toggle.addEventListener("click", function () {
+    var root = document.documentElement;
+    var dark = root.dataset.theme === "dark" ||
+      (root.dataset.theme !== "light" && matchMedia("(prefers-color-scheme: dark)").matches);
+    root.dataset.theme = dark ? "light" : "dark";
+    localStorage.setItem("matchday-theme", root.dataset.theme);
+  });
+})();
