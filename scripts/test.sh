@@ -3,12 +3,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# PostgreSQL 15 server binaries for the store tests (the tests start their own server)
-if ! command -v pg_config >/dev/null || [ ! -x "$(pg_config --bindir)/initdb" ]; then
+# System packages the tests start for real: PostgreSQL 15 (store tests), Redis (shared cache, pub/sub),
+# Chromium (browser tests) and wrk (benchmarks). The tests start their own servers.
+missing=()
+{ command -v pg_config >/dev/null && [ -x "$(pg_config --bindir)/initdb" ]; } || missing+=(postgresql-15)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15 >/dev/null
+    echo "installing ${missing[*]}" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "warning: PostgreSQL server binaries not found; PostgreSQL tests will be skipped" >&2
+    echo "warning: not installed: ${missing[*]}; the tests that need them are skipped" >&2
   fi
 fi
 

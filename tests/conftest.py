@@ -14,6 +14,7 @@ from matchday.ingest.seed import seed_reference_data
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.postgres_server import PostgresServer, PostgresUnavailable
+from tests.redis_server import RedisServer, RedisUnavailable
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
@@ -34,6 +35,19 @@ def postgres() -> Iterator[PostgresServer]:
         if os.environ.get("CI"):
             raise  # CI must run the PostgreSQL tests, never skip them
         pytest.skip(f"PostgreSQL cannot start here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    try:
+        server = RedisServer()
+        server.start()
+    except RedisUnavailable as exc:
+        if os.environ.get("CI"):
+            raise  # CI must run the Redis tests, never skip them
+        pytest.skip(f"Redis cannot start here: {exc}")
     yield server
     server.stop()
 

@@ -23,6 +23,9 @@ class TaggedCache(Protocol):
 
     def invalidate(self, tags: set[str], version: int) -> None: ...
 
+    def reset(self, version: int) -> None:
+        """Forget everything, including invalidation positions (the write log may have been recreated)."""
+
 
 class MemoryCache:
     def __init__(self, max_entries: int = 20_000) -> None:
@@ -65,6 +68,12 @@ class MemoryCache:
             for tag in tags:
                 for key in self._by_tag.pop(tag, set()):
                     self._drop(key)
+
+    def reset(self, version: int) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._by_tag.clear()
+            self._invalidated_at = {EVERYTHING: version}
 
     def _drop(self, key: str) -> None:
         entry = self._entries.pop(key, None)
@@ -138,9 +147,17 @@ class RedisCache:
     def invalidate(self, tags: set[str], version: int) -> None:
         if EVERYTHING in tags:
             self._redis.hset(self.INVALIDATED, EVERYTHING, version)
-            for pattern in (self.PREFIX + "*", self.TAG_PREFIX + "*"):
-                keys = list(self._redis.scan_iter(pattern, count=1000))
-                if keys:
-                    self._redis.delete(*keys)
+            self._drop_all()
             return
         self._invalidate(keys=[self.INVALIDATED], args=[version, self.TAG_PREFIX, *sorted(tags)])
+
+    def reset(self, version: int) -> None:
+        self._redis.delete(self.INVALIDATED)
+        self._redis.hset(self.INVALIDATED, EVERYTHING, version)
+        self._drop_all()
+
+    def _drop_all(self) -> None:
+        for pattern in (self.PREFIX + "*", self.TAG_PREFIX + "*"):
+            keys = list(self._redis.scan_iter(pattern, count=1000))
+            if keys:
+                self._redis.delete(*keys)

@@ -42,3 +42,11 @@ def client(api_store: Engine) -> Iterator[TestClient]:
     settings = Settings(database_url=str(api_store.url))
     with TestClient(create_server(settings, api_store)) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def fuzz_schema(api_store: Engine):  # noqa: ANN201 - the schemathesis schema of the running app
+    import schemathesis
+
+    app = create_server(Settings(database_url=str(api_store.url)), api_store)
+    return schemathesis.openapi.from_asgi("/openapi.json", app)

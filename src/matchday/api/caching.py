@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response
 
-from matchday.cache import EVERYTHING, MemoryCache, RedisCache, TaggedCache
+from matchday.cache import MemoryCache, RedisCache, TaggedCache
 from matchday.store import invalidation
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
@@ -24,7 +24,7 @@ class ResponseCache:
         with engine.connect() as conn:
             self._seen = invalidation.latest_id(conn)
         # a shared cache may hold answers computed before writes this process never saw: start clean
-        backend.invalidate({EVERYTHING}, self._seen)
+        backend.reset(self._seen)
 
     @classmethod
     def create(cls, redis_url: str | None, engine: Engine) -> ResponseCache:

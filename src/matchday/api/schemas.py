@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Generic, TypeVar
+from datetime import UTC, date, datetime
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import AfterValidator, BaseModel, Field, RootModel
 
 T = TypeVar("T")
+
+# the store keeps naive UTC; on the wire every timestamp says it is UTC (RFC 3339 needs the offset)
+UtcDateTime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
 
 
 class ErrorBody(BaseModel):
@@ -53,7 +56,7 @@ class MatchSummary(BaseModel):
     league: LeagueRef
     season: str
     match_date: date | None
-    kickoff_utc: datetime | None
+    kickoff_utc: UtcDateTime | None
     status: str
     period: str | None = None
     minute: int | None = None
@@ -146,8 +149,8 @@ class MatchDetail(MatchSummary):
     referee: str | None = None
     attendance: int | None = None
     neutral: bool = False
-    last_checked_at: datetime | None = None
-    updated_at: datetime | None = None
+    last_checked_at: UtcDateTime | None = None
+    updated_at: UtcDateTime | None = None
     events: list[MatchEvent]
     statistics: MatchStats
     lineups: MatchLineups

@@ -1,0 +1,104 @@
+"""Caching that is never stale: every write invalidates what it touched, whichever process wrote it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from matchday.server import create_server
+from matchday.settings import Settings
+from tests.conftest import FDUK, REPO
+from tests.ingest.helpers import load
+
+ORIGINAL = "E0,13/08/11,Blackburn,Wolves,1,2,A"
+
+
+def _season_file(tmp_path: Path, score: str | None = None) -> Path:
+    """E0 2011-12 as published, or with the first match's score rewritten (a correction by the source)."""
+    text = (FDUK / "E0" / "2011-12.csv").read_text()
+    if score:
+        home, away = score.split("-")
+        result = "H" if home > away else "A" if away > home else "D"
+        text = text.replace(ORIGINAL, f"E0,13/08/11,Blackburn,Wolves,{home},{away},{result}")
+    path = tmp_path / f"E0-{score or 'original'}.csv"
+    path.write_text(text)
+    return path
+
+
+def _first_match(client: TestClient) -> dict:
+    match_id = client.get("/api/v1/matches", params={"date": "2011-08-13", "limit": 1}).json()["items"][0]["id"]
+    return client.get(f"/api/v1/matches/{match_id}")
+
+
+def _wolves_points(client: TestClient) -> int:
+    table = client.get("/api/v1/leagues/eng.1/table", params={"season": "2011-12"}).json()["standings"]
+    return next(r["points"] for r in table if r["team_name"].startswith("Wolverhampton"))
+
+
+@pytest.fixture(params=["memory", "redis"])
+def settings_for(request: pytest.FixtureRequest):
+    redis_url = request.getfixturevalue("redis_server").url if request.param == "redis" else None
+
+    def make(engine: Engine) -> Settings:
+        return Settings(database_url=str(engine.url), redis_url=redis_url)
+
+    return make
+
+
+def test_write_through_the_pipeline_is_visible_immediately(sqlite_engine: Engine, tmp_path: Path,
+                                                           settings_for) -> None:
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    with TestClient(create_server(settings_for(sqlite_engine), sqlite_engine)) as client:
+        first = _first_match(client)
+        again = _first_match(client)
+        assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+        assert first.json()["score"]["home"] == 1 and _wolves_points(client) == 25
+        load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "3-0"))  # the source corrects a score
+        fresh = _first_match(client)
+        assert fresh.headers["x-cache"] == "miss" and fresh.json()["score"] == {**first.json()["score"], "home": 3,
+                                                                                 "away": 0}
+        assert _wolves_points(client) == 22  # the table moved with it
+
+
+def test_two_server_processes_sharing_redis(sqlite_engine: Engine, tmp_path: Path, redis_server) -> None:
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    settings = Settings(database_url=str(sqlite_engine.url), redis_url=redis_server.url)
+    with TestClient(create_server(settings, sqlite_engine)) as one, \
+            TestClient(create_server(settings, sqlite_engine)) as two:
+        assert _first_match(one).headers["x-cache"] == "miss"
+        assert _first_match(two).headers["x-cache"] == "hit"  # one shared cache
+        load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "0-0"))
+        assert _first_match(two).json()["score"]["home"] == 0
+        assert _first_match(one).json()["score"]["home"] == 0
+
+
+def test_a_load_in_another_process_invalidates_this_servers_cache(sqlite_engine: Engine, tmp_path: Path) -> None:
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    with TestClient(create_server(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)) as client:
+        assert _first_match(client).json()["score"]["home"] == 1
+        _first_match(client)  # cached now
+        env = {**os.environ, "MATCHDAY_DATABASE_URL": str(sqlite_engine.url)}
+        subprocess.run([sys.executable, "-m", "matchday.cli", "load", "football-data-uk",
+                        str(_season_file(tmp_path, "4-4"))], env=env, cwd=REPO, check=True, capture_output=True)
+        assert _first_match(client).json()["score"]["home"] == 4
+
+
+def test_etag_cache_control_and_gzip(sqlite_engine: Engine, tmp_path: Path) -> None:
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    with TestClient(create_server(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)) as client:
+        response = _first_match(client)
+        assert response.headers["cache-control"] == "public, max-age=3600"  # a finished match
+        match_id = response.json()["id"]
+        unchanged = client.get(f"/api/v1/matches/{match_id}", headers={"If-None-Match": response.headers["etag"]})
+        assert unchanged.status_code == 304 and not unchanged.content
+        table = client.get("/api/v1/leagues/eng.1/table", params={"season": "2011-12"},
+                           headers={"Accept-Encoding": "gzip"})
+        assert table.headers["content-encoding"] == "gzip" and table.headers["cache-control"].startswith("public")
+        live = client.get("/api/v1/matches/live")
+        assert live.headers["cache-control"] == "public, max-age=30"
