@@ -149,3 +149,8 @@ def test_upcoming_and_unknown_route(client: TestClient) -> None:
     metrics = client.get("/metrics").text
     assert "matchday_http_requests_total" in metrics and "matchday_cache_lookups_total" in metrics
     assert client.get("/openapi.json").json()["info"]["title"] == "matchday"
+
+
+def test_regression_unicode_digits_in_ids(client: TestClient) -> None:
+    # found by schemathesis: "¹".isdigit() is True, int("¹") raises; it must be a plain 404
+    _error(client.get("/api/v1/leagues/¹/seasons"), 404, "NOT_FOUND")

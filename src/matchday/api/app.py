@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 
 from matchday import __version__
 from matchday.api import errors
-from matchday.api.caching import ResponseCache
+from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.routers import leagues, matches, system, teams
 from matchday.api.schemas import ErrorBody
@@ -40,5 +40,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router, prefix="/api/v1")
     app.include_router(system.router)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(CacheHitMiddleware, gzip_minimum=1024)  # hits skip routing, the thread pool and GZip
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     return app

@@ -1,30 +1,53 @@
-"""Cached JSON responses: TTL by kind, ETag/304, Cache-Control, invalidated by the store's write log."""
+"""Cached JSON responses: TTL by kind, ETag/304, Cache-Control, invalidated by the store's write log.
+
+Two paths share one cache: endpoints fill it (``ResponseCache.respond``), and ``CacheHitMiddleware`` answers
+hits before the request reaches FastAPI at all (no routing, no worker thread, no pool checkout), after checking
+the write log so that no answer outlives a write. Entries are ``TTL(5) ETAG(26) BODY``.
+"""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import sqlite3
 import threading
 from collections.abc import Callable
 
+import anyio
 from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from matchday.cache import MemoryCache, RedisCache, TaggedCache
 from matchday.store import invalidation
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
+CACHED_PREFIX = "/api/v1/"
+_HEAD = 5 + 26
+
+
+def _entry(ttl: int, payload: bytes) -> bytes:
+    etag = '"' + hashlib.blake2b(payload, digest_size=12).hexdigest() + '"'
+    return f"{ttl:>5}{etag}".encode() + payload
+
+
+def _headers(entry: bytes, status: str) -> tuple[str, dict[str, str]]:
+    etag = entry[5:_HEAD].decode()
+    return etag, {"ETag": etag, "Cache-Control": f"public, max-age={int(entry[:5])}", "X-Cache": status}
 
 
 class ResponseCache:
     def __init__(self, backend: TaggedCache, engine: Engine) -> None:
         self.backend = backend
+        self.engine = engine
         self._lock = threading.Lock()
         with engine.connect() as conn:
             self._seen = invalidation.latest_id(conn)
         # a shared cache may hold answers computed before writes this process never saw: start clean
         backend.reset(self._seen)
+        self._probe = _SqliteProbe(engine) if engine.dialect.name == "sqlite" else None
 
     @classmethod
     def create(cls, redis_url: str | None, engine: Engine) -> ResponseCache:
@@ -32,35 +55,94 @@ class ResponseCache:
 
     def sync(self, conn: Connection) -> int:
         """Apply the writes logged since the last look; returns the log position the caller's reads are at."""
-        latest = invalidation.latest_id(conn)
+        return self._apply(invalidation.latest_id(conn), lambda last: invalidation.since(conn, last))
+
+    def _apply(self, latest: int, read_since: Callable[[int], tuple[int, set[str]]]) -> int:
         if latest > self._seen:
             with self._lock:
                 if latest > self._seen:
-                    last, tags = invalidation.since(conn, self._seen)
+                    last, tags = read_since(self._seen)
                     self.backend.invalidate(tags, last)
                     self._seen = last
         return latest
 
-    def invalidate_now(self, tags: set[str], version: int) -> None:
-        """For writers in this process: drop the tags at once (the log catches other processes up)."""
-        self.backend.invalidate(tags, version)
+    async def sync_async(self) -> None:
+        """The same check for the hit path: in the event loop on SQLite (microseconds), in a thread elsewhere."""
+        if self._probe is not None:
+            self._apply(self._probe.latest_id(), self._probe.since)
+            return
+
+        def _sync() -> None:
+            with self.engine.connect() as conn:
+                self.sync(conn)
+
+        await anyio.to_thread.run_sync(_sync)
 
     def respond(self, request: Request, version: int, tags: list[str], build: Callable[[], BaseModel],
                 kind: str | Callable[[BaseModel], str] = "default") -> Response:
-        key = request.url.path + ("?" + str(request.query_params) if request.query_params else "")
-        body = self.backend.get(key)
+        key = cache_key(request.url.path, request.url.query)
+        entry = self.backend.get(key)
         status = "hit"
-        if body is None:
+        if entry is None:
             status = "miss"
             model = build()
-            chosen = kind(model) if callable(kind) else kind
-            ttl = TTL_S[chosen]
-            payload = model.model_dump_json().encode()
-            body = f"{ttl:>5}".encode() + payload
-            self.backend.set(key, body, ttl, tags, version)
-        ttl, payload = int(body[:5]), body[5:]
-        etag = '"' + hashlib.blake2b(payload, digest_size=12).hexdigest() + '"'
-        headers = {"ETag": etag, "Cache-Control": f"public, max-age={ttl}", "X-Cache": status}
+            ttl = TTL_S[kind(model) if callable(kind) else kind]
+            entry = _entry(ttl, model.model_dump_json().encode())
+            self.backend.set(key, entry, ttl, tags, version)
+        etag, headers = _headers(entry, status)
         if etag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=headers)
-        return Response(payload, media_type="application/json", headers=headers)
+        return Response(entry[_HEAD:], media_type="application/json", headers=headers)
+
+
+def cache_key(path: str, query: str) -> str:
+    return path + ("?" + query if query else "")
+
+
+class _SqliteProbe:
+    """Reads the write log through one raw sqlite3 connection owned by the event loop (WAL: never blocks)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._conn = sqlite3.connect(engine.url.database or ":memory:", check_same_thread=False,
+                                     isolation_level=None)
+
+    def latest_id(self) -> int:
+        return self._conn.execute("SELECT max(id) FROM cache_invalidations").fetchone()[0] or 0
+
+    def since(self, last_id: int) -> tuple[int, set[str]]:
+        rows = self._conn.execute("SELECT id, tag FROM cache_invalidations WHERE id > ?", (last_id,)).fetchall()
+        return max((r[0] for r in rows), default=last_id), {r[1] for r in rows}
+
+
+class CacheHitMiddleware:
+    """Answers cached GETs under /api/v1/ directly (raw ASGI messages); everything else goes to the app."""
+
+    def __init__(self, app: ASGIApp, gzip_minimum: int = 1024) -> None:
+        self.app = app
+        self.gzip_minimum = gzip_minimum
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        cache: ResponseCache = scope["app"].state.cache
+        await cache.sync_async()
+        entry = cache.backend.get(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
+        if entry is None:
+            await self.app(scope, receive, send)
+            return
+        etag = entry[5:_HEAD]
+        headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
+                   (b"x-cache", b"hit")]
+        request_headers = dict(scope["headers"])
+        if etag in request_headers.get(b"if-none-match", b""):
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        body = entry[_HEAD:]
+        if len(body) >= self.gzip_minimum and b"gzip" in request_headers.get(b"accept-encoding", b""):
+            body = gzip.compress(body, compresslevel=6)
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

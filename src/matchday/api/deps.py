@@ -1,11 +1,13 @@
 """Per-request context: a read connection, the cache synced with the write log, paging parameters.
 
+The connection is opened on first use and returned to the pool as soon as the endpoint has its answer (in
+``cached``), inside the endpoint's own worker thread. Releasing it only in the dependency's teardown would need
+another worker thread, and under load every worker can be waiting for a connection: a deadlock.
+
 No `from __future__ import annotations` here: FastAPI must see the real Query types of the paging closure.
 """
 
-
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -16,22 +18,41 @@ from starlette.responses import Response
 from matchday.api.caching import ResponseCache
 
 
-@dataclass
 class Context:
-    conn: Connection
-    version: int
-    cache: ResponseCache
-    request: Request
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self.cache: ResponseCache = request.app.state.cache
+        self._conn: Connection | None = None
+        self.version = 0
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.request.app.state.read_engine.connect()
+            self.version = self.cache.sync(self._conn)
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def cached(self, tags: list[str], build: Callable[[], BaseModel],
                kind: str | Callable[[BaseModel], str] = "default") -> Response:
-        return self.cache.respond(self.request, self.version, tags, build, kind)
+        try:
+            self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
+            return self.cache.respond(self.request, self.version, tags, build, kind)
+        finally:
+            self.close()
 
 
 def context(request: Request) -> Iterator[Context]:
-    with request.app.state.read_engine.connect() as conn:
-        version = request.app.state.cache.sync(conn)
-        yield Context(conn, version, request.app.state.cache, request)
+    ctx = Context(request)
+    request.state.close_resources = ctx.close  # error handlers release it too, without a worker thread
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 Ctx = Annotated[Context, Depends(context)]

@@ -21,6 +21,9 @@ HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "N
 
 
 def error_response(request: Request, status: int, code: str, detail: Any) -> JSONResponse:
+    release = getattr(request.state, "close_resources", None)
+    if release is not None:
+        release()
     body = {"detail": detail, "error_code": code, "timestamp": datetime.now(UTC).isoformat(),
             "path": request.url.path, "trace_id": getattr(request.state, "trace_id", "")}
     return JSONResponse(body, status_code=status)

@@ -101,7 +101,7 @@ def fixtures(conn: Connection, season_id: int, team_id: int | None = None) -> Se
 
 def find_team(conn: Connection, text: str) -> int:
     """A team by id, exact name, or any alias (normalised)."""
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         if conn.execute(select(teams.c.id).where(teams.c.id == int(text))).first():
             return int(text)
         raise NotFound(f"no team with id {text}")

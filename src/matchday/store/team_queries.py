@@ -25,9 +25,10 @@ GOAL_TYPES = ("goal", "penalty_goal")
 
 def league_by_id_or_code(conn: Connection, key: str) -> Row:
     query = select(competitions)
-    query = query.where(competitions.c.id == int(key)) if key.isdigit() else query.where(competitions.c.code == key)
+    numeric = key.isascii() and key.isdigit()  # "¹".isdigit() is True too
+    query = query.where(competitions.c.id == int(key)) if numeric else query.where(competitions.c.code == key)
     row = conn.execute(query).first()
-    if row is None and not key.isdigit():
+    if row is None and not numeric:
         comp_id = conn.execute(select(external_ids.c.internal_id).where(
             external_ids.c.entity == "competition", external_ids.c.external_id == key)).scalars().first()
         if comp_id is not None:
