@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from fastapi import FastAPI, Request
 from sqlalchemy import Engine
 from starlette.responses import Response
@@ -10,12 +12,14 @@ from matchday.api.app import create_app
 from matchday.api.errors import error_response
 from matchday.errors import MatchdayError
 from matchday.settings import Settings
+from matchday.sources.live import LiveSource
 from matchday.web.pages import not_found_page, static_files
 from matchday.web.pages import router as pages_router
 
 
-def create_server(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    app = create_app(settings, engine)
+def create_server(settings: Settings | None = None, engine: Engine | None = None,
+                  live_sources: Sequence[LiveSource] = (), speed: float = 1.0) -> FastAPI:
+    app = create_app(settings, engine, live_sources, speed)
     app.include_router(pages_router)
     app.mount("/static", static_files(), name="static")
 

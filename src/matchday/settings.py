@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
+    ws_queue_size: int = Field(256, description="WebSocket: messages queued per client before it counts as too "
+                                                "slow and is disconnected.")
+    ws_max_channels: int = Field(50, description="WebSocket: channels one connection may subscribe to.")
+    ws_idle_timeout_s: float = Field(120.0, description="WebSocket: close a connection silent for this long.")
+    ws_heartbeat_s: float = Field(25.0, description="WebSocket: seconds between heartbeat messages.")
+    ws_max_lifetime_s: float = Field(3600.0, description="WebSocket: after this long a connection is asked to "
+                                                         "reconnect (message `reconnect`) and closed.")
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_json: bool = Field(False, description="Write logs as JSON lines (for production) instead of console text.")
 

@@ -25,9 +25,10 @@ class LeagueTable:
 
 
 def league_table(conn: Connection, league: str, season: str, *, as_of: date | None = None,
-                 up_to_round: int | None = None, venue: Side | None = None) -> LeagueTable:
+                 up_to_round: int | None = None, venue: Side | None = None, live: bool = False) -> LeagueTable:
+    """The table; ``live`` counts matches in play at their current score."""
     comp, label, season_id = queries.find_competition_season(conn, league, season)
-    results = queries.table_results(conn, season_id)
+    results = queries.table_results(conn, season_id, include_live=live)
     names = queries.season_teams(conn, season_id)
     rules, deductions = rules_for(comp.code, label), queries.season_deductions(conn, season_id)
     rows = compute_table(results, names, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,

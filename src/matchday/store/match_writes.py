@@ -54,6 +54,7 @@ class WriteCounts:
     changed: int = 0
     unchanged: int = 0
     changes: list[MatchChange] = field(default_factory=list)
+    match_ids: list[int] = field(default_factory=list)  # the stored id of each record written, in order
 
 
 def utcnow() -> datetime:
@@ -113,12 +114,21 @@ def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str],
     return found
 
 
+FINAL_STATUSES = frozenset({"finished", "awarded", "cancelled", "abandoned", "postponed"})
+_PERIOD, _MINUTE = 4 + UPDATABLE.index("period"), 4 + UPDATABLE.index("minute")
+
+
 def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
     changed = {}
     for offset, name in enumerate(UPDATABLE, start=4):
         value = new[name]
         if value is not None and value != old[offset]:
             changed[name] = value
+    if new["status"] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
+        if old[_PERIOD] is not None:
+            changed["period"] = None
+        if old[_MINUTE] is not None:
+            changed["minute"] = None
     if new["attributes"]:
         merged = {**(old[3] or {}), **new["attributes"]}
         if merged != old[3]:
@@ -126,15 +136,28 @@ def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord], source: str) -> WriteCounts:
-    counts = WriteCounts()
-    if not records:
-        return counts
+def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tuple[int, int, int, int, str]]:
+    """(competition, season, home team, away team, competition kind) of each record."""
     ids = []
     for rec in records:
         comp_id = resolver.competition(rec.competition)
         ids.append((comp_id, resolver.season(comp_id, rec.season), resolver.team(rec.home), resolver.team(rec.away),
                     rec.competition.kind))
+    return ids
+
+
+def stored_match_ids(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord]) -> list[int | None]:
+    """The stored match each record stands for, None where it is new."""
+    ids = resolve_ids(resolver, records)
+    found = _ids_by_key(conn, {season_id for _c, season_id, *_ in ids})
+    return [found.get((i[1], key)) for i, key in zip(ids, _keys(records, ids), strict=True)]
+
+
+def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord], source: str) -> WriteCounts:
+    counts = WriteCounts()
+    if not records:
+        return counts
+    ids = resolve_ids(resolver, records)
     keys = _keys(records, ids)
     existing = _existing(conn, {season_id for _c, season_id, *_ in ids})
     new_rows: list[dict[str, Any]] = []
@@ -177,6 +200,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             counts.unchanged -= 1
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
+    counts.match_ids = match_ids
     return counts
 
 

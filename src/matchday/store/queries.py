@@ -60,13 +60,18 @@ def find_competition_season(conn: Connection, league: str, season: str) -> tuple
     return comp, label, find_season(conn, comp.id, label)
 
 
-def table_results(conn: Connection, season_id: int) -> list[Result]:
-    """Counted matches of the regular stage (finished or awarded, with a score)."""
+LIVE_STATUSES = ("live", "halftime")
+
+
+def table_results(conn: Connection, season_id: int, include_live: bool = False) -> list[Result]:
+    """Counted matches of the regular stage (finished or awarded, with a score); with ``include_live``, matches
+    in play count at their current score (the live table)."""
+    statuses = [s.value for s in COUNTED_STATUSES] + (list(LIVE_STATUSES) if include_live else [])
     rows = conn.execute(select(
         matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
         matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals,
     ).where(matches.c.season_id == season_id, matches.c.stage == "regular",
-            matches.c.status.in_([s.value for s in COUNTED_STATUSES]), matches.c.home_goals.is_not(None)))
+            matches.c.status.in_(statuses), matches.c.home_goals.is_not(None)))
     return [Result(r[0], r[1] or date.max, r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 

@@ -243,3 +243,33 @@ cache_invalidations = Table(
     Column("tag", String(80), nullable=False),
     _created(),
 )
+
+# The live feed's outbox: events derived from a write are stored in the write's transaction and published
+# after it commits, in id order; published_at marks them sent, so none is lost or sent twice by a restart.
+feed_events = Table(
+    "feed_events", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(20), nullable=False),
+    Column("channels", JSON, nullable=False),
+    Column("payload", JSON, nullable=False),
+    _created(),
+    Column("published_at", DateTime),
+    UniqueConstraint("match_id", "seq"),
+    Index("ix_feed_events_published_at", "published_at"),
+)
+
+# Scheduled jobs (live polling): what ran, when, how long, how many items, how it ended.
+job_runs = Table(
+    "job_runs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job", String(80), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("duration_s", Float),
+    Column("items", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False),  # running | ok | failed | retried
+    Column("error", Text),
+    Index("ix_job_runs_job_started_at", "job", "started_at"),
+)

@@ -1,0 +1,127 @@
+"""The live path: snapshots from a live source → upsert → derived feed events in an outbox, one transaction.
+
+Called from the scheduler's worker thread. Events are derived by comparing the stored match with the snapshot
+(domain.live), written to ``feed_events`` with a per-match sequence in the same transaction as the upsert, and
+published after commit by ``publish_pending`` in id order. A repeated snapshot changes nothing and so yields no
+event; an older snapshot (earlier period/minute than stored) is dropped before it can roll a match back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, select, update
+
+from matchday.domain.live import FeedEvent, MatchState, derive_events, is_stale
+from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
+from matchday.services.tables import league_table
+from matchday.store import invalidation
+from matchday.store.bulk import bulk_insert
+from matchday.store.identity import Resolver
+from matchday.store.match_writes import stored_match_ids, write_matches
+from matchday.store.schema import competitions, feed_events, match_events, matches, seasons
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    matches_seen: int
+    matches_changed: int
+    stale_dropped: int
+    events: int
+
+
+def _stored_states(conn: Connection, match_ids: list[int]) -> dict[int, MatchState]:
+    if not match_ids:
+        return {}
+    states: dict[int, MatchState] = {}
+    events: dict[int, list[MatchEventRecord]] = {}
+    for row in conn.execute(select(match_events.c.match_id, match_events.c.type, match_events.c.side,
+                                   match_events.c.minute, match_events.c.added_minute, match_events.c.player_name)
+                            .where(match_events.c.match_id.in_(match_ids)).order_by(match_events.c.seq)):
+        events.setdefault(row[0], []).append(
+            MatchEventRecord(EventType(row[1]), Side(row[2]), row[3], row[4], row[5]))
+    for row in conn.execute(select(matches.c.id, matches.c.status, matches.c.period, matches.c.minute,
+                                   matches.c.home_goals, matches.c.away_goals).where(matches.c.id.in_(match_ids))):
+        states[row[0]] = MatchState(MatchStatus(row[1]), Period(row[2]) if row[2] else None, row[3], row[4], row[5],
+                                    tuple(events.get(row[0], ())))
+    return states
+
+
+def _channels(match_row: Any) -> list[str]:
+    return [f"match:{match_row.id}", f"league:{match_row.competition_id}", f"team:{match_row.home_team_id}",
+            f"team:{match_row.away_team_id}", "live:all"]
+
+
+def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecord]) -> IngestResult:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with engine.begin() as conn:
+        resolver = Resolver(conn, source)
+        known = stored_match_ids(conn, resolver, snapshots)
+        before = _stored_states(conn, [m for m in known if m])
+        fresh = [(s, m) for s, m in zip(snapshots, known, strict=True)
+                 if m is None or not is_stale(before.get(m), MatchState.of(s))]
+        counts = write_matches(conn, resolver, [s for s, _m in fresh], source)
+        resolver.flush()
+        touched = [m for m in counts.match_ids if m]
+        if touched:
+            conn.execute(update(matches).where(matches.c.id.in_(touched)).values(last_checked_at=now))
+        feed: list[dict[str, Any]] = []
+        leagues_with_goals: dict[int, tuple[int, Any]] = {}
+        rows = {r.id: r for r in conn.execute(
+            select(matches.c.id, matches.c.competition_id, matches.c.season_id, matches.c.home_team_id,
+                   matches.c.away_team_id).where(matches.c.id.in_(touched)))} if touched else {}
+        next_seq = dict(conn.execute(select(feed_events.c.match_id, func.max(feed_events.c.seq))
+                                     .where(feed_events.c.match_id.in_(touched))
+                                     .group_by(feed_events.c.match_id)).all()) if touched else {}
+        for (snapshot, _old_id), match_id in zip(fresh, counts.match_ids, strict=True):
+            derived = derive_events(before.get(match_id), MatchState.of(snapshot))
+            row = rows[match_id]
+            for event in derived:
+                next_seq[match_id] = next_seq.get(match_id, 0) + 1
+                feed.append(_feed_row(match_id, next_seq[match_id], event, _channels(row), now))
+                if event.type == "goal":
+                    leagues_with_goals[row.competition_id] = (match_id, row)
+        for competition_id, (match_id, row) in leagues_with_goals.items():
+            table = _live_table(conn, competition_id, row.season_id)
+            if table is not None:
+                next_seq[match_id] = next_seq.get(match_id, 0) + 1
+                feed.append(_feed_row(match_id, next_seq[match_id], FeedEvent("table_update", table),
+                                      [f"league:{competition_id}"], now))
+        bulk_insert(conn, feed_events, feed)
+        invalidation.record(conn, invalidation.tags_for(counts.changes))
+    return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed))
+
+
+def _feed_row(match_id: int, seq: int, event: FeedEvent, channels: list[str], now: datetime) -> dict[str, Any]:
+    return {"match_id": match_id, "seq": seq, "type": event.type, "channels": channels,
+            "payload": {"match_id": match_id, "seq": seq, **event.data}, "created_at": now, "published_at": None}
+
+
+def _live_table(conn: Connection, competition_id: int, season_id: int) -> dict[str, Any] | None:
+    code = conn.execute(select(competitions.c.code).where(competitions.c.id == competition_id)).scalar_one()
+    label = conn.execute(select(seasons.c.label).where(seasons.c.id == season_id)).scalar_one()
+    if conn.execute(select(competitions.c.kind).where(competitions.c.id == competition_id)).scalar_one() != "league":
+        return None
+    table = league_table(conn, code, label, live=True)
+    keep = ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for", "goals_against",
+            "goal_difference", "points", "form", "zone", "movement")
+    return {"league_id": competition_id, "season": label, "live": True,
+            "standings": [{k: row[k] for k in keep} for row in table.rows]}
+
+
+def pending(engine: Engine, limit: int = 5000) -> list[dict[str, Any]]:
+    """Committed, not yet published feed events, oldest first, as broker messages."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(feed_events).where(feed_events.c.published_at.is_(None))
+                            .order_by(feed_events.c.id).limit(limit)).mappings().all()
+    return [{"id": r["id"], "type": r["type"], "channels": r["channels"],
+             "timestamp": r["created_at"].replace(tzinfo=UTC).isoformat(), "data": r["payload"]} for r in rows]
+
+
+def mark_published(engine: Engine, up_to_id: int) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(feed_events).where(feed_events.c.id <= up_to_id, feed_events.c.published_at.is_(None))
+                     .values(published_at=datetime.now(UTC).replace(tzinfo=None)))

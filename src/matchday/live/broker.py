@@ -1,0 +1,87 @@
+"""Pub/sub for feed events: in-process by default, Redis pub/sub when configured (several server processes).
+
+A message is a dict ``{"id", "type", "channels": [...], "timestamp", "data"}``; subscribers (the WebSocket hub
+of each process) receive every message and route it to their clients by channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any, Protocol
+
+Handler = Callable[[dict[str, Any]], None]
+REDIS_CHANNEL = "matchday:feed"
+
+
+class Broker(Protocol):
+    def subscribe(self, handler: Handler) -> None: ...
+
+    async def publish(self, message: dict[str, Any]) -> None: ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+class MemoryBroker:
+    def __init__(self) -> None:
+        self._handlers: list[Handler] = []
+
+    def subscribe(self, handler: Handler) -> None:
+        self._handlers.append(handler)
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        for handler in self._handlers:
+            handler(message)
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+class RedisBroker:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio as aioredis
+
+        self._url = url
+        self._redis = aioredis.Redis.from_url(url)
+        self._handlers: list[Handler] = []
+        self._task: asyncio.Task | None = None
+        self._ready = asyncio.Event()
+
+    def subscribe(self, handler: Handler) -> None:
+        self._handlers.append(handler)
+
+    async def publish(self, message: dict[str, Any]) -> None:
+        await self._redis.publish(REDIS_CHANNEL, json.dumps(message, separators=(",", ":")))
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._listen())
+        await asyncio.wait_for(self._ready.wait(), timeout=10)
+
+    async def _listen(self) -> None:
+        pubsub = self._redis.pubsub()
+        await pubsub.subscribe(REDIS_CHANNEL)
+        self._ready.set()
+        async for item in pubsub.listen():
+            if item.get("type") != "message":
+                continue
+            message = json.loads(item["data"])
+            for handler in self._handlers:
+                handler(message)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+        await self._redis.aclose()
+
+
+def make_broker(redis_url: str | None) -> Broker:
+    return RedisBroker(redis_url) if redis_url else MemoryBroker()

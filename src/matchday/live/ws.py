@@ -1,0 +1,133 @@
+"""The WebSocket endpoint /ws: subscribe/unsubscribe/ping, snapshots for late joiners, limits, heartbeats.
+
+Client → server: ``{"action": "subscribe" | "unsubscribe", "channels": [...]}``, ``{"action": "ping"}``.
+Server → client: ``subscribed``, ``unsubscribed``, ``pong``, ``snapshot``, ``match_update``, ``goal``,
+``yellow_card``, ``red_card``, ``match_status``, ``table_update``, ``heartbeat``, ``reconnect`` and
+``error`` (codes INVALID_JSON, UNKNOWN_ACTION, INVALID_CHANNEL, TOO_MANY_CHANNELS, MESSAGE_TOO_LARGE,
+NOT_FOUND). Data messages carry ``type``, ``channel``, ``timestamp``, ``id`` (the feed position) and ``data``
+with ``match_id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import time
+from contextlib import suppress
+from dataclasses import dataclass
+
+import anyio
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from matchday.errors import MatchdayError
+from matchday.live.hub import Client, Hub, frame_json
+from matchday.live.snapshots import feed_position, snapshot
+
+router = APIRouter()
+CHANNEL = re.compile(r"^(?:(?:match|league|team):[1-9]\d{0,9}|live:all)$")
+
+
+@dataclass(frozen=True)
+class WsLimits:
+    max_channels: int = 50
+    max_message_bytes: int = 4096
+    idle_timeout_s: float = 120.0
+    heartbeat_s: float = 25.0
+    max_lifetime_s: float = 3600.0
+
+
+def _error(code: str, message: str) -> str:
+    return frame_json("error", None, {"code": code, "message": message})
+
+
+async def _send_snapshot(websocket: WebSocket, hub: Hub, client: Client, channel: str) -> None:
+    engine = websocket.app.state.read_engine
+
+    def read() -> tuple[int, dict]:
+        with engine.connect() as conn:
+            return feed_position(conn), snapshot(conn, channel)
+
+    try:
+        position, data = await anyio.to_thread.run_sync(read)
+    except MatchdayError as exc:
+        hub.unsubscribe(client, channel)
+        client.offer(_error("NOT_FOUND", str(exc)))
+        return
+    client.offer(frame_json("snapshot", channel, data, position))
+    hub.release(client, channel, position)
+
+
+async def _handle(websocket: WebSocket, hub: Hub, client: Client, text: str, limits: WsLimits) -> None:
+    if len(text.encode()) > limits.max_message_bytes:
+        client.offer(_error("MESSAGE_TOO_LARGE", f"messages are limited to {limits.max_message_bytes} bytes"))
+        return
+    try:
+        message = json.loads(text)
+    except json.JSONDecodeError:
+        client.offer(_error("INVALID_JSON", "the message is not valid JSON"))
+        return
+    action = message.get("action") if isinstance(message, dict) else None
+    if action == "ping":
+        client.offer(frame_json("pong", None, {}))
+        return
+    if action not in ("subscribe", "unsubscribe"):
+        client.offer(_error("UNKNOWN_ACTION", f"unknown action {action!r}; use subscribe, unsubscribe or ping"))
+        return
+    channels = message.get("channels")
+    if not isinstance(channels, list) or not channels or not all(isinstance(c, str) for c in channels):
+        client.offer(_error("INVALID_CHANNEL", "channels must be a non-empty list of names like match:12"))
+        return
+    bad = [c for c in channels if not CHANNEL.match(c)]
+    if bad:
+        client.offer(_error("INVALID_CHANNEL", f"invalid channel(s): {', '.join(bad[:5])}; "
+                                               "use match:{id}, league:{id}, team:{id} or live:all"))
+        return
+    if action == "unsubscribe":
+        for channel in channels:
+            hub.unsubscribe(client, channel)
+        client.offer(frame_json("unsubscribed", None, {"channels": channels}))
+        return
+    new = [c for c in dict.fromkeys(channels) if c not in client.channels]
+    if len(client.channels) + len(new) > limits.max_channels:
+        client.offer(_error("TOO_MANY_CHANNELS", f"at most {limits.max_channels} channels per connection"))
+        return
+    for channel in new:
+        hub.subscribe(client, channel, hold=True)
+    client.offer(frame_json("subscribed", None, {"channels": sorted(client.channels)}))
+    for channel in new:
+        await _send_snapshot(websocket, hub, client, channel)
+
+
+@router.websocket("/ws")
+async def feed(websocket: WebSocket) -> None:
+    hub: Hub = websocket.app.state.hub
+    limits: WsLimits = websocket.app.state.ws_limits
+    await websocket.accept()
+    client = hub.add(websocket)
+    opened = time.monotonic()
+    last_heartbeat = opened
+    try:
+        while client.closing is None:
+            now = time.monotonic()
+            if now - opened > limits.max_lifetime_s:
+                client.offer(frame_json("reconnect", None, {"reason": "maximum connection lifetime reached"}))
+                client.close_later(1000, "maximum connection lifetime reached: reconnect")
+                break
+            wait = min(limits.heartbeat_s - (now - last_heartbeat), limits.max_lifetime_s - (now - opened))
+            try:
+                text = await asyncio.wait_for(websocket.receive_text(), timeout=max(0.01, wait))
+            except TimeoutError:
+                if time.monotonic() - client.last_seen > limits.idle_timeout_s:
+                    client.close_later(1000, "idle: no message from the client")
+                    break
+                client.offer(frame_json("heartbeat", None, {}))
+                last_heartbeat = time.monotonic()
+                continue
+            client.last_seen = time.monotonic()
+            await _handle(websocket, hub, client, text, limits)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+    finally:
+        with suppress(Exception):
+            await hub.remove(client)

@@ -1,0 +1,74 @@
+"""Live sources: anything that returns snapshots of matches in canonical form when polled.
+
+``ScriptedSource`` plays match scripts (domain.match_clock) against a clock that may run faster than real time;
+the simulator's live mode and historical replays are both scripted sources, and plug into the scheduler exactly
+as a real provider will (a ``LiveSource`` with ``name``, ``interval_s`` and ``poll()``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from matchday.domain.match_clock import MatchScript
+from matchday.domain.records import Finish, MatchRecord
+
+
+class LiveSource(Protocol):
+    name: str
+    interval_s: float  # real seconds between polls
+
+    def poll(self) -> list[MatchRecord]: ...
+
+
+@dataclass
+class SimulatedClock:
+    """Simulated time that starts at ``start`` and runs ``speed`` times faster than the monotonic clock."""
+
+    start: datetime
+    speed: float
+    _origin: float = 0.0
+    now_fn: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self._origin = self.now_fn()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(self.now_fn() - self._origin) * self.speed)
+
+
+class ScriptedSource:
+    def __init__(self, name: str, scripts: Sequence[MatchScript], clock: SimulatedClock,
+                 interval_s: float = 1.0) -> None:
+        self.name = name
+        self.scripts = list(scripts)
+        self.clock = clock
+        self.interval_s = interval_s
+
+    def poll(self) -> list[MatchRecord]:
+        now = self.clock.now()
+        return [s.snapshot((now - s.base.kickoff_utc).total_seconds()) for s in self.scripts]
+
+    @property
+    def finished(self) -> bool:
+        now = self.clock.now()
+        return all((now - s.base.kickoff_utc).total_seconds() >= s.duration_minutes * 60 for s in self.scripts)
+
+    @property
+    def first_kickoff(self) -> datetime:
+        return min(s.base.kickoff_utc for s in self.scripts)
+
+
+def script_for(record: MatchRecord, kickoff: datetime | None = None) -> MatchScript:
+    """A script from a finished match with timed events (stoppage time long enough for every event)."""
+    first = max([e.added_minute or 0 for e in record.events if (e.minute or 0) == 45] + [2])
+    second = max([e.added_minute or 0 for e in record.events if (e.minute or 0) == 90] + [4])
+    extra = record.finish in (Finish.AET, Finish.PENALTIES) or record.home_goals_et is not None
+    penalties = (record.home_penalties, record.away_penalties) if record.home_penalties is not None else None
+    base = replace(record, kickoff_utc=kickoff or record.kickoff_utc)
+    return MatchScript(base=base, events=tuple(sorted(record.events, key=lambda e: (e.minute or 0,
+                                                                                 e.added_minute or 0))),
+                       added_first_half=first, added_second_half=second, extra_time=extra, penalties=penalties)
