@@ -370,6 +370,7 @@ def demo(
     = 30.0,
     seed: Annotated[int, typer.Option(help="Makes the match day reproducible.")] = 1,
     teams: Annotated[int, typer.Option(help="Teams in the simulated league (even).")] = 20,
+    lead: Annotated[float, typer.Option(help="Real seconds from start-up to kick-off.")] = 10.0,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
 ) -> None:
     """Serve a simulated live match day: a whole round played on a fast clock, pushed over WebSocket."""
@@ -387,7 +388,7 @@ def demo(
     engine = _engine()
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     season = season_for_date(now.date(), calendar_year=False)
-    kickoff = now + timedelta(minutes=1)
+    kickoff = now + timedelta(seconds=lead * speed)
     history, scripts = live_round(teams, seed, season, kickoff, league="demo.1")
     clear_season(engine, "demo.1", season)
     with engine.begin() as conn:
@@ -410,6 +411,7 @@ def replay(
     speed: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 30.0,
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    lead: Annotated[float, typer.Option(help="Real seconds from start-up to the first kick-off.")] = 10.0,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
 ) -> None:
     """Re-live a real match day minute by minute: every goal at its true minute, over WebSocket."""
@@ -439,7 +441,7 @@ def replay(
     found = [dc_replace(m, competition=renamed[m.competition.code], season=season, match_date=today) for m in found]
     for comp in renamed.values():
         clear_season(engine, comp.code, season)
-    scripts = replay_scripts(found, now + timedelta(minutes=1))
+    scripts = replay_scripts(found, now + timedelta(seconds=lead * speed))
     clock = SimulatedClock(start=now, speed=speed)
     live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 20 / speed))
     console.print(f"replay of {day}: {len(scripts)} matches, speed {speed:g}x")

@@ -26,17 +26,17 @@ class LiveSource(Protocol):
 
 @dataclass
 class SimulatedClock:
-    """Simulated time that starts at ``start`` and runs ``speed`` times faster than the monotonic clock."""
+    """Simulated time: ``start`` at the first reading (when the server's first poll runs), then ``speed`` times
+    faster than the monotonic clock."""
 
     start: datetime
     speed: float
-    _origin: float = 0.0
     now_fn: Callable[[], float] = time.monotonic
-
-    def __post_init__(self) -> None:
-        self._origin = self.now_fn()
+    _origin: float | None = None
 
     def now(self) -> datetime:
+        if self._origin is None:
+            self._origin = self.now_fn()
         return self.start + timedelta(seconds=(self.now_fn() - self._origin) * self.speed)
 
 
