@@ -77,3 +77,9 @@ def test_polling_policy() -> None:
     assert decide(policy, MatchStatus.LIVE, KICKOFF, datetime(2026, 11, 22, 17, 5), late) is Decision.WAIT
     assert decide(policy, MatchStatus.LIVE, KICKOFF, None, datetime(2026, 11, 22, 20, 0)) is Decision.FLAG
     assert decide(policy, MatchStatus.FINISHED, KICKOFF, None, late) is Decision.DONE
+
+
+def test_the_break_before_extra_time_is_progress() -> None:
+    second_half = MatchState(MatchStatus.LIVE, Period.SECOND_HALF, 94, 2, 2)
+    break_before_extra_time = MatchState(MatchStatus.HALFTIME, Period.HALFTIME, 90, 2, 2)
+    assert [e.type for e in derive_events(second_half, break_before_extra_time)] == ["match_status", "match_update"]

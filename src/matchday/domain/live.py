@@ -36,12 +36,15 @@ class MatchState:
         return cls(record.status, record.period, record.minute, record.home_goals, record.away_goals, record.events)
 
     @property
-    def progress(self) -> tuple[int, int, int]:
+    def progress(self) -> tuple[int, float, int]:
         if self.status in FINAL_STATUSES:
             return (2, 0, 0)
         if self.status is MatchStatus.SCHEDULED:
             return (0, 0, 0)
-        return (1, PERIOD_ORDER[self.period], self.minute or 0)
+        rank: float = PERIOD_ORDER[self.period]
+        if self.period is Period.HALFTIME and (self.minute or 0) >= 90:
+            rank = 3.5  # the break before extra time comes after the second half
+        return (1, rank, self.minute or 0)
 
 
 @dataclass(frozen=True, slots=True)

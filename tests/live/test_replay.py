@@ -1,0 +1,50 @@
+"""Replay: a real World Cup day re-lived; every goal at its true minute, the right final score and shoot-out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import httpx
+import websockets
+
+from tests.conftest import DATA
+from tests.web.conftest import start_server
+
+WORLD_CUP_2022 = DATA / "openfootball-worldcup.json" / "2022" / "worldcup.json"
+
+
+async def _until_finished(url: str, timeout_s: float) -> list[dict]:
+    messages = []
+    async with websockets.connect(url) as ws:
+        await ws.send(json.dumps({"action": "subscribe", "channels": ["live:all"]}))
+        async with asyncio.timeout(timeout_s):
+            while True:
+                message = json.loads(await ws.recv())
+                messages.append(message)
+                if message["type"] == "match_status" and message["data"]["status"] == "finished":
+                    return messages
+
+
+def test_world_cup_final_replay(tmp_path: Path) -> None:
+    process, base = start_server(tmp_path / "replay.db", None, "replay", "openfootball", str(WORLD_CUP_2022),
+                                 "--date", "2022-12-18", "--speed", "600", "--lead", "3")
+    try:
+        messages = asyncio.run(_until_finished(base.replace("http", "ws") + "/ws", 120))
+        match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
+        detail = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    goals = [m["data"] for m in messages if m["type"] == "goal"]
+    assert [(g["minute"], g["side"], g["player"]) for g in goals] == [
+        (23, "home", "Lionel Messi"), (36, "home", "Ángel Di María"), (80, "away", "Kylian Mbappé"),
+        (81, "away", "Kylian Mbappé"), (108, "home", "Lionel Messi"), (118, "away", "Kylian Mbappé")]
+    assert goals[-1]["score"] == {"home": 3, "away": 3}
+    periods = [m["data"]["period"] for m in messages if m["type"] == "match_status"]
+    assert periods == ["first_half", "halftime", "second_half", "halftime", "extra_time", "penalties", None]
+    assert (detail["home"]["name"], detail["score"]["home"], detail["score"]["away"]) == ("Argentina", 3, 3)
+    assert (detail["score"]["home_penalties"], detail["score"]["away_penalties"], detail["finish"]) == (
+        4, 2, "penalties")
+    assert detail["league"]["code"] == "fifa.world.replay"  # replays never touch the real record
