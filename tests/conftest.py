@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 from collections.abc import Iterator
@@ -88,3 +89,11 @@ def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
     seed_reference_data(eng)
     yield eng
     eng.dispose()
+
+
+def run_async(coroutine):  # noqa: ANN001, ANN201 - any coroutine, its result
+    """asyncio.run in a fresh thread: Playwright's sync API keeps an event loop running in the main thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -14,6 +14,7 @@ import websockets
 from matchday.domain.records import EventType
 from matchday.domain.seasons import season_for_date
 from matchday.sources.simulator.live import live_round
+from tests.conftest import run_async
 from tests.web.conftest import start_server
 
 SPEED, SEED, TEAMS = 360, 7, 10
@@ -37,7 +38,7 @@ def test_demo_feed_equals_the_simulated_truth(tmp_path: Path) -> None:
     process, base = start_server(tmp_path / "demo.db", None, "demo", "--speed", str(SPEED), "--seed", str(SEED),
                                  "--teams", str(TEAMS), "--lead", "4")
     try:
-        messages = asyncio.run(_collect(base.replace("http", "ws") + "/ws", TEAMS // 2, 120))
+        messages = run_async(_collect(base.replace("http", "ws") + "/ws", TEAMS // 2, 120))
         ids = {m["data"]["match_id"] for m in messages if "match_id" in m.get("data", {})}
         names = {}
         for match_id in ids:

@@ -17,6 +17,7 @@ from matchday.live.hub import SLOW_CONSUMER, Hub
 from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.sources.simulator.generator import generate_season
+from tests.conftest import run_async
 
 
 def _client(engine: Engine, **limits: float) -> TestClient:
@@ -139,6 +140,6 @@ def test_a_slow_consumer_is_disconnected_and_never_delays_the_others() -> None:
         await asyncio.sleep(0.05)
         return stuck, fast
 
-    stuck, fast = asyncio.run(scenario())
+    stuck, fast = run_async(scenario())
     assert stuck.closed is not None and stuck.closed[0] == SLOW_CONSUMER and "slow consumer" in stuck.closed[1]
     assert len(fast.frames) == 50

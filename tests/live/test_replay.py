@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import websockets
 
-from tests.conftest import DATA
+from tests.conftest import DATA, run_async
 from tests.web.conftest import start_server
 
 WORLD_CUP_2022 = DATA / "openfootball-worldcup.json" / "2022" / "worldcup.json"
@@ -31,7 +31,7 @@ def test_world_cup_final_replay(tmp_path: Path) -> None:
     process, base = start_server(tmp_path / "replay.db", None, "replay", "openfootball", str(WORLD_CUP_2022),
                                  "--date", "2022-12-18", "--speed", "600", "--lead", "3")
     try:
-        messages = asyncio.run(_until_finished(base.replace("http", "ws") + "/ws", 120))
+        messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
         match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
         detail = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
     finally:

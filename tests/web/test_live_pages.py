@@ -1,0 +1,36 @@
+"""A page shows a goal without reload: the demo server, a real browser, the WebSocket client in the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from tests.web.conftest import ARTIFACTS, start_server
+
+
+def test_home_page_shows_goals_as_they_happen(browser, tmp_path: Path) -> None:
+    process, base = start_server(tmp_path / "live-page.db", None, "demo", "--speed", "120", "--seed", "3",
+                                 "--teams", "10", "--lead", "3")
+    try:
+        tab = browser.new_page()
+        tab.goto(base + "/")
+        rows = tab.locator('a.match-row[data-match-id] [data-role="score"]')
+        assert rows.count() >= 5
+        before = rows.all_inner_texts()
+        assert all(text.strip() == "–" for text in before[:5])  # not kicked off when the page loaded
+        goal = tab.wait_for_selector('[data-role="score"].flash', timeout=60_000)  # a goal, flashed in place
+        assert any(ch.isdigit() for ch in goal.inner_text())
+        assert tab.evaluate("document.body.dataset.live") == "connected"
+        match_id = goal.evaluate("el => el.closest('[data-match-id]').dataset.matchId")
+        api_score = httpx.get(f"{base}/api/v1/matches/{match_id}").json()["score"]
+        shown = goal.inner_text().replace(" ", "")
+        assert shown in (f"{api_score['home']}–{api_score['away']}", ) or shown.count("–") == 1
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=str(ARTIFACTS / "live_goal_home.png"), full_page=True)
+        tab.goto(f"{base}/matches/{match_id}")
+        tab.wait_for_selector(".timeline .event", timeout=60_000)
+        tab.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
