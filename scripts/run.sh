@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Set up matchday on a bare machine and run the main job: create the store, load a season, print its table.
+# Set up matchday on a bare machine and run the main job: create the store, load a season (downloaded when
+# online, simulated offline), print its table, then serve the live demo: a simulated match day on a fast clock.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e .
-exec .venv/bin/matchday quickstart "$@"
+.venv/bin/matchday quickstart --no-serve
+exec .venv/bin/matchday demo "$@"

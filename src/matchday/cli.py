@@ -312,6 +312,13 @@ def status(as_json: JsonOpt = False) -> None:
                      str(run["matches_new"]), str(run["matches_changed"]), str(run["rows_quarantined"]),
                      f"{run['duration_s'] or 0:.2f}", (run["error"] or "")[:60])
     console.print(runs)
+    job_runs = Table(title="recent job runs (live polling)")
+    for column in ("job", "started", "seconds", "items", "status", "error"):
+        job_runs.add_column(column)
+    for run in data["recent_job_runs"]:
+        job_runs.add_row(run["job"], str(run["started_at"])[:19], f"{run['duration_s'] or 0:.2f}", str(run["items"]),
+                         run["status"], (run["error"] or "")[:60])
+    console.print(job_runs)
     if data["quarantine_by_file"]:
         quarantine = Table(title="quarantined rows by file")
         for column in ("source", "file", "rows"):

@@ -17,6 +17,7 @@ from matchday.errors import NotFound
 from matchday.store.schema import (
     competitions,
     external_ids,
+    job_runs,
     load_runs,
     matches,
     point_deductions,
@@ -148,4 +149,8 @@ def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()} for run in runs
         ],
         "quarantine_by_file": [{"source": s, "location": loc, "rows": n} for s, loc, n in quarantine],
+        "recent_job_runs": [
+            {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()}
+            for run in conn.execute(select(job_runs).order_by(job_runs.c.id.desc()).limit(recent)).mappings()
+        ],
     }
