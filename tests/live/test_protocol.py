@@ -143,3 +143,34 @@ def test_a_slow_consumer_is_disconnected_and_never_delays_the_others() -> None:
     stuck, fast = run_async(scenario())
     assert stuck.closed is not None and stuck.closed[0] == SLOW_CONSUMER and "slow consumer" in stuck.closed[1]
     assert len(fast.frames) == 50
+
+
+class _GatedSocket(_Socket):
+    """A peer whose socket is full until the gate opens (a paused transport)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def send_text(self, frame: str) -> None:
+        await self.gate.wait()
+        self.frames.append(frame)
+
+
+def test_a_briefly_blocked_client_gets_its_backlog_in_order_and_a_fast_one_never_waits() -> None:
+    async def scenario() -> tuple[_GatedSocket, _Socket, int]:
+        hub = Hub(queue_size=8)
+        gated, fast = _GatedSocket(), _Socket()
+        for socket in (gated, fast):
+            hub.subscribe(hub.add(socket), "live:all", hold=False)
+        for n in range(6):
+            hub.dispatch({"id": n, "type": "match_update", "channels": ["live:all"], "data": {"match_id": 1}})
+        sent_before_any_loop_turn = len(fast.frames)  # the fast client was written to inside dispatch
+        gated.gate.set()
+        await asyncio.sleep(0.05)
+        return gated, fast, sent_before_any_loop_turn
+
+    gated, fast, sent_inline = run_async(scenario())
+    assert sent_inline == 6
+    assert [json.loads(f)["id"] for f in gated.frames] == list(range(6))
+    assert gated.closed is None
