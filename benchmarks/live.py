@@ -192,7 +192,7 @@ def main() -> None:
             print(f"{'server':<28}{'N':>7}{'last p50':>10}{'last p99':>10}{'any p50':>10}{'any p99':>10}"
                   f"{'complete':>10}")
             for n in (int(x) for x in args.clients.split(",")):
-                for label, port in (("matchday (queues, broadcast)", ours_port), ("naive await-each-send", naive_port)):
+                for label, port in (("matchday (eager + backlogs)", ours_port), ("naive await-each-send", naive_port)):
                     r = fanout(f"ws://127.0.0.1:{port}/ws", n, args.messages, redis_url)
                     print(f"{label:<28}{n:>7}{r['last_p50'] * 1000:>8.0f}ms{r['last_p99'] * 1000:>8.0f}ms"
                           f"{r['all_p50'] * 1000:>8.0f}ms{r['all_p99'] * 1000:>8.0f}ms"

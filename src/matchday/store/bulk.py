@@ -8,17 +8,32 @@ them (ISO dates, JSON text, 0/1 booleans) so reads through SQLAlchemy see exactl
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, insert
 
 
-def _sqlite_converter(column_type: Any):
+def _memoised(convert: Callable[[Any], str]) -> Callable[[Any], str | None]:
+    """Dates repeat (a round shares its date, a load its ``updated_at``): format each distinct value once."""
+    seen: dict[Any, str | None] = {None: None}
+
+    def cached(value: Any) -> str | None:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = text = convert(value)
+            return text
+
+    return cached
+
+
+def _sqlite_converter(column_type: Any) -> Callable[[Any], Any] | None:
     if isinstance(column_type, DateTime):
-        return lambda v: None if v is None else v.strftime("%Y-%m-%d %H:%M:%S.%f")
+        return _memoised(lambda v: v.strftime("%Y-%m-%d %H:%M:%S.%f"))
     if isinstance(column_type, Date):
-        return lambda v: None if v is None else v.isoformat()
+        return _memoised(date.isoformat)
     if isinstance(column_type, JSON):
         return lambda v: None if v is None else json.dumps(v) if v else "{}" if isinstance(v, dict) else json.dumps(v)
     if isinstance(column_type, Boolean):

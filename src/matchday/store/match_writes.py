@@ -67,11 +67,12 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
 
 
 def _row(rec: MatchRecord, comp_id: int, season_id: int, key: str, home_id: int, away_id: int) -> dict[str, Any]:
+    # status/period/finish are StrEnums, i.e. already the strings stored (reading .value costs ~1.6 µs each)
     return {
         "competition_id": comp_id, "season_id": season_id, "match_key": key, "stage": rec.stage,
         "round": rec.round, "round_number": rec.round_number, "match_date": rec.match_date,
-        "kickoff_utc": rec.kickoff_utc, "status": rec.status.value, "period": rec.period and rec.period.value,
-        "finish": rec.finish and rec.finish.value, "minute": rec.minute, "home_team_id": home_id,
+        "kickoff_utc": rec.kickoff_utc, "status": rec.status, "period": rec.period, "finish": rec.finish,
+        "minute": rec.minute, "home_team_id": home_id,
         "away_team_id": away_id, "home_goals": rec.home_goals, "away_goals": rec.away_goals,
         "home_goals_ht": rec.home_goals_ht, "away_goals_ht": rec.away_goals_ht, "home_goals_et": rec.home_goals_et,
         "away_goals_et": rec.away_goals_et, "home_penalties": rec.home_penalties,
