@@ -183,7 +183,8 @@ def main() -> None:
                "MATCHDAY_WS_QUEUE_SIZE": "256"}
         ours = _start([sys.executable, "-m", "matchday.cli", "serve", "--port", str(ours_port)], env)
         naive = _start([sys.executable, "-m", "uvicorn", "naive_ws:app", "--app-dir", str(HERE), "--port",
-                        str(naive_port), "--log-level", "warning", "--backlog", "4096"], env)
+                        str(naive_port), "--log-level", "warning", "--backlog", "4096", "--ws-max-size", "65536",
+                        "--ws-per-message-deflate", "false"], env)  # the same uvicorn settings as `matchday serve`
         try:
             _wait_http(f"http://127.0.0.1:{ours_port}/health")
             _wait_http(f"http://127.0.0.1:{naive_port}/")
