@@ -6,10 +6,12 @@ quarantined while its good rows load; a unit interrupted mid-way rolls back whol
 
 from __future__ import annotations
 
+import gc
 import gzip
 import time
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import structlog
@@ -90,12 +92,30 @@ def load_unit(engine: Engine, source: Source, unit: LoadUnit) -> UnitSummary:
     return summary
 
 
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees everything acyclic).
+
+    A large unit is hundreds of thousands of live records; every automatic collection would walk them all
+    again while they are being written (measured: a quarter of a bulk load's time). Cycles made meanwhile
+    are collected once the load is over.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
                on_done: Callable[[UnitSummary], None] | None = None) -> list[UnitSummary]:
     summaries = []
-    for unit in units:
-        summary = load_unit(engine, source, unit)
-        summaries.append(summary)
-        if on_done:
-            on_done(summary)
+    with cyclic_gc_paused():
+        for unit in units:
+            summary = load_unit(engine, source, unit)
+            summaries.append(summary)
+            if on_done:
+                on_done(summary)
     return summaries

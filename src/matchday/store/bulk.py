@@ -41,18 +41,24 @@ def _sqlite_converter(column_type: Any) -> Callable[[Any], Any] | None:
     return None
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` (all with the same keys) in one executemany."""
+def insert_rows(conn: Connection, table: Table, names: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert ``rows`` (tuples of the columns ``names``) in one executemany."""
     if not rows:
         return
     if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), list(rows))
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
         return
-    names = list(rows[0])
-    columns = []
-    for name in names:
-        values = [row[name] for row in rows]
+    columns: list[Any] = list(zip(*rows, strict=True))
+    for index, name in enumerate(names):
         convert = _sqlite_converter(table.c[name].type)
-        columns.append(list(map(convert, values)) if convert else values)
+        if convert:
+            columns[index] = map(convert, columns[index])
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
     conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts, all with the same keys) in one executemany."""
+    if rows:
+        names = tuple(rows[0])
+        insert_rows(conn, table, names, [tuple(row[name] for name in names) for row in rows])

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, delete, select, update
 
 from matchday.domain.records import MatchRecord
-from matchday.store.bulk import bulk_insert
+from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
 
@@ -66,19 +66,17 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
         yield items[start:start + size]
 
 
-def _row(rec: MatchRecord, comp_id: int, season_id: int, key: str, home_id: int, away_id: int) -> dict[str, Any]:
-    # status/period/finish are StrEnums, i.e. already the strings stored (reading .value costs ~1.6 µs each)
-    return {
-        "competition_id": comp_id, "season_id": season_id, "match_key": key, "stage": rec.stage,
-        "round": rec.round, "round_number": rec.round_number, "match_date": rec.match_date,
-        "kickoff_utc": rec.kickoff_utc, "status": rec.status, "period": rec.period, "finish": rec.finish,
-        "minute": rec.minute, "home_team_id": home_id,
-        "away_team_id": away_id, "home_goals": rec.home_goals, "away_goals": rec.away_goals,
-        "home_goals_ht": rec.home_goals_ht, "away_goals_ht": rec.away_goals_ht, "home_goals_et": rec.home_goals_et,
-        "away_goals_et": rec.away_goals_et, "home_penalties": rec.home_penalties,
-        "away_penalties": rec.away_penalties, "venue": rec.venue, "referee": rec.referee,
-        "attendance": rec.attendance, "neutral": rec.neutral or None, "attributes": rec.attributes,
-    }
+def _values(rec: MatchRecord) -> tuple:
+    """The record's UPDATABLE fields, in that order. Status, period and finish are StrEnums, i.e. already the
+    strings stored; ``neutral`` False means "not said" (None), so it never overwrites another source's True."""
+    return (rec.stage, rec.round, rec.round_number, rec.match_date, rec.kickoff_utc, rec.status, rec.period,
+            rec.finish, rec.minute, rec.home_goals, rec.away_goals, rec.home_goals_ht, rec.away_goals_ht,
+            rec.home_goals_et, rec.away_goals_et, rec.home_penalties, rec.away_penalties, rec.venue, rec.referee,
+            rec.attendance, rec.neutral or None)
+
+
+INSERT_COLUMNS = ("competition_id", "season_id", "match_key", "home_team_id", "away_team_id", "attributes",
+                  "updated_at", *UPDATABLE)
 
 
 def _keys(records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]]) -> list[str]:
@@ -116,22 +114,22 @@ def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str],
 
 
 FINAL_STATUSES = frozenset({"finished", "awarded", "cancelled", "abandoned", "postponed"})
-_PERIOD, _MINUTE = 4 + UPDATABLE.index("period"), 4 + UPDATABLE.index("minute")
+_STATUS, _PERIOD, _MINUTE = UPDATABLE.index("status"), UPDATABLE.index("period"), UPDATABLE.index("minute")
 
 
-def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
+def _diff(old: tuple, values: tuple, attributes: dict[str, Any]) -> dict[str, Any]:
+    """Fields that ``values`` (UPDATABLE order) would change in ``old`` (id, season, key, attributes, UPDATABLE)."""
     changed = {}
-    for offset, name in enumerate(UPDATABLE, start=4):
-        value = new[name]
-        if value is not None and value != old[offset]:
+    for name, value, stored in zip(UPDATABLE, values, old[4:], strict=True):
+        if value is not None and value != stored:
             changed[name] = value
-    if new["status"] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
-        if old[_PERIOD] is not None:
+    if values[_STATUS] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
+        if old[4 + _PERIOD] is not None:
             changed["period"] = None
-        if old[_MINUTE] is not None:
+        if old[4 + _MINUTE] is not None:
             changed["minute"] = None
-    if new["attributes"]:
-        merged = {**(old[3] or {}), **new["attributes"]}
+    if attributes:
+        merged = {**(old[3] or {}), **attributes}
         if merged != old[3]:
             changed["attributes"] = merged
     return changed
@@ -139,11 +137,26 @@ def _diff(old: tuple, new: dict[str, Any]) -> dict[str, Any]:
 
 def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tuple[int, int, int, int, str]]:
     """(competition, season, home team, away team, competition kind) of each record."""
+    # parsers share one ref object per team and competition: resolve each object once (ids stay valid while
+    # the records hold the objects)
+    seen: dict[int, int] = {}
+    seasons: dict[tuple[int, str], int] = {}
     ids = []
     for rec in records:
-        comp_id = resolver.competition(rec.competition)
-        ids.append((comp_id, resolver.season(comp_id, rec.season), resolver.team(rec.home), resolver.team(rec.away),
-                    rec.competition.kind))
+        comp, home, away = rec.competition, rec.home, rec.away
+        comp_id = seen.get(id(comp))
+        if comp_id is None:
+            comp_id = seen[id(comp)] = resolver.competition(comp)
+        season_id = seasons.get((comp_id, rec.season))
+        if season_id is None:
+            season_id = seasons[(comp_id, rec.season)] = resolver.season(comp_id, rec.season)
+        home_id = seen.get(id(home))
+        if home_id is None:
+            home_id = seen[id(home)] = resolver.team(home)
+        away_id = seen.get(id(away))
+        if away_id is None:
+            away_id = seen[id(away)] = resolver.team(away)
+        ids.append((comp_id, season_id, home_id, away_id, comp.kind))
     return ids
 
 
@@ -161,22 +174,21 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     ids = resolve_ids(resolver, records)
     keys = _keys(records, ids)
     existing = _existing(conn, {season_id for _c, season_id, *_ in ids})
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple] = []
     new_records: list[int] = []
     match_ids: list[int] = [0] * len(records)
     now = utcnow()
     for index, (rec, (comp_id, season_id, home_id, away_id, _kind), key) in enumerate(
             zip(records, ids, keys, strict=True)):
-        row = _row(rec, comp_id, season_id, key, home_id, away_id)
+        values = _values(rec)
         old = existing.get((season_id, key))
         if old is None:
-            row["neutral"] = bool(row["neutral"])
-            row["updated_at"] = now
-            new_rows.append(row)
+            new_rows.append((comp_id, season_id, key, home_id, away_id, rec.attributes, now, *values[:-1],
+                             rec.neutral))
             new_records.append(index)
             continue
         match_ids[index] = old[0]
-        changed = _diff(old, row)
+        changed = _diff(old, values, rec.attributes)
         if changed:
             conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, updated_at=now))
             counts.changes.append(MatchChange(old[0], False, changed, comp_id, season_id, home_id, away_id))
@@ -184,12 +196,12 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             counts.unchanged += 1
     if new_rows:
         # plain executemany (no RETURNING: SQLite would then insert row by row), then read the new ids back
-        bulk_insert(conn, matches, new_rows)
-        new_ids = _ids_by_key(conn, {row["season_id"] for row in new_rows})
+        insert_rows(conn, matches, INSERT_COLUMNS, new_rows)
+        new_ids = _ids_by_key(conn, {row[1] for row in new_rows})
         for index, row in zip(new_records, new_rows, strict=True):
-            match_ids[index] = new_ids[(row["season_id"], row["match_key"])]
-            counts.changes.append(MatchChange(match_ids[index], True, {}, row["competition_id"], row["season_id"],
-                                              row["home_team_id"], row["away_team_id"]))
+            comp_id, season_id, key, home_id, away_id = row[:5]
+            match_ids[index] = new_ids[(season_id, key)]
+            counts.changes.append(MatchChange(match_ids[index], True, {}, comp_id, season_id, home_id, away_id))
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):

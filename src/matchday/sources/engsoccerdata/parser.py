@@ -58,6 +58,7 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
     width = len(header)
     comps: dict[str, CompetitionRef] = {}
     seasons: dict[str, str] = {}
+    teams: dict[tuple[str, str | None], TeamRef] = {}  # one ref object per team: resolved once per load
     result = ParseResult()
     append, problems = result.matches.append, result.problems.append
     for line, fields in rows:
@@ -106,10 +107,16 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
         if i_hpen is not None and fields[i_hpen] not in NA_VALUES:
             pens = (int(fields[i_hpen]), int(fields[i_vpen]))
         finish = Finish.PENALTIES if pens else Finish.AET if et else None
+        home = teams.get((home_name, home_country))
+        if home is None:
+            home = teams[(home_name, home_country)] = TeamRef(home_name, home_country, home_name)
+        away = teams.get((away_name, away_country))
+        if away is None:
+            away = teams[(away_name, away_country)] = TeamRef(away_name, away_country, away_name)
         group = fields[i_group] if i_group is not None and kind == "league" and not fields[i_group].isdigit() else None
         append(MatchRecord(
             competition=comp, season=season,
-            home=TeamRef(home_name, home_country, home_name), away=TeamRef(away_name, away_country, away_name),
+            home=home, away=away,
             match_date=day, status=MatchStatus.FINISHED, stage=stage, round=round_label,
             home_goals=et[0] if et else home_goals, away_goals=et[1] if et else away_goals,
             home_goals_ht=ht[0] if ht else None, away_goals_ht=ht[1] if ht else None,

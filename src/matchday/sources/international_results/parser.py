@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from matchday.domain.names import fold_accents
 from matchday.domain.records import (
@@ -43,7 +44,9 @@ def _columns(data: bytes, location: str, kind: str):
     return [header.index(c) for c in expected], rows
 
 
+@lru_cache(maxsize=4096)
 def _team(name: str) -> TeamRef:
+    """One ref object per team: identity resolution then resolves each team once per load."""
     return TeamRef(name, spec.NATIONAL_TEAMS, name)
 
 
