@@ -37,6 +37,7 @@ import websockets
 
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
 from matchday.ingest.live import ingest_snapshots
+from matchday.live.scheduler import load_policy
 from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.sources.simulator.generator import generate_season
@@ -68,10 +69,13 @@ class BenchSource:
         self.current = base
         self.handed_over: dict[int, float] = {}
 
-    def poll(self) -> list[MatchRecord]:
+    def now(self) -> datetime:
+        return datetime.now(UTC).replace(tzinfo=None)
+
+    def poll(self, keys: object) -> dict[str, MatchRecord]:
         goals = len(self.current.events)
         self.handed_over.setdefault(goals, time.perf_counter())
-        return [self.current]
+        return {"bench": self.current}
 
 
 async def latency(db: Path, goals: int) -> list[float]:
@@ -84,7 +88,8 @@ async def latency(db: Path, goals: int) -> list[float]:
     ingest_snapshots(engine, "bench", [live])
     source = BenchSource(live)
     port = _port()
-    app = create_server(Settings(database_url=str(engine.url)), engine, [source])
+    every_look = replace(load_policy(), live_interval_s=0)  # the match is due at every look (2 ms)
+    app = create_server(Settings(database_url=str(engine.url)), engine, [source], policy=every_look)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     serving = asyncio.create_task(server.serve())
     while not server.started:

@@ -292,7 +292,7 @@ def teams_merge(
 
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
-    """Counts, recent load runs and quarantined rows."""
+    """Counts, recent load and job runs, quarantined rows, matches flagged for attention."""
     with _engine().connect() as conn:
         data = queries.status(conn)
     if as_json:
@@ -319,6 +319,14 @@ def status(as_json: JsonOpt = False) -> None:
         job_runs.add_row(run["job"], str(run["started_at"])[:19], f"{run['duration_s'] or 0:.2f}", str(run["items"]),
                          run["status"], (run["error"] or "")[:60])
     console.print(job_runs)
+    if data["flagged_matches"]:
+        attention = Table(title="matches flagged for attention (no longer polled)")
+        for column in ("id", "match", "kick-off", "status", "last checked", "why"):
+            attention.add_column(column)
+        for item in data["flagged_matches"]:
+            attention.add_row(str(item["id"]), f"{item['home']} v {item['away']}", str(item["kickoff_utc"])[:16],
+                              item["status"], str(item["last_checked_at"])[:19], item["attention"])
+        console.print(attention)
     if data["quarantine_by_file"]:
         quarantine = Table(title="quarantined rows by file")
         for column in ("source", "file", "rows"):
@@ -409,7 +417,7 @@ def demo(
     write_parsed(engine, "simulator", run_id, f"demo:{season}?seed={seed}", ParseResult(matches=history),
                  UnitSummary("demo", duration_s=time.perf_counter()))
     clock = SimulatedClock(start=now, speed=speed)
-    source = ScriptedSource("simulator-live", scripts, clock, interval_s=max(0.1, 20 / speed))
+    source = ScriptedSource("simulator-live", scripts, clock, interval_s=max(0.1, 10 / speed))
     console.print(f"demo: {len(scripts)} matches of {season} kick off at simulated {kickoff:%H:%M} UTC "
                   f"(speed {speed:g}x: a match lasts about {scripts[0].duration_minutes * 60 / speed / 60:.1f} "
                   f"real minutes)")
@@ -456,7 +464,7 @@ def replay(
         clear_season(engine, comp.code, season)
     scripts = replay_scripts(found, now + timedelta(seconds=lead * speed))
     clock = SimulatedClock(start=now, speed=speed)
-    live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 20 / speed))
+    live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 10 / speed))
     console.print(f"replay of {day}: {len(scripts)} matches, speed {speed:g}x")
     _serve_live(settings, engine, [live], speed, host, port, open_browser)
 

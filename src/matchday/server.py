@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from matchday.api.app import create_app
 from matchday.api.errors import error_response
+from matchday.domain.polling import PollingPolicy
 from matchday.errors import MatchdayError
 from matchday.settings import Settings
 from matchday.sources.live import LiveSource
@@ -18,8 +19,9 @@ from matchday.web.pages import router as pages_router
 
 
 def create_server(settings: Settings | None = None, engine: Engine | None = None,
-                  live_sources: Sequence[LiveSource] = (), speed: float = 1.0) -> FastAPI:
-    app = create_app(settings, engine, live_sources, speed)
+                  live_sources: Sequence[LiveSource] = (), speed: float = 1.0,
+                  policy: PollingPolicy | None = None) -> FastAPI:
+    app = create_app(settings, engine, live_sources, speed, policy)
     app.include_router(pages_router)
     app.mount("/static", static_files(), name="static")
 

@@ -68,15 +68,21 @@ def test_score_only_sources_still_produce_goals() -> None:
 
 def test_polling_policy() -> None:
     policy = PollingPolicy()
-    assert decide(policy, MatchStatus.SCHEDULED, KICKOFF, None, datetime(2026, 11, 22, 12, 0)) is Decision.WAIT
-    assert decide(policy, MatchStatus.LIVE, KICKOFF, None, datetime(2026, 11, 22, 15, 30)) is Decision.POLL
+    live, first, extra = MatchStatus.LIVE, Period.FIRST_HALF, Period.EXTRA_TIME
+    assert decide(policy, MatchStatus.SCHEDULED, None, KICKOFF, None, datetime(2026, 11, 22, 12, 0)) is Decision.WAIT
+    assert decide(policy, MatchStatus.SCHEDULED, None, KICKOFF, None, datetime(2026, 11, 22, 14, 57)) is Decision.POLL
+    assert decide(policy, live, first, KICKOFF, None, datetime(2026, 11, 22, 15, 30)) is Decision.POLL
     recently = datetime(2026, 11, 22, 15, 29, 50)
-    assert decide(policy, MatchStatus.LIVE, KICKOFF, recently, datetime(2026, 11, 22, 15, 30)) is Decision.WAIT
+    assert decide(policy, live, first, KICKOFF, recently, datetime(2026, 11, 22, 15, 30)) is Decision.WAIT
+    # after the expected end (kick-off + 115 min): every 10 minutes until final
     late = datetime(2026, 11, 22, 17, 10)
-    assert decide(policy, MatchStatus.LIVE, KICKOFF, datetime(2026, 11, 22, 17, 0), late) is Decision.POLL
-    assert decide(policy, MatchStatus.LIVE, KICKOFF, datetime(2026, 11, 22, 17, 5), late) is Decision.WAIT
-    assert decide(policy, MatchStatus.LIVE, KICKOFF, None, datetime(2026, 11, 22, 20, 0)) is Decision.FLAG
-    assert decide(policy, MatchStatus.FINISHED, KICKOFF, None, late) is Decision.DONE
+    assert decide(policy, live, first, KICKOFF, datetime(2026, 11, 22, 17, 0), late) is Decision.POLL
+    assert decide(policy, live, first, KICKOFF, datetime(2026, 11, 22, 17, 5), late) is Decision.WAIT
+    # ... unless the match is in extra time: then it is still played, and checked at the live interval
+    assert decide(policy, live, extra, KICKOFF, datetime(2026, 11, 22, 17, 9, 30), late) is Decision.POLL
+    assert decide(policy, live, first, KICKOFF, None, datetime(2026, 11, 22, 20, 0)) is Decision.FLAG
+    assert decide(policy, MatchStatus.FINISHED, None, KICKOFF, None, late) is Decision.DONE
+
 
 
 def test_the_break_before_extra_time_is_progress() -> None:

@@ -16,6 +16,7 @@ from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.routers import leagues, matches, system, teams
 from matchday.api.schemas import ErrorBody
+from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
 from matchday.live.scheduler import LiveRunner, load_policy, publish_pending
@@ -27,8 +28,10 @@ from matchday.store.engine import make_engine, read_only
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
-               live_sources: Sequence[LiveSource] = (), speed: float = 1.0) -> FastAPI:
-    """The app; ``live_sources`` are polled by the embedded scheduler while it runs (demo, replay, providers)."""
+               live_sources: Sequence[LiveSource] = (), speed: float = 1.0,
+               policy: PollingPolicy | None = None) -> FastAPI:
+    """The app; ``live_sources`` are polled by the embedded scheduler while it runs (demo, replay, providers),
+    under ``policy`` (default: the packaged data/polling.json)."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
 
@@ -37,7 +40,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         broker = app.state.broker
         broker.subscribe(app.state.hub.dispatch)
         await broker.start()
-        runners = [LiveRunner(engine, broker, source, load_policy(), speed) for source in live_sources]
+        runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:
             await publish_pending(engine, broker)  # whatever a previous run committed but did not send
         app.state.live_tasks = [asyncio.create_task(runner.run()) for runner in runners]

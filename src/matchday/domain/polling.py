@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from matchday.domain.records import MatchStatus
+from matchday.domain.records import MatchStatus, Period
 
 FINAL = frozenset({MatchStatus.FINISHED, MatchStatus.AWARDED, MatchStatus.CANCELLED, MatchStatus.ABANDONED,
                    MatchStatus.POSTPONED})
@@ -24,13 +24,16 @@ class PollingPolicy:
     pre_kickoff_window_s: int = 300
     live_interval_s: int = 20
     expected_duration_min: int = 115
+    extra_time_min: int = 45  # extra time, its breaks and a shoot-out push the expected end back
     after_end_interval_s: int = 600
     flag_after_hours: float = 4
     retry_delays_s: tuple[int, ...] = (30, 60, 120)
+    discovery_interval_s: int = 900  # how often the source is asked which matches it covers
 
 
-def decide(policy: PollingPolicy, status: MatchStatus, kickoff: datetime | None, last_checked: datetime | None,
-           now: datetime) -> Decision:
+def decide(policy: PollingPolicy, status: MatchStatus, period: Period | None, kickoff: datetime | None,
+           last_checked: datetime | None, now: datetime) -> Decision:
+    """What to do with one match now: poll it, wait, flag it for a person, or forget it (final)."""
     if status in FINAL:
         return Decision.DONE
     if kickoff is None:
@@ -40,6 +43,8 @@ def decide(policy: PollingPolicy, status: MatchStatus, kickoff: datetime | None,
     if now > kickoff + timedelta(hours=policy.flag_after_hours):
         return Decision.FLAG
     expected_end = kickoff + timedelta(minutes=policy.expected_duration_min)
+    if period in (Period.EXTRA_TIME, Period.PENALTIES):
+        expected_end += timedelta(minutes=policy.extra_time_min)
     interval = policy.live_interval_s if now <= expected_end else policy.after_end_interval_s
     if last_checked is None or (now - last_checked).total_seconds() >= interval:
         return Decision.POLL

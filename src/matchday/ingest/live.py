@@ -31,6 +31,7 @@ class IngestResult:
     matches_changed: int
     stale_dropped: int
     events: int
+    match_ids: tuple[int, ...] = ()  # the stored match of each snapshot, in order
 
 
 def _stored_states(conn: Connection, match_ids: list[int]) -> dict[int, MatchState]:
@@ -55,7 +56,9 @@ def _channels(match_row: Any) -> list[str]:
             f"team:{match_row.away_team_id}", "live:all"]
 
 
-def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecord]) -> IngestResult:
+def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecord],
+                     checked_at: datetime | None = None) -> IngestResult:
+    """``checked_at``: when the source was asked (its clock; simulated in the demo), stored as last_checked_at."""
     now = datetime.now(UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         resolver = Resolver(conn, source)
@@ -66,8 +69,12 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
         counts = write_matches(conn, resolver, [s for s, _m in fresh], source)
         resolver.flush()
         touched = [m for m in counts.match_ids if m]
-        if touched:
-            conn.execute(update(matches).where(matches.c.id.in_(touched)).values(last_checked_at=now))
+        fresh_ids = iter(counts.match_ids)
+        all_ids = tuple(next(fresh_ids) if m is None or not is_stale(before.get(m), MatchState.of(s)) else m
+                        for s, m in zip(snapshots, known, strict=True))
+        if all_ids:  # every match asked about was checked, stale answer or not
+            conn.execute(update(matches).where(matches.c.id.in_(sorted(set(all_ids))))
+                         .values(last_checked_at=checked_at or now))
         feed: list[dict[str, Any]] = []
         leagues_with_goals: dict[int, tuple[int, Any]] = {}
         rows = {r.id: r for r in conn.execute(
@@ -92,7 +99,7 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                                       [f"league:{competition_id}"], now))
         bulk_insert(conn, feed_events, feed)
         invalidation.record(conn, invalidation.tags_for(counts.changes))
-    return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed))
+    return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 
 def _feed_row(match_id: int, seq: int, event: FeedEvent, channels: list[str], now: datetime) -> dict[str, Any]:

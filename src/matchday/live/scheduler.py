@@ -1,16 +1,19 @@
 """The embedded scheduler: one poll loop per live source inside `matchday serve`/`demo`/`replay`.
 
-Each poll: the source's snapshots → the matches the polling policy says are due → ingest (worker thread,
-one transaction) → publish the committed feed events → record the job run. A failed poll is retried after the
-policy's delays (scaled to the source's clock) before the next regular poll.
+Every ``interval_s`` the runner asks the polling policy (domain.polling) which watched matches are due, by the
+source's clock: nothing due, nothing fetched. Due matches are fetched, ingested (worker thread, one transaction),
+the committed feed events published, and the job run recorded. Discovery (which matches the source covers)
+runs at start and every ``discovery_interval_s``. A failed fetch is retried after the policy's delays (scaled to
+the source's clock) before the next regular poll; every attempt stamps ``last_checked_at``. A match still not
+final hours after kick-off is flagged for attention (``matchday status``) and no longer polled.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 
 import anyio
@@ -22,6 +25,7 @@ from matchday.ingest.live import ingest_snapshots, mark_published, pending
 from matchday.live.broker import Broker
 from matchday.sources.live import LiveSource, ScriptedSource
 from matchday.store import jobs
+from matchday.store.live_watch import flag_for_attention, mark_checked, watched_states
 
 log = structlog.get_logger(__name__)
 
@@ -52,28 +56,53 @@ class LiveRunner:
     source: LiveSource
     policy: PollingPolicy
     speed: float = 1.0  # provider seconds per real second (the policy's intervals are provider time)
+    watched: dict[int, str] = field(default_factory=dict)  # match id → the source's key for it
+    discovered_at: datetime | None = None
 
-    def _flag_overdue(self, snapshots: list) -> None:
-        now = self.source.clock.now() if isinstance(self.source, ScriptedSource) else datetime.now(UTC)
-        for snap in snapshots:
-            if decide(self.policy, snap.status, snap.kickoff_utc, None, now.replace(tzinfo=None)) is Decision.FLAG:
-                log.warning("match not final long after kick-off: flagged for attention", source=self.source.name,
-                            home=snap.home.name, away=snap.away.name, kickoff=str(snap.kickoff_utc))
+    def due(self, now: datetime) -> list[str] | None:
+        """The keys to fetch now; None means discovery (ask the source for everything it covers)."""
+        if self.discovered_at is None or (now - self.discovered_at).total_seconds() >= self.policy.discovery_interval_s:
+            return None
+        keys = []
+        for match in watched_states(self.engine, self.watched):
+            decision = decide(self.policy, match.status, match.period, match.kickoff_utc, match.last_checked_at, now)
+            if decision is Decision.POLL:
+                keys.append(self.watched[match.match_id])
+            elif decision is Decision.DONE:
+                del self.watched[match.match_id]
+            elif decision is Decision.FLAG:
+                del self.watched[match.match_id]
+                if match.attention is None:
+                    reason = (f"not final {self.policy.flag_after_hours:g} h after kick-off "
+                              f"(status {match.status}); no longer polled")
+                    flag_for_attention(self.engine, match.match_id, reason)
+                    log.warning("match flagged for attention", source=self.source.name, match_id=match.match_id,
+                                reason=reason)
+        return keys
 
-    async def poll_once(self) -> int:
+    async def poll_once(self, discover: bool = False) -> int:
+        """One look at what is due, and a fetch if anything is; returns the feed events published."""
+        now = self.source.now()
+        keys = None if discover else await anyio.to_thread.run_sync(self.due, now)
+        if keys == []:
+            return 0
         run_id, started = await anyio.to_thread.run_sync(jobs.start, self.engine, f"live:{self.source.name}")
         delays = [d / self.speed for d in self.policy.retry_delays_s]
         for attempt in range(len(delays) + 1):
             try:
-                snapshots = self.source.poll()
-                self._flag_overdue(snapshots)
-                result = await anyio.to_thread.run_sync(ingest_snapshots, self.engine, self.source.name, snapshots)
+                snapshots = await anyio.to_thread.run_sync(self.source.poll, keys)
+                result = await anyio.to_thread.run_sync(ingest_snapshots, self.engine, self.source.name,
+                                                        list(snapshots.values()), now)
+                self.watched.update(zip(result.match_ids, snapshots, strict=True))
+                if keys is None:
+                    self.discovered_at = now
                 await publish_pending(self.engine, self.broker)
-                await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "ok",
-                                               result.matches_seen)
+                await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "ok", len(snapshots))
                 return result.events
             except Exception as exc:  # noqa: BLE001 - any failure of a poll is retried, then recorded
                 log.warning("live poll failed", source=self.source.name, attempt=attempt + 1, error=repr(exc))
+                asked = [m for m, key in self.watched.items() if keys is None or key in keys]
+                await anyio.to_thread.run_sync(mark_checked, self.engine, asked, now)
                 if attempt == len(delays):
                     await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "failed", 0, repr(exc))
                     return 0
@@ -84,7 +113,7 @@ class LiveRunner:
         while True:
             await self.poll_once()
             if isinstance(self.source, ScriptedSource) and self.source.finished:
-                await self.poll_once()  # the final whistle of the last match
+                await self.poll_once(discover=True)  # every final whistle, due or not
                 log.info("live source finished", source=self.source.name)
                 return
             if stop is not None and stop.is_set():

@@ -1,14 +1,18 @@
 """Live sources: anything that returns snapshots of matches in canonical form when polled.
 
+A source names each match it covers by its own key (a provider's fixture id). The scheduler first asks which
+matches it covers (``poll(None)``), then only for the matches its polling policy says are due, judged by the
+source's clock (``now()``: real time for a provider, simulated time in the demo and in replays).
+
 ``ScriptedSource`` plays match scripts (domain.match_clock) against a clock that may run faster than real time;
 the simulator's live mode and historical replays are both scripted sources, and plug into the scheduler exactly
-as a real provider will (a ``LiveSource`` with ``name``, ``interval_s`` and ``poll()``).
+as a real provider will.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -19,9 +23,15 @@ from matchday.domain.records import Finish, MatchRecord
 
 class LiveSource(Protocol):
     name: str
-    interval_s: float  # real seconds between polls
+    interval_s: float  # real seconds between the scheduler's looks at what is due
 
-    def poll(self) -> list[MatchRecord]: ...
+    def now(self) -> datetime:
+        """The source's current time (naive UTC)."""
+        ...
+
+    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
+        """Snapshots of the matches ``keys`` (None: every match the source covers now), by key."""
+        ...
 
 
 @dataclass
@@ -48,9 +58,13 @@ class ScriptedSource:
         self.clock = clock
         self.interval_s = interval_s
 
-    def poll(self) -> list[MatchRecord]:
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
         now = self.clock.now()
-        return [s.snapshot((now - s.base.kickoff_utc).total_seconds()) for s in self.scripts]
+        return {str(i): s.snapshot((now - s.base.kickoff_utc).total_seconds()) for i, s in enumerate(self.scripts)
+                if keys is None or str(i) in keys}
 
     @property
     def finished(self) -> bool:

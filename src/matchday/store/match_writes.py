@@ -202,6 +202,10 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             comp_id, season_id, key, home_id, away_id = row[:5]
             match_ids[index] = new_ids[(season_id, key)]
             counts.changes.append(MatchChange(match_ids[index], True, {}, comp_id, season_id, home_id, away_id))
+    ended = [c.match_id for c in counts.changes if c.fields.get("status") in FINAL_STATUSES]
+    for chunk in _chunks(ended):  # a match that has ended needs nobody's attention any more
+        conn.execute(update(matches).where(matches.c.id.in_(chunk), matches.c.attention.is_not(None))
+                     .values(attention=None))
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):

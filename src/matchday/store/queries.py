@@ -14,6 +14,7 @@ from matchday.domain.records import COUNTED_STATUSES
 from matchday.domain.seasons import normalise_season
 from matchday.domain.standings import Deduction, Result
 from matchday.errors import NotFound
+from matchday.store.live_watch import flagged
 from matchday.store.schema import (
     competitions,
     external_ids,
@@ -135,6 +136,7 @@ def list_teams(conn: Connection, season_id: int | None = None) -> list[dict[str,
 
 
 def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
+    """Counts, recent load and job runs, quarantine by file, matches the live scheduler flagged."""
     def count(table) -> int:
         return conn.execute(select(func.count()).select_from(table)).scalar_one()
 
@@ -153,4 +155,5 @@ def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()}
             for run in conn.execute(select(job_runs).order_by(job_runs.c.id.desc()).limit(recent)).mappings()
         ],
+        "flagged_matches": flagged(conn, recent),
     }

@@ -117,6 +117,7 @@ matches = Table(
     Column("neutral", Boolean, nullable=False, default=False),
     Column("attributes", JSON, nullable=False, default=dict),
     Column("last_checked_at", DateTime),
+    Column("attention", String(200)),  # why the live scheduler stopped polling it and wants a person to look
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     _created(),
     UniqueConstraint("season_id", "match_key"),
