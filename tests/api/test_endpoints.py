@@ -154,3 +154,6 @@ def test_upcoming_and_unknown_route(client: TestClient) -> None:
 def test_regression_unicode_digits_in_ids(client: TestClient) -> None:
     # found by schemathesis: "¹".isdigit() is True, int("¹") raises; it must be a plain 404
     _error(client.get("/api/v1/leagues/¹/seasons"), 404, "NOT_FOUND")
+    # also schemathesis: an id wider than any database integer must be a 404, not an overflow
+    _error(client.get("/api/v1/leagues/9223372036854775808"), 404, "NOT_FOUND")
+    _error(client.get("/api/v1/matches/today", params={"league_id": "99999999999999999999"}), 404, "NOT_FOUND")

@@ -14,6 +14,7 @@ from matchday.domain.records import COUNTED_STATUSES
 from matchday.domain.seasons import normalise_season
 from matchday.domain.standings import Deduction, Result
 from matchday.errors import NotFound
+from matchday.store.keys import as_internal_id
 from matchday.store.live_watch import flagged
 from matchday.store.schema import (
     competitions,
@@ -108,9 +109,10 @@ def fixtures(conn: Connection, season_id: int, team_id: int | None = None) -> Se
 
 def find_team(conn: Connection, text: str) -> int:
     """A team by id, exact name, or any alias (normalised)."""
-    if text.isascii() and text.isdigit():
-        if conn.execute(select(teams.c.id).where(teams.c.id == int(text))).first():
-            return int(text)
+    team_id = as_internal_id(text)
+    if team_id is not None:
+        if conn.execute(select(teams.c.id).where(teams.c.id == team_id)).first():
+            return team_id
         raise NotFound(f"no team with id {text}")
     found = set(conn.execute(select(team_aliases.c.team_id)
                              .where(team_aliases.c.normalized == normalise_team_name(text))).scalars())

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Row, case, func, select
 
 from matchday.domain.names import normalise_team_name
 from matchday.errors import NotFound
+from matchday.store.keys import as_internal_id
 from matchday.store.schema import (
     competitions,
     external_ids,
@@ -25,8 +26,9 @@ GOAL_TYPES = ("goal", "penalty_goal")
 
 def league_by_id_or_code(conn: Connection, key: str) -> Row:
     query = select(competitions)
-    numeric = key.isascii() and key.isdigit()  # "¹".isdigit() is True too
-    query = query.where(competitions.c.id == int(key)) if numeric else query.where(competitions.c.code == key)
+    key_id = as_internal_id(key)
+    numeric = key_id is not None
+    query = query.where(competitions.c.id == key_id) if numeric else query.where(competitions.c.code == key)
     row = conn.execute(query).first()
     if row is None and not numeric:
         comp_id = conn.execute(select(external_ids.c.internal_id).where(
