@@ -175,7 +175,10 @@ def table(
     out = Table(title=f"{result.league_name} {result.season}", caption=f"{result.matches_counted} matches counted")
     for column in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "form", "zone", "tie-break"):
         out.add_column(column, justify="left" if column in ("team", "form", "zone", "tie-break") else "right")
-    for row in result.rows:
+    for index, row in enumerate(result.rows):
+        if row["group"] and (index == 0 or result.rows[index - 1]["group"] != row["group"]):
+            out.add_section()
+            out.add_row("", f"[bold]{row['group']}[/]")
         points = f"{row['points']}" + (f" (-{row['points_deducted']})" if row["points_deducted"] else "")
         out.add_row(str(row["position"]), row["team_name"], *(str(row[k]) for k in (
             "played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference")), points,

@@ -43,3 +43,12 @@ def test_deductions_apply_from_their_date_and_venue_tables_ignore_them() -> None
     assert after[-1].team_id == 1 and after[-1].points == 0 and after[-1].points_deducted == 3
     home = compute_table(results, [1, 2], TableRules(), ledger, venue=Side.HOME)
     assert {r.team_id: (r.played, r.points) for r in home} == {1: (1, 3), 2: (1, 3)}
+
+
+def test_groups_are_ranked_apart_and_a_group_without_results_still_lists_its_teams() -> None:
+    results = _results((1, 2, 3, 0), (3, 4, 0, 1))
+    groups = {1: "North", 2: "North", 3: "South", 4: "South", 5: "West", 6: "West"}
+    rows = compute_table(results, [1, 2, 3, 4, 5, 6], TableRules(), groups=groups)
+    assert [(r.group, r.position, r.team_id, r.points) for r in rows] == [
+        ("North", 1, 1, 3), ("North", 2, 2, 0), ("South", 1, 4, 3), ("South", 2, 3, 0),
+        ("West", 1, 5, 0), ("West", 2, 6, 0)]

@@ -6,6 +6,9 @@ Published tables, as looked up (sources named per season):
   "Fußball-Bundesliga 1968/69", Abschlusstabelle (Tore and Quote columns).
 - La Liga 2006-07 (Real Madrid champions over Barcelona on head-to-head, both 76 points):
   ja.wikipedia "リーガ・エスパニョーラ2006-2007" 順位 and Wikipedia "2006–07 La Liga".
+- 2. Bundesliga 1975-76, played in two groups of 20 (Nord, Süd): Wikipedia "1975–76 2. Bundesliga" League table
+  (Nord) and footballfacts.ru "Чемпионат Германии 1975/76 (Север)"; de.wikipedia "2. Fußball-Bundesliga
+  1975/76" for the group winners (Tennis Borussia Berlin, 1. FC Saarbrücken) and runners-up.
 """
 
 from __future__ import annotations
@@ -48,6 +51,15 @@ BUNDESLIGA_1968_69 = [
     ("Bremen", 34, 59, 59), ("1860", 34, 44, 59), ("Hannover", 32, 47, 45), ("Duisburg", 32, 33, 37),
     ("Köln", 32, 47, 56), ("Hertha", 32, 31, 39), ("Kaiserslautern", 30, 45, 47), ("Dortmund", 30, 49, 54),
     ("Nürnberg", 29, 45, 55), ("Offenbach", 28, 42, 59),
+]
+BUNDESLIGA_2_NORD_1975_76 = [
+    ("Tennis Borussia Berlin", 54, 86, 43), ("Borussia Dortmund", 52, 93, 37), ("Preussen Munster", 49, 65, 42),
+    ("Fortuna Koln", 45, 74, 49), ("Wuppertaler SV", 45, 76, 53), ("VfL Osnabruck", 45, 61, 47),
+    ("Schwarz-Weiss Essen", 44, 63, 52), ("Wattenscheid", 43, 71, 58), ("Arminia Bielefeld", 42, 49, 46),
+    ("Westfalia Herne", 40, 60, 57), ("Gottingen", 37, 63, 54), ("Alemannia Aachen", 36, 45, 53),
+    ("Union Solingen", 36, 45, 56), ("St. Pauli", 34, 70, 82), ("Leverkusen", 32, 46, 61),
+    ("Wacker 04 Berlin", 31, 51, 82), ("Mulheim", 30, 54, 76), ("SpVgg Erkenschwick", 29, 45, 69),
+    ("DJK Gutersloh", 28, 52, 70), ("Spandauer SV", 8, 33, 115),
 ]
 LA_LIGA_2006_07_TOP = [
     ("Real Madrid", 76, 66, 40), ("Barcelona", 76, 78, 33), ("Sevilla", 71, 64, 35), ("Valencia", 66, 57, 42),
@@ -101,7 +113,7 @@ def engsoccer_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     upgrade(eng)
     seed_reference_data(eng)
     raw = DATA / "engsoccerdata" / "data-raw"
-    load(eng, "engsoccerdata", raw / "germany.csv.gz", raw / "spain.csv.gz")
+    load(eng, "engsoccerdata", raw / "germany.csv.gz", raw / "germany2.csv.gz", raw / "spain.csv.gz")
     return eng
 
 
@@ -118,3 +130,15 @@ def test_head_to_head_la_liga_2006_07(engsoccer_store: Engine) -> None:
         rows = league_table(conn, "esp.1", "2006-07").rows
     _assert_table(rows, LA_LIGA_2006_07_TOP)
     assert rows[0]["decided_by"] == "head_to_head_points"  # won 2-0, drew 3-3: Madrid despite GD 26 vs 45
+
+
+def test_a_season_played_in_two_groups_ranks_each_group_apart_2_bundesliga_1975_76(engsoccer_store: Engine) -> None:
+    with engsoccer_store.connect() as conn:
+        rows = league_table(conn, "ger.2", "1975-76").rows
+    nord = [r for r in rows if r["group"] == "North"]
+    sued = [r for r in rows if r["group"] == "South"]
+    assert len(nord) == len(sued) == 20 and len(rows) == 40
+    _assert_table(nord, BUNDESLIGA_2_NORD_1975_76)
+    assert [r["position"] for r in nord] == list(range(1, 21))
+    assert nord[3]["decided_by"] == "goal_difference"  # Fortuna Köln over Wuppertal on 45 points
+    _assert_table(sued, [("Saarbrucken", 57, 66, 28), ("Nürnberg", 54, 78, 42)])

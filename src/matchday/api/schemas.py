@@ -199,6 +199,8 @@ class StandingRow(BaseModel):
     form: str
     zone: str | None
     decided_by: str | None
+    group: str | None = Field(None, description="the group, in a season played in parallel groups (positions "
+                                                "count within it)")
 
 
 class LeagueTable(BaseModel):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from matchday.domain.records import Side
@@ -91,6 +91,7 @@ class TableRow:
     form: str
     decided_by: str | None  # what separated this row from the next one on equal points
     zone: str | None
+    group: str | None = None  # a season played in parallel groups (2. Bundesliga Nord/Süd) ranks each apart
 
 
 def _add_result(rec: Record, scored: int, conceded: int, away: bool, rules: TableRules) -> None:
@@ -255,8 +256,23 @@ def compute_table(
     up_to_round: int | None = None,
     venue: Side | None = None,
     team_names: dict[int, str] | None = None,
+    groups: dict[int, str] | None = None,
 ) -> list[TableRow]:
-    """The table after the results up to ``as_of`` (inclusive) / ``up_to_round``, optionally home/away only."""
+    """The table after the results up to ``as_of`` (inclusive) / ``up_to_round``, optionally home/away only.
+
+    ``groups`` (team → group) splits a season played in parallel groups into one ranking per group, in group
+    order; a team's results all lie within its group.
+    """
+    if groups and len(set(groups.values())) > 1:
+        teams = list(team_ids)
+        rows: list[TableRow] = []
+        for name in sorted(set(groups.values())):
+            members = [t for t in teams if groups.get(t) == name]
+            within = [r for r in results if groups.get(r.home_id) == name]
+            rows += [replace(row, group=name) for row in compute_table(
+                within, members, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,
+                team_names=team_names)]
+        return rows
     rounds = effective_rounds(results) if up_to_round is not None else {}
     counted = [
         r for r in results
@@ -306,12 +322,12 @@ def compute_table(
 
 def position_history(
     results: Sequence[Result], team_ids: Iterable[int], rules: TableRules, deductions: Sequence[Deduction] = (),
-    team_names: dict[int, str] | None = None,
+    team_names: dict[int, str] | None = None, groups: dict[int, str] | None = None,
 ) -> list[tuple[date, dict[int, int]]]:
-    """Each team's position after every match date of the season."""
+    """Each team's position (within its group, if any) after every match date of the season."""
     teams = list(team_ids)
     return [
         (day, {row.team_id: row.position for row in compute_table(
-            results, teams, rules, deductions, as_of=day, team_names=team_names)})
+            results, teams, rules, deductions, as_of=day, team_names=team_names, groups=groups)})
         for day in sorted({r.match_date for r in results})
     ]

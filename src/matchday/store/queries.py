@@ -78,6 +78,18 @@ def table_results(conn: Connection, season_id: int, include_live: bool = False) 
     return [Result(r[0], r[1] or date.max, r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
+def season_groups(conn: Connection, season_id: int) -> dict[int, str]:
+    """Team → group for a season played in parallel groups (``attributes.group`` of its regular matches)."""
+    groups: dict[int, str] = {}
+    for home, away, attributes in conn.execute(
+            select(matches.c.home_team_id, matches.c.away_team_id, matches.c.attributes)
+            .where(matches.c.season_id == season_id, matches.c.stage == "regular")):
+        group = (attributes or {}).get("group")
+        if group:
+            groups[home] = groups[away] = group
+    return groups if len(set(groups.values())) > 1 else {}
+
+
 def season_teams(conn: Connection, season_id: int) -> dict[int, str]:
     """Every team with a regular-stage match in the season (played or not)."""
     ids = select(matches.c.home_team_id.label("team_id")).where(

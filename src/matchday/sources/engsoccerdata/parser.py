@@ -114,6 +114,8 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
         if away is None:
             away = teams[(away_name, away_country)] = TeamRef(away_name, away_country, away_name)
         group = fields[i_group] if i_group is not None and kind == "league" and not fields[i_group].isdigit() else None
+        if group:
+            group = group.lstrip("0123456789") or group  # "2North" (tier + group) → "North"
         append(MatchRecord(
             competition=comp, season=season,
             home=home, away=away,
