@@ -37,3 +37,22 @@ def test_merge_fixes_a_wrong_split(engine: Engine) -> None:
         away = conn.execute(select(func.count()).select_from(matches)
                             .where(matches.c.away_team_id == brentford)).scalar_one()
     assert result["matches_moved"] == 19 and remaining == 0 and away == 19
+
+
+def test_one_player_across_spellings_world_cup_2022_golden_boot(engine: Engine) -> None:
+    # openfootball writes "Kylian Mbappé" for six of his World Cup 2022 goals and "Mbappé" for two (the final)
+    from matchday.store.queries import find_competition_season
+    from matchday.store.team_queries import top_scorers
+
+    load(engine, "openfootball", DATA / "openfootball-worldcup.json" / "2022" / "worldcup.json")
+    with engine.connect() as conn:
+        _comp, _label, season_id = find_competition_season(conn, "fifa.world", "2022")
+        scorers = top_scorers(conn, season_id, 3)
+    assert [(s["name"], s["goals"]) for s in scorers[:2]] == [("Kylian Mbappé", 8), ("Lionel Messi", 7)]
+
+
+def test_same_person_needs_one_surname_and_compatible_first_names() -> None:
+    from matchday.domain.names import same_person
+
+    assert same_person("mbappe", "kylian mbappe") and same_person("k mbappe", "kylian mbappe")
+    assert not same_person("jack charlton", "bobby charlton") and not same_person("messi", "mbappe")

@@ -33,3 +33,13 @@ def normalise_team_name(name: str) -> str:
     tokens = [_TOKEN_SUBSTITUTES.get(tok, tok) for tok in _NON_WORD.split(folded) if tok]
     kept = [tok for tok in tokens if tok not in _NOISE_TOKENS and not tok.isdigit()]
     return " ".join(kept or tokens)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two normalised player names can be one person: the same surname (last word), and either one is
+    the bare surname or their first names start alike ("mbappe" ~ "kylian mbappe" ~ "k mbappe", but
+    "jack charlton" ≁ "bobby charlton"). Callers accept a match only when it is the only candidate in the team."""
+    first, second = a.split(), b.split()
+    if not first or not second or first[-1] != second[-1]:
+        return False
+    return len(first) == 1 or len(second) == 1 or first[0][0] == second[0][0]

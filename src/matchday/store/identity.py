@@ -17,7 +17,7 @@ from importlib import resources
 from sqlalchemy import Connection, insert, select
 
 from matchday.catalog import competition_info
-from matchday.domain.names import normalise_team_name
+from matchday.domain.names import normalise_team_name, same_person
 from matchday.domain.records import CompetitionRef, TeamAlias, TeamRef
 from matchday.store.bulk import bulk_insert
 from matchday.store.schema import competitions, external_ids, players, seasons, team_aliases, teams
@@ -154,16 +154,37 @@ class Resolver:
     # --- players ---
 
     def players(self, wanted: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
-        """Ids for (name, team id) pairs, creating the unknown ones in one batch."""
+        """Ids for (name, team id) pairs, creating the unknown ones in one batch.
+
+        A name not known in its team is taken as a known player of that team when it is the only one it can
+        be (``same_person``: "Mbappé" and "Kylian Mbappé" in one team are one player); else a new player.
+        """
         by_norm = {(normalise_team_name(name), team_id): (name, team_id) for name, team_id in wanted}
         missing = [k for k in by_norm if k not in self._players]
         if missing:
             self._load_players({t for _n, t in missing if t is not None})
-            new = [k for k in missing if k not in self._players]
+            unknown = [k for k in missing if k not in self._players]
+            known_in_team: dict[int | None, list[str]] = defaultdict(list)
+            for normalized, team_id in self._players:
+                known_in_team[team_id].append(normalized)
+            same_as: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+            new: list[tuple[str, int | None]] = []
+            # full names first, so that a bare surname in the same batch can join its full name
+            for key in sorted(unknown, key=lambda k: (-len(k[0].split()), k[0])):
+                normalized, team_id = key
+                candidates = [n for n in known_in_team[team_id] if same_person(normalized, n)] \
+                    if team_id is not None else []
+                if len(candidates) == 1:
+                    same_as[key] = (candidates[0], team_id)
+                else:
+                    new.append(key)
+                    known_in_team[team_id].append(normalized)
             if new:
                 bulk_insert(self.conn, players,
                             [{"name": by_norm[k][0], "normalized": k[0], "team_id": k[1]} for k in new])
                 self._load_players({t for _n, t in new if t is not None})
+            for key, target in same_as.items():
+                self._players[key] = self._players[target]
         return {(name, team_id): self._players[(normalise_team_name(name), team_id)] for name, team_id in wanted}
 
     def _load_players(self, team_ids: set[int]) -> None:
