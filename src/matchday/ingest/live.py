@@ -114,7 +114,7 @@ def _live_table(conn: Connection, competition_id: int, season_id: int) -> dict[s
         return None
     table = league_table(conn, code, label, live=True)
     keep = ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for", "goals_against",
-            "goal_difference", "points", "form", "zone", "movement")
+            "goal_difference", "points", "form", "zone", "movement", "group")
     return {"league_id": competition_id, "season": label, "live": True,
             "standings": [{k: row[k] for k in keep} for row in table.rows]}
 
