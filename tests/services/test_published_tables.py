@@ -2,6 +2,8 @@
 
 Published tables, as looked up (sources named per season):
 - Premier League 2011-12, 2009-10, 2023-24: Wikipedia, "20xx–yy Premier League", League table section.
+- Premier League 1996-97, bottom five (Middlesbrough relegated by its 3-point deduction): Wikipedia
+  "1996–97 FA Premier League", League table.
 - Bundesliga 1968-69 (2 points for a win, ties broken by goal quotient): VereinsWiki / de.wikipedia
   "Fußball-Bundesliga 1968/69", Abschlusstabelle (Tore and Quote columns).
 - La Liga 2006-07 (Real Madrid champions over Barcelona on head-to-head, both 76 points):
@@ -142,3 +144,12 @@ def test_a_season_played_in_two_groups_ranks_each_group_apart_2_bundesliga_1975_
     assert [r["position"] for r in nord] == list(range(1, 21))
     assert nord[3]["decided_by"] == "goal_difference"  # Fortuna Köln over Wuppertal on 45 points
     _assert_table(sued, [("Saarbrucken", 57, 66, 28), ("Nürnberg", 54, 78, 42)])
+
+
+def test_middlesbrough_relegated_by_a_deduction_1996_97(sqlite_engine: Engine) -> None:
+    load(sqlite_engine, "football-data-uk", FDUK / "E0" / "1996-97.csv")
+    with sqlite_engine.connect() as conn:
+        rows = league_table(conn, "eng.1", "1996-97").rows
+    _assert_table(rows[15:], [("Southampton", 41, 50, 56), ("Coventry", 41, 38, 54), ("Sunderland", 40, 35, 53),
+                              ("Middlesbrough", 39, 51, 60), ("Nott", 34, 31, 59)])
+    assert rows[18]["points_deducted"] == 3 and rows[18]["zone"] == "relegation"
