@@ -100,5 +100,10 @@ def test_etag_cache_control_and_gzip(sqlite_engine: Engine, tmp_path: Path) -> N
         table = client.get("/api/v1/leagues/eng.1/table", params={"season": "2011-12"},
                            headers={"Accept-Encoding": "gzip"})
         assert table.headers["content-encoding"] == "gzip" and table.headers["cache-control"].startswith("public")
+        for _ in range(2):  # hits: compressed once, then served from the memo, same body every time
+            again = client.get("/api/v1/leagues/eng.1/table", params={"season": "2011-12"},
+                               headers={"Accept-Encoding": "gzip"})
+            assert again.headers["x-cache"] == "hit" and again.headers["content-encoding"] == "gzip"
+            assert again.json() == table.json()
         live = client.get("/api/v1/matches/live")
         assert live.headers["cache-control"] == "public, max-age=30"

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 import anyio
@@ -114,12 +115,32 @@ class _SqliteProbe:
         return max((r[0] for r in rows), default=last_id), {r[1] for r in rows}
 
 
+class _GzipMemo:
+    """Compressed bodies by ETag: a browser asks for gzip on every hit; compressing 5 KB each time costs more
+    than the rest of the hit. The ETag names the body, so a memo entry can never be stale."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self.size = size
+        self._bodies: OrderedDict[bytes, bytes] = OrderedDict()
+
+    def compress(self, etag: bytes, body: bytes) -> bytes:
+        packed = self._bodies.get(etag)
+        if packed is None:
+            packed = self._bodies[etag] = gzip.compress(body, compresslevel=6)
+            if len(self._bodies) > self.size:
+                self._bodies.popitem(last=False)
+        else:
+            self._bodies.move_to_end(etag)
+        return packed
+
+
 class CacheHitMiddleware:
     """Answers cached GETs under /api/v1/ directly (raw ASGI messages); everything else goes to the app."""
 
     def __init__(self, app: ASGIApp, gzip_minimum: int = 1024) -> None:
         self.app = app
         self.gzip_minimum = gzip_minimum
+        self.gzipped = _GzipMemo()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
@@ -141,7 +162,7 @@ class CacheHitMiddleware:
             return
         body = entry[_HEAD:]
         if len(body) >= self.gzip_minimum and b"gzip" in request_headers.get(b"accept-encoding", b""):
-            body = gzip.compress(body, compresslevel=6)
+            body = self.gzipped.compress(etag, body)
             headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
