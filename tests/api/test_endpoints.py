@@ -145,8 +145,11 @@ def test_upcoming_and_unknown_route(client: TestClient) -> None:
     assert body["total"] > 0 and all(m["score"]["home"] is None for m in body["items"])
     _error(client.get("/api/v1/nothing-here"), 404, "NOT_FOUND")
     assert client.get("/health").json()["status"] == "ok"
+    for _ in range(2):  # a miss (routed), then a hit (answered before routing)
+        client.get("/api/v1/leagues/eng.1")
     metrics = client.get("/metrics").text
     assert "matchday_http_requests_total" in metrics and "matchday_cache_lookups_total" in metrics
+    assert 'route="/leagues/{league_id}"' in metrics and 'route="(cache hit)"' in metrics
     assert client.get("/openapi.json").json()["info"]["title"] == "matchday"
 
 

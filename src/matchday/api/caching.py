@@ -152,6 +152,7 @@ class CacheHitMiddleware:
         if entry is None:
             await self.app(scope, receive, send)
             return
+        scope["matchday.route"] = "(cache hit)"
         etag = entry[5:_HEAD]
         headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
                    (b"x-cache", b"hit")]

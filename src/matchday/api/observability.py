@@ -48,6 +48,7 @@ class ObservabilityMiddleware:
         try:
             await self.app(scope, receive, send_with_trace)
         finally:
-            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            # hits answered by the cache middleware never reach routing: one label for them all
+            route = getattr(scope.get("route"), "path", None) or scope.get("matchday.route") or "unmatched"
             self.metrics.requests.labels(scope["method"], route, str(status)).inc()
             self.metrics.latency.labels(route).observe(time.perf_counter() - started)
