@@ -22,6 +22,8 @@ def test_home_page_shows_goals_as_they_happen(browser, tmp_path: Path) -> None:
         goal = tab.wait_for_selector('[data-role="score"].flash', timeout=60_000)  # a goal, flashed in place
         assert any(ch.isdigit() for ch in goal.inner_text())
         assert tab.evaluate("document.body.dataset.live") == "connected"
+        live_now = tab.locator('[data-role="live-now"] a.match-row')  # kicked off since the page loaded
+        assert live_now.count() >= 1 and tab.locator('[data-role="live-now"] .empty').is_hidden()
         match_id = goal.evaluate("el => el.closest('[data-match-id]').dataset.matchId")
         api_score = httpx.get(f"{base}/api/v1/matches/{match_id}").json()["score"]
         shown = goal.inner_text().replace(" ", "")

@@ -26,6 +26,24 @@
           : state.status === "finished" ? "FT" : status.textContent;
       }
     });
+    syncLiveNow(id, state.status);
+  }
+
+  // the home page's "Live now": a match joins it at kick-off (a copy of its row) and leaves at full time
+  function syncLiveNow(id, status) {
+    var section = document.querySelector('[data-role="live-now"]');
+    if (!section || !status) return;
+    var row = section.querySelector('[data-match-id="' + id + '"]');
+    var playing = status === "live" || status === "halftime";
+    var empty = section.querySelector(".empty");
+    if (playing && !row) {
+      var source = document.querySelector('a.match-row[data-match-id="' + id + '"]');
+      if (!source) return;
+      section.insertBefore(source.cloneNode(true), empty);
+    } else if (!playing && row) {
+      row.remove();
+    }
+    if (empty) empty.hidden = !!section.querySelector("[data-match-id]");
   }
 
   function addTimeline(msg) {
