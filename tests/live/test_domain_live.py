@@ -10,6 +10,7 @@ from matchday.domain.polling import Decision, PollingPolicy, decide
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
+    Finish,
     MatchEventRecord,
     MatchRecord,
     MatchStatus,
@@ -89,3 +90,11 @@ def test_the_break_before_extra_time_is_progress() -> None:
     second_half = MatchState(MatchStatus.LIVE, Period.SECOND_HALF, 94, 2, 2)
     break_before_extra_time = MatchState(MatchStatus.HALFTIME, Period.HALFTIME, 90, 2, 2)
     assert [e.type for e in derive_events(second_half, break_before_extra_time)] == ["match_status", "match_update"]
+
+
+def test_a_shootout_known_only_by_its_winner_is_still_played_out() -> None:
+    script = MatchScript(BASE, (GOAL_A, GOAL_B), extra_time=True, shootout=True)
+    during = script.snapshot((script.duration_minutes - 5) * 60)
+    final = script.snapshot(script.duration_minutes * 60)
+    assert (during.status, during.period) == (MatchStatus.LIVE, Period.PENALTIES)
+    assert (final.status, final.finish, final.home_penalties) == (MatchStatus.FINISHED, Finish.PENALTIES, None)

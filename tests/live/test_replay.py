@@ -48,3 +48,24 @@ def test_world_cup_final_replay(tmp_path: Path) -> None:
     assert (detail["score"]["home_penalties"], detail["score"]["away_penalties"], detail["finish"]) == (
         4, 2, "penalties")
     assert detail["league"]["code"] == "fifa.world.replay"  # replays never touch the real record
+
+
+def test_international_results_replay_uses_its_own_minutes_and_shootout(tmp_path: Path) -> None:
+    # the same final from the other source: Messi's second goal is at 109' here (108' in openfootball), and the
+    # shoot-out file names only its winner
+    process, base = start_server(tmp_path / "replay-ir.db", None, "replay", "international-results",
+                                 str(DATA / "international_results"), "--date", "2022-12-18", "--speed", "600",
+                                 "--lead", "3")
+    try:
+        messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
+        match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
+        detail = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    goals = [m["data"] for m in messages if m["type"] == "goal"]
+    assert [(g["minute"], g["side"]) for g in goals] == [
+        (23, "home"), (36, "home"), (80, "away"), (81, "away"), (109, "home"), (118, "away")]
+    assert goals[-1]["score"] == {"home": 3, "away": 3}
+    assert "penalties" in [m["data"]["period"] for m in messages if m["type"] == "match_status"]
+    assert (detail["home"]["name"], detail["away"]["name"], detail["finish"]) == ("Argentina", "France", "penalties")

@@ -35,7 +35,12 @@ class MatchScript:
     added_first_half: int = 2
     added_second_half: int = 4
     extra_time: bool = False
-    penalties: tuple[int, int] | None = None  # shoot-out result
+    penalties: tuple[int, int] | None = None  # shoot-out result, where known
+    shootout: bool = False  # a shoot-out took place (also when a source names only its winner)
+
+    @property
+    def has_shootout(self) -> bool:
+        return self.shootout or self.penalties is not None
 
     def _segments(self) -> list[tuple[Period, int, int, int]]:
         """(period, first match minute, length in minutes incl. stoppage, elapsed minutes at its start)."""
@@ -45,7 +50,7 @@ class MatchScript:
                 (Period.SECOND_HALF, 46, 45 + self.added_second_half)]
         if self.extra_time:
             plan += [(Period.HALFTIME, 90, EXTRA_TIME_BREAK), (Period.EXTRA_TIME, 91, 15), (Period.EXTRA_TIME, 106, 15)]
-        if self.penalties:
+        if self.has_shootout:
             plan.append((Period.PENALTIES, 120, SHOOTOUT_MINUTES))
         for period, first_minute, length in plan:
             segments.append((period, first_minute, length, elapsed))
@@ -80,7 +85,7 @@ class MatchScript:
         first_half = [e for e in happened if e.type in GOAL_TYPES and (e.minute or 0) <= 45]
         ht = (sum(e.side is Side.HOME for e in first_half), sum(e.side is Side.AWAY for e in first_half))
         if elapsed >= self.duration_minutes:
-            finish = (Finish.PENALTIES if self.penalties else Finish.AET if self.extra_time else Finish.REGULAR)
+            finish = Finish.PENALTIES if self.has_shootout else Finish.AET if self.extra_time else Finish.REGULAR
             return replace(self.base, status=MatchStatus.FINISHED, period=None, minute=None, home_goals=home,
                            away_goals=away, home_goals_ht=ht[0], away_goals_ht=ht[1], events=happened,
                            finish=finish, home_goals_et=home if self.extra_time else None,

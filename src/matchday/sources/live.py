@@ -85,4 +85,5 @@ def script_for(record: MatchRecord, kickoff: datetime | None = None) -> MatchScr
     base = replace(record, kickoff_utc=kickoff or record.kickoff_utc)
     return MatchScript(base=base, events=tuple(sorted(record.events, key=lambda e: (e.minute or 0,
                                                                                  e.added_minute or 0))),
-                       added_first_half=first, added_second_half=second, extra_time=extra, penalties=penalties)
+                       added_first_half=first, added_second_half=second, extra_time=extra, penalties=penalties,
+                       shootout=record.finish is Finish.PENALTIES)
