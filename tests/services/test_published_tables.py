@@ -153,3 +153,16 @@ def test_middlesbrough_relegated_by_a_deduction_1996_97(sqlite_engine: Engine) -
     _assert_table(rows[15:], [("Southampton", 41, 50, 56), ("Coventry", 41, 38, 54), ("Sunderland", 40, 35, 53),
                               ("Middlesbrough", 39, 51, 60), ("Nott", 34, 31, 59)])
     assert rows[18]["points_deducted"] == 3 and rows[18]["zone"] == "relegation"
+
+
+def test_the_league_page_shows_each_group_with_its_own_chart(engsoccer_store: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from matchday.server import create_server
+    from matchday.settings import Settings
+
+    app = create_server(Settings(database_url=str(engsoccer_store.url)), engsoccer_store)
+    with TestClient(app) as client:
+        page = client.get("/leagues/ger.2", params={"season": "1975-76"}).text
+    assert page.count('class="group-head"') == 2
+    assert "Position through the season · North" in page and "Position through the season · South" in page

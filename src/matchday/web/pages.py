@@ -129,10 +129,26 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
                else MatchFilter(competition_id=comp.id, season=label))
         round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
                                                       newest_first=not chosen_round)
-    chart = position_chart([d[5:] for d in history["dates"]], history["teams"])
     return _render(request, "league.html", comp=comp, seasons=seasons, season=label, table=table.rows,
-                   matches_counted=table.matches_counted, chart=chart, scorers=scorers, rounds=rounds,
+                   matches_counted=table.matches_counted, charts=_position_charts(history, table.rows),
+                   scorers=scorers, rounds=rounds,
                    round=chosen_round, round_matches=round_matches)
+
+
+def _position_charts(history: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
+    """One position chart per group of the table (a single one for an ordinary season)."""
+    days = [d[5:] for d in history["dates"]]
+    members: dict[str | None, set[str]] = {}
+    for row in rows:
+        members.setdefault(row["group"], set()).add(row["team_name"])
+    charts = []
+    for group, names in members.items():
+        teams = history["teams"] if group is None else {
+            name: places for name, places in history["teams"].items() if name in names}
+        svg = position_chart(days, teams)
+        if svg:
+            charts.append((group, svg))
+    return charts
 
 
 def _current_round(conn: Any, competition_id: int, season: str, rounds: list[int]) -> int | None:
