@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     )
     redis_url: str | None = Field(
         None, validation_alias=AliasChoices("MATCHDAY_REDIS_URL", "REDIS_URL"),
-        description="Redis URL (redis://host:6379/0). When set, the response cache (and later pub/sub) lives in "
+        description="Redis URL (redis://host:6379/0). When set, the response cache and the live pub/sub live in "
                     "Redis, shared by every server process; unset, everything stays in-process.",
     )
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
