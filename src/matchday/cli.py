@@ -352,7 +352,6 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (default MATCHDAY_PORT).")] = None,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs), the web UI (/), /health and /metrics."""
-
     from matchday.server import create_server
 
     settings = get_settings()
@@ -364,7 +363,6 @@ def serve(
 
 def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str | None, port: int | None,
                 open_browser: bool) -> None:
-
     from matchday.server import create_server
 
     host, port = host or settings.host, port or settings.port

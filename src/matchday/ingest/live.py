@@ -21,6 +21,7 @@ from matchday.services.tables import league_table
 from matchday.store import invalidation
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
+from matchday.store.live_watch import stamp_checked
 from matchday.store.match_writes import stored_match_ids, write_matches
 from matchday.store.schema import competitions, feed_events, match_events, matches, seasons
 
@@ -64,17 +65,15 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
         resolver = Resolver(conn, source)
         known = stored_match_ids(conn, resolver, snapshots)
         before = _stored_states(conn, [m for m in known if m])
-        fresh = [(s, m) for s, m in zip(snapshots, known, strict=True)
-                 if m is None or not is_stale(before.get(m), MatchState.of(s))]
+        stale = [m is not None and is_stale(before.get(m), MatchState.of(s))
+                 for s, m in zip(snapshots, known, strict=True)]
+        fresh = [(s, m) for s, m, old in zip(snapshots, known, stale, strict=True) if not old]
         counts = write_matches(conn, resolver, [s for s, _m in fresh], source)
         resolver.flush()
         touched = [m for m in counts.match_ids if m]
         fresh_ids = iter(counts.match_ids)
-        all_ids = tuple(next(fresh_ids) if m is None or not is_stale(before.get(m), MatchState.of(s)) else m
-                        for s, m in zip(snapshots, known, strict=True))
-        if all_ids:  # every match asked about was checked, stale answer or not
-            conn.execute(update(matches).where(matches.c.id.in_(sorted(set(all_ids))))
-                         .values(last_checked_at=checked_at or now))
+        all_ids = tuple(m if old else next(fresh_ids) for m, old in zip(known, stale, strict=True))
+        stamp_checked(conn, all_ids, checked_at or now)  # every match asked about was checked, stale answer or not
         feed: list[dict[str, Any]] = []
         leagues_with_goals: dict[int, tuple[int, Any]] = {}
         rows = {r.id: r for r in conn.execute(

@@ -33,11 +33,16 @@ def watched_states(engine: Engine, match_ids: Collection[int]) -> list[WatchedMa
     return [WatchedMatch(r[0], MatchStatus(r[1]), Period(r[2]) if r[2] else None, r[3], r[4], r[5]) for r in rows]
 
 
-def mark_checked(engine: Engine, match_ids: Collection[int], at: datetime) -> None:
-    """Record an attempt to check these matches (also when the fetch failed)."""
+def stamp_checked(conn: Connection, match_ids: Collection[int], at: datetime) -> None:
+    """Record an attempt to check these matches: ``last_checked_at``, whatever the answer was."""
     if match_ids:
-        with engine.begin() as conn:
-            conn.execute(update(matches).where(matches.c.id.in_(sorted(match_ids))).values(last_checked_at=at))
+        conn.execute(update(matches).where(matches.c.id.in_(sorted(set(match_ids)))).values(last_checked_at=at))
+
+
+def mark_checked(engine: Engine, match_ids: Collection[int], at: datetime) -> None:
+    """``stamp_checked`` in a transaction of its own (an attempt whose fetch failed)."""
+    with engine.begin() as conn:
+        stamp_checked(conn, match_ids, at)
 
 
 def flag_for_attention(engine: Engine, match_id: int, reason: str) -> None:

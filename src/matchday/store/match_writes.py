@@ -140,16 +140,13 @@ def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tupl
     # parsers share one ref object per team and competition: resolve each object once (ids stay valid while
     # the records hold the objects)
     seen: dict[int, int] = {}
-    seasons: dict[tuple[int, str], int] = {}
     ids = []
     for rec in records:
         comp, home, away = rec.competition, rec.home, rec.away
         comp_id = seen.get(id(comp))
         if comp_id is None:
             comp_id = seen[id(comp)] = resolver.competition(comp)
-        season_id = seasons.get((comp_id, rec.season))
-        if season_id is None:
-            season_id = seasons[(comp_id, rec.season)] = resolver.season(comp_id, rec.season)
+        season_id = resolver.season(comp_id, rec.season)
         home_id = seen.get(id(home))
         if home_id is None:
             home_id = seen[id(home)] = resolver.team(home)
@@ -190,7 +187,9 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         match_ids[index] = old[0]
         changed = _diff(old, values, rec.attributes)
         if changed:
-            conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, updated_at=now))
+            # a match that has ended needs nobody's attention any more
+            ended = {"attention": None} if changed.get("status") in FINAL_STATUSES else {}
+            conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, **ended, updated_at=now))
             counts.changes.append(MatchChange(old[0], False, changed, comp_id, season_id, home_id, away_id))
         else:
             counts.unchanged += 1
@@ -202,10 +201,6 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             comp_id, season_id, key, home_id, away_id = row[:5]
             match_ids[index] = new_ids[(season_id, key)]
             counts.changes.append(MatchChange(match_ids[index], True, {}, comp_id, season_id, home_id, away_id))
-    ended = [c.match_id for c in counts.changes if c.fields.get("status") in FINAL_STATUSES]
-    for chunk in _chunks(ended):  # a match that has ended needs nobody's attention any more
-        conn.execute(update(matches).where(matches.c.id.in_(chunk), matches.c.attention.is_not(None))
-                     .values(attention=None))
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):

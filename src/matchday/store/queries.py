@@ -87,7 +87,7 @@ def season_groups(conn: Connection, season_id: int) -> dict[int, str]:
         group = (attributes or {}).get("group")
         if group:
             groups[home] = groups[away] = group
-    return groups if len(set(groups.values())) > 1 else {}
+    return groups
 
 
 def season_teams(conn: Connection, season_id: int) -> dict[int, str]:
