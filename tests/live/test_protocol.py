@@ -128,15 +128,24 @@ class _Socket(_StuckSocket):
         self.frames.append(frame)
 
 
+def _hub_on_live_all(*sockets: _StuckSocket) -> Hub:
+    hub = Hub(queue_size=8)
+    for socket in sockets:
+        hub.subscribe(hub.add(socket), "live:all", hold=False)
+    return hub
+
+
+def _update(feed_id: int) -> dict:
+    return {"id": feed_id, "type": "match_update", "channels": ["live:all"], "data": {"match_id": 1}}
+
+
 def test_a_slow_consumer_is_disconnected_and_never_delays_the_others() -> None:
     async def scenario() -> tuple[_StuckSocket, _Socket]:
-        hub = Hub(queue_size=8)
         stuck, fast = _StuckSocket(), _Socket()
-        for socket in (stuck, fast):
-            hub.subscribe(hub.add(socket), "live:all", hold=False)
+        hub = _hub_on_live_all(stuck, fast)
         for n in range(50):
-            hub.dispatch({"id": n, "type": "match_update", "channels": ["live:all"], "data": {"match_id": 1}})
-            await asyncio.sleep(0)  # let the fast client's writer run, as the event loop would
+            hub.dispatch(_update(n))
+            await asyncio.sleep(0)  # a loop turn between messages, as in a server
         await asyncio.sleep(0.05)
         return stuck, fast
 
@@ -159,12 +168,10 @@ class _GatedSocket(_Socket):
 
 def test_a_briefly_blocked_client_gets_its_backlog_in_order_and_a_fast_one_never_waits() -> None:
     async def scenario() -> tuple[_GatedSocket, _Socket, int]:
-        hub = Hub(queue_size=8)
         gated, fast = _GatedSocket(), _Socket()
-        for socket in (gated, fast):
-            hub.subscribe(hub.add(socket), "live:all", hold=False)
+        hub = _hub_on_live_all(gated, fast)
         for n in range(6):
-            hub.dispatch({"id": n, "type": "match_update", "channels": ["live:all"], "data": {"match_id": 1}})
+            hub.dispatch(_update(n))
         sent_before_any_loop_turn = len(fast.frames)  # the fast client was written to inside dispatch
         gated.gate.set()
         await asyncio.sleep(0.05)

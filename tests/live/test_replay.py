@@ -27,16 +27,21 @@ async def _until_finished(url: str, timeout_s: float) -> list[dict]:
                     return messages
 
 
-def test_world_cup_final_replay(tmp_path: Path) -> None:
-    process, base = start_server(tmp_path / "replay.db", None, "replay", "openfootball", str(WORLD_CUP_2022),
-                                 "--date", "2022-12-18", "--speed", "600", "--lead", "3")
+def _replay_final(db: Path, source: str, path: Path) -> tuple[list[dict], dict]:
+    """Replay 2022-12-18 from ``source`` at 600x: every live:all message until full time, and the stored match."""
+    process, base = start_server(db, None, "replay", source, str(path), "--date", "2022-12-18", "--speed", "600",
+                                 "--lead", "3")
     try:
         messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
         match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
-        detail = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
+        return messages, httpx.get(f"{base}/api/v1/matches/{match_id}").json()
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+def test_world_cup_final_replay(tmp_path: Path) -> None:
+    messages, detail = _replay_final(tmp_path / "replay.db", "openfootball", WORLD_CUP_2022)
     goals = [m["data"] for m in messages if m["type"] == "goal"]
     assert [(g["minute"], g["side"], g["player"]) for g in goals] == [
         (23, "home", "Lionel Messi"), (36, "home", "Ángel Di María"), (80, "away", "Kylian Mbappé"),
@@ -53,16 +58,8 @@ def test_world_cup_final_replay(tmp_path: Path) -> None:
 def test_international_results_replay_uses_its_own_minutes_and_shootout(tmp_path: Path) -> None:
     # the same final from the other source: Messi's second goal is at 109' here (108' in openfootball), and the
     # shoot-out file names only its winner
-    process, base = start_server(tmp_path / "replay-ir.db", None, "replay", "international-results",
-                                 str(DATA / "international_results"), "--date", "2022-12-18", "--speed", "600",
-                                 "--lead", "3")
-    try:
-        messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
-        match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
-        detail = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
+    messages, detail = _replay_final(tmp_path / "replay-ir.db", "international-results",
+                                     DATA / "international_results")
     goals = [m["data"] for m in messages if m["type"] == "goal"]
     assert [(g["minute"], g["side"]) for g in goals] == [
         (23, "home"), (36, "home"), (80, "away"), (81, "away"), (109, "home"), (118, "away")]
