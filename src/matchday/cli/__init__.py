@@ -1,0 +1,9 @@
+"""The ``matchday`` command: a thin face over the pipeline, the services and the queries.
+
+One module per command group; importing them registers their commands on ``app``.
+"""
+
+from matchday.cli import loading, quickstart, serving, status, tables, teams  # noqa: F401 - registers commands
+from matchday.cli.common import app
+
+__all__ = ["app"]

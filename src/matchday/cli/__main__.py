@@ -1,0 +1,3 @@
+from matchday.cli import app
+
+app()

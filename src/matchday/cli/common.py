@@ -1,0 +1,53 @@
+"""What every command group shares: the Typer app, consoles, the migrated store, JSON output, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from matchday.errors import MatchdayError
+from matchday.ingest.seed import seed_reference_data
+from matchday.logs import configure_logging
+from matchday.settings import get_settings
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+
+app = typer.Typer(help="matchday: football data you own. Load results, compute tables, serve them.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+console = Console()
+errors = Console(stderr=True)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+@app.callback()
+def _setup() -> None:
+    configure_logging(get_settings())
+
+
+def store_engine() -> Engine:
+    """The configured store, migrated to the current schema (a no-op when it already is)."""
+    engine = make_engine(get_settings().database_url)
+    init_store(engine)
+    return engine
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, default=str, ensure_ascii=False, indent=1) + "\n")
+
+
+def fail(exc: MatchdayError) -> None:
+    errors.print(f"[bold red]error:[/] {exc}")
+    raise typer.Exit(2)
+
+
+def init_store(engine: Engine) -> None:
+    """Apply migrations and the packaged reference data (deduction ledger). Idempotent."""
+    upgrade(engine)
+    seed_reference_data(engine)
+

@@ -1,0 +1,142 @@
+"""`matchday serve`, `demo` and `replay`: the server, live or not."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import Engine
+
+from matchday.cli.common import app, console, fail, store_engine
+from matchday.errors import MatchdayError
+from matchday.ingest.pipeline import UnitSummary
+from matchday.settings import get_settings
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default MATCHDAY_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default MATCHDAY_PORT).")] = None,
+) -> None:
+    """Serve the REST API (/api/v1, docs at /docs), the web UI (/), /health and /metrics."""
+    from matchday.server import create_server
+
+    settings = get_settings()
+    engine = store_engine()
+    host, port = host or settings.host, port or settings.port
+    console.print(f"matchday serving on [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)")
+    _run_uvicorn(create_server(settings, engine), host, port)
+
+
+def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str | None, port: int | None,
+                open_browser: bool) -> None:
+    from matchday.server import create_server
+
+    host, port = host or settings.host, port or settings.port
+    url = f"http://{host}:{port}/"
+    console.print(f"matchday live on [bold]{url}[/] (WebSocket ws://{host}:{port}/ws, API docs {url}docs)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    _run_uvicorn(create_server(settings, engine, sources, speed), host, port)
+
+
+def _run_uvicorn(app, host: str, port: int) -> None:  # noqa: ANN001 - the ASGI app
+    """uvicorn tuned for many small WebSocket frames: per-message deflate costs a zlib stream per connection
+    (memory) and a compression per client per frame (CPU) to save a few bytes of ~200-byte JSON."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, ws_max_size=65536,
+                ws_per_message_deflate=False, backlog=4096)
+
+
+@app.command()
+def demo(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    speed: Annotated[float, typer.Option(help="Simulated seconds per real second (30: a match in ~3 minutes).")]
+    = 30.0,
+    seed: Annotated[int, typer.Option(help="Makes the match day reproducible.")] = 1,
+    teams: Annotated[int, typer.Option(help="Teams in the simulated league (even).")] = 20,
+    lead: Annotated[float, typer.Option(help="Real seconds from start-up to kick-off.")] = 10.0,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
+) -> None:
+    """Serve a simulated live match day: a whole round played on a fast clock, pushed over WebSocket."""
+    from datetime import UTC, datetime, timedelta
+
+    from matchday.domain.records import ParseResult
+    from matchday.domain.seasons import season_for_date
+    from matchday.ingest.pipeline import write_parsed
+    from matchday.sources.live import ScriptedSource, SimulatedClock
+    from matchday.sources.simulator.live import live_round
+    from matchday.store.ephemeral import clear_season
+    from matchday.store.runs import start_run
+
+    settings = get_settings()
+    engine = store_engine()
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    season = season_for_date(now.date(), calendar_year=False)
+    kickoff = now + timedelta(seconds=lead * speed)
+    history, scripts = live_round(teams, seed, season, kickoff, league="demo.1")
+    clear_season(engine, "demo.1", season)
+    with engine.begin() as conn:
+        run_id = start_run(conn, "simulator", f"demo:{season}?seed={seed}")
+    write_parsed(engine, "simulator", run_id, f"demo:{season}?seed={seed}", ParseResult(matches=history),
+                 UnitSummary("demo", duration_s=time.perf_counter()))
+    clock = SimulatedClock(start=now, speed=speed)
+    source = ScriptedSource("simulator-live", scripts, clock, interval_s=max(0.1, 10 / speed))
+    console.print(f"demo: {len(scripts)} matches of {season} kick off at simulated {kickoff:%H:%M} UTC "
+                  f"(speed {speed:g}x: a match lasts about {scripts[0].duration_minutes * 60 / speed / 60:.1f} "
+                  f"real minutes)")
+    _serve_live(settings, engine, [source], speed, host, port, open_browser)
+
+
+@app.command()
+def replay(
+    source: Annotated[str, typer.Argument(help="openfootball (worldcup.json, euro.json) or international-results.")],
+    path: Annotated[Path, typer.Argument(help="The file or folder holding the day's matches.")],
+    on: Annotated[str, typer.Option("--date", help="The day to re-live, YYYY-MM-DD.")],
+    speed: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 30.0,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+    lead: Annotated[float, typer.Option(help="Real seconds from start-up to the first kick-off.")] = 10.0,
+    open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
+) -> None:
+    """Re-live a real match day minute by minute: every goal at its true minute, over WebSocket."""
+    from dataclasses import replace as dc_replace
+    from datetime import UTC, datetime, timedelta
+
+    from matchday.domain.records import CompetitionRef
+    from matchday.sources.live import ScriptedSource, SimulatedClock
+    from matchday.sources.replay import matches_on, replay_scripts
+    from matchday.store.ephemeral import clear_season
+
+    settings = get_settings()
+    engine = store_engine()
+    try:
+        day = date.fromisoformat(on)
+        found = matches_on(source, [path], day)
+    except ValueError:
+        raise typer.BadParameter(f"--date must be YYYY-MM-DD, got {on!r}") from None
+    except MatchdayError as exc:
+        fail(exc)
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    today = now.date()
+    comps = {m.competition.code: m.competition for m in found}
+    renamed = {code: CompetitionRef(f"{code}.replay", f"{comp.name} (replay {day})", comp.country, comp.kind)
+               for code, comp in comps.items()}
+    season = str(today.year)
+    found = [dc_replace(m, competition=renamed[m.competition.code], season=season, match_date=today) for m in found]
+    for comp in renamed.values():
+        clear_season(engine, comp.code, season)
+    scripts = replay_scripts(found, now + timedelta(seconds=lead * speed))
+    clock = SimulatedClock(start=now, speed=speed)
+    live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 10 / speed))
+    console.print(f"replay of {day}: {len(scripts)} matches, speed {speed:g}x")
+    _serve_live(settings, engine, [live], speed, host, port, open_browser)
+
+

@@ -1,0 +1,72 @@
+"""`matchday init`, `status` and `sources`: the store and what is installed."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from matchday.cli.common import JsonOpt, app, console, print_json, store_engine
+from matchday.sources.base import available_sources
+from matchday.store import queries
+
+
+@app.command()
+def init() -> None:
+    """Create or upgrade the database (Alembic migrations) and seed reference data."""
+    engine = store_engine()
+    console.print(f"[green]store ready[/] at {engine.url.render_as_string(hide_password=True)}")
+
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Counts, recent load and job runs, quarantined rows, matches flagged for attention."""
+    with store_engine().connect() as conn:
+        data = queries.status(conn)
+    if as_json:
+        print_json(data)
+        return
+    counts = Table(title="store")
+    for key in ("competitions", "seasons", "teams", "matches", "quarantined_rows"):
+        counts.add_column(key, justify="right")
+    counts.add_row(*(str(data[k]) for k in ("competitions", "seasons", "teams", "matches", "quarantined_rows")))
+    console.print(counts)
+    runs = Table(title="recent load runs")
+    for column in ("id", "source", "location", "status", "rows", "new", "changed", "quarantined", "seconds",
+                   "error"):
+        runs.add_column(column)
+    for run in data["recent_load_runs"]:
+        runs.add_row(str(run["id"]), run["source"], run["location"][-60:], run["status"], str(run["rows_read"]),
+                     str(run["matches_new"]), str(run["matches_changed"]), str(run["rows_quarantined"]),
+                     f"{run['duration_s'] or 0:.2f}", (run["error"] or "")[:60])
+    console.print(runs)
+    job_runs = Table(title="recent job runs (live polling)")
+    for column in ("job", "started", "seconds", "items", "status", "error"):
+        job_runs.add_column(column)
+    for run in data["recent_job_runs"]:
+        job_runs.add_row(run["job"], str(run["started_at"])[:19], f"{run['duration_s'] or 0:.2f}", str(run["items"]),
+                         run["status"], (run["error"] or "")[:60])
+    console.print(job_runs)
+    if data["flagged_matches"]:
+        attention = Table(title="matches flagged for attention (no longer polled)")
+        for column in ("id", "match", "kick-off", "status", "last checked", "why"):
+            attention.add_column(column)
+        for item in data["flagged_matches"]:
+            attention.add_row(str(item["id"]), f"{item['home']} v {item['away']}", str(item["kickoff_utc"])[:16],
+                              item["status"], str(item["last_checked_at"])[:19], item["attention"])
+        console.print(attention)
+    if data["quarantine_by_file"]:
+        quarantine = Table(title="quarantined rows by file")
+        for column in ("source", "file", "rows"):
+            quarantine.add_column(column)
+        for item in data["quarantine_by_file"]:
+            quarantine.add_row(item["source"], item["location"][-70:], str(item["rows"]))
+        console.print(quarantine)
+
+
+@app.command()
+def sources() -> None:
+    """List the installed sources (built-in and plugins)."""
+    for name, plugin in sorted(available_sources().items()):
+        console.print(f"[bold]{name}[/]: {plugin.description}")
+
+

@@ -1,0 +1,122 @@
+"""Tables, positions and fixtures of a season."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_engine
+from matchday.domain.records import Side
+from matchday.errors import MatchdayError
+from matchday.store import queries
+
+
+def _parse_venue(venue: str | None) -> Side | None:
+    if venue is None:
+        return None
+    try:
+        return Side(venue)
+    except ValueError:
+        raise typer.BadParameter("venue must be 'home' or 'away'") from None
+
+
+@app.command()
+def table(
+    league: Annotated[str, typer.Argument(help="League code: eng.1 or a provider's code such as E0.")],
+    season: Annotated[str, typer.Argument(help="Season: 2011-12 (or 2022 for calendar-year leagues).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Table after this date (YYYY-MM-DD).")] = None,
+    round_: Annotated[int | None, typer.Option("--round", help="Table after this round.")] = None,
+    venue: Annotated[str | None, typer.Option(help="home or away: only those matches.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a league table computed from the stored results, per the league's rules."""
+    from matchday.services.tables import league_table
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"--as-of must be YYYY-MM-DD, got {as_of!r}") from None
+    try:
+        with store_engine().connect() as conn:
+            result = league_table(conn, league, season, as_of=day, up_to_round=round_, venue=_parse_venue(venue))
+    except MatchdayError as exc:
+        fail(exc)
+    if as_json:
+        print_json(result.rows)
+        return
+    out = Table(title=f"{result.league_name} {result.season}", caption=f"{result.matches_counted} matches counted")
+    for column in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "form", "zone", "tie-break"):
+        out.add_column(column, justify="left" if column in ("team", "form", "zone", "tie-break") else "right")
+    for index, row in enumerate(result.rows):
+        if row["group"] and (index == 0 or result.rows[index - 1]["group"] != row["group"]):
+            out.add_section()
+            out.add_row("", f"[bold]{row['group']}[/]")
+        points = f"{row['points']}" + (f" (-{row['points_deducted']})" if row["points_deducted"] else "")
+        out.add_row(str(row["position"]), row["team_name"], *(str(row[k]) for k in (
+            "played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference")), points,
+            row["form"], row["zone"] or "", row["decided_by"] or "")
+    console.print(out)
+
+
+@app.command()
+def positions(
+    league: Annotated[str, typer.Argument(help="League code.")],
+    season: Annotated[str, typer.Argument(help="Season.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Each team's league position after every match date of the season."""
+    from matchday.services.tables import season_position_history
+
+    try:
+        with store_engine().connect() as conn:
+            history = season_position_history(conn, league, season)
+    except MatchdayError as exc:
+        fail(exc)
+    if as_json:
+        print_json(history)
+        return
+    dates = history["dates"]
+    step = max(1, len(dates) // 12)
+    shown = list(range(0, len(dates), step))
+    if shown[-1] != len(dates) - 1:
+        shown.append(len(dates) - 1)
+    out = Table(title=f"positions {league} {history['season']}")
+    out.add_column("team")
+    for index in shown:
+        out.add_column(dates[index][5:], justify="right")
+    for team, places in sorted(history["teams"].items(), key=lambda item: item[1][-1]):
+        out.add_row(team, *(str(places[i]) for i in shown))
+    console.print(out)
+
+
+@app.command()
+def fixtures(
+    league: Annotated[str, typer.Argument(help="League code.")],
+    season: Annotated[str, typer.Argument(help="Season.")],
+    team: Annotated[str | None, typer.Option(help="Only this team's matches (name or id).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the fixtures and results of a season."""
+    try:
+        with store_engine().connect() as conn:
+            comp, _label, season_id = queries.find_competition_season(conn, league, season)
+            team_id = queries.find_team(conn, team) if team else None
+            rows = queries.fixtures(conn, season_id, team_id)
+    except MatchdayError as exc:
+        fail(exc)
+    if as_json:
+        print_json([dict(r._mapping) for r in rows])
+        return
+    out = Table(title=f"{comp.name} {season}")
+    for column in ("date", "round", "home", "score", "away", "status"):
+        out.add_column(column)
+    for r in rows:
+        score = f"{r.home_goals}-{r.away_goals}" if r.home_goals is not None else "v"
+        out.add_row(str(r.match_date or "?"), r.round or ("" if r.stage == "regular" else r.stage), r.home, score,
+                    r.away, r.status)
+    console.print(out)
+
+
