@@ -1,0 +1,249 @@
+"""Merging what several sources say about one match (DESIGN.md §9). Pure: no I/O.
+
+Each source's statement about a match is its *claim*: the fields it gave (a value it does not give is absent,
+never None). The stored match is ``resolve(claims)``, a function of the set of claims only, so loading the
+same files in any order gives the same store:
+
+- status and what goes with it (period, minute, scores, finish) come from the most advanced claim
+  (``STATUS_RANK``: scheduled → postponed → in play → abandoned → finished/awarded/cancelled); between two
+  settled results the more trusted source wins, and the other one is a conflict;
+- every other field comes from the most trusted source that gives it;
+- a source's own claim only moves forward too (``update_claim``): an older snapshot of the same source never
+  takes a match back; a correction of a settled result by the same source is applied; a match that source
+  called postponed may be rescheduled by it.
+
+Trust is ``Precedence``: kept as data (``data/source_precedence.json``), per competition with a default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from matchday.domain.live import MatchState
+from matchday.domain.records import MatchStatus, Period
+
+#: the merged fields of a match, in a fixed order: bit ``i`` of a provenance mask is ``FIELDS[i]``
+#: (append only: stored masks depend on the order)
+FIELDS = (
+    "stage", "round", "round_number", "match_date", "kickoff_utc", "status", "period", "finish", "minute",
+    "home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
+    "home_penalties", "away_penalties", "venue", "referee", "attendance", "neutral",
+)
+BITS = {name: 1 << index for index, name in enumerate(FIELDS)}
+
+STATUS_RANK = {"scheduled": 0, "postponed": 1, "live": 2, "halftime": 2, "suspended": 2, "abandoned": 3,
+               "finished": 4, "awarded": 4, "cancelled": 4}
+SETTLED = 4  # rank of a settled result: finished, awarded, cancelled
+ENDED = frozenset({"finished", "awarded", "cancelled", "abandoned", "postponed"})  # no period, no minute
+#: what goes with the status: taken together from the most advanced claim that gives them
+RESULT_GROUPS = (("home_goals", "away_goals"), ("home_goals_ht", "away_goals_ht"),
+                 ("home_goals_et", "away_goals_et"), ("home_penalties", "away_penalties"), ("finish",))
+PROGRESS_FIELDS = frozenset({"status", "period", "minute", *(f for group in RESULT_GROUPS for f in group)})
+OTHER_FIELDS = tuple(f for f in FIELDS if f not in PROGRESS_FIELDS)
+
+#: the claim of a match stored before provenance was kept: trusted least of all
+EARLIER_LOAD = "earlier-load"
+#: team names: the packaged alias file outranks every source
+ALIAS_FILE = "alias-file"
+
+Claim = Mapping[str, Any]
+TrustKey = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class Precedence:
+    """Source trust: ``default`` most trusted first, ``competitions`` an order per competition code.
+
+    Sources a competition's list names rank above the others, in that order; the rest follow in the default
+    order; unlisted sources after all listed ones (by name, so the order is total and deterministic).
+    """
+
+    default: tuple[str, ...] = ()
+    competitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Precedence:
+        competitions = data.get("competitions") or {}
+        if not isinstance(data.get("default"), list) or not isinstance(competitions, dict):
+            raise ValueError("source precedence: 'default' must be a list and 'competitions' an object")
+        return cls(tuple(data["default"]), {code: tuple(order) for code, order in competitions.items()})
+
+    def order(self, competition: str | None = None) -> tuple[str, ...]:
+        own = self.competitions.get(competition or "", ())
+        return own + tuple(s for s in self.default if s not in own)
+
+    def key(self, source: str, competition: str | None = None) -> TrustKey:
+        """Higher is more trusted; two different sources never compare equal."""
+        if source == EARLIER_LOAD:
+            return (-1, source)
+        order = self.order(competition)
+        rank = len(order) - order.index(source) if source in order else 0
+        return (rank, source)
+
+    def trust(self, competition: str | None) -> Callable[[str], TrustKey]:
+        return lambda source: self.key(source, competition)
+
+    def name_key(self, source: str | None) -> TrustKey:
+        """Trust of a team's display name: the alias file first, then the default order; unknown last."""
+        if source == ALIAS_FILE:
+            return (len(self.default) + 1, source)
+        return self.key(source, None) if source else (-2, "")
+
+
+# --- one source's claim ---
+
+def claim_of(values: Iterable[Any]) -> dict[str, Any]:
+    """A record's values in ``FIELDS`` order → its claim (the fields it gives)."""
+    return {name: value for name, value in zip(FIELDS, values, strict=True) if value is not None}
+
+
+def mask_of(claim: Iterable[str]) -> int:
+    return sum(BITS[name] for name in claim)
+
+
+def fields_of(mask: int) -> tuple[str, ...]:
+    return tuple(name for name in FIELDS if mask & BITS[name])
+
+
+def _progress(claim: Claim) -> tuple[int, float, int]:
+    status = claim.get("status")
+    if status is None:
+        return (-1, 0, 0)
+    rank = STATUS_RANK[status]
+    if rank != 2:
+        return (rank, 0, 0)
+    period = claim.get("period")
+    in_play = MatchState(MatchStatus(status), Period(period) if period else None, claim.get("minute"))
+    _live, period_rank, minute = in_play.progress
+    return (rank, period_rank, minute)
+
+
+def update_claim(old: Claim | None, incoming: Claim) -> dict[str, Any]:
+    """A source's claim after its new statement ``incoming``: what it no longer gives it still said.
+
+    A statement less advanced than the source's own claim is stale: its status, period, minute and scores are
+    ignored (the rest, e.g. a new kick-off time, still applies), except that a source may reschedule a match it
+    called postponed.
+    """
+    if not old:
+        claim = dict(incoming)
+    else:
+        claim = dict(old)
+        stale = _progress(incoming) < _progress(old) and not (
+            old.get("status") == "postponed" and incoming.get("status") == "scheduled")
+        for name, value in incoming.items():
+            if not (stale and name in PROGRESS_FIELDS):
+                claim[name] = value
+    if claim.get("status") in ENDED:
+        claim.pop("period", None)
+        claim.pop("minute", None)
+    return claim
+
+
+# --- all claims → the stored match ---
+
+@dataclass(frozen=True)
+class Resolution:
+    values: dict[str, Any]  # every field of FIELDS (None where no claim gives it)
+    chosen: dict[str, str]  # field → the source its value comes from
+
+
+def resolve(claims: Mapping[str, Claim], trust: Callable[[str], TrustKey]) -> Resolution:
+    """The stored match for a set of claims (source → claim): independent of the order they arrived in."""
+    values: dict[str, Any] = dict.fromkeys(FIELDS)
+    chosen: dict[str, str] = {}
+    by_trust = sorted(claims, key=trust, reverse=True)
+    by_progress = sorted(claims, key=lambda s: (_progress(claims[s]), trust(s)), reverse=True)
+    if by_progress and "status" in claims[by_progress[0]]:
+        winner = by_progress[0]
+        values["status"], chosen["status"] = claims[winner]["status"], winner
+        if values["status"] not in ENDED:
+            for name in ("period", "minute"):
+                if name in claims[winner]:
+                    values[name], chosen[name] = claims[winner][name], winner
+    for group in RESULT_GROUPS:
+        for source in by_progress:
+            if group[0] in claims[source]:
+                for name in group:
+                    values[name] = claims[source].get(name)
+                    chosen[name] = source
+                break
+    for name in OTHER_FIELDS:
+        for source in by_trust:
+            if name in claims[source]:
+                values[name], chosen[name] = claims[source][name], source
+                break
+    return Resolution(values, chosen)
+
+
+def dissent(claim: Claim, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Where a claim differs from the stored values (all the rest of it is the stored value)."""
+    return {name: value for name, value in claim.items() if values.get(name) != value}
+
+
+def field_sources(claims: Mapping[str, Claim], values: Mapping[str, Any],
+                  trust: Callable[[str], TrustKey]) -> dict[str, str]:
+    """Field → the most trusted source that gives the stored value (provenance as a user reads it)."""
+    found: dict[str, str] = {}
+    for source in sorted(claims, key=trust, reverse=True):
+        for name, value in claims[source].items():
+            if name not in found and values.get(name) == value:
+                found[name] = source
+    return found
+
+
+# --- conflicts ---
+
+@dataclass(frozen=True)
+class Conflict:
+    """Two sources disagree on a settled result: ``chosen`` is stored, ``other`` is kept only as a record."""
+
+    field: str
+    chosen_source: str
+    chosen_value: str
+    other_source: str
+    other_value: str
+
+
+def result_text(status: str, home: int | None, away: int | None) -> str:
+    score = f"{home}-{away}" if home is not None and away is not None else ""
+    return score if status == "finished" and score else " ".join(p for p in (status, score) if p)
+
+
+def conflicts(claims: Mapping[str, Claim], resolution: Resolution) -> list[Conflict]:
+    """Every source whose settled result differs from the stored settled result."""
+    values = resolution.values
+    status = values.get("status")
+    if status is None or STATUS_RANK[status] != SETTLED:
+        return []
+    chosen = resolution.chosen.get("home_goals") or resolution.chosen["status"]
+    stored = result_text(status, values["home_goals"], values["away_goals"])
+    found = []
+    for source in sorted(claims):
+        claim = claims[source]
+        if source == chosen or STATUS_RANK.get(claim.get("status", ""), -1) != SETTLED:
+            continue
+        if claim["status"] == status and claim.get("home_goals") is None:
+            continue  # agrees on the status and says nothing of the score
+        said = result_text(claim["status"], claim.get("home_goals"), claim.get("away_goals"))
+        if said != stored:
+            found.append(Conflict("result", chosen, stored, source, said))
+    return found
+
+
+# --- JSON form of claim values (dates as ISO text) ---
+
+def to_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, date | datetime) else v for k, v in values.items()}
+
+
+def from_json(values: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if isinstance(out.get("match_date"), str):
+        out["match_date"] = date.fromisoformat(out["match_date"])
+    if isinstance(out.get("kickoff_utc"), str):
+        out["kickoff_utc"] = datetime.fromisoformat(out["kickoff_utc"])
+    return out
