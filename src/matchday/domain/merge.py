@@ -51,6 +51,7 @@ ALIAS_FILE = "alias-file"
 
 Claim = Mapping[str, Any]
 TrustKey = tuple[int, str]
+Trust = Callable[..., TrustKey]  # (source, field name or None) → trust key
 
 
 @dataclass(frozen=True)
@@ -63,28 +64,35 @@ class Precedence:
 
     default: tuple[str, ...] = ()
     competitions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    fields: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # a field's own order goes first
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Precedence:
-        competitions = data.get("competitions") or {}
-        if not isinstance(data.get("default"), list) or not isinstance(competitions, dict):
-            raise ValueError("source precedence: 'default' must be a list and 'competitions' an object")
-        return cls(tuple(data["default"]), {code: tuple(order) for code, order in competitions.items()})
+        competitions, fields = data.get("competitions") or {}, data.get("fields") or {}
+        if not isinstance(data.get("default"), list) or not isinstance(competitions, dict) \
+                or not isinstance(fields, dict):
+            raise ValueError("source precedence: 'default' must be a list, 'competitions' and 'fields' objects")
+        unknown = set(fields) - set(FIELDS)
+        if unknown:
+            raise ValueError(f"source precedence: unknown match fields {sorted(unknown)}")
+        return cls(tuple(data["default"]), {code: tuple(order) for code, order in competitions.items()},
+                   {name: tuple(order) for name, order in fields.items()})
 
-    def order(self, competition: str | None = None) -> tuple[str, ...]:
-        own = self.competitions.get(competition or "", ())
+    def order(self, competition: str | None = None, field_name: str | None = None) -> tuple[str, ...]:
+        own = self.fields.get(field_name or "", ())
+        own += tuple(s for s in self.competitions.get(competition or "", ()) if s not in own)
         return own + tuple(s for s in self.default if s not in own)
 
-    def key(self, source: str, competition: str | None = None) -> TrustKey:
+    def key(self, source: str, competition: str | None = None, field_name: str | None = None) -> TrustKey:
         """Higher is more trusted; two different sources never compare equal."""
         if source == EARLIER_LOAD:
             return (-1, source)
-        order = self.order(competition)
+        order = self.order(competition, field_name)
         rank = len(order) - order.index(source) if source in order else 0
         return (rank, source)
 
-    def trust(self, competition: str | None) -> Callable[[str], TrustKey]:
-        return lambda source: self.key(source, competition)
+    def trust(self, competition: str | None) -> Trust:
+        return lambda source, field_name=None: self.key(source, competition, field_name)
 
     def name_key(self, source: str | None) -> TrustKey:
         """Trust of a team's display name: the alias file first, then the default order; unknown last."""
@@ -151,11 +159,10 @@ class Resolution:
     chosen: dict[str, str]  # field → the source its value comes from
 
 
-def resolve(claims: Mapping[str, Claim], trust: Callable[[str], TrustKey]) -> Resolution:
+def resolve(claims: Mapping[str, Claim], trust: Trust) -> Resolution:
     """The stored match for a set of claims (source → claim): independent of the order they arrived in."""
     values: dict[str, Any] = dict.fromkeys(FIELDS)
     chosen: dict[str, str] = {}
-    by_trust = sorted(claims, key=trust, reverse=True)
     by_progress = sorted(claims, key=lambda s: (_progress(claims[s]), trust(s)), reverse=True)
     if by_progress and "status" in claims[by_progress[0]]:
         winner = by_progress[0]
@@ -172,7 +179,7 @@ def resolve(claims: Mapping[str, Claim], trust: Callable[[str], TrustKey]) -> Re
                     chosen[name] = source
                 break
     for name in OTHER_FIELDS:
-        for source in by_trust:
+        for source in sorted(claims, key=lambda s: trust(s, name), reverse=True):
             if name in claims[source]:
                 values[name], chosen[name] = claims[source][name], source
                 break
@@ -184,14 +191,14 @@ def dissent(claim: Claim, values: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in claim.items() if values.get(name) != value}
 
 
-def field_sources(claims: Mapping[str, Claim], values: Mapping[str, Any],
-                  trust: Callable[[str], TrustKey]) -> dict[str, str]:
+def field_sources(claims: Mapping[str, Claim], values: Mapping[str, Any], trust: Trust) -> dict[str, str]:
     """Field → the most trusted source that gives the stored value (provenance as a user reads it)."""
     found: dict[str, str] = {}
-    for source in sorted(claims, key=trust, reverse=True):
-        for name, value in claims[source].items():
-            if name not in found and values.get(name) == value:
+    for name in FIELDS:
+        for source in sorted(claims, key=lambda s: trust(s, name), reverse=True):
+            if name in claims[source] and claims[source][name] == values.get(name):
                 found[name] = source
+                break
     return found
 
 
