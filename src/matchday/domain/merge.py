@@ -5,8 +5,8 @@ never None). The stored match is ``resolve(claims)``, a function of the set of c
 same files in any order gives the same store:
 
 - status and what goes with it (period, minute, scores, finish) come from the most advanced claim
-  (``STATUS_RANK``: scheduled → postponed → in play → abandoned → finished/awarded/cancelled); between two
-  settled results the more trusted source wins, and the other one is a conflict;
+  (``STATUS_RANK``: scheduled → postponed → in play → abandoned → finished → awarded/cancelled); between two
+  results of the same rank the more trusted source wins, and a different score is a conflict;
 - every other field comes from the most trusted source that gives it;
 - a source's own claim only moves forward too (``update_claim``): an older snapshot of the same source never
   takes a match back; a correction of a settled result by the same source is applied; a match that source
@@ -34,9 +34,12 @@ FIELDS = (
 )
 BITS = {name: 1 << index for index, name in enumerate(FIELDS)}
 
+#: an explicit decision (awarded, cancelled) comes after the match was played or not: it outranks "finished",
+#: which is all a results file can say (football-data.co.uk has the awarded 0-2 of Union Berlin v Bochum
+#: 2024-25 as a plain 0-2 result)
 STATUS_RANK = {"scheduled": 0, "postponed": 1, "live": 2, "halftime": 2, "suspended": 2, "abandoned": 3,
-               "finished": 4, "awarded": 4, "cancelled": 4}
-SETTLED = 4  # rank of a settled result: finished, awarded, cancelled
+               "finished": 4, "awarded": 5, "cancelled": 5}
+SETTLED = 4  # from this rank on a result is settled: finished, awarded, cancelled
 ENDED = frozenset({"finished", "awarded", "cancelled", "abandoned", "postponed"})  # no period, no minute
 #: what goes with the status: taken together from the most advanced claim that gives them
 RESULT_GROUPS = (("home_goals", "away_goals"), ("home_goals_ht", "away_goals_ht"),
@@ -171,13 +174,11 @@ def resolve(claims: Mapping[str, Claim], trust: Trust) -> Resolution:
             for name in ("period", "minute"):
                 if name in claims[winner]:
                     values[name], chosen[name] = claims[winner][name], winner
-    for group in RESULT_GROUPS:
+    for group in RESULT_GROUPS:  # e.g. both goals of a score from the same (most advanced) claim
         for source in by_progress:
-            if group[0] in claims[source]:
-                for name in group:
-                    values[name] = claims[source].get(name)
-                    chosen[name] = source
-                break
+            for name in group:
+                if name in claims[source] and name not in chosen:
+                    values[name], chosen[name] = claims[source][name], source
     for name in OTHER_FIELDS:
         for source in sorted(claims, key=lambda s: trust(s, name), reverse=True):
             if name in claims[source]:
@@ -220,24 +221,30 @@ def result_text(status: str, home: int | None, away: int | None) -> str:
     return score if status == "finished" and score else " ".join(p for p in (status, score) if p)
 
 
+def _disagree(status: str, home: Any, away: Any, other: Claim) -> bool:
+    if other.get("home_goals") is not None and home is not None \
+            and (other["home_goals"], other.get("away_goals")) != (home, away):
+        return True
+    # a source that can only say "finished" agrees with an awarded result of the same score
+    return other["status"] != status and {other["status"], status} != {"finished", "awarded"}
+
+
 def conflicts(claims: Mapping[str, Claim], resolution: Resolution) -> list[Conflict]:
-    """Every source whose settled result differs from the stored settled result."""
+    """Every source whose settled result (score, or finished/awarded/cancelled) differs from the stored one."""
     values = resolution.values
     status = values.get("status")
-    if status is None or STATUS_RANK[status] != SETTLED:
+    if status is None or STATUS_RANK[status] < SETTLED:
         return []
-    chosen = resolution.chosen.get("home_goals") or resolution.chosen["status"]
-    stored = result_text(status, values["home_goals"], values["away_goals"])
+    chosen = resolution.chosen["status"]
+    home, away = values["home_goals"], values["away_goals"]
     found = []
     for source in sorted(claims):
         claim = claims[source]
-        if source == chosen or STATUS_RANK.get(claim.get("status", ""), -1) != SETTLED:
+        if source == chosen or STATUS_RANK.get(claim.get("status", ""), -1) < SETTLED:
             continue
-        if claim["status"] == status and claim.get("home_goals") is None:
-            continue  # agrees on the status and says nothing of the score
-        said = result_text(claim["status"], claim.get("home_goals"), claim.get("away_goals"))
-        if said != stored:
-            found.append(Conflict("result", chosen, stored, source, said))
+        if _disagree(status, home, away, claim):
+            found.append(Conflict("result", chosen, result_text(status, home, away), source,
+                                  result_text(claim["status"], claim.get("home_goals"), claim.get("away_goals"))))
     return found
 
 

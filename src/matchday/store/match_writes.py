@@ -107,6 +107,34 @@ def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], t
     return found
 
 
+def _stageless(key: str) -> str | None:
+    """A cup match's key without its stage (``Final|2022-12-18|3-7`` → ``2022-12-18|3-7``), None for leagues.
+
+    Sources name cup stages differently ("Final", "FIFA World Cup"): the day and the two teams identify it.
+    """
+    parts = key.split("|", 1)
+    return parts[1] if len(parts) == 2 and "|" in parts[1] else None
+
+
+def _by_stageless(keyed: dict[tuple[int, str], Any]) -> dict[tuple[int, str], Any]:
+    found: dict[tuple[int, str], Any] = {}
+    for (season_id, key), value in keyed.items():
+        rest = _stageless(key)
+        if rest is not None:
+            found.setdefault((season_id, rest), value)
+    return found
+
+
+def _find(keyed: dict[tuple[int, str], Any], stageless: dict[tuple[int, str], Any] | None, season_id: int,
+          key: str, kind: str) -> Any:
+    """The stored match a key stands for: by its exact key, or for a cup match by day and teams."""
+    found = keyed.get((season_id, key))
+    if found is None and kind != "league" and stageless:
+        rest = _stageless(key)
+        found = stageless.get((season_id, rest)) if rest is not None else None
+    return found
+
+
 def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for chunk in _chunks(sorted(season_ids)):
@@ -145,7 +173,8 @@ def stored_match_ids(conn: Connection, resolver: Resolver, records: Sequence[Mat
     """The stored match each record stands for, None where it is new."""
     ids = resolve_ids(resolver, records)
     found = _ids_by_key(conn, {season_id for _c, season_id, *_ in ids})
-    return [found.get((i[1], key)) for i, key in zip(ids, _keys(records, ids), strict=True)]
+    stageless = _by_stageless(found) if any(i[4] != "league" for i in ids) else None
+    return [_find(found, stageless, i[1], key, i[4]) for i, key in zip(ids, _keys(records, ids), strict=True)]
 
 
 def _new_values(values: tuple) -> tuple:
@@ -163,14 +192,15 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     keys = _keys(records, ids)
     season_ids = {season_id for _c, season_id, *_ in ids}
     existing = _existing(conn, season_ids)
+    stageless = _by_stageless(existing) if existing and any(i[4] != "league" for i in ids) else None
     new_rows: list[tuple] = []
     new_records: list[int] = []
     known: list[tuple[int, tuple]] = []  # (record index, stored row) of matches already stored
     match_ids: list[int] = [0] * len(records)
     now = utcnow()
-    for index, (rec, (comp_id, season_id, home_id, away_id, _kind), key) in enumerate(
+    for index, (rec, (comp_id, season_id, home_id, away_id, kind), key) in enumerate(
             zip(records, ids, keys, strict=True)):
-        old = existing.get((season_id, key))
+        old = _find(existing, stageless, season_id, key, kind)
         if old is None:
             values = _new_values(_values(rec))
             new_rows.append((comp_id, season_id, key, home_id, away_id, rec.attributes, now, *values[:-1],
