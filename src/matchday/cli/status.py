@@ -26,10 +26,13 @@ def status(as_json: JsonOpt = False) -> None:
         print_json(data)
         return
     counts = Table(title="store")
-    for key in ("competitions", "seasons", "teams", "matches", "quarantined_rows"):
+    shown = ("competitions", "seasons", "teams", "matches", "quarantined_rows", "open_conflicts")
+    for key in shown:
         counts.add_column(key, justify="right")
-    counts.add_row(*(str(data[k]) for k in ("competitions", "seasons", "teams", "matches", "quarantined_rows")))
+    counts.add_row(*(str(data[k]) for k in shown))
     console.print(counts)
+    if data["open_conflicts"]:
+        console.print(f"{data['open_conflicts']} results where sources disagree: `matchday conflicts` lists them")
     runs = Table(title="recent load runs")
     for column in ("id", "source", "location", "status", "rows", "new", "changed", "quarantined", "seconds",
                    "error"):
