@@ -184,3 +184,55 @@ def test_a_corrected_file_closes_the_conflict(disputed: tuple) -> None:
         settled = provenance_queries.conflicts(conn, include_resolved=True)
         assert conn.execute(select(matches.c.home_goals).where(matches.c.id == settled[0]["match_id"])).scalar() == 1
     assert settled[0]["resolved_at"] is not None
+
+
+def test_merging_on_each_database(engine: Engine, tmp_path: Path) -> None:
+    """The merge's SQL (provenance insert-from-select, executemany updates, conflicts) on SQLite and PostgreSQL."""
+    csv_file, json_file = REGRESSION / "SP1-2024-25.csv", REGRESSION / "2024-25" / "es.1.json"
+    assert load(engine, "openfootball", json_file)[0].new == 2
+    assert load(engine, "football-data-uk", csv_file)[0].changed == 2  # a result, odds and stats arrive
+    doc = json.loads(json_file.read_text("utf-8"))
+    doc["matches"][0]["score"]["ft"] = [2, 1]
+    wrong = tmp_path / "wrong" / "2024-25" / "es.1.json"
+    wrong.parent.mkdir(parents=True)
+    wrong.write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
+    assert load(engine, "openfootball", wrong)[0].changed == 0  # the less trusted source loses ...
+    with engine.connect() as conn:
+        assert [(c["chosen_value"], c["other_value"]) for c in provenance_queries.conflicts(conn)] == [("1-1", "2-1")]
+    load(engine, "openfootball", json_file)  # ... and its correction settles the conflict
+    results = _results(engine, "esp.1")
+    assert results[("Real Betis Balompié", "Valencia CF")] == ("finished", 1, 1, 1, 0)
+    assert results[("Athletic Club", "Getafe CF")] == ("finished", 1, 1, 1, 0)
+    with engine.connect() as conn:
+        assert provenance_queries.open_conflicts(conn) == 0
+        provenance = provenance_queries.match_provenance(conn, provenance_queries.conflicts(
+            conn, include_resolved=True)[0]["match_id"])
+    assert [s["source"] for s in provenance["sources"]] == ["football-data-uk", "openfootball"]
+    assert provenance["fields"]["round"] == "openfootball" and provenance["fields"]["home_goals"] == "football-data-uk"
+
+
+def test_a_live_feed_never_rolls_back_a_result_and_tells_nothing_it_did_not_change(sqlite_engine: Engine) -> None:
+    from dataclasses import replace
+
+    from matchday.domain.records import MatchStatus, Period
+    from matchday.ingest.live import ingest_snapshots
+    from matchday.ingest.pipeline import read_contents
+    from matchday.sources.base import get_source
+    from matchday.store.schema import feed_events
+
+    csv_file = REGRESSION / "SP1-2024-25.csv"
+    load(sqlite_engine, "football-data-uk", csv_file)
+    plugin = get_source("football-data-uk")
+    unit = plugin.plan([csv_file], {})[0]
+    betis = next(m for m in plugin.parse(unit, read_contents(unit)).matches if m.home.name == "Betis")
+    late = replace(betis, status=MatchStatus.LIVE, period=Period.SECOND_HALF, minute=80, home_goals=1, away_goals=0,
+                   stats=(), odds=())
+    assert ingest_snapshots(sqlite_engine, "api-football", [late]).stale_dropped == 1
+    other = replace(betis, home_goals=1, away_goals=2, stats=(), odds=())
+    result = ingest_snapshots(sqlite_engine, "api-football", [other])
+    assert (result.matches_changed, result.events) == (0, 0)  # football-data.co.uk's 1-1 stands: nothing to tell
+    assert _results(sqlite_engine, "esp.1")[("Real Betis Balompié", "Valencia CF")][:3] == ("finished", 1, 1)
+    with sqlite_engine.connect() as conn:
+        assert conn.execute(select(feed_events)).first() is None
+        assert [(c["chosen_source"], c["other_source"], c["other_value"])
+                for c in provenance_queries.conflicts(conn)] == [("football-data-uk", "api-football", "1-2")]

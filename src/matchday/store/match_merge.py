@@ -76,10 +76,18 @@ def _all_rows(conn: Connection, match_ids: Sequence[int]) -> dict[int, dict[str,
     return found
 
 
-def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple, mask: int) -> bool:
-    if own is None or own[1] or (mask | own[0]) != own[0]:
+_BIT_LIST = tuple(merge.BITS[name] for name in merge.FIELDS)
+
+
+def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
+    """The source said all this before and the store agrees: the common re-load, decided without a claim."""
+    if own is None or own[1]:
         return False
-    return all(new is None or new == old for new, old in zip(incoming, stored, strict=True))
+    mask = own[0]
+    for new, old, bit in zip(incoming, stored, _BIT_LIST):  # noqa: B905 - all three are FIELDS long
+        if new is not None and (new != old or not mask & bit):
+            return False
+    return True
 
 
 def _claims(rows: dict[str, tuple[int, Any]], stored: tuple) -> dict[str, dict[str, Any]]:
@@ -103,11 +111,10 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
     own = _own_rows(conn, {item.season_id for item in items}, source)
     work: dict[int, tuple[Stored, dict[str, Any]]] = {}
     for item, values in zip(items, incoming, strict=True):
-        claim = merge.claim_of(values)
         if item.match_id in work:  # the same match twice in one batch: the later statement adds to the first
-            work[item.match_id][1].update(claim)
-        elif not _says_nothing_new(own.get(item.match_id), item.values, values, merge.mask_of(claim)):
-            work[item.match_id] = (item, claim)
+            work[item.match_id][1].update(merge.claim_of(values))
+        elif not _says_nothing_new(own.get(item.match_id), item.values, values):
+            work[item.match_id] = (item, merge.claim_of(values))
     if not work:
         return outcome
     rows = _all_rows(conn, list(work))
