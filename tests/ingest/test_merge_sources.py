@@ -236,3 +236,21 @@ def test_a_live_feed_never_rolls_back_a_result_and_tells_nothing_it_did_not_chan
         assert conn.execute(select(feed_events)).first() is None
         assert [(c["chosen_source"], c["other_source"], c["other_value"])
                 for c in provenance_queries.conflicts(conn)] == [("football-data-uk", "api-football", "1-2")]
+
+
+def test_team_names_follow_precedence_not_load_order(tmp_path: Path) -> None:
+    """Premier League 2024-25: clubs the alias file does not name get football-data.co.uk's name ("Arsenal",
+    not openfootball's "Arsenal FC"), whichever file loads first; those it names get its canonical name."""
+    files = (("football-data-uk", FDUK / "E0" / "2024-25.csv"),
+             ("openfootball", OPENFOOTBALL / "2024-25" / "en.1.json"))
+    dumps = []
+    for index, order in enumerate((files, files[::-1])):
+        engine = _fresh(tmp_path / f"names-{index}.db")
+        for source, path in order:
+            load(engine, source, path)
+        dumps.append(store_dump(engine))
+    names = {name: source for name, _country, source in dumps[0]["teams"]}
+    assert (names["Arsenal"], names["Everton"], names["Nottingham Forest"]) == (
+        "football-data-uk", "football-data-uk", "alias-file")
+    assert "Arsenal FC" not in names and len(names) == 20 + 2  # the clubs + Middlesbrough, Portsmouth (ledger)
+    assert dumps[0]["teams"] == dumps[1]["teams"] and dumps[0]["matches"] == dumps[1]["matches"]

@@ -137,8 +137,14 @@ class Resolver:
         current, current_source = self._team_names[team_id]
         trust = source_precedence().name_key
         # the same trust: the smaller name, so that two names of one source never depend on the order either
-        if (trust(name_source), current) > (trust(current_source), name) and name != current:
+        if (trust(name_source), current) > (trust(current_source), name) and name_source != current_source:
+            # a more trusted source names it: its name (if the same name, the more trusted source now owns it)
             self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name, name_source=name_source))
+            self._team_names[team_id] = (name, name_source)
+            if name != current:
+                self.renamed_teams.add(team_id)
+        elif name_source == current_source and name < current:
+            self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name))
             self._team_names[team_id] = (name, name_source)
             self.renamed_teams.add(team_id)
 
