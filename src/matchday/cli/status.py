@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, print_json, store_engine
+from matchday.precedence import source_precedence
 from matchday.sources.base import available_sources
 from matchday.store import queries
 
@@ -71,5 +72,7 @@ def sources() -> None:
     """List the installed sources (built-in and plugins)."""
     for name, plugin in sorted(available_sources().items()):
         console.print(f"[bold]{name}[/]: {plugin.description}")
+    order = source_precedence().order()
+    console.print(f"trusted most to least where sources disagree (data/source_precedence.json): {', '.join(order)}")
 
 
