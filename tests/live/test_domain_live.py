@@ -48,8 +48,21 @@ def test_diff_gives_each_event_once_in_order() -> None:
     goals = [e.data for e in feed if e.type == "goal"]
     assert [(g["side"], g["minute"], g["player"], g["score"]) for g in goals] == [
         ("home", 12, "Ann", {"home": 1, "away": 0}), ("away", 45, "Ben", {"home": 1, "away": 1})]
-    statuses = [e.data["status"] for e in feed if e.type == "match_status"]
-    assert statuses == ["live", "halftime", "live", "finished"]
+    statuses = [(e.data["status"], e.data["score"]) for e in feed if e.type == "match_status"]
+    assert statuses == [("live", {"home": 0, "away": 0}), ("halftime", {"home": 1, "away": 1}),
+                        ("live", {"home": 1, "away": 1}), ("finished", {"home": 1, "away": 1})]
+
+
+def test_a_result_seen_only_at_full_time_comes_with_its_score() -> None:
+    """A results-only source goes from scheduled straight to finished: match_status carries the result."""
+    final = MatchState(MatchStatus.FINISHED, None, None, 2, 1)
+    feed = derive_events(MatchState(MatchStatus.SCHEDULED), final)
+    assert [e.type for e in feed] == ["goal", "goal", "goal", "match_status", "match_update"]
+    status = feed[3].data
+    assert (status["status"], status["previous_status"], status["score"]) == (
+        "finished", "scheduled", {"home": 2, "away": 1})
+    postponed = derive_events(MatchState(MatchStatus.SCHEDULED), MatchState(MatchStatus.POSTPONED))
+    assert postponed[0].data["score"] == {"home": None, "away": None}
 
 
 def test_repeated_and_late_snapshots_change_nothing() -> None:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from matchday.domain.records import MatchStatus, Period
 from matchday.ingest.live import ingest_snapshots
 from matchday.live.hub import SLOW_CONSUMER, Hub
+from matchday.live.scheduler import publish_pending
 from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.sources.simulator.generator import generate_season
@@ -104,6 +105,38 @@ def test_reconnect_resynchronises_from_the_snapshot(sqlite_engine: Engine) -> No
             ws.receive_json()
             state = ws.receive_json()["data"]
             assert (state["status"], state["minute"], state["score"]) == ("live", 7, {"home": 1, "away": 0})
+
+
+def test_every_match_status_carries_the_score(sqlite_engine: Engine) -> None:
+    """A client that listens only to match_status still sees the score at each change, and the result."""
+    season = generate_season(4, seed=3, season="2026-27", played_until=datetime(2026, 8, 20)).matches
+    ingest_snapshots(sqlite_engine, "simulator", season)
+    upcoming = next(m for m in season if m.home_goals is None)
+    steps = [replace(upcoming, status=MatchStatus.LIVE, period=Period.FIRST_HALF, minute=30, home_goals=1,
+                     away_goals=0),
+             replace(upcoming, status=MatchStatus.HALFTIME, period=Period.HALFTIME, minute=45, home_goals=1,
+                     away_goals=0),
+             replace(upcoming, status=MatchStatus.FINISHED, period=None, minute=None, home_goals=2, away_goals=1)]
+    with _client(sqlite_engine) as client:
+        match_id = client.get("/api/v1/matches", params={"status": "scheduled", "limit": 1}).json()["items"][0]["id"]
+        with client.websocket_connect("/ws") as ws:
+            ws.send_json({"action": "subscribe", "channels": [f"match:{match_id}"]})
+            assert ws.receive_json()["type"] == "subscribed"
+            assert ws.receive_json()["type"] == "snapshot"
+            for step in steps:
+                ingest_snapshots(sqlite_engine, "simulator", [step])
+            client.portal.call(publish_pending, sqlite_engine, client.app.state.broker)
+            statuses = []
+            while not statuses or statuses[-1]["status"] != "finished":
+                message = ws.receive_json()
+                if message["type"] == "match_status":
+                    statuses.append(message["data"])
+    assert [(m["status"], m["previous_status"], m["score"]) for m in statuses] == [
+        ("live", "scheduled", {"home": 0, "away": 0}),  # kick-off, told before the goal of the same snapshot
+        ("halftime", "live", {"home": 1, "away": 0}),
+        ("finished", "halftime", {"home": 2, "away": 1})]
+    assert all({"match_id", "minute", "period"} <= m.keys() for m in statuses)
+    assert statuses[1]["period"] == "halftime" and statuses[1]["minute"] == 45
 
 
 class _StuckSocket:

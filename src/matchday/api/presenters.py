@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 
 from matchday.api import schemas
 from matchday.domain.odds import implied_probabilities
-from matchday.store import match_queries
+from matchday.store import match_queries, provenance_queries
 
 OUTCOMES = {"1x2": ("home", "draw", "away"), "over_under": ("over", "under"), "asian_handicap": ("home", "away")}
 SUMMARY_BOOKMAKERS = ("pinnacle", "bet365", "market_average", "betbrain_average")
@@ -85,7 +85,15 @@ def odds_summary(quotes: Iterable[schemas.OddsQuote]) -> schemas.OddsSummary | N
                                implied_probabilities=best.implied_probabilities)
 
 
-def match_detail(conn: Connection, match_id: int) -> schemas.MatchDetail:
+def provenance(conn: Connection, match_id: int) -> schemas.MatchProvenance:
+    data = provenance_queries.match_provenance(conn, match_id)
+    return schemas.MatchProvenance(
+        fields=data["fields"], sources=[schemas.SourceClaim(**item) for item in data["sources"]],
+        conflicts=[schemas.ResultConflict(**{k: row[k] for k in schemas.ResultConflict.model_fields})
+                   for row in data["conflicts"]])
+
+
+def match_detail(conn: Connection, match_id: int, include_sources: bool = False) -> schemas.MatchDetail:
     summary = match_summary(match_queries.match_summary(conn, match_id))
     row = match_queries.match_row(conn, match_id)
     quotes = [odds_quote(q) for q in match_queries.odds(conn, match_id)]
@@ -94,6 +102,7 @@ def match_detail(conn: Connection, match_id: int) -> schemas.MatchDetail:
         last_checked_at=row["last_checked_at"], updated_at=row["updated_at"],
         events=events(conn, match_id, summary.home.id, summary.away.id), statistics=stats(conn, match_id),
         lineups=lineups(conn, match_id), odds_summary=odds_summary(quotes),
+        sources=provenance(conn, match_id) if include_sources else None,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel
 
@@ -145,6 +145,31 @@ class OddsSummary(BaseModel):
     implied_probabilities: dict[str, float | None]
 
 
+class SourceClaim(BaseModel):
+    source: str
+    rank: int = Field(description="1 = the most trusted source of this match (data/source_precedence.json)")
+    seen_at: UtcDateTime = Field(description="when this source's statement about the match last changed")
+    fields: list[str] = Field(description="every field this source gave")
+    differs: dict[str, Any] = Field(description="the values it gave that are not the stored ones")
+
+
+class ResultConflict(BaseModel):
+    field: str
+    chosen_source: str
+    chosen_value: str
+    other_source: str
+    other_value: str
+    first_seen_at: UtcDateTime
+    updated_at: UtcDateTime
+    resolved_at: UtcDateTime | None = None
+
+
+class MatchProvenance(BaseModel):
+    fields: dict[str, str] = Field(description="field → the most trusted source that gives the stored value")
+    sources: list[SourceClaim]
+    conflicts: list[ResultConflict]
+
+
 class MatchDetail(MatchSummary):
     referee: str | None = None
     attendance: int | None = None
@@ -155,6 +180,7 @@ class MatchDetail(MatchSummary):
     statistics: MatchStats
     lineups: MatchLineups
     odds_summary: OddsSummary | None
+    sources: MatchProvenance | None = Field(None, description="with ?include=sources: where each value came from")
 
 
 class HeadToHead(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, print_json, store_engine
+from matchday.precedence import source_precedence
 from matchday.sources.base import available_sources
 from matchday.store import queries
 
@@ -26,10 +27,13 @@ def status(as_json: JsonOpt = False) -> None:
         print_json(data)
         return
     counts = Table(title="store")
-    for key in ("competitions", "seasons", "teams", "matches", "quarantined_rows"):
+    shown = ("competitions", "seasons", "teams", "matches", "quarantined_rows", "open_conflicts")
+    for key in shown:
         counts.add_column(key, justify="right")
-    counts.add_row(*(str(data[k]) for k in ("competitions", "seasons", "teams", "matches", "quarantined_rows")))
+    counts.add_row(*(str(data[k]) for k in shown))
     console.print(counts)
+    if data["open_conflicts"]:
+        console.print(f"{data['open_conflicts']} results where sources disagree: `matchday conflicts` lists them")
     runs = Table(title="recent load runs")
     for column in ("id", "source", "location", "status", "rows", "new", "changed", "quarantined", "seconds",
                    "error"):
@@ -68,5 +72,7 @@ def sources() -> None:
     """List the installed sources (built-in and plugins)."""
     for name, plugin in sorted(available_sources().items()):
         console.print(f"[bold]{name}[/]: {plugin.description}")
+    order = source_precedence().order()
+    console.print(f"trusted most to least where sources disagree (data/source_precedence.json): {', '.join(order)}")
 
 

@@ -16,6 +16,7 @@ PERIOD_ORDER = {None: 0, Period.FIRST_HALF: 1, Period.HALFTIME: 2, Period.SECOND
                 Period.PENALTIES: 5}
 FINAL_STATUSES = frozenset({MatchStatus.FINISHED, MatchStatus.AWARDED, MatchStatus.CANCELLED,
                             MatchStatus.ABANDONED})
+IN_PLAY = frozenset({MatchStatus.LIVE, MatchStatus.HALFTIME, MatchStatus.SUSPENDED})
 GOALS = frozenset({EventType.GOAL, EventType.PENALTY_GOAL, EventType.OWN_GOAL})
 CARD_MESSAGES = {EventType.YELLOW: "yellow_card", EventType.SECOND_YELLOW: "red_card", EventType.RED: "red_card"}
 
@@ -73,10 +74,15 @@ def derive_events(before: MatchState | None, after: MatchState) -> list[FeedEven
     before = before or MatchState(MatchStatus.SCHEDULED)
     out: list[FeedEvent] = []
     status_changed = (before.status, before.period) != (after.status, after.period)
+    # a kick-off is told before the goals of the same snapshot (at the score before them); every other status
+    # change after them, at the new score: a client that listens only to match_status still sees each result
+    kicked_off = status_changed and before.status is MatchStatus.SCHEDULED and after.status in IN_PLAY
+    status_score = ({"home": before.home_goals or 0, "away": before.away_goals or 0} if kicked_off
+                    else _score(after))
     status_event = FeedEvent("match_status", {"status": after.status.value,
                                               "period": after.period.value if after.period else None,
-                                              "previous_status": before.status.value, "minute": after.minute})
-    kicked_off = status_changed and before.status is MatchStatus.SCHEDULED
+                                              "previous_status": before.status.value, "minute": after.minute,
+                                              "score": status_score})
     if kicked_off:
         out.append(status_event)
     seen = list(before.events)

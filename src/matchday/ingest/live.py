@@ -82,8 +82,11 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
         next_seq = dict(conn.execute(select(feed_events.c.match_id, func.max(feed_events.c.seq))
                                      .where(feed_events.c.match_id.in_(touched))
                                      .group_by(feed_events.c.match_id)).all()) if touched else {}
-        for (snapshot, _old_id), match_id in zip(fresh, counts.match_ids, strict=True):
-            derived = derive_events(before.get(match_id), MatchState.of(snapshot))
+        # events follow the stored match, i.e. the snapshot merged with what other sources know (a snapshot
+        # that a more trusted source contradicts changes nothing, so it tells nothing)
+        after = _stored_states(conn, sorted(set(touched)))
+        for match_id in dict.fromkeys(counts.match_ids):
+            derived = derive_events(before.get(match_id), after[match_id])
             row = rows[match_id]
             for event in derived:
                 next_seq[match_id] = next_seq.get(match_id, 0) + 1
@@ -97,7 +100,8 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                 feed.append(_feed_row(match_id, next_seq[match_id], FeedEvent("table_update", table),
                                       [f"league:{competition_id}"], now))
         bulk_insert(conn, feed_events, feed)
-        invalidation.record(conn, invalidation.tags_for(counts.changes))
+        invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
+                            | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
     return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 

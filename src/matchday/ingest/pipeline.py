@@ -66,7 +66,8 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         for alias in parsed.aliases:
             resolver.add_alias(alias)
         resolver.flush()
-        invalidation.record(conn, invalidation.tags_for(counts.changes))
+        invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
+                            | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
         replace_quarantine(conn, run_id, source_name, location, parsed.problems)
         summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
         summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged

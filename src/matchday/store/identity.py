@@ -4,6 +4,9 @@ Teams are found by, in order: the provider's external id; the normalised name am
 the team's country); the alias file shipped with the package (``data/team_aliases.csv``, editable); else a new
 team. Every name seen is kept as an alias and every provider key as an external id, so the next load finds it
 at step one.
+
+A team's display name does not depend on load order: the alias file's canonical name first, else the name the
+most trusted source (``data/source_precedence.json``) gives; ``teams.name_source`` says which one it is.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from matchday.catalog import competition_info
+from matchday.domain.merge import ALIAS_FILE
 from matchday.domain.names import normalise_team_name, same_person
 from matchday.domain.records import CompetitionRef, TeamAlias, TeamRef
+from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert
 from matchday.store.schema import competitions, external_ids, players, seasons, team_aliases, teams
 
@@ -50,6 +55,8 @@ class Resolver:
     _competition_keys: set[str] = field(default_factory=set)
     _pending_external: list[dict] = field(default_factory=list)
     _pending_aliases: list[dict] = field(default_factory=list)
+    _team_names: dict[int, tuple[str, str | None]] | None = None  # id → (name, name_source), read when needed
+    renamed_teams: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         conn = self.conn
@@ -103,23 +110,43 @@ class Resolver:
         scope = ref.country or ""
         normalized = normalise_team_name(ref.name)
         team_id = self._find(scope, normalized)
-        display = ref.name
+        canonical = alias_file().get((scope, normalized))
+        display, name_source = (canonical, ALIAS_FILE) if canonical is not None else (ref.name, self.source)
+        if team_id is None and canonical is not None:
+            team_id = self._find(scope, normalise_team_name(canonical)) or self._find_alias_group(scope, canonical)
         if team_id is None:
-            canonical = alias_file().get((scope, normalized))
-            if canonical is not None:
-                display = canonical
-                team_id = self._find(scope, normalise_team_name(canonical)) or self._find_alias_group(
-                    scope, canonical)
-        if team_id is None:
-            team_id = self.conn.execute(insert(teams).returning(teams.c.id),
-                                        {"name": display, "country": ref.country}).scalar_one()
+            team_id = self.conn.execute(insert(teams).returning(teams.c.id), {
+                "name": display, "country": ref.country, "name_source": name_source}).scalar_one()
+            if self._team_names is not None:
+                self._team_names[team_id] = (display, name_source)
             if display != ref.name:
                 self._remember_alias(scope, display, team_id)
+        else:
+            self._name_by_precedence(team_id, display, name_source)
         self._remember_alias(scope, ref.name, team_id)
         self._team_keys[key] = team_id
         self._pending_external.append({"source": self.source, "entity": "team", "external_id": key,
                                        "internal_id": team_id})
         return team_id
+
+    def _name_by_precedence(self, team_id: int, name: str, name_source: str) -> None:
+        """Rename a team when a more trusted source (or the alias file) names it: never by load order alone."""
+        if self._team_names is None:
+            self._team_names = {i: (n, s) for i, n, s in self.conn.execute(
+                select(teams.c.id, teams.c.name, teams.c.name_source))}
+        current, current_source = self._team_names[team_id]
+        trust = source_precedence().name_key
+        # the same trust: the smaller name, so that two names of one source never depend on the order either
+        if (trust(name_source), current) > (trust(current_source), name) and name_source != current_source:
+            # a more trusted source names it: its name (if the same name, the more trusted source now owns it)
+            self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name, name_source=name_source))
+            self._team_names[team_id] = (name, name_source)
+            if name != current:
+                self.renamed_teams.add(team_id)
+        elif name_source == current_source and name < current:
+            self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name))
+            self._team_names[team_id] = (name, name_source)
+            self.renamed_teams.add(team_id)
 
     def _find(self, scope: str, normalized: str) -> int | None:
         team_id = self._aliases.get((scope, normalized))

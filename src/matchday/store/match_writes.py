@@ -1,8 +1,9 @@
 """Idempotent bulk upsert of canonical matches and their children (events, statistics, odds).
 
 One round trip per kind of work: existing matches of the touched seasons are read once, new ones inserted
-with one executemany, changed ones updated, children synced per match (replaced only when different).
-A field a source does not give (None) never overwrites what another source stored.
+with one executemany, stored ones merged with what other sources said (``store.match_merge``, rules in
+``domain.merge``: a field a source does not give never overwrites a known one, status only moves forward,
+precedence decides disagreements), children synced per match (replaced only when different).
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
+from matchday.domain import merge
 from matchday.domain.records import MatchRecord
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
+from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
 from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
 
-UPDATABLE = (
-    "stage", "round", "round_number", "match_date", "kickoff_utc", "status", "period", "finish", "minute",
-    "home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
-    "home_penalties", "away_penalties", "venue", "referee", "attendance", "neutral",
-)
+UPDATABLE = merge.FIELDS
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
 
 EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
@@ -55,6 +54,9 @@ class WriteCounts:
     unchanged: int = 0
     changes: list[MatchChange] = field(default_factory=list)
     match_ids: list[int] = field(default_factory=list)  # the stored id of each record written, in order
+    # matches whose provenance changed (a source now also says what was stored): cached answers that show
+    # sources are stale, but nothing a user counts as changed
+    provenance_only: list[MatchChange] = field(default_factory=list)
 
 
 def utcnow() -> datetime:
@@ -105,6 +107,34 @@ def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], t
     return found
 
 
+def _stageless(key: str) -> str | None:
+    """A cup match's key without its stage (``Final|2022-12-18|3-7`` → ``2022-12-18|3-7``), None for leagues.
+
+    Sources name cup stages differently ("Final", "FIFA World Cup"): the day and the two teams identify it.
+    """
+    parts = key.split("|", 1)
+    return parts[1] if len(parts) == 2 and "|" in parts[1] else None
+
+
+def _by_stageless(keyed: dict[tuple[int, str], Any]) -> dict[tuple[int, str], Any]:
+    found: dict[tuple[int, str], Any] = {}
+    for (season_id, key), value in keyed.items():
+        rest = _stageless(key)
+        if rest is not None:
+            found.setdefault((season_id, rest), value)
+    return found
+
+
+def _find(keyed: dict[tuple[int, str], Any], stageless: dict[tuple[int, str], Any] | None, season_id: int,
+          key: str, kind: str) -> Any:
+    """The stored match a key stands for: by its exact key, or for a cup match by day and teams."""
+    found = keyed.get((season_id, key))
+    if found is None and kind != "league" and stageless:
+        rest = _stageless(key)
+        found = stageless.get((season_id, rest)) if rest is not None else None
+    return found
+
+
 def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for chunk in _chunks(sorted(season_ids)):
@@ -113,26 +143,8 @@ def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str],
     return found
 
 
-FINAL_STATUSES = frozenset({"finished", "awarded", "cancelled", "abandoned", "postponed"})
+FINAL_STATUSES = merge.ENDED
 _STATUS, _PERIOD, _MINUTE = UPDATABLE.index("status"), UPDATABLE.index("period"), UPDATABLE.index("minute")
-
-
-def _diff(old: tuple, values: tuple, attributes: dict[str, Any]) -> dict[str, Any]:
-    """Fields that ``values`` (UPDATABLE order) would change in ``old`` (id, season, key, attributes, UPDATABLE)."""
-    changed = {}
-    for name, value, stored in zip(UPDATABLE, values, old[4:], strict=True):
-        if value is not None and value != stored:
-            changed[name] = value
-    if values[_STATUS] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
-        if old[4 + _PERIOD] is not None:
-            changed["period"] = None
-        if old[4 + _MINUTE] is not None:
-            changed["minute"] = None
-    if attributes:
-        merged = {**(old[3] or {}), **attributes}
-        if merged != old[3]:
-            changed["attributes"] = merged
-    return changed
 
 
 def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tuple[int, int, int, int, str]]:
@@ -161,7 +173,15 @@ def stored_match_ids(conn: Connection, resolver: Resolver, records: Sequence[Mat
     """The stored match each record stands for, None where it is new."""
     ids = resolve_ids(resolver, records)
     found = _ids_by_key(conn, {season_id for _c, season_id, *_ in ids})
-    return [found.get((i[1], key)) for i, key in zip(ids, _keys(records, ids), strict=True)]
+    stageless = _by_stageless(found) if any(i[4] != "league" for i in ids) else None
+    return [_find(found, stageless, i[1], key, i[4]) for i, key in zip(ids, _keys(records, ids), strict=True)]
+
+
+def _new_values(values: tuple) -> tuple:
+    """A new match's values: one that has ended has no period or minute (as the merge would store it)."""
+    if values[_STATUS] in FINAL_STATUSES and (values[_PERIOD] is not None or values[_MINUTE] is not None):
+        values = (*values[:_PERIOD], None, *values[_PERIOD + 1:_MINUTE], None, *values[_MINUTE + 1:])
+    return values
 
 
 def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord], source: str) -> WriteCounts:
@@ -170,29 +190,27 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         return counts
     ids = resolve_ids(resolver, records)
     keys = _keys(records, ids)
-    existing = _existing(conn, {season_id for _c, season_id, *_ in ids})
+    season_ids = {season_id for _c, season_id, *_ in ids}
+    existing = _existing(conn, season_ids)
+    stageless = _by_stageless(existing) if existing and any(i[4] != "league" for i in ids) else None
     new_rows: list[tuple] = []
     new_records: list[int] = []
+    known: list[tuple[int, tuple]] = []  # (record index, stored row) of matches already stored
     match_ids: list[int] = [0] * len(records)
     now = utcnow()
-    for index, (rec, (comp_id, season_id, home_id, away_id, _kind), key) in enumerate(
+    for index, (rec, (comp_id, season_id, home_id, away_id, kind), key) in enumerate(
             zip(records, ids, keys, strict=True)):
-        values = _values(rec)
-        old = existing.get((season_id, key))
+        old = _find(existing, stageless, season_id, key, kind)
         if old is None:
+            values = _new_values(_values(rec))
             new_rows.append((comp_id, season_id, key, home_id, away_id, rec.attributes, now, *values[:-1],
                              rec.neutral))
             new_records.append(index)
             continue
         match_ids[index] = old[0]
-        changed = _diff(old, values, rec.attributes)
-        if changed:
-            # a match that has ended needs nobody's attention any more
-            ended = {"attention": None} if changed.get("status") in FINAL_STATUSES else {}
-            conn.execute(update(matches).where(matches.c.id == old[0]).values(**changed, **ended, updated_at=now))
-            counts.changes.append(MatchChange(old[0], False, changed, comp_id, season_id, home_id, away_id))
-        else:
-            counts.unchanged += 1
+        known.append((index, old))
+    if known:
+        _merge_known(conn, records, ids, known, source, now, counts)
     if new_rows:
         # plain executemany (no RETURNING: SQLite would then insert row by row), then read the new ids back
         insert_rows(conn, matches, INSERT_COLUMNS, new_rows)
@@ -201,6 +219,10 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             comp_id, season_id, key, home_id, away_id = row[:5]
             match_ids[index] = new_ids[(season_id, key)]
             counts.changes.append(MatchChange(match_ids[index], True, {}, comp_id, season_id, home_id, away_id))
+        stored_seasons = {season for season, _key in existing}
+        record_new_matches(conn, source, {row[1] for row in new_rows} - stored_seasons,
+                           [match_ids[i] for i, row in zip(new_records, new_rows, strict=True)
+                            if row[1] in stored_seasons], now)
     child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):
@@ -210,10 +232,44 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
                                               away_id))
             changed_ids.add(match_id)
             counts.unchanged -= 1
+    counts.provenance_only = [c for c in counts.provenance_only if c.match_id not in changed_ids]
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
     counts.match_ids = match_ids
     return counts
+
+
+def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
+                 known: list[tuple[int, tuple]], source: str, now: datetime, counts: WriteCounts) -> None:
+    """Merge records of stored matches (``known``: record index, stored row) and write what changed."""
+    items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[4:])) for index, old in known]
+    outcome = merge_existing(conn, source, items, [_values(records[index]) for index, _old in known], now)
+    updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
+    seen: set[int] = set()
+    for index, old in known:
+        match_id = old[0]
+        if match_id in seen:
+            continue
+        seen.add(match_id)
+        changed = dict(outcome.changed.get(match_id, {}))
+        attributes = records[index].attributes
+        if attributes:
+            merged = {**(old[3] or {}), **attributes}
+            if merged != old[3]:
+                changed["attributes"] = merged
+        comp_id, season_id, home_id, away_id, _kind = ids[index]
+        if not changed:
+            counts.unchanged += 1
+            if match_id in outcome.provenance_only:
+                counts.provenance_only.append(MatchChange(match_id, False, {}, comp_id, season_id, home_id, away_id))
+            continue
+        row = {**changed, "updated_at": now}
+        if changed.get("status") in FINAL_STATUSES:
+            row["attention"] = None  # a match that has ended needs nobody's attention any more
+        updates[frozenset(row)].append({**row, "b_id": match_id})
+        counts.changes.append(MatchChange(match_id, False, changed, comp_id, season_id, home_id, away_id))
+    for rows in updates.values():
+        conn.execute(update(matches).where(matches.c.id == bindparam("b_id")), rows)  # SET: the dicts' keys
 
 
 def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],

@@ -16,6 +16,7 @@ from matchday.domain.standings import Deduction, Result
 from matchday.errors import NotFound
 from matchday.store.keys import as_internal_id
 from matchday.store.live_watch import flagged
+from matchday.store.provenance_queries import open_conflicts
 from matchday.store.schema import (
     competitions,
     external_ids,
@@ -170,4 +171,5 @@ def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
             for run in conn.execute(select(job_runs).order_by(job_runs.c.id.desc()).limit(recent)).mappings()
         ],
         "flagged_matches": flagged(conn, recent),
+        "open_conflicts": open_conflicts(conn),
     }

@@ -63,6 +63,8 @@ teams = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False),
     Column("country", String(100)),
+    # where the display name comes from: "alias-file" or a source (the most trusted one that named it wins)
+    Column("name_source", String(40)),
     _created(),
 )
 
@@ -122,6 +124,34 @@ matches = Table(
     _created(),
     UniqueConstraint("season_id", "match_key"),
     Index("ix_matches_match_date", "match_date"),
+)
+
+# Provenance (DESIGN.md §9): one row per source that described a match. ``fields`` is the bit mask (over
+# domain.merge.FIELDS) of what the source gave; ``dissent`` the values it gave that differ from the stored
+# ones (NULL when it agrees on everything), so each source's claim is known without storing it twice.
+match_sources = Table(
+    "match_sources", metadata,
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("fields", Integer, nullable=False),
+    Column("dissent", JSON),
+    Column("seen_at", DateTime, nullable=False),  # when this source's claim last changed
+)
+
+# Sources disagreeing on a settled result: the stored (chosen) one and the other, open until they agree.
+match_conflicts = Table(
+    "match_conflicts", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("field", String(20), nullable=False),
+    Column("chosen_source", String(40), nullable=False),
+    Column("chosen_value", String(60), nullable=False),
+    Column("other_source", String(40), nullable=False),
+    Column("other_value", String(60), nullable=False),
+    Column("first_seen_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+    Column("resolved_at", DateTime),
+    UniqueConstraint("match_id", "field", "other_source"),
 )
 
 match_events = Table(

@@ -12,6 +12,7 @@ from matchday.store.schema import (
     external_ids,
     match_events,
     match_lineups,
+    match_sources,
     matches,
     odds_quotes,
     players,
@@ -62,6 +63,12 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
             has_own = conn.execute(select(child.c.match_id).where(child.c.match_id == twin["id"])).first()
             if has_own is None:
                 conn.execute(update(child).where(child.c.match_id == row["id"]).values(match_id=twin["id"]))
+        twin_sources = set(conn.execute(select(match_sources.c.source)
+                                        .where(match_sources.c.match_id == twin["id"])).scalars())
+        # provenance of the sources only the dropped copy had (their dissent is re-derived at their next load)
+        conn.execute(update(match_sources).where(match_sources.c.match_id == row["id"],
+                                                 match_sources.c.source.not_in(sorted(twin_sources)))
+                     .values(match_id=twin["id"]))
         conn.execute(delete(matches).where(matches.c.id == row["id"]))
         merged += 1
     keep_aliases = set(conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
@@ -80,9 +80,13 @@ def list_matches(ctx: Ctx, on_date: Annotated[date | None, Query(alias="date")] 
 
 
 @router.get("/{match_id}", response_model=schemas.MatchDetail)
-def get_match(ctx: Ctx, match_id: MatchId) -> Response:
+def get_match(ctx: Ctx, match_id: MatchId,
+              include: Annotated[Literal["sources"] | None, Query(
+                  description="sources: add where each value came from (provenance) and result conflicts")] = None,
+              ) -> Response:
     """One match in full: score parts, events, statistics, lineups, officials, odds summary."""
-    return ctx.cached([f"match:{match_id}"], lambda: presenters.match_detail(ctx.conn, match_id),
+    return ctx.cached([f"match:{match_id}"],
+                      lambda: presenters.match_detail(ctx.conn, match_id, include_sources=include == "sources"),
                       presenters.match_kind)
 
 

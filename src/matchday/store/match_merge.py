@@ -1,0 +1,223 @@
+"""The store side of merging sources (DESIGN.md §9; rules in ``domain.merge``): set-based, per batch.
+
+For matches already stored, a batch reads this source's provenance rows once (by season), and skips every
+match where the source says nothing new (the common re-load: no claims are rebuilt). For the rest it reads
+every source's row of those matches at once, rebuilds each source's claim (stored values + its dissent),
+applies the new statement, resolves the match, and writes back in one executemany per table: the changed
+matches, the provenance rows that changed, and the conflicts that opened, changed or closed.
+
+New matches get their provenance row with one ``INSERT ... SELECT`` per season (or per chunk of ids): the
+inserted row *is* the claim, so no Python work per row is needed on a first load.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, case, insert, literal, select, update
+
+from matchday.domain import merge
+from matchday.precedence import source_precedence
+from matchday.store.bulk import insert_rows
+from matchday.store.schema import match_conflicts, match_sources, matches
+
+_CHUNK = 900
+_NEUTRAL = merge.FIELDS.index("neutral")
+
+
+def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """One stored match a record stands for: its id, competition code and values (``merge.FIELDS`` order)."""
+
+    match_id: int
+    season_id: int
+    competition: str
+    values: tuple
+
+
+@dataclass
+class MergeOutcome:
+    changed: dict[int, dict[str, Any]] = field(default_factory=dict)  # match → fields with their new value
+    provenance_only: set[int] = field(default_factory=set)  # matches whose sources changed, not their values
+
+
+def stored_values(row_values: Sequence[Any]) -> tuple:
+    """A stored row's values as a claim sees them: ``neutral`` False means "not said"."""
+    values = tuple(row_values)
+    return values if values[_NEUTRAL] else (*values[:_NEUTRAL], None, *values[_NEUTRAL + 1:])
+
+
+def _own_rows(conn: Connection, season_ids: set[int], source: str) -> dict[int, tuple[int, Any]]:
+    found: dict[int, tuple[int, Any]] = {}
+    for chunk in _chunks(sorted(season_ids)):
+        query = (select(match_sources.c.match_id, match_sources.c.fields, match_sources.c.dissent)
+                 .join(matches, matches.c.id == match_sources.c.match_id)
+                 .where(matches.c.season_id.in_(chunk), match_sources.c.source == source))
+        found.update({m: (mask, dissent) for m, mask, dissent in conn.execute(query)})
+    return found
+
+
+def _all_rows(conn: Connection, match_ids: Sequence[int]) -> dict[int, dict[str, tuple[int, Any]]]:
+    found: dict[int, dict[str, tuple[int, Any]]] = defaultdict(dict)
+    for chunk in _chunks(sorted(match_ids)):
+        for m, source, mask, dissent in conn.execute(
+                select(match_sources.c.match_id, match_sources.c.source, match_sources.c.fields,
+                       match_sources.c.dissent).where(match_sources.c.match_id.in_(chunk))):
+            found[m][source] = (mask, dissent)
+    return found
+
+
+_BIT_LIST = tuple(merge.BITS[name] for name in merge.FIELDS)
+
+
+def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
+    """The source said all this before and the store agrees: the common re-load, decided without a claim."""
+    if own is None or own[1]:
+        return False
+    mask = own[0]
+    for new, old, bit in zip(incoming, stored, _BIT_LIST):  # noqa: B905 - all three are FIELDS long
+        if new is not None and (new != old or not mask & bit):
+            return False
+    return True
+
+
+def _claims(rows: dict[str, tuple[int, Any]], stored: tuple) -> dict[str, dict[str, Any]]:
+    values = dict(zip(merge.FIELDS, stored, strict=True))
+    claims = {}
+    for source, (mask, dissent) in rows.items():
+        differing = merge.from_json(dissent or {})
+        claim = {name: differing.get(name, values[name]) for name in merge.fields_of(mask)}
+        claims[source] = {k: v for k, v in claim.items() if v is not None}
+    if not claims:  # stored before provenance was kept
+        claims[merge.EARLIER_LOAD] = merge.claim_of(stored)
+    return claims
+
+
+def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incoming: Sequence[tuple],
+                   now: datetime) -> MergeOutcome:
+    """Merge each record's values (``incoming[i]`` for ``items[i]``) into its stored match."""
+    outcome = MergeOutcome()
+    if not items:
+        return outcome
+    own = _own_rows(conn, {item.season_id for item in items}, source)
+    work: dict[int, tuple[Stored, dict[str, Any]]] = {}
+    for item, values in zip(items, incoming, strict=True):
+        if item.match_id in work:  # the same match twice in one batch: the later statement adds to the first
+            work[item.match_id][1].update(merge.claim_of(values))
+        elif not _says_nothing_new(own.get(item.match_id), item.values, values):
+            work[item.match_id] = (item, merge.claim_of(values))
+    if not work:
+        return outcome
+    rows = _all_rows(conn, list(work))
+    precedence = source_precedence()
+    source_updates: list[dict[str, Any]] = []
+    source_inserts: list[tuple] = []
+    wanted_conflicts: dict[int, list[merge.Conflict]] = {}
+    for match_id, (item, claim) in work.items():
+        old_rows = rows.get(match_id, {})
+        claims = _claims(old_rows, item.values)
+        before = claims.get(source)
+        claims[source] = merge.update_claim(before, claim)
+        resolution = merge.resolve(claims, precedence.trust(item.competition))
+        values = resolution.values
+        changed = {name: value for name, value, old in zip(merge.FIELDS, (values[f] for f in merge.FIELDS),
+                                                             item.values, strict=True) if value != old}
+        if "neutral" in changed:
+            changed["neutral"] = bool(changed["neutral"])
+        if changed:
+            outcome.changed[match_id] = changed
+        provenance_changed = False
+        for name, source_claim in claims.items():
+            mask = merge.mask_of(source_claim)
+            differing = merge.to_json(merge.dissent(source_claim, values)) or None
+            old = old_rows.get(name)
+            if old is None:
+                source_inserts.append((match_id, name, mask, differing, now))
+                provenance_changed = True
+            elif (mask, differing) != (old[0], old[1] or None):
+                seen = now if name == source and source_claim != before else None
+                source_updates.append({"b_match": match_id, "b_source": name, "fields": mask, "dissent": differing,
+                                       "seen_at": seen})
+                provenance_changed = True
+        if provenance_changed and not changed:
+            outcome.provenance_only.add(match_id)
+        wanted_conflicts[match_id] = merge.conflicts(claims, resolution)
+    insert_rows(conn, match_sources, ("match_id", "source", "fields", "dissent", "seen_at"), source_inserts)
+    _update_sources(conn, source_updates)
+    _sync_conflicts(conn, wanted_conflicts, now)
+    return outcome
+
+
+def _update_sources(conn: Connection, updates: list[dict[str, Any]]) -> None:
+    where = and_(match_sources.c.match_id == bindparam("b_match"), match_sources.c.source == bindparam("b_source"))
+    restated = [u for u in updates if u["seen_at"] is not None]
+    recomputed = [{k: v for k, v in u.items() if k != "seen_at"} for u in updates if u["seen_at"] is None]
+    for rows in (restated, recomputed):  # SET: the dicts' keys (one executemany per shape)
+        if rows:
+            conn.execute(update(match_sources).where(where), rows)
+
+
+def _sync_conflicts(conn: Connection, wanted: dict[int, list[merge.Conflict]], now: datetime) -> None:
+    """Make the conflicts of these matches what their claims say: open new ones, update, close the gone."""
+    existing: dict[tuple[int, str, str], tuple] = {}
+    for chunk in _chunks(sorted(wanted)):
+        for row in conn.execute(select(match_conflicts.c.id, match_conflicts.c.match_id, match_conflicts.c.field,
+                                       match_conflicts.c.other_source, match_conflicts.c.chosen_source,
+                                       match_conflicts.c.chosen_value, match_conflicts.c.other_value,
+                                       match_conflicts.c.resolved_at)
+                                .where(match_conflicts.c.match_id.in_(chunk))):
+            existing[(row.match_id, row.field, row.other_source)] = row
+    inserts, updates = [], []
+    for match_id, found in wanted.items():
+        for c in found:
+            row = existing.pop((match_id, c.field, c.other_source), None)
+            current = (c.chosen_source, c.chosen_value, c.other_value)
+            if row is None:
+                inserts.append((match_id, c.field, *current[:2], c.other_source, c.other_value, now, now, None))
+            elif (row.chosen_source, row.chosen_value, row.other_value) != current or row.resolved_at is not None:
+                updates.append({"b_id": row.id, "chosen_source": c.chosen_source, "chosen_value": c.chosen_value,
+                                "other_value": c.other_value, "updated_at": now, "resolved_at": None})
+    for (match_id, _field, _other), row in existing.items():
+        if match_id in wanted and row.resolved_at is None:  # the sources agree now
+            updates.append({"b_id": row.id, "chosen_source": row.chosen_source, "chosen_value": row.chosen_value,
+                            "other_value": row.other_value, "updated_at": now, "resolved_at": now})
+    insert_rows(conn, match_conflicts, ("match_id", "field", "chosen_source", "chosen_value", "other_source",
+                                        "other_value", "first_seen_at", "updated_at", "resolved_at"), inserts)
+    if updates:
+        conn.execute(update(match_conflicts).where(match_conflicts.c.id == bindparam("b_id")), updates)
+
+
+def _mask_expression() -> Any:
+    """The provenance mask of a stored row, computed by the database (a first load's rows are the claim)."""
+    terms = [case((matches.c.neutral.is_(True), merge.BITS["neutral"]), else_=0) if name == "neutral" else
+             case((matches.c[name].is_not(None), merge.BITS[name]), else_=0) for name in merge.FIELDS]
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def record_new_matches(conn: Connection, source: str, empty_seasons: set[int], new_ids: Sequence[int],
+                       now: datetime) -> None:
+    """Provenance of matches this batch inserted: ``source`` gave every field they hold.
+
+    Seasons in ``empty_seasons`` held no match before the batch: one statement per chunk of seasons writes
+    theirs; ``new_ids`` are the batch's new matches in the other seasons.
+    """
+    columns = ("match_id", "source", "fields", "seen_at")
+    select_columns = (matches.c.id, literal(source), _mask_expression(), literal(now, matches.c.updated_at.type))
+    for chunk in _chunks(sorted(empty_seasons)):
+        conn.execute(insert(match_sources).from_select(
+            columns, select(*select_columns).where(matches.c.season_id.in_(chunk))))
+    for chunk in _chunks(sorted(new_ids)):
+        conn.execute(insert(match_sources).from_select(
+            columns, select(*select_columns).where(matches.c.id.in_(chunk))))
