@@ -375,18 +375,23 @@ def _split_table(results: Sequence[Result], counted: Sequence[Result], after: se
     at_split = accumulate(first_phase, teams, rules)
     _apply_deductions(at_split, deductions, early)
     split_order, _ = _rank(at_split, first_phase, rules, names)
+    splits: dict[int, str] = {}
+    parts: list[list[int]] = []
+    start = 0
+    for part in rules.split.groups:
+        members = split_order[start:start + part.size] if part.size else split_order[start:]
+        start += len(members)
+        parts.append(members)
+        splits.update((t, part.name) for t in members)
+    # a second-phase match between teams of different parts (a play-off for a European place) is no table match
+    counted = [r for r in counted if r.match_id not in after or splits[r.home_id] == splits[r.away_id]]
     season = accumulate(counted, teams, rules)
     second = accumulate([r for r in counted if r.match_id in after], teams, rules)
     order: list[int] = []
     labels: list[str | None] = []
-    splits: dict[int, str] = {}
-    start = 0
-    for index, part in enumerate(rules.split.groups):
-        members = split_order[start:start + part.size] if part.size else split_order[start:]
-        start += len(members)
+    for index, (part, members) in enumerate(zip(rules.split.groups, parts, strict=True)):
         recs = {t: season[t] for t in members}
         for t in members:
-            splits[t] = part.name
             if part.halve:
                 exact = at_split[t].points / 2
                 carried = math.floor(exact) if part.halve == "down" else math.ceil(exact)
