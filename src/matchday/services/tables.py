@@ -10,7 +10,9 @@ from sqlalchemy import Connection
 
 from matchday.catalog import rules_for, season_rules
 from matchday.domain.records import Side
+from matchday.domain.season_phases import conferences_from_schedule
 from matchday.domain.standings import TableRow, compute_table, position_history
+from matchday.errors import NotFound
 from matchday.store import format_queries, queries
 
 
@@ -35,10 +37,10 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
     names = queries.season_teams(conn, season_id)
     rules, deductions = rules_for(comp.code, label), queries.season_deductions(conn, season_id)
     groups = queries.season_groups(conn, season_id)
-    conferences = format_queries.season_conferences(conn, season_id)
+    extra = season_rules(comp.code, label)
+    conferences = _conferences(conn, season_id, extra, names)
     rows = compute_table(results, names, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,
                          team_names=names, groups=groups, conferences=conferences)
-    extra = season_rules(comp.code, label)
     if extra.get("playoffs") and venue is None and up_to_round is None and not rules.void:
         rows = _mark_playoff_winner(conn, season_id, label, extra["playoffs"], rows, as_of)
     counted = [r for r in results if (as_of is None or r.match_date <= as_of)]
@@ -51,6 +53,23 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
             previous = {r.team_id: r.position for r in before}
     return LeagueTable(comp.id, comp.code, comp.name, label, [_row(r, names, previous) for r in rows],
                        len(counted), status=extra.get("status"), note=extra.get("note"), ranking=rules.ranking)
+
+
+def _conferences(conn: Connection, season_id: int, extra: dict[str, Any], names: dict[int, str]) -> dict[int, str]:
+    """Team → conference: as the source gave it, else read off the schedule (teams meet their own conference
+    more often), named by the anchor teams in the competition data."""
+    given = format_queries.season_conferences(conn, season_id)
+    if given or not extra.get("conferences"):
+        return given
+    anchors: dict[str, set[int]] = {}
+    for conference, team_names in extra["conferences"].items():
+        anchors[conference] = set()
+        for name in team_names:
+            try:
+                anchors[conference].add(queries.find_team(conn, name))
+            except NotFound:
+                continue
+    return conferences_from_schedule(format_queries.season_pairings(conn, season_id), anchors)
 
 
 def _mark_playoff_winner(conn: Connection, season_id: int, label: str, spec: dict[str, Any], rows: list[TableRow],

@@ -75,6 +75,7 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
     i_hpen, i_vpen = col.get("hpen", col.get("hp")), col.get("vpen", col.get("vp"))
     i_venue, i_neutral = col.get("venue"), col.get("neutral")
     i_nonmatch, i_notes = col.get("nonmatch"), col.get("notes")
+    i_hconf, i_vconf = col.get("hconf"), col.get("vconf")
     width = len(header)
     comps: dict[str, CompetitionRef] = {}
     seasons: dict[str, str] = {}
@@ -170,14 +171,19 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             venue=fields[i_venue] if i_venue is not None and fields[i_venue] not in NA_VALUES else None,
             neutral=i_neutral is not None and fields[i_neutral] == "yes",
             source_line=line,
-            attributes=attributes or _attributes(kind, group, fields[i_group] if i_group is not None else None),
+            attributes=attributes or _attributes(kind, group, fields[i_group] if i_group is not None else None,
+                                                 (fields[i_hconf], fields[i_vconf]) if i_hconf is not None
+                                                 and i_vconf is not None else None),
         ))
     return result
 
 
-def _attributes(kind: str, group: str | None, division: str | None) -> dict:
+def _attributes(kind: str, group: str | None, division: str | None,
+                conferences: tuple[str, str] | None = None) -> dict:
     if kind == "cup" and division not in (None, *NA_VALUES):
         return {"division": division}  # englandplayoffs: which league's play-off ("2", "conference", ...)
+    if conferences and conferences[0] not in NA_VALUES and conferences[1] not in NA_VALUES:
+        return {"home_conference": conferences[0], "away_conference": conferences[1]}  # mls.csv
     return {"group": group} if group and group not in ("B1", "G1", "P1", "T1", "F1") else {}
 
 
