@@ -53,7 +53,7 @@ def split_table(results: Sequence[Result], counted: Sequence[Result], after: set
                  names: dict[int, str]) -> list[TableRow]:
     """A split league once its second phase has begun: each group ranked apart, in group order."""
     assert rules.split is not None
-    first_phase = [r for r in results if r.match_id not in after]
+    first_phase = [r for r in counted if r.match_id not in after]
     split_day = max((r.match_date for r in first_phase), default=date.min)
 
     def early(ded: Deduction) -> bool:
