@@ -289,3 +289,31 @@ def test_head_to_head_waits_for_all_meetings_serie_a_mid_season(store: Engine) -
         ("Internazionale Milano", 25, 26, 14), ("SS Lazio", 25, 25, 14), ("Juventus", 24, 21, 7)]
     # Inter had beaten Atalanta 4-0 in their only meeting: head-to-head would put Inter second; not yet
     assert [r["decided_by"] for r in rows[1:4]] == ["goal_difference"] * 3
+
+
+def test_the_api_table_says_how_the_season_was_decided(store: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from matchday.server import create_server
+    from matchday.settings import Settings
+
+    app = create_server(Settings(database_url=str(store.url)), store)
+    with TestClient(app) as client:
+        def table(league: str, **params: str) -> dict:
+            response = client.get(f"/api/v1/leagues/{league}/table", params=params)
+            assert response.status_code == 200, response.text
+            return response.json()
+
+        curtailed = table("sco.1", season="2019-20")
+        assert (curtailed["status"], curtailed["ranking"]) == ("curtailed", "points_per_game")
+        assert curtailed["standings"][0]["points_per_game"] == 2.667
+        void = table("ned.1", season="2019-20")
+        assert void["status"] == "void" and {r["zone"] for r in void["standings"]} == {None}
+        split = table("sco.1", season="2010-11")["standings"]
+        assert (split[6]["split"], split[6]["position"], split[6]["points"]) == ("bottom_six", 7, 53)
+        east = table("usa.1", season="2019", conference="East")
+        assert east["conference"] == "East" and [r["position"] for r in east["standings"]] == list(range(1, 13))
+        assert "New York City" in east["standings"][0]["team_name"]
+        overall = table("usa.1", season="2019")["standings"]
+        assert len(overall) == 24 and overall[1]["conference_position"] == 1
+        assert table("usa.1", season="2019", conference="North")["standings"] == []
