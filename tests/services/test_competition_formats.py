@@ -317,3 +317,18 @@ def test_the_api_table_says_how_the_season_was_decided(store: Engine) -> None:
         overall = table("usa.1", season="2019")["standings"]
         assert len(overall) == 24 and overall[1]["conference_position"] == 1
         assert table("usa.1", season="2019", conference="North")["standings"] == []
+
+
+def test_the_league_page_shows_the_parts_and_the_season_note(store: Engine) -> None:
+    from fastapi.testclient import TestClient
+
+    from matchday.server import create_server
+    from matchday.settings import Settings
+
+    app = create_server(Settings(database_url=str(store.url)), store)
+    with TestClient(app) as client:
+        split = client.get("/leagues/sco.1", params={"season": "2010-11"}).text
+        void = client.get("/leagues/ned.1", params={"season": "2019-20"}).text
+    assert 'data-group="top_six"' in split and 'data-group="bottom_six"' in split
+    assert "because of the split" in split
+    assert "Season void:" in void and "declared the season void" in void
