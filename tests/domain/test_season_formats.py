@@ -110,6 +110,8 @@ def test_conferences_read_off_the_schedule() -> None:
     assert conferences_from_schedule(pairings, {"East": {1}, "West": {6}}) == {
         1: "East", 2: "East", 3: "East", 4: "West", 5: "West", 6: "West"}
     assert conferences_from_schedule(pairings[:3], {"East": {1}, "West": {6}}) == {}  # cannot tell yet
+    # a cross-conference pair that met twice (as in MLS 2017) does not merge the conferences
+    assert conferences_from_schedule([*pairings, (1, 4)], {"East": {1}, "West": {6}})[4] == "West"
 
 
 def test_post_season_matches_are_their_own_stage() -> None:

@@ -34,38 +34,48 @@ def mark_post_season(records: Sequence[MatchRecord], season_games: dict[tuple[st
     return out
 
 
-def conferences_from_schedule(pairings: Sequence[tuple[int, int]], anchors: dict[str, set[int]],
-                              min_meetings: int = 2) -> dict[int, str]:
-    """Team → conference for a league whose teams meet their own conference more often than the other.
+def conferences_from_schedule(pairings: Sequence[tuple[int, int]], anchors: dict[str, set[int]]) -> dict[int, str]:
+    """Team → conference for a league whose teams meet their own conference more often than the others.
 
-    Teams that met at least ``min_meetings`` times are linked; each connected part is a conference, named by
-    the anchor team it holds (``{"East": {id of New England}, ...}``). Returns {} unless that gives exactly one
-    part per anchor name (an unfinished or irregular season: the conferences cannot be told this way).
+    Starting from the anchor teams (``{"East": {id of New England}, ...}``), each team joins the conference
+    whose current members it met most often beyond a first meeting (a pair met once says nothing: every team
+    meets most others once), until no team moves. Returns {} unless every team ends in exactly one conference
+    (an unfinished season, or one whose schedule does not tell: the conferences cannot be read off it).
     """
-    count: dict[frozenset[int], int] = {}
+    count: dict[tuple[int, int], int] = {}
     teams: set[int] = set()
     for home, away in pairings:
-        teams.update((home, away))
-        pair = frozenset((home, away))
-        count[pair] = count.get(pair, 0) + 1
-    links: dict[int, set[int]] = {t: set() for t in teams}
-    for pair, n in count.items():
-        if n >= min_meetings and len(pair) == 2:
-            a, b = tuple(pair)
-            links[a].add(b)
-            links[b].add(a)
-    found: dict[int, str] = {}
-    for name, anchor_ids in anchors.items():
-        start = next((t for t in anchor_ids if t in teams), None)
-        if start is None:
+        if home != away:
+            teams.update((home, away))
+            pair = (min(home, away), max(home, away))
+            count[pair] = count.get(pair, 0) + 1
+    fixed: dict[int, str] = {}
+    for name, ids in anchors.items():
+        present = [t for t in ids if t in teams]
+        if not present:
             return {}
-        stack, part = [start], set()
-        while stack:
-            team = stack.pop()
-            if team not in part:
-                part.add(team)
-                stack.extend(links[team] - part)
-        if any(t in found for t in part):
-            return {}
-        found.update((t, name) for t in part)
-    return found if len(found) == len(teams) else {}
+        fixed.update((t, name) for t in present)
+    extra: dict[int, list[tuple[int, int]]] = {t: [] for t in teams}
+    for (a, b), n in count.items():
+        if n > 1:
+            extra[a].append((b, n - 1))
+            extra[b].append((a, n - 1))
+    side: dict[int, str | None] = {t: fixed.get(t) for t in teams}
+    for _ in range(len(teams) + 1):
+        moved = False
+        for team in sorted(teams):
+            if team in fixed:
+                continue
+            score: dict[str, int] = {}
+            for other, weight in extra[team]:
+                if side[other] is not None:
+                    score[side[other]] = score.get(side[other], 0) + weight
+            best = sorted(score.items(), key=lambda kv: -kv[1])
+            choice = best[0][0] if best and (len(best) == 1 or best[0][1] > best[1][1]) else None
+            if choice != side[team]:
+                side[team], moved = choice, True
+        if not moved:
+            break
+    if any(conference is None for conference in side.values()):
+        return {}
+    return {t: c for t, c in side.items() if c is not None}
