@@ -33,7 +33,11 @@ def test_load_table_status_json(tmp_path: Path) -> None:
     # football-data.co.uk has no round numbers: round N is each match's later game number of its two teams
     assert max(r["played"] for r in by_round) == 1 and sum(r["played"] for r in by_round) >= 16
     status = json.loads(matchday(tmp_path, "status", "--json").stdout)
-    assert status["matches"] == 380 and status["competitions"] == 1
+    from matchday.ingest.seed import packaged_deductions
+
+    # eng.1, plus the competitions the packaged deduction ledger names (they hold no matches)
+    assert status["matches"] == 380
+    assert status["competitions"] == len({d.competition_code for d in packaged_deductions()} | {"eng.1"})
     assert status["recent_load_runs"][0]["status"] == "ok"
     again = matchday(tmp_path, "load", "football-data-uk", str(FDUK / "E0" / "2011-12.csv"), "--json")
     assert json.loads(again.stdout)[0]["unchanged"] == 380

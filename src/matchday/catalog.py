@@ -9,7 +9,7 @@ from importlib import resources
 from typing import Any
 
 from matchday.domain.seasons import season_start_year
-from matchday.domain.standings import TableRules, Zone
+from matchday.domain.standings import Split, SplitGroup, TableRules, Zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +38,9 @@ def competition_info(code: str) -> CompetitionInfo | None:
     )
 
 
-def rules_for(code: str, season: str) -> TableRules:
-    """The table rules in force for ``code`` in ``season`` (the first era whose 'until' is not before it)."""
+def season_rules(code: str, season: str) -> dict[str, Any]:
+    """The raw rules entry in force for ``code`` in ``season``: the first era whose 'until' is not before it,
+    with that season's own entry (``"seasons": {"2019-20": {...}}``) laid over it."""
     info = competition_info(code)
     eras = info.rule_eras if info else tuple(_catalog()["default_rules"])
     start = season_start_year(season)
@@ -48,9 +49,27 @@ def rules_for(code: str, season: str) -> TableRules:
         if "until" in era and start <= season_start_year(era["until"]):
             chosen = era
             break
+    entry = _catalog()["competitions"].get(code) or {}
+    return {**chosen, **(entry.get("seasons") or {}).get(season, {})}
+
+
+def _split(spec: dict[str, Any] | None) -> Split | None:
+    if not spec:
+        return None
+    return Split(spec["after_games"], tuple(SplitGroup(g["name"], g.get("size", 0), g.get("halve"))
+                                            for g in spec["groups"]))
+
+
+def rules_for(code: str, season: str) -> TableRules:
+    """The table rules in force for ``code`` in ``season``."""
+    chosen = season_rules(code, season)
     return TableRules(
         points_win=chosen.get("points_win", 3),
         points_draw=chosen.get("points_draw", 1),
         tiebreakers=tuple(chosen.get("tiebreakers", ("goal_difference", "goals_for"))),
         zones=tuple(Zone(z["name"], z["first"], z["last"]) for z in chosen.get("zones", ())),
+        head_to_head_meetings=chosen.get("head_to_head_meetings"),
+        split=_split(chosen.get("split")),
+        ranking=chosen.get("ranking", "points"),
+        void=chosen.get("status") == "void",
     )

@@ -11,6 +11,10 @@ Published tables, as looked up (sources named per season):
 - 2. Bundesliga 1975-76, played in two groups of 20 (Nord, Süd): Wikipedia "1975–76 2. Bundesliga" League table
   (Nord) and footballfacts.ru "Чемпионат Германии 1975/76 (Север)"; de.wikipedia "2. Fußball-Bundesliga
   1975/76" for the group winners (Tennis Borussia Berlin, 1. FC Saarbrücken) and runners-up.
+- 2. Bundesliga 2010-11 (zones of the 3-point era since 2008-09; 1860 München -2 and Arminia Bielefeld -3 by
+  the DFL): Wikipedia "2010–11 2. Fußball-Bundesliga" League table; de.wikipedia "2. Fußball-Bundesliga
+  2010/11" Abschlusstabelle (Hertha BSC and FC Augsburg promoted, VfL Bochum lost the play-off to
+  Borussia Mönchengladbach, VfL Osnabrück lost theirs to Dynamo Dresden).
 """
 
 from __future__ import annotations
@@ -166,3 +170,16 @@ def test_the_league_page_shows_each_group_with_its_own_chart(engsoccer_store: En
         page = client.get("/leagues/ger.2", params={"season": "1975-76"}).text
     assert page.count('class="group-head"') == 2
     assert "Position through the season · North" in page and "Position through the season · South" in page
+
+
+def test_second_tier_zones_and_deductions_2_bundesliga_2010_11(engsoccer_store: Engine) -> None:
+    with engsoccer_store.connect() as conn:
+        rows = league_table(conn, "ger.2", "2010-11").rows
+    _assert_table(rows[:3], [("Hertha", 74, 69, 28), ("Augsburg", 65, 58, 27), ("Bochum", 65, 49, 35)])
+    assert [r["zone"] for r in rows[:4]] == ["promotion", "promotion", "promotion_playoff", None]
+    assert [(r["team_name"], r["zone"]) for r in rows[-3:]] == [
+        ("VfL Osnabruck", "relegation_playoff"), ("Rot-Weiss Oberhausen", "relegation"),
+        ("Arminia Bielefeld", "relegation")]
+    bielefeld, munich = rows[-1], next(r for r in rows if "1860" in r["team_name"])
+    assert (bielefeld["points"], bielefeld["points_deducted"]) == (17, 3)
+    assert (munich["position"], munich["points"], munich["points_deducted"]) == (9, 50, 2)

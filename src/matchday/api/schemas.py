@@ -227,6 +227,11 @@ class StandingRow(BaseModel):
     decided_by: str | None
     group: str | None = Field(None, description="the group, in a season played in parallel groups (positions "
                                                 "count within it)")
+    split: str | None = Field(None, description="the part of a split league the team finished in (e.g. top_six, "
+                                                "championship): positions are confined to it, whatever the points")
+    points_per_game: float | None = Field(None, description="set when the season is ranked by points per game")
+    conference: str | None = Field(None, description="the team's conference (MLS-shaped leagues)")
+    conference_position: int | None = Field(None, description="position within the conference")
 
 
 class LeagueTable(BaseModel):
@@ -238,6 +243,10 @@ class LeagueTable(BaseModel):
     round: int | None
     venue: str | None
     matches_counted: int
+    status: str | None = Field(None, description="curtailed or void, where the season was not played out")
+    note: str | None = Field(None, description="how the competition decided the season")
+    ranking: str = Field("points", description="points, or points_per_game for a season ranked by average")
+    conference: str | None = Field(None, description="set when the table is one conference's")
     standings: list[StandingRow]
 
 

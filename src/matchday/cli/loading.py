@@ -20,12 +20,16 @@ from matchday.sources.base import get_source
 
 def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
     table = Table(title="load summary")
-    for column in ("files", "ok", "failed", "rows read", "new", "changed", "unchanged", "quarantined", "seconds"):
-        table.add_column(column, justify="right")
     ok = [s for s in summaries if s.status == "ok"]
+    byes = sum(s.not_matches for s in ok)
+    columns = ["files", "ok", "failed", "rows read", "new", "changed", "unchanged", "quarantined"]
+    columns += ["not matches (byes)"] * bool(byes) + ["seconds"]
+    for column in columns:
+        table.add_column(column, justify="right")
     table.add_row(str(len(summaries)), str(len(ok)), str(len(summaries) - len(ok)),
                   str(sum(s.rows_read for s in ok)), str(sum(s.new for s in ok)), str(sum(s.changed for s in ok)),
-                  str(sum(s.unchanged for s in ok)), str(sum(s.quarantined for s in ok)), f"{seconds:.1f}")
+                  str(sum(s.unchanged for s in ok)), str(sum(s.quarantined for s in ok)),
+                  *[str(byes)] * bool(byes), f"{seconds:.1f}")
     return table
 
 

@@ -47,17 +47,30 @@ def table(
     if as_json:
         print_json(result.rows)
         return
-    out = Table(title=f"{result.league_name} {result.season}", caption=f"{result.matches_counted} matches counted")
-    for column in ("#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", "form", "zone", "tie-break"):
-        out.add_column(column, justify="left" if column in ("team", "form", "zone", "tie-break") else "right")
+    caption = f"{result.matches_counted} matches counted"
+    if result.status:
+        caption += f" · season {result.status}: {result.note or ''}"
+    out = Table(title=f"{result.league_name} {result.season}", caption=caption)
+    per_game = result.ranking == "points_per_game"
+    with_conference = any(row["conference"] for row in result.rows)
+    columns = ["#", "team", "P", "W", "D", "L", "GF", "GA", "GD", "Pts", *["PPG"] * per_game,
+               *["conf"] * with_conference, "form", "zone", "tie-break"]
+    for column in columns:
+        out.add_column(column, justify="left" if column in ("team", "form", "zone", "tie-break", "conf")
+                       else "right")
     for index, row in enumerate(result.rows):
-        if row["group"] and (index == 0 or result.rows[index - 1]["group"] != row["group"]):
+        heading = row["group"] or row["split"]
+        previous = result.rows[index - 1] if index else None
+        if heading and (previous is None or (previous["group"] or previous["split"]) != heading):
             out.add_section()
-            out.add_row("", f"[bold]{row['group']}[/]")
+            out.add_row("", f"[bold]{heading}[/]")
         points = f"{row['points']}" + (f" (-{row['points_deducted']})" if row["points_deducted"] else "")
+        extra = [f"{row['points_per_game']:.3f}"] if per_game else []
+        if with_conference:
+            extra.append(f"{row['conference'] or ''} {row['conference_position'] or ''}".strip())
         out.add_row(str(row["position"]), row["team_name"], *(str(row[k]) for k in (
             "played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference")), points,
-            row["form"], row["zone"] or "", row["decided_by"] or "")
+            *extra, row["form"], row["zone"] or "", row["decided_by"] or "")
     console.print(out)
 
 

@@ -199,3 +199,5 @@ class ParseResult:
     aliases: list[TeamAlias] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     rows_read: int = 0
+    # rows the source documents as no match at all (a cup bye): counted, neither stored nor quarantined
+    not_matches: dict[str, int] = field(default_factory=dict)

@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from fractions import Fraction
 
 from matchday.domain.records import Side
 
@@ -38,12 +39,36 @@ class Zone:
 
 
 @dataclass(frozen=True, slots=True)
+class SplitGroup:
+    """One part of a split league: ``size`` teams (0 = the rest); ``halve`` "down"/"up" halves the points
+    carried from the first phase, rounded that way (Austria down, Belgium up)."""
+
+    name: str
+    size: int = 0
+    halve: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """After each team's ``after_games``-th match the league splits into ``groups`` by the table then; the
+    final positions of each group are confined to it, whatever the points."""
+
+    after_games: int
+    groups: tuple[SplitGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class TableRules:
     points_win: int = 3
     points_draw: int = 1
     points_loss: int = 0
     tiebreakers: tuple[str, ...] = ("goal_difference", "goals_for")
     zones: tuple[Zone, ...] = ()
+    # head-to-head counts only once every pair of the tied teams has met this often (None: always)
+    head_to_head_meetings: int | None = None
+    split: Split | None = None
+    ranking: str = "points"  # or "points_per_game" (a curtailed season ranked by average)
+    void: bool = False  # the season was declared void: no zones (no champion, no relegation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +94,7 @@ class Record:
     points: int = 0
     deducted: int = 0
     form: list[str] = field(default_factory=list)
+    points_remainder: float = 0.0  # exact minus rounded points, where carried points were halved
 
     @property
     def goal_difference(self) -> int:
@@ -92,6 +118,10 @@ class TableRow:
     decided_by: str | None  # what separated this row from the next one on equal points
     zone: str | None
     group: str | None = None  # a season played in parallel groups (2. Bundesliga Nord/Süd) ranks each apart
+    split: str | None = None  # the part of a split league the team finished in (positions confined to it)
+    points_per_game: float | None = None  # set when the season is ranked by points per game
+    conference: str | None = None  # conference of an MLS-shaped league (ranked overall and within it)
+    conference_position: int | None = None
 
 
 def _add_result(rec: Record, scored: int, conceded: int, away: bool, rules: TableRules) -> None:
@@ -148,10 +178,23 @@ def _goal_average(rec: Record) -> float:
     return rec.goals_for / rec.goals_against
 
 
+def _meetings_complete(members: set[int], meetings: list[Result], needed: int) -> bool:
+    count: dict[frozenset[int], int] = {}
+    for r in meetings:
+        pair = frozenset((r.home_id, r.away_id))
+        count[pair] = count.get(pair, 0) + 1
+    n = len(members)
+    return len(count) == n * (n - 1) // 2 and all(c >= needed for c in count.values())
+
+
 def _head_to_head(group: Sequence[int], recs: dict[int, Record], results: Sequence[Result],
                   rules: TableRules) -> dict[int, Key]:
     members = set(group)
-    mini = accumulate((r for r in results if r.home_id in members and r.away_id in members), group, rules)
+    meetings = [r for r in results if r.home_id in members and r.away_id in members]
+    if rules.head_to_head_meetings and not _meetings_complete(members, meetings, rules.head_to_head_meetings):
+        # not every meeting played yet: head-to-head does not apply, the next criteria decide
+        return {t: (("head_to_head_points", 0),) for t in group}
+    mini = accumulate(meetings, group, rules)
     return {
         t: (("head_to_head_points", mini[t].points), ("head_to_head_goal_difference", mini[t].goal_difference),
             ("head_to_head_goals_for", mini[t].goals_for))
@@ -167,7 +210,10 @@ def _head_to_head_points(group: Sequence[int], recs: dict[int, Record], results:
 def _head_to_head_away_goals(group: Sequence[int], recs: dict[int, Record], results: Sequence[Result],
                              rules: TableRules) -> dict[int, Key]:
     members = set(group)
-    mini = accumulate((r for r in results if r.home_id in members and r.away_id in members), group, rules)
+    meetings = [r for r in results if r.home_id in members and r.away_id in members]
+    if rules.head_to_head_meetings and not _meetings_complete(members, meetings, rules.head_to_head_meetings):
+        return {t: (("head_to_head_away_goals", 0),) for t in group}
+    mini = accumulate(meetings, group, rules)
     return {t: (("head_to_head_away_goals", mini[t].away_goals_for),) for t in group}
 
 
@@ -181,6 +227,8 @@ TIEBREAKERS: dict[str, KeyFn] = {
     "head_to_head": _head_to_head,
     "head_to_head_points": _head_to_head_points,
     "head_to_head_away_goals": _head_to_head_away_goals,
+    # halved points: the team whose points lost a half in rounding ranks above one that gained it
+    "halved_points_remainder": _simple("halved_points_remainder", lambda r: r.points_remainder),
 }
 RECURSIVE_TIEBREAKERS = frozenset({"head_to_head", "head_to_head_points"})
 
@@ -246,6 +294,57 @@ def _zone_for(position: int, size: int, zones: Sequence[Zone]) -> str | None:
     return None
 
 
+def _apply_deductions(recs: dict[int, Record], deductions: Sequence[Deduction], keep: Callable[[Deduction], bool]
+                      ) -> None:
+    for ded in deductions:
+        if ded.team_id in recs and keep(ded):
+            recs[ded.team_id].points -= ded.points
+            recs[ded.team_id].deducted += ded.points
+
+
+def _rank(recs: dict[int, Record], counted: Sequence[Result], rules: TableRules, names: dict[int, str],
+          tiebreakers: Sequence[str] | None = None) -> tuple[list[int], list[str | None]]:
+    """Order by points (or points per game), then the tie-breakers; labels say what separated each row
+    from the next (None when points did, the last row always None)."""
+    per_game = rules.ranking == "points_per_game"
+    by_primary: dict[Fraction | int, list[int]] = {}
+    for rec in recs.values():
+        primary = (Fraction(rec.points, rec.played) if rec.played else Fraction(0)) if per_game else rec.points
+        by_primary.setdefault(primary, []).append(rec.team_id)
+    order: list[int] = []
+    labels: list[str | None] = []
+    criteria = rules.tiebreakers if tiebreakers is None else tiebreakers
+    for primary in sorted(by_primary, reverse=True):
+        group = sorted(by_primary[primary], key=lambda t: names.get(t, ""))
+        group_order, group_labels = _order_group(group, criteria, recs, counted, rules, names)
+        if order:
+            labels.append("points_per_game" if per_game else None)  # separated from the previous group
+        order.extend(group_order)
+        labels.extend(group_labels)
+    labels.append(None)
+    return order, labels
+
+
+def _rows(order: Sequence[int], labels: Sequence[str | None], recs: dict[int, Record], rules: TableRules,
+          venue: Side | None, splits: dict[int, str] | None = None) -> list[TableRow]:
+    size = len(order)
+    per_game = rules.ranking == "points_per_game"
+    with_zones = venue is None and not rules.void
+    rows = []
+    for pos, team_id in enumerate(order, start=1):
+        rec = recs[team_id]
+        rows.append(TableRow(
+            position=pos, team_id=team_id, played=rec.played, won=rec.won, drawn=rec.drawn, lost=rec.lost,
+            goals_for=rec.goals_for, goals_against=rec.goals_against, goal_difference=rec.goal_difference,
+            points=rec.points, points_deducted=rec.deducted, form="".join(rec.form[-5:]),
+            decided_by=labels[pos - 1], zone=_zone_for(pos, size, rules.zones) if with_zones else None,
+            split=splits.get(team_id) if splits else None,
+            points_per_game=round(rec.points / rec.played, 3) if per_game and rec.played else
+            (0.0 if per_game else None),
+        ))
+    return rows
+
+
 def compute_table(
     results: Sequence[Result],
     team_ids: Iterable[int],
@@ -257,11 +356,14 @@ def compute_table(
     venue: Side | None = None,
     team_names: dict[int, str] | None = None,
     groups: dict[int, str] | None = None,
+    conferences: dict[int, str] | None = None,
 ) -> list[TableRow]:
     """The table after the results up to ``as_of`` (inclusive) / ``up_to_round``, optionally home/away only.
 
     ``groups`` (team → group) splits a season played in parallel groups into one ranking per group, in group
-    order; a team's results all lie within its group.
+    order; a team's results all lie within its group. ``conferences`` (team → conference) keeps one overall
+    ranking and adds each team's position within its conference (all its results count). A split league
+    (``rules.split``) is one plain table until its second phase begins, then ranks each part apart.
     """
     if groups and len(set(groups.values())) > 1:
         teams = list(team_ids)
@@ -278,46 +380,34 @@ def compute_table(
         r for r in results
         if (as_of is None or r.match_date <= as_of) and (up_to_round is None or rounds[r.match_id] <= up_to_round)
     ]
-    recs = accumulate(counted, team_ids, rules, venue)
-    if venue is None:
-        for ded in deductions:
-            if ded.team_id in recs and (as_of is None or ded.effective_date is None or ded.effective_date <= as_of):
-                recs[ded.team_id].points -= ded.points
-                recs[ded.team_id].deducted += ded.points
     names = team_names or {}
-    by_points: dict[int, list[int]] = {}
-    for rec in recs.values():
-        by_points.setdefault(rec.points, []).append(rec.team_id)
-    order: list[int] = []
-    labels: list[str | None] = []
-    for points in sorted(by_points, reverse=True):
-        group = sorted(by_points[points], key=lambda t: names.get(t, ""))
-        group_order, group_labels = _order_group(group, rules.tiebreakers, recs, counted, rules, names)
-        if order:
-            labels.append(None)  # separated from the previous group by points
-        order.extend(group_order)
-        labels.extend(group_labels)
-    labels.append(None)
-    size = len(order)
-    return [
-        TableRow(
-            position=pos,
-            team_id=team_id,
-            played=recs[team_id].played,
-            won=recs[team_id].won,
-            drawn=recs[team_id].drawn,
-            lost=recs[team_id].lost,
-            goals_for=recs[team_id].goals_for,
-            goals_against=recs[team_id].goals_against,
-            goal_difference=recs[team_id].goal_difference,
-            points=recs[team_id].points,
-            points_deducted=recs[team_id].deducted,
-            form="".join(recs[team_id].form[-5:]),
-            decided_by=labels[pos - 1],
-            zone=_zone_for(pos, size, rules.zones) if venue is None else None,
-        )
-        for pos, team_id in enumerate(order, start=1)
-    ]
+    teams = list(team_ids)
+    if rules.split is not None and venue is None:
+        from matchday.domain.split_league import split_phase, split_table
+
+        after = split_phase(results, rules.split.after_games)
+        if any(r.match_id in after for r in counted):
+            return _with_conferences(
+                split_table(results, counted, after, teams, rules, deductions, as_of, names), conferences)
+    recs = accumulate(counted, teams, rules, venue)
+    if venue is None:
+        _apply_deductions(recs, deductions,
+                          lambda d: as_of is None or d.effective_date is None or d.effective_date <= as_of)
+    order, labels = _rank(recs, counted, rules, names)
+    return _with_conferences(_rows(order, labels, recs, rules, venue), conferences)
+
+
+def _with_conferences(rows: list[TableRow], conferences: dict[int, str] | None) -> list[TableRow]:
+    if not conferences:
+        return rows
+    seen: dict[str, int] = {}
+    out = []
+    for row in rows:
+        conf = conferences.get(row.team_id)
+        if conf is not None:
+            seen[conf] = seen.get(conf, 0) + 1
+        out.append(replace(row, conference=conf, conference_position=seen[conf] if conf is not None else None))
+    return out
 
 
 def position_history(

@@ -39,6 +39,7 @@ class UnitSummary:
     unchanged: int = 0
     quarantined: int = 0
     deductions_new: int = 0
+    not_matches: int = 0  # rows the source documents as no match (cup byes): counted, not stored
     duration_s: float = 0.0
     error: str | None = None
     changes: list[MatchChange] = field(default_factory=list, repr=False)
@@ -70,6 +71,7 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
                             | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
         replace_quarantine(conn, run_id, source_name, location, parsed.problems)
         summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
+        summary.not_matches = sum(parsed.not_matches.values())
         summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged
         summary.changes = counts.changes
         summary.duration_s = time.perf_counter() - summary.duration_s

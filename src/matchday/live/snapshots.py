@@ -43,7 +43,8 @@ def snapshot(conn: Connection, channel: str) -> dict[str, Any]:
                                                                statuses=match_queries.LIVE_STATUSES), 100, 0)
         return {"league_id": league.id, "season": latest, "live": True, "standings": [
             {k: r[k] for k in ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
-                               "goals_against", "goal_difference", "points", "form", "zone")} for r in table.rows],
+                               "goals_against", "goal_difference", "points", "form", "zone", "group", "split")}
+            for r in table.rows],
             "live_matches": [_summary(m) for m in live]}
     if scope == "team":
         team_queries.team(conn, int(key))

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
 
-from matchday.catalog import rules_for
+from matchday.catalog import rules_for, season_rules
 from matchday.domain.records import Side
+from matchday.domain.season_phases import conferences_from_schedule
 from matchday.domain.standings import TableRow, compute_table, position_history
-from matchday.store import queries
+from matchday.errors import NotFound
+from matchday.store import format_queries, queries
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,9 @@ class LeagueTable:
     season: str
     rows: list[dict[str, Any]]
     matches_counted: int
+    status: str | None = None  # "curtailed" (ranked as it stood or by points per game) or "void"
+    note: str | None = None  # how the competition decided the season, where it is not the plain table
+    ranking: str = "points"  # or "points_per_game"
 
 
 def league_table(conn: Connection, league: str, season: str, *, as_of: date | None = None,
@@ -32,8 +37,12 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
     names = queries.season_teams(conn, season_id)
     rules, deductions = rules_for(comp.code, label), queries.season_deductions(conn, season_id)
     groups = queries.season_groups(conn, season_id)
+    extra = season_rules(comp.code, label)
+    conferences = _conferences(conn, season_id, extra, names)
     rows = compute_table(results, names, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,
-                         team_names=names, groups=groups)
+                         team_names=names, groups=groups, conferences=conferences)
+    if extra.get("playoffs") and venue is None and up_to_round is None and not rules.void:
+        rows = _mark_playoff_winner(conn, season_id, label, extra["playoffs"], rows, as_of)
     counted = [r for r in results if (as_of is None or r.match_date <= as_of)]
     previous: dict[int, int] = {}
     if counted and up_to_round is None:
@@ -43,7 +52,35 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
         if any(r.played for r in before):
             previous = {r.team_id: r.position for r in before}
     return LeagueTable(comp.id, comp.code, comp.name, label, [_row(r, names, previous) for r in rows],
-                       len(counted))
+                       len(counted), status=extra.get("status"), note=extra.get("note"), ranking=rules.ranking)
+
+
+def _conferences(conn: Connection, season_id: int, extra: dict[str, Any], names: dict[int, str]) -> dict[int, str]:
+    """Team → conference: as the source gave it, else read off the schedule (teams meet their own conference
+    more often), named by the anchor teams in the competition data."""
+    given = format_queries.season_conferences(conn, season_id)
+    if given or not extra.get("conferences"):
+        return given
+    anchors: dict[str, set[int]] = {}
+    for conference, team_names in extra["conferences"].items():
+        anchors[conference] = set()
+        for name in team_names:
+            try:
+                anchors[conference].add(queries.find_team(conn, name))
+            except NotFound:
+                continue
+    return conferences_from_schedule(format_queries.season_pairings(conn, season_id), anchors)
+
+
+def _mark_playoff_winner(conn: Connection, season_id: int, label: str, spec: dict[str, Any], rows: list[TableRow],
+                         as_of: date | None) -> list[TableRow]:
+    """The play-off winner's zone becomes ``spec["winner_zone"]`` once the final is played (as of the date)."""
+    found = format_queries.playoff_winner(conn, season_id, label, spec)
+    if found is None or (as_of is not None and found[1] > as_of):
+        return rows
+    winner = found[0]
+    return [replace(r, zone=spec["winner_zone"]) if r.team_id == winner and r.zone == spec["zone"] else r
+            for r in rows]
 
 
 def _row(row: TableRow, names: dict[int, str], previous: dict[int, int]) -> dict[str, Any]:

@@ -131,6 +131,7 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
                                                       newest_first=not chosen_round)
     return _render(request, "league.html", comp=comp, seasons=seasons, season=label, table=table.rows,
                    matches_counted=table.matches_counted, charts=_position_charts(history, table.rows),
+                   season_status=table.status, season_note=table.note,
                    scorers=scorers, rounds=rounds,
                    round=chosen_round, round_matches=round_matches)
 

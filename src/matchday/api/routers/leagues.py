@@ -89,18 +89,26 @@ def league_seasons(ctx: Ctx, league_id: LeagueKey) -> Response:
 def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
               as_of: Annotated[date | None, Query(description="Table after this date.")] = None,
               round: Annotated[int | None, Query(ge=1, le=200, description="Table after this round.")] = None,
-              venue: Annotated[Side | None, Query(description="home or away matches only.")] = None) -> Response:
+              venue: Annotated[Side | None, Query(description="home or away matches only.")] = None,
+              conference: Annotated[str | None, Query(max_length=40, description=(
+                  "One conference's table (MLS-shaped leagues): its teams, positioned within it."))] = None,
+              ) -> Response:
     """The table computed from results per the league's rules, with movement, form, zone and tie-breaker."""
     league = _league(ctx, league_id)
     label = _season(ctx, league, season)
 
     def build() -> schemas.LeagueTable:
         table = league_table(ctx.conn, league.code, label, as_of=as_of, up_to_round=round, venue=venue)
+        rows = table.rows
+        if conference is not None:
+            rows = [{**row, "position": row["conference_position"]} for row in rows
+                    if (row["conference"] or "").lower() == conference.lower()]
         standings = [schemas.StandingRow(**row, team=schemas.TeamRef(id=row["team_id"], name=row["team_name"]))
-                     for row in table.rows]
+                     for row in rows]
         return schemas.LeagueTable(league_id=league.id, league_code=league.code, league_name=league.name,
                                    season=label, as_of=as_of, round=round, venue=venue.value if venue else None,
-                                   matches_counted=table.matches_counted, standings=standings)
+                                   matches_counted=table.matches_counted, status=table.status, note=table.note,
+                                   ranking=table.ranking, conference=conference, standings=standings)
 
     return ctx.cached([f"league:{league.id}"], build, "default" if label == league.latest_season else "past")
 

@@ -6,7 +6,7 @@ R-style ``NA`` means missing. Season is the start year; team names are ASCII.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from matchday.domain.records import (
     CompetitionRef,
@@ -24,6 +24,25 @@ from matchday.sources.csvtext import NA_VALUES, raw_line, read_rows
 from matchday.sources.engsoccerdata import spec
 
 REQUIRED = ("Date", "Season", "home", "visitor", "hgoal", "vgoal")
+_R_EPOCH = date(1970, 1, 1)  # R stores a Date as days since 1970-01-01 (englandplayoffs.csv: 18017 = 2019-05-01)
+
+
+def _date(text: str) -> date | None:
+    """ISO ``yyyy-mm-dd``, an R day number, or ``NA`` (a few thousand old rows whose date is lost)."""
+    if text == "NA":
+        return None
+    if text.isdigit() and len(text) <= 6:
+        return _R_EPOCH + timedelta(days=int(text))
+    return date.fromisoformat(text)
+
+
+def _awarded_to(fields: list[str], i_notes: int | None, home: str, away: str) -> str | None:
+    """Which side a walkover or a disqualification sent through ("<team> progress" in ``notes``)."""
+    notes = fields[i_notes] if i_notes is not None else ""
+    for side, name in (("home", home), ("away", away)):
+        if notes == f"{name} progress":
+            return side
+    return None
 
 
 def _score_pair(text: str) -> tuple[int, int] | None:
@@ -55,6 +74,8 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
     i_aet_a = col.get("aetvgoal", col.get("vgoalaet"))
     i_hpen, i_vpen = col.get("hpen", col.get("hp")), col.get("vpen", col.get("vp"))
     i_venue, i_neutral = col.get("venue"), col.get("neutral")
+    i_nonmatch, i_notes = col.get("nonmatch"), col.get("notes")
+    i_hconf, i_vconf = col.get("hconf"), col.get("vconf")
     width = len(header)
     comps: dict[str, CompetitionRef] = {}
     seasons: dict[str, str] = {}
@@ -67,19 +88,30 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             problems(RowProblem(line, header[len(fields)], f"row has {len(fields)} fields, header has {width}",
                                 raw_line(fields)))
             continue
+        nonmatch = fields[i_nonmatch] if i_nonmatch is not None and fields[i_nonmatch] not in NA_VALUES else None
+        if nonmatch is not None and spec.nonmatch_kind(nonmatch) in spec.NOT_MATCHES:
+            # a bye, or a tie neither team played: documented in the data set, not a match and not an error
+            kind_name = spec.nonmatch_kind(nonmatch)
+            result.not_matches[kind_name] = result.not_matches.get(kind_name, 0) + 1
+            continue
+        if nonmatch is not None and spec.nonmatch_kind(nonmatch) not in spec.NONMATCH_STATUS:
+            problems(RowProblem(line, "nonmatch", f"unknown kind of non-match {nonmatch!r}", raw_line(fields)))
+            continue
         field = "Date"
         try:
-            # a few thousand old rows have a result but no known date: keep them, undated
-            day = None if fields[i_date] == "NA" else date.fromisoformat(fields[i_date])
+            day = _date(fields[i_date])
             field = "Season"
             season_text = fields[i_season]
             season = seasons.get(season_text)
             if season is None:
                 season = seasons[season_text] = season_text if calendar else split_season(int(season_text))
-            field = "hgoal"
-            home_goals = int(fields[i_hg])
-            field = "vgoal"
-            away_goals = int(fields[i_ag])
+            if nonmatch is None:
+                field = "hgoal"
+                home_goals: int | None = int(fields[i_hg])
+                field = "vgoal"
+                away_goals: int | None = int(fields[i_ag])
+            else:  # a walkover, a disqualification or a void match: no score that counts
+                home_goals = away_goals = None
         except ValueError:
             problems(RowProblem(line, field, f"invalid value {fields[col[field.lower()]]!r}", raw_line(fields)))
             continue
@@ -107,6 +139,17 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
         if i_hpen is not None and fields[i_hpen] not in NA_VALUES:
             pens = (int(fields[i_hpen]), int(fields[i_vpen]))
         finish = Finish.PENALTIES if pens else Finish.AET if et else None
+        status = MatchStatus.FINISHED
+        attributes: dict = {}
+        if nonmatch is not None:
+            status = spec.NONMATCH_STATUS[spec.nonmatch_kind(nonmatch)]
+            attributes = {"nonmatch": nonmatch}
+            winner = _awarded_to(fields, i_notes, home_name, away_name)
+            if status is MatchStatus.AWARDED and winner:
+                attributes["awarded_to"] = winner
+            played = _score_pair(fields[col["ft"]]) if "ft" in col else None
+            if played:  # the score of the match that was played, then voided or overruled
+                attributes["score_played"] = list(played)
         home = teams.get((home_name, home_country))
         if home is None:
             home = teams[(home_name, home_country)] = TeamRef(home_name, home_country, home_name)
@@ -119,7 +162,7 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
         append(MatchRecord(
             competition=comp, season=season,
             home=home, away=away,
-            match_date=day, status=MatchStatus.FINISHED, stage=stage, round=round_label,
+            match_date=day, status=status, stage=stage, round=round_label,
             home_goals=et[0] if et else home_goals, away_goals=et[1] if et else away_goals,
             home_goals_ht=ht[0] if ht else None, away_goals_ht=ht[1] if ht else None,
             home_goals_et=et[0] if et else None, away_goals_et=et[1] if et else None,
@@ -128,9 +171,20 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             venue=fields[i_venue] if i_venue is not None and fields[i_venue] not in NA_VALUES else None,
             neutral=i_neutral is not None and fields[i_neutral] == "yes",
             source_line=line,
-            attributes={"group": group} if group and group not in ("B1", "G1", "P1", "T1", "F1") else {},
+            attributes=attributes or _attributes(kind, group, fields[i_group] if i_group is not None else None,
+                                                 (fields[i_hconf], fields[i_vconf]) if i_hconf is not None
+                                                 and i_vconf is not None else None),
         ))
     return result
+
+
+def _attributes(kind: str, group: str | None, division: str | None,
+                conferences: tuple[str, str] | None = None) -> dict:
+    if kind == "cup" and division not in (None, *NA_VALUES):
+        return {"division": division}  # englandplayoffs: which league's play-off ("2", "conference", ...)
+    if conferences and conferences[0] not in NA_VALUES and conferences[1] not in NA_VALUES:
+        return {"home_conference": conferences[0], "away_conference": conferences[1]}  # mls.csv
+    return {"group": group} if group and group not in ("B1", "G1", "P1", "T1", "F1") else {}
 
 
 def parse_deductions(data: bytes, location: str) -> tuple[list[DeductionRecord], list[RowProblem]]:

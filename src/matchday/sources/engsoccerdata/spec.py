@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from matchday.domain.records import MatchStatus
+
 PROVIDER = "engsoccerdata"
 
 # file stem -> (competition code pattern ("{tier}" filled from the row), country, kind, calendar-year seasons)
@@ -45,3 +47,22 @@ COUNTRY_CODES: dict[str, str] = {
 
 # rows whose 'round' (league files) marks a phase that is not the regular season
 REGULAR_ROUNDS = frozenset({"league", "regular"})
+
+# facup.csv 'nonmatch' column: ties that were not (or not validly) played. "<team> disqualified" covers a dozen
+# variants. Byes and ties that neither team played are not matches; the rest are stored with this status.
+NOT_MATCHES = frozenset({"bye", "not played", "both disqualified"})
+NONMATCH_STATUS: dict[str, MatchStatus] = {
+    "walkover": MatchStatus.AWARDED,
+    "disqualified": MatchStatus.AWARDED,
+    "match void": MatchStatus.CANCELLED,
+}
+
+
+def nonmatch_kind(text: str) -> str:
+    """The kind of a 'nonmatch' value; an unknown one is kept as its own (lower-cased) text."""
+    low = text.strip().lower()
+    if low == "both teams disqualified":
+        return "both disqualified"
+    if low.endswith(" disqualified") or " disqualified (" in low:
+        return "disqualified"
+    return low

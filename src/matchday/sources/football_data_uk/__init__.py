@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from matchday.catalog import season_rules
 from matchday.domain.records import ParseResult
+from matchday.domain.season_phases import mark_post_season
 from matchday.domain.seasons import compact_season, normalise_season
 from matchday.errors import NotFound
 from matchday.sources.base import Download, LoadUnit, expand
@@ -21,7 +23,14 @@ class FootballDataUK:
         return [LoadUnit(str(path), {"csv": path}) for path in expand(paths, (".csv", ".csv.gz"))]
 
     def parse(self, unit: LoadUnit, contents: Mapping[str, bytes]) -> ParseResult:
-        return parse_csv(contents["csv"], unit.location)
+        result = parse_csv(contents["csv"], unit.location)
+        # extra-league files run on into the play-offs (MLS Cup, Eliteserien's relegation play-off): the
+        # competition data says how many matches a team plays in the regular season
+        lengths = {key: games for key in {(m.competition.code, m.season) for m in result.matches}
+                   if (games := season_rules(*key).get("season_games"))}
+        if lengths:
+            result.matches = mark_post_season(result.matches, lengths)
+        return result
 
     def downloads(self, league: str, season: str, base_url: str) -> list[Download]:
         division = division_code(league)

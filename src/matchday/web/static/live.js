@@ -69,8 +69,9 @@
     var heads = {}, group = null;  // a season in parallel groups: each group's heading goes before its rows
     tbody.querySelectorAll("tr[data-group]").forEach(function (tr) { heads[tr.dataset.group] = tr; });
     data.standings.forEach(function (r) {
-      if (r.group && r.group !== group && heads[r.group]) tbody.appendChild(heads[r.group]);
-      group = r.group;
+      var part = r.group || r.split;  // a season in groups, or a split league's part
+      if (part && part !== group && heads[part]) tbody.appendChild(heads[part]);
+      group = part;
       var tr = rows[r.team_id]; if (!tr) return;
       var cells = tr.children;
       var moved = cells[0].firstChild.textContent.trim() !== String(r.position);
