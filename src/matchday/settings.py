@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     http_user_agent: str = Field(
         "matchday/0.1 (+https://github.com/matchday)", description="User-Agent sent to providers."
     )
+    max_input_bytes: int = Field(100_000_000, ge=1, description="Largest input file accepted by `matchday load`, "
+                                 "in bytes once decompressed (a gzip bomb stops here, not in memory).")
+    max_line_chars: int = Field(65_536, ge=80, description="Longest line of a CSV input, in characters; a longer "
+                                "line is quarantined as a row, the rest of the file loads.")
     redis_url: str | None = Field(
         None, validation_alias=AliasChoices("MATCHDAY_REDIS_URL", "REDIS_URL"),
         description="Redis URL (redis://host:6379/0). When set, the response cache and the live pub/sub live in "

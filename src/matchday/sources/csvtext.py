@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
@@ -29,7 +30,17 @@ class InputLimits:
 
 
 #: the limits in force for the parse running in this context (the pipeline sets them from the settings)
-LIMITS: ContextVar[InputLimits] = ContextVar("matchday_input_limits", default=InputLimits())
+LIMITS: ContextVar[InputLimits] = ContextVar("matchday_input_limits", default=InputLimits())  # noqa: B039
+
+
+@contextmanager
+def input_limits(limits: InputLimits) -> Iterator[InputLimits]:
+    """Parse with these limits within the block."""
+    token = LIMITS.set(limits)
+    try:
+        yield limits
+    finally:
+        LIMITS.reset(token)
 
 
 def decode(data: bytes, location: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from matchday.domain import validation
 from matchday.domain.records import (
     CompetitionRef,
     DeductionRecord,
@@ -18,7 +19,6 @@ from matchday.domain.records import (
     RowProblem,
     TeamRef,
 )
-from matchday.domain import validation
 from matchday.domain.seasons import split_season
 from matchday.errors import UnreadableFile
 from matchday.sources.csvtext import NA_VALUES, raw_line, read_rows

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from matchday.domain import validation
 from matchday.domain.records import (
     CompetitionRef,
     MatchRecord,
@@ -22,7 +23,6 @@ from matchday.domain.records import (
     TeamRef,
     TeamStatsRecord,
 )
-from matchday.domain import validation
 from matchday.domain.seasons import normalise_season, season_for_date
 from matchday.errors import ParseError, UnreadableFile
 from matchday.sources.csvtext import NA_VALUES, optional_float, raw_line, read_rows

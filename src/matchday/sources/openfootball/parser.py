@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from matchday.domain import validation
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -25,7 +26,6 @@ from matchday.domain.records import (
     Side,
     TeamRef,
 )
-from matchday.domain import validation
 from matchday.domain.seasons import normalise_season
 from matchday.errors import ParseError, UnreadableFile
 from matchday.sources.international_results.spec import NATIONAL_TEAMS
