@@ -39,6 +39,9 @@ class Settings(BaseSettings):
                                  "in bytes once decompressed (a gzip bomb stops here, not in memory).")
     max_line_chars: int = Field(65_536, ge=80, description="Longest line of a CSV input, in characters; a longer "
                                 "line is quarantined as a row, the rest of the file loads.")
+    load_run_lease_s: float = Field(21_600.0, gt=0, description="A load run still `running` after this many "
+                                    "seconds is marked `interrupted` at the next start (on its own host, a run "
+                                    "whose process is gone is marked at once).")
     redis_url: str | None = Field(
         None, validation_alias=AliasChoices("MATCHDAY_REDIS_URL", "REDIS_URL"),
         description="Redis URL (redis://host:6379/0). When set, the response cache and the live pub/sub live in "
