@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     )
     http_timeout_s: float = Field(20.0, description="Timeout in seconds for one HTTP request to a provider.")
     http_retries: int = Field(3, description="Attempts per HTTP request before giving up (exponential backoff).")
+    http_deadline_s: float = Field(30.0, gt=0, description="Longest one download may take, all retries included; "
+                                   "then it fails with a message.")
     http_user_agent: str = Field(
         "matchday/0.1 (+https://github.com/matchday)", description="User-Agent sent to providers."
     )
