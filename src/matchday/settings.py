@@ -49,6 +49,8 @@ class Settings(BaseSettings):
         description="Redis URL (redis://host:6379/0). When set, the response cache and the live pub/sub live in "
                     "Redis, shared by every server process; unset, everything stays in-process.",
     )
+    cache_max_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024, description="In-process response cache: most "
+                                 "bytes it holds (oldest answers leave first); Redis is bounded by its maxmemory.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
     ws_queue_size: int = Field(256, description="WebSocket: messages queued per client before it counts as too "
