@@ -64,9 +64,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes)
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
-    app.state.hub = Hub(queue_size=settings.ws_queue_size)
+    app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
-                                   heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s)
+                                   heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
+                                   send_timeout_s=settings.ws_send_timeout_s)
     errors.install(app)
     for router in (matches.router, leagues.router, teams.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])

@@ -46,12 +46,13 @@ def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str
 
 
 def _run_uvicorn(app, host: str, port: int) -> None:  # noqa: ANN001 - the ASGI app
-    """uvicorn tuned for many small WebSocket frames: per-message deflate costs a zlib stream per connection
-    (memory) and a compression per client per frame (CPU) to save a few bytes of ~200-byte JSON."""
+    """uvicorn with the bounds of ``matchday.http_server`` (head deadline and size, idle timeout, WebSocket
+    closes that really close)."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, ws_max_size=65536,
-                ws_per_message_deflate=False, backlog=4096)
+    from matchday.http_server import uvicorn_config
+
+    uvicorn.Server(uvicorn_config(app, host, port, get_settings())).run()
 
 
 @app.command()
