@@ -110,6 +110,8 @@ class Client:
         finally:
             if not pending.done():
                 pending.cancel()
+                # its outcome (cancelled, or the peer gone) is nobody's business any more: never "unretrieved"
+                pending.add_done_callback(lambda task: task.cancelled() or task.exception())
         self.writer = None
         self.waiting_since = None
         if self.closing:
