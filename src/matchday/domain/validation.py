@@ -9,7 +9,7 @@ de l'Emyrne, 2002), with headroom, and the database's (SQLite and PostgreSQL int
 from __future__ import annotations
 
 import math
-import unicodedata
+import re
 from datetime import date
 
 MAX_GOALS = 250  # per side, per match: above the 149 on record
@@ -118,8 +118,11 @@ def odds_line(value: float, what: str = "line") -> float:
     return float(value)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc: NUL, tab, newline, escape, C1 codes
+
+
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 def name(value: object, what: str = "team name", maximum: int = MAX_NAME_CHARS) -> str:
