@@ -69,6 +69,8 @@ def count(value: object, what: str, maximum: int) -> int:
 
 
 def goals(value: object, what: str = "goals") -> int:
+    if value.__class__ is str and len(value) < 3 and value.isdecimal():  # 0-99: the bulk of every file
+        return int(value)
     return count(value, what, MAX_GOALS)
 
 
@@ -126,7 +128,10 @@ def _has_control(text: str) -> bool:
 
 
 def name(value: object, what: str = "team name", maximum: int = MAX_NAME_CHARS) -> str:
-    """A non-empty name, stripped, of at most ``maximum`` characters, without NUL or control characters."""
+    """A non-empty name, stripped, of at most ``maximum`` characters, without NUL or control characters.
+
+    Cheap enough per row; a parser meeting the same few hundred names again and again may keep the ones it has
+    checked (``NameChecks``)."""
     if not isinstance(value, str):
         raise InvalidValue(f"{what} must be text, not {type(value).__name__} {value!r}"[:200])
     text = value.strip()
@@ -144,3 +149,14 @@ def optional_text(value: object, what: str, maximum: int = MAX_TEXT_CHARS) -> st
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return name(value, what, maximum)
+
+
+class NameChecks(dict):
+    """Names already checked, by their raw text: a historical file names the same teams tens of thousands of
+    times. ``checks(raw, what)`` is ``name(raw, what)``; a failing name is never kept."""
+
+    def __call__(self, raw: str, what: str = "team name", maximum: int = MAX_NAME_CHARS) -> str:
+        found = self.get(raw)
+        if found is None:
+            found = self[raw] = name(raw, what, maximum)
+        return found

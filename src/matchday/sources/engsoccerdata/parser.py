@@ -75,6 +75,7 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
     teams: dict[tuple[str, str | None], TeamRef] = {}  # one ref object per team: resolved once per load
     result = ParseResult()
     append, problems = result.matches.append, result.problems.append
+    checked = validation.NameChecks()
     for line, fields in rows:
         result.rows_read += 1
         if len(fields) < width:
@@ -95,9 +96,9 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             field = "vgoal"
             away_goals = validation.goals(fields[i_ag], "vgoal")
             field = "home"
-            home_name = validation.name(fields[i_home], "home team")
+            home_name = checked(fields[i_home], "home team")
             field = "visitor"
-            away_name = validation.name(fields[i_away], "visitor team")
+            away_name = checked(fields[i_away], "visitor team")
             field = "aet"
             et = _pair(fields, i_aet_h, i_aet_a, validation.goals)
             field = "pen"
@@ -111,10 +112,10 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             venue = validation.optional_text(fields[i_venue], "venue") \
                 if i_venue is not None and fields[i_venue] not in NA_VALUES else None
             field = "hcountry"
-            home_country = validation.name(spec.COUNTRY_CODES.get(fields[i_hc], fields[i_hc]), "country", 60) \
+            home_country = checked(spec.COUNTRY_CODES.get(fields[i_hc], fields[i_hc]), "country", 60) \
                 if i_hc is not None else country
             field = "vcountry"
-            away_country = validation.name(spec.COUNTRY_CODES.get(fields[i_vc], fields[i_vc]), "country", 60) \
+            away_country = checked(spec.COUNTRY_CODES.get(fields[i_vc], fields[i_vc]), "country", 60) \
                 if i_vc is not None else country
         except validation.InvalidValue as exc:
             problems(RowProblem(line, field, str(exc), raw_line(fields)))

@@ -125,6 +125,7 @@ def parse_results(results: bytes, location: str, goalscorers: bytes | None = Non
     goals = _goals(goalscorers, goalscorers_location, goal_problems) if goalscorers else {}
     shootout_winners = _shootouts(shootouts, shootouts_location, goal_problems) if shootouts else {}
     comps: dict[str, CompetitionRef] = {}
+    checked = validation.NameChecks()
     for line, f in rows:
         result.rows_read += 1
         day_text, home, away, hs, as_, tournament, city, country, neutral = (f[i] if i < len(f) else "" for i in idx)
@@ -138,11 +139,11 @@ def parse_results(results: bytes, location: str, goalscorers: bytes | None = Non
             field = "neutral"
             is_neutral = spec.BOOLEANS[neutral]
             field = "home_team"
-            validation.name(home, "home team")
+            checked(home, "home team")
             field = "away_team"
-            validation.name(away, "away team")
+            checked(away, "away team")
             field = "tournament"
-            validation.name(tournament, "tournament")
+            checked(tournament, "tournament")
             field = "city"
             city = validation.optional_text(city, "city")
             field = "country"
