@@ -71,6 +71,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Running]:
     yield _Running(server, loop, port, app)
     server.should_exit = True
     thread.join(timeout=10)
+    loop.close()
     engine.dispose()
 
 
