@@ -52,7 +52,7 @@ def configured_limits() -> InputLimits:
 
 
 def read_contents(unit: LoadUnit, limits: InputLimits | None = None) -> dict[str, bytes]:
-    """Each file of the unit, bounded (see ``ingest.reading``): regular files only, size capped."""
+    """Each file of the unit, bounded (see ``sources.reading``): regular files only, size capped."""
     max_bytes = (limits or LIMITS.get()).max_bytes
     return {role: read_bounded(path, max_bytes) for role, path in unit.files.items()}
 
