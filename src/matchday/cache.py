@@ -28,12 +28,16 @@ class TaggedCache(Protocol):
 
 
 class MemoryCache:
-    def __init__(self, max_entries: int = 20_000) -> None:
+    """Bounded by entries and by bytes (keys and bodies): when full, expired entries go first, then the oldest."""
+
+    def __init__(self, max_entries: int = 20_000, max_bytes: int = 64 * 1024 * 1024) -> None:
         self._entries: dict[str, tuple[float, bytes, list[str]]] = {}
         self._by_tag: dict[str, set[str]] = defaultdict(set)
         self._invalidated_at: dict[str, int] = {}
         self._lock = threading.Lock()
         self._max = max_entries
+        self.max_bytes = max_bytes
+        self.size_bytes = 0
 
     def get(self, key: str) -> bytes | None:
         entry = self._entries.get(key)
@@ -49,10 +53,14 @@ class MemoryCache:
         with self._lock:
             if any(self._invalidated_at.get(tag, 0) > version for tag in (*tags, EVERYTHING)):
                 return False
-            if len(self._entries) >= self._max:
-                self._evict()
+            size = _size(key, value)
+            if size > self.max_bytes // 4:
+                return False  # one answer may not crowd out the rest
             self._drop(key)
+            if len(self._entries) >= self._max or self.size_bytes + size > self.max_bytes:
+                self._evict(size)
             self._entries[key] = (time.monotonic() + ttl_s, value, tags)
+            self.size_bytes += size
             for tag in tags:
                 self._by_tag[tag].add(key)
             return True
@@ -64,6 +72,7 @@ class MemoryCache:
             if EVERYTHING in tags:
                 self._entries.clear()
                 self._by_tag.clear()
+                self.size_bytes = 0
                 return
             for tag in tags:
                 for key in self._by_tag.pop(tag, set()):
@@ -73,12 +82,14 @@ class MemoryCache:
         with self._lock:
             self._entries.clear()
             self._by_tag.clear()
+            self.size_bytes = 0
             self._invalidated_at = {EVERYTHING: version}
 
     def _drop(self, key: str) -> None:
         entry = self._entries.pop(key, None)
         if entry is None:
             return
+        self.size_bytes -= _size(key, entry[1])
         for tag in entry[2]:
             keys = self._by_tag.get(tag)
             if keys is not None:
@@ -86,11 +97,20 @@ class MemoryCache:
                 if not keys:
                     del self._by_tag[tag]
 
-    def _evict(self) -> None:
+    def _evict(self, incoming: int) -> None:
+        """Make room for ``incoming`` bytes: expired entries first, then the oldest, a tenth of the cache at least
+        (so a full cache is not swept on every set)."""
         now = time.monotonic()
-        expired = [k for k, (expires, _v, _t) in self._entries.items() if expires < now]
-        for key in expired or list(self._entries)[: max(1, self._max // 10)]:
+        for key in [k for k, (expires, _v, _t) in self._entries.items() if expires < now]:
             self._drop(key)
+        target_entries = self._max - max(1, self._max // 10)
+        target_bytes = self.max_bytes - max(incoming, self.max_bytes // 10)
+        while self._entries and (len(self._entries) > target_entries or self.size_bytes > target_bytes):
+            self._drop(next(iter(self._entries)))
+
+
+def _size(key: str, value: bytes) -> int:
+    return len(key) + len(value) + 200  # the tuple, the dict slot and the tag index, roughly
 
 
 _SET = """

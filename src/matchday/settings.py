@@ -32,21 +32,44 @@ class Settings(BaseSettings):
     )
     http_timeout_s: float = Field(20.0, description="Timeout in seconds for one HTTP request to a provider.")
     http_retries: int = Field(3, description="Attempts per HTTP request before giving up (exponential backoff).")
+    http_deadline_s: float = Field(30.0, gt=0, description="Longest one download may take, all retries included; "
+                                   "then it fails with a message.")
     http_user_agent: str = Field(
         "matchday/0.1 (+https://github.com/matchday)", description="User-Agent sent to providers."
     )
+    max_input_bytes: int = Field(100_000_000, ge=1, description="Largest input file accepted by `matchday load`, "
+                                 "in bytes once decompressed (a gzip bomb stops here, not in memory).")
+    max_line_chars: int = Field(65_536, ge=80, description="Longest line of a CSV input, in characters; a longer "
+                                "line is quarantined as a row, the rest of the file loads.")
+    load_run_lease_s: float = Field(21_600.0, gt=0, description="A load run still `running` after this many "
+                                    "seconds is marked `interrupted` at the next start (on its own host, a run "
+                                    "whose process is gone is marked at once).")
     redis_url: str | None = Field(
         None, validation_alias=AliasChoices("MATCHDAY_REDIS_URL", "REDIS_URL"),
         description="Redis URL (redis://host:6379/0). When set, the response cache and the live pub/sub live in "
                     "Redis, shared by every server process; unset, everything stays in-process.",
     )
+    cache_max_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024, description="In-process response cache: most "
+                                 "bytes it holds (oldest answers leave first); Redis is bounded by its maxmemory.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
+    http_header_timeout_s: float = Field(10.0, gt=0, description="`matchday serve`: close a connection whose "
+                                         "request head (line and headers) is not complete within this (408).")
+    http_max_head_bytes: int = Field(65_536, ge=1024, description="`matchday serve`: largest request head, in "
+                                     "bytes (431 beyond).")
+    http_keep_alive_s: int = Field(5, ge=1, description="`matchday serve`: close a kept-alive connection idle "
+                                   "for this long between requests.")
     ws_queue_size: int = Field(256, description="WebSocket: messages queued per client before it counts as too "
                                                 "slow and is disconnected.")
     ws_max_channels: int = Field(50, description="WebSocket: channels one connection may subscribe to.")
     ws_idle_timeout_s: float = Field(120.0, description="WebSocket: close a connection silent for this long.")
     ws_heartbeat_s: float = Field(25.0, description="WebSocket: seconds between heartbeat messages.")
+    ws_max_queue_bytes: int = Field(1_048_576, ge=4096, description="WebSocket: bytes queued per client before "
+                                    "it is disconnected as too slow (4008), whatever the message count.")
+    ws_send_timeout_s: float = Field(30.0, gt=0, description="WebSocket: a client whose socket has taken nothing "
+                                     "for this long (it stopped reading) is disconnected (4008).")
+    ws_ping_interval_s: float = Field(20.0, gt=0, description="WebSocket: protocol ping interval; a client that "
+                                      "does not answer within the same time is closed (1011).")
     ws_max_lifetime_s: float = Field(3600.0, description="WebSocket: after this long a connection is asked to "
                                                          "reconnect (message `reconnect`) and closed.")
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")

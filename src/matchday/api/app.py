@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
 
@@ -14,6 +14,7 @@ from matchday import __version__
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
+from matchday.api.params import reject_unknown_query
 from matchday.api.routers import leagues, matches, system, teams
 from matchday.api.schemas import ErrorBody
 from matchday.domain.polling import PollingPolicy
@@ -60,15 +61,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                   responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     app.state.engine = engine
     app.state.read_engine = read_only(engine)
-    app.state.cache = ResponseCache.create(settings.redis_url, engine)
+    app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes)
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
-    app.state.hub = Hub(queue_size=settings.ws_queue_size)
+    app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
-                                   heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s)
+                                   heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
+                                   send_timeout_s=settings.ws_send_timeout_s)
     errors.install(app)
     for router in (matches.router, leagues.router, teams.router):
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)
     app.add_middleware(GZipMiddleware, minimum_size=1024)

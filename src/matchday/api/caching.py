@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -51,8 +52,8 @@ class ResponseCache:
         self._probe = _SqliteProbe(engine) if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def create(cls, redis_url: str | None, engine: Engine) -> ResponseCache:
-        return cls(RedisCache(redis_url) if redis_url else MemoryCache(), engine)
+    def create(cls, redis_url: str | None, engine: Engine, max_bytes: int = 64 * 1024 * 1024) -> ResponseCache:
+        return cls(RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=max_bytes), engine)
 
     def sync(self, conn: Connection) -> int:
         """Apply the writes logged since the last look; returns the log position the caller's reads are at."""
@@ -91,13 +92,39 @@ class ResponseCache:
             entry = _entry(ttl, model.model_dump_json().encode())
             self.backend.set(key, entry, ttl, tags, version)
         etag, headers = _headers(entry, status)
-        if etag in request.headers.get("if-none-match", ""):
+        if if_none_match(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
         return Response(entry[_HEAD:], media_type="application/json", headers=headers)
 
 
 def cache_key(path: str, query: str) -> str:
     return path + ("?" + query if query else "")
+
+
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
+
+
+def if_none_match(header: str, etag: str) -> bool:
+    """RFC 9110 §13.1.2 for a GET of a representation that exists: ``*`` matches; otherwise the header is a
+    comma-separated list of entity tags, compared weakly (``W/"x"`` matches ``"x"``). A malformed header matches
+    nothing (the full answer is sent), and a tag never matches as a substring of something else."""
+    header = header.strip()
+    if not header:
+        return False
+    if header == "*":
+        return True
+    opaque = etag[2:] if etag.startswith("W/") else etag
+    position, tags = 0, []
+    while position < len(header):
+        if header[position] in " \t,":  # empty list elements are allowed (RFC 9110 §5.6.1)
+            position += 1
+            continue
+        found = _ENTITY_TAG.match(header, position)
+        if found is None or found.end() == position:
+            return False
+        tags.append(found.group(1))
+        position = found.end()
+    return opaque in tags
 
 
 class _SqliteProbe:
@@ -117,18 +144,20 @@ class _SqliteProbe:
 
 class _GzipMemo:
     """Compressed bodies by ETag: a browser asks for gzip on every hit; compressing 5 KB each time costs more
-    than the rest of the hit. The ETag names the body, so a memo entry can never be stale."""
+    than the rest of the hit. The ETag names the body, so a memo entry can never be stale. Bounded by entries
+    and bytes, least recently used out first."""
 
-    def __init__(self, size: int = 1024) -> None:
-        self.size = size
+    def __init__(self, size: int = 1024, max_bytes: int = 16 * 1024 * 1024) -> None:
+        self.size, self.max_bytes, self.size_bytes = size, max_bytes, 0
         self._bodies: OrderedDict[bytes, bytes] = OrderedDict()
 
     def compress(self, etag: bytes, body: bytes) -> bytes:
         packed = self._bodies.get(etag)
         if packed is None:
             packed = self._bodies[etag] = gzip.compress(body, compresslevel=6)
-            if len(self._bodies) > self.size:
-                self._bodies.popitem(last=False)
+            self.size_bytes += len(packed)
+            while self._bodies and (len(self._bodies) > self.size or self.size_bytes > self.max_bytes):
+                self.size_bytes -= len(self._bodies.popitem(last=False)[1])
         else:
             self._bodies.move_to_end(etag)
         return packed
@@ -157,7 +186,7 @@ class CacheHitMiddleware:
         headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
                    (b"x-cache", b"hit")]
         request_headers = dict(scope["headers"])
-        if etag in request_headers.get(b"if-none-match", b""):
+        if if_none_match(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag.decode()):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return

@@ -21,6 +21,19 @@ class Metrics:
                              registry=self.registry)
 
 
+_ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/+=")
+
+
+def safe_request_id(raw: bytes) -> str:
+    """The client's X-Request-ID if it is a plain token (letters, digits, ``-_.:/+=``, at most 64), else ''.
+
+    The id is echoed in a header and in logs: bytes that are not ASCII (not UTF-8 at all, say) or control
+    characters are never decoded or echoed; such a request gets an id of our own instead of a 500."""
+    if not raw or len(raw) > 64 or not all(byte in _ID_CHARS for byte in raw):
+        return ""
+    return raw.decode("ascii")
+
+
 class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app, self.metrics = app, metrics
@@ -30,7 +43,7 @@ class ObservabilityMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        trace_id = headers.get(b"x-request-id", b"").decode()[:64] or os.urandom(12).hex()
+        trace_id = safe_request_id(headers.get(b"x-request-id", b"")) or os.urandom(12).hex()
         scope.setdefault("state", {})["trace_id"] = trace_id
         started = time.perf_counter()
         status = 500

@@ -16,6 +16,7 @@ from matchday.logs import configure_logging
 from matchday.settings import get_settings
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
+from matchday.store.runs import mark_interrupted_runs
 
 app = typer.Typer(help="matchday: football data you own. Load results, compute tables, serve them.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -50,4 +51,6 @@ def init_store(engine: Engine) -> None:
     """Apply migrations and the packaged reference data (deduction ledger). Idempotent."""
     upgrade(engine)
     seed_reference_data(engine)
+    with engine.begin() as conn:
+        mark_interrupted_runs(conn, get_settings().load_run_lease_s)
 

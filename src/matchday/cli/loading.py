@@ -12,7 +12,7 @@ from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, errors, fail, print_json, store_engine
 from matchday.errors import MatchdayError
-from matchday.fetch.client import download_all
+from matchday.fetch.client import download_all, url_cache_path
 from matchday.ingest.pipeline import UnitSummary, load_units
 from matchday.settings import get_settings
 from matchday.sources.base import get_source
@@ -57,8 +57,7 @@ def load(
         if urls:
             from matchday.sources.base import Download
 
-            local += download_all([Download(u, f"{source}/url/{Path(u).name}") for u in urls], settings,
-                                  refresh=refresh)
+            local += download_all([Download(u, url_cache_path(source, u)) for u in urls], settings, refresh=refresh)
         if league and source != "simulator":
             base = {"football-data-uk": settings.football_data_uk_base_url,
                     "openfootball": settings.openfootball_base_url}.get(source, "")

@@ -56,15 +56,20 @@ def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str
 
 
 def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: ANN001 - the ASGI app
-    """uvicorn tuned for many small WebSocket frames: per-message deflate costs a zlib stream per connection
-    (memory) and a compression per client per frame (CPU) to save a few bytes of ~200-byte JSON.
-
-    With several workers ``app`` is the factory's import string: each process builds its own app."""
+    """uvicorn with the bounds of ``matchday.http_server`` (head deadline and size, idle timeout, WebSocket
+    closes that really close). With several workers ``app`` is the factory's import string: each process builds
+    its own app."""
     import uvicorn
 
-    extra = {"workers": workers, "factory": True} if workers > 1 else {}
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, ws_max_size=65536,
-                ws_per_message_deflate=False, backlog=4096, **extra)
+    from matchday.http_server import uvicorn_config
+
+    if workers == 1:
+        uvicorn.Server(uvicorn_config(app, host, port, get_settings())).run()
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn_config(app, host, port, get_settings(), workers=workers, factory=True)
+    Multiprocess(config, sockets=[config.bind_socket()]).run()
 
 
 @app.command()

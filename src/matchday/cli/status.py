@@ -43,6 +43,9 @@ def status(as_json: JsonOpt = False) -> None:
                      str(run["matches_new"]), str(run["matches_changed"]), str(run["rows_quarantined"]),
                      f"{run['duration_s'] or 0:.2f}", (run["error"] or "")[:60])
     console.print(runs)
+    if data["interrupted_load_runs"]:
+        console.print(f"[yellow]{data['interrupted_load_runs']} load run(s) interrupted[/] (the process ended "
+                      "before finishing; nothing of them was written): load those files again to complete them")
     job_runs = Table(title="recent job runs (live polling)")
     for column in ("job", "started", "seconds", "items", "status", "error"):
         job_runs.add_column(column)

@@ -7,9 +7,7 @@ quarantined while its good rows load; a unit interrupted mid-way rolls back whol
 from __future__ import annotations
 
 import gc
-import gzip
 import time
-import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,8 +16,12 @@ import structlog
 from sqlalchemy import Engine
 
 from matchday.domain.records import ParseResult
-from matchday.errors import MatchdayError, UnreadableFile
+from matchday.errors import MatchdayError
+from matchday.settings import get_settings
 from matchday.sources.base import LoadUnit, Source
+from matchday.sources.csvtext import LIMITS, InputLimits
+from matchday.sources.csvtext import input_limits as csv_limits
+from matchday.sources.reading import read_bounded
 from matchday.store import invalidation
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
@@ -45,17 +47,15 @@ class UnitSummary:
     changes: list[MatchChange] = field(default_factory=list, repr=False)
 
 
-def read_contents(unit: LoadUnit) -> dict[str, bytes]:
-    contents = {}
-    for role, path in unit.files.items():
-        try:
-            data = path.read_bytes()
-            contents[role] = gzip.decompress(data) if path.name.endswith(".gz") else data
-        except FileNotFoundError:
-            raise UnreadableFile(str(path), "no such file") from None
-        except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as exc:
-            raise UnreadableFile(str(path), f"cannot read: {exc}") from None
-    return contents
+def configured_limits() -> InputLimits:
+    settings = get_settings()
+    return InputLimits(max_bytes=settings.max_input_bytes, max_line_chars=settings.max_line_chars)
+
+
+def read_contents(unit: LoadUnit, limits: InputLimits | None = None) -> dict[str, bytes]:
+    """Each file of the unit, bounded (see ``sources.reading``): regular files only, size capped."""
+    max_bytes = (limits or LIMITS.get()).max_bytes
+    return {role: read_bounded(path, max_bytes) for role, path in unit.files.items()}
 
 
 def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, parsed: ParseResult,
@@ -84,7 +84,8 @@ def load_unit(engine: Engine, source: Source, unit: LoadUnit) -> UnitSummary:
     with engine.begin() as conn:
         run_id = start_run(conn, source.name, unit.location)
     try:
-        parsed = source.parse(unit, read_contents(unit))
+        with csv_limits(configured_limits()):
+            parsed = source.parse(unit, read_contents(unit))
         write_parsed(engine, source.name, run_id, unit.location, parsed, summary)
     except (MatchdayError, ValueError) as exc:
         summary.status, summary.error = "failed", str(exc)

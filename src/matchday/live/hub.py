@@ -57,10 +57,13 @@ async def _resume(coro: Coroutine[Any, Any, None], waiting: Any) -> None:
 
 
 class Client:
-    def __init__(self, websocket: WebSocket, queue_size: int) -> None:
+    def __init__(self, websocket: WebSocket, queue_size: int, queue_bytes: int = 1 << 20) -> None:
         self.websocket = websocket
         self.queue_size = queue_size
+        self.queue_bytes = queue_bytes
         self.backlog: deque[str] = deque()  # frames waiting while a send is in flight
+        self.backlog_bytes = 0
+        self.waiting_since: float | None = None  # when the send in flight started waiting for the socket
         self.channels: set[str] = set()
         self.held: dict[str, list[tuple[int, str]]] = {}  # channel → frames waiting for its snapshot
         self.closing: tuple[int, str] | None = None
@@ -72,32 +75,45 @@ class Client:
         if self.closing:
             return False
         if self.writer is not None:
-            if len(self.backlog) >= self.queue_size:
+            if len(self.backlog) >= self.queue_size or self.backlog_bytes + len(frame) > self.queue_bytes:
                 self.close_later(SLOW_CONSUMER, "slow consumer: too many undelivered messages")
                 return False
             self.backlog.append(frame)
+            self.backlog_bytes += len(frame)
             return True
         try:
             pending = send_eagerly(self.websocket.send_text(frame))
         except Exception:  # noqa: BLE001 - the peer went away; the reader notices and cleans up
             return False
         if pending is not None:
+            self.waiting_since = time.monotonic()
             self.writer = asyncio.get_running_loop().create_task(self._write_backlog(pending))
         return True
+
+    def stalled_for(self, now: float) -> float:
+        """Seconds the socket has taken nothing while a frame waits (0 when nothing waits)."""
+        return now - self.waiting_since if self.waiting_since is not None and self.writer is not None else 0.0
 
     async def _write_backlog(self, pending: asyncio.Task) -> None:
         try:
             await pending
             while self.backlog:
-                await self.websocket.send_text(self.backlog.popleft())
+                self.waiting_since = time.monotonic()
+                frame = self.backlog.popleft()
+                self.backlog_bytes -= len(frame)
+                await self.websocket.send_text(frame)
         except Exception:  # noqa: BLE001 - the peer went away; stop offering, the reader cleans up
             self.backlog.clear()
+            self.backlog_bytes = 0
             self.closing = self.closing or (GOING_AWAY, "connection lost")
             return
         finally:
             if not pending.done():
                 pending.cancel()
+                # its outcome (cancelled, or the peer gone) is nobody's business any more: never "unretrieved"
+                pending.add_done_callback(lambda task: task.cancelled() or task.exception())
         self.writer = None
+        self.waiting_since = None
         if self.closing:
             await self._close_now()
 
@@ -111,6 +127,7 @@ class Client:
             self.writer = loop.create_task(self._close_now())
         elif code == SLOW_CONSUMER:
             self.backlog.clear()
+            self.backlog_bytes = 0
             self.writer.cancel()
             self.writer = loop.create_task(self._close_now())
 
@@ -120,13 +137,14 @@ class Client:
 
 
 class Hub:
-    def __init__(self, queue_size: int = 256) -> None:
+    def __init__(self, queue_size: int = 256, queue_bytes: int = 1 << 20) -> None:
         self.queue_size = queue_size
+        self.queue_bytes = queue_bytes
         self.clients: set[Client] = set()
         self.by_channel: dict[str, set[Client]] = defaultdict(set)
 
     def add(self, websocket: WebSocket) -> Client:
-        client = Client(websocket, self.queue_size)
+        client = Client(websocket, self.queue_size, self.queue_bytes)
         self.clients.add(client)
         return client
 

@@ -4,8 +4,8 @@ Client → server: ``{"action": "subscribe" | "unsubscribe", "channels": [...]}`
 Server → client: ``subscribed``, ``unsubscribed``, ``pong``, ``snapshot``, ``match_update``, ``goal``,
 ``yellow_card``, ``red_card``, ``match_status``, ``table_update``, ``heartbeat``, ``reconnect`` and
 ``error`` (codes INVALID_JSON, UNKNOWN_ACTION, INVALID_CHANNEL, TOO_MANY_CHANNELS, MESSAGE_TOO_LARGE,
-NOT_FOUND). Data messages carry ``type``, ``channel``, ``timestamp``, ``id`` (the feed position) and ``data``
-with ``match_id``.
+UNSUPPORTED_FRAME, NOT_FOUND). Data messages carry ``type``, ``channel``, ``timestamp``, ``id`` (the feed
+position) and ``data`` with ``match_id``.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import anyio
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from matchday.errors import MatchdayError
-from matchday.live.hub import Client, Hub, frame_json
+from matchday.live.hub import SLOW_CONSUMER, Client, Hub, frame_json
 from matchday.live.snapshots import feed_position, snapshot
 
 router = APIRouter()
@@ -35,6 +35,7 @@ class WsLimits:
     idle_timeout_s: float = 120.0
     heartbeat_s: float = 25.0
     max_lifetime_s: float = 3600.0
+    send_timeout_s: float = 30.0
 
 
 def _error(code: str, message: str) -> str:
@@ -114,17 +115,29 @@ async def feed(websocket: WebSocket) -> None:
                 client.offer(frame_json("reconnect", None, {"reason": "maximum connection lifetime reached"}))
                 client.close_later(1000, "maximum connection lifetime reached: reconnect")
                 break
-            wait = min(limits.heartbeat_s - (now - last_heartbeat), limits.max_lifetime_s - (now - opened))
-            try:
-                text = await asyncio.wait_for(websocket.receive_text(), timeout=max(0.01, wait))
-            except TimeoutError:
-                if time.monotonic() - client.last_seen > limits.idle_timeout_s:
-                    client.close_later(1000, "idle: no message from the client")
-                    break
+            if client.stalled_for(now) > limits.send_timeout_s:
+                client.close_later(SLOW_CONSUMER, "slow consumer: not reading")
+                break
+            if now - client.last_seen > limits.idle_timeout_s:
+                client.close_later(1000, "idle: no message from the client")
+                break
+            if now - last_heartbeat >= limits.heartbeat_s:
                 client.offer(frame_json("heartbeat", None, {}))
-                last_heartbeat = time.monotonic()
+                last_heartbeat = now
+            wait = min(limits.heartbeat_s - (now - last_heartbeat), limits.max_lifetime_s - (now - opened),
+                       limits.idle_timeout_s - (now - client.last_seen) + 0.01,
+                       limits.send_timeout_s / 4 if client.writer is not None else limits.heartbeat_s)
+            try:
+                message = await asyncio.wait_for(websocket.receive(), timeout=max(0.01, wait))
+            except TimeoutError:
                 continue
+            if message["type"] == "websocket.disconnect":
+                break
             client.last_seen = time.monotonic()
+            text = message.get("text")
+            if text is None:  # a binary frame: the protocol is JSON text
+                client.offer(_error("UNSUPPORTED_FRAME", "binary frames are not part of the protocol; send JSON text"))
+                continue
             await _handle(websocket, hub, client, text, limits)
     except (WebSocketDisconnect, RuntimeError):
         pass

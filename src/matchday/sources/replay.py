@@ -7,32 +7,25 @@ their true spacing on the day.
 
 from __future__ import annotations
 
-import gzip
 from datetime import date, datetime, time
 from pathlib import Path
 
 from matchday.domain.match_clock import MatchScript
 from matchday.domain.records import MatchRecord, MatchStatus
-from matchday.errors import NotFound, UnreadableFile
+from matchday.errors import NotFound
 from matchday.sources.base import get_source
+from matchday.sources.csvtext import LIMITS
 from matchday.sources.live import script_for
+from matchday.sources.reading import read_bounded
 
 DEFAULT_KICKOFF = time(15, 0)
-
-
-def _read(path: Path) -> bytes:
-    data = path.read_bytes()
-    return gzip.decompress(data) if path.name.endswith(".gz") else data
 
 
 def matches_on(source: str, paths: list[Path], day: date) -> list[MatchRecord]:
     plugin = get_source(source)
     found: list[MatchRecord] = []
     for unit in plugin.plan(paths, {}):
-        try:
-            contents = {role: _read(path) for role, path in unit.files.items()}
-        except OSError as exc:
-            raise UnreadableFile(unit.location, str(exc)) from None
+        contents = {role: read_bounded(path, LIMITS.get().max_bytes) for role, path in unit.files.items()}
         found += [m for m in plugin.parse(unit, contents).matches
                   if m.match_date == day and m.status is MatchStatus.FINISHED]
     if not found:

@@ -162,6 +162,8 @@ def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
     return {
         "competitions": count(competitions), "seasons": count(seasons), "teams": count(teams),
         "matches": count(matches), "quarantined_rows": count(quarantined_rows),
+        "interrupted_load_runs": conn.execute(select(func.count()).select_from(load_runs)
+                                              .where(load_runs.c.status == "interrupted")).scalar_one(),
         "recent_load_runs": [
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()} for run in runs
         ],

@@ -242,7 +242,7 @@ load_runs = Table(
     Column("location", Text, nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
-    Column("status", String(16), nullable=False),  # running | ok | failed
+    Column("status", String(16), nullable=False),  # running | ok | failed | interrupted
     Column("rows_read", Integer, nullable=False, default=0),
     Column("matches_new", Integer, nullable=False, default=0),
     Column("matches_changed", Integer, nullable=False, default=0),
@@ -250,6 +250,8 @@ load_runs = Table(
     Column("rows_quarantined", Integer, nullable=False, default=0),
     Column("duration_s", Float),
     Column("error", Text),
+    Column("pid", Integer),  # the loading process: a run still "running" whose process is gone was interrupted
+    Column("host", String(255)),
 )
 
 quarantined_rows = Table(

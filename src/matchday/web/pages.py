@@ -17,6 +17,7 @@ from matchday.domain.team_form import season_record
 from matchday.errors import MatchdayError, NotFound
 from matchday.services.tables import league_table, season_position_history
 from matchday.store import match_queries, queries, team_queries
+from matchday.store.keys import as_internal_id
 from matchday.store.match_queries import MatchFilter
 from matchday.web.charts import position_chart
 
@@ -43,6 +44,14 @@ def _grouped(rows: list[dict]) -> OrderedDict[str, list[dict]]:
     for row in rows:
         groups.setdefault(f"{row['league_name']}|{row['competition_id']}", []).append(row)
     return groups
+
+
+def _page_id(text: str, what: str) -> int:
+    """A page's id from its URL: anything that is not one of ours (``abc``, ``¹``, 2**63) is a 404 page."""
+    value = as_internal_id(text)
+    if value is None or value < 1:
+        raise NotFound(f"no {what} {text[:40]!r}")
+    return value
 
 
 def _connect(request: Request):  # noqa: ANN202 - a context manager of a read connection
@@ -76,7 +85,8 @@ def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] =
 
 
 @router.get("/matches/{match_id}", response_class=HTMLResponse)
-def match_page(request: Request, match_id: int) -> HTMLResponse:
+def match_page(request: Request, match_id: str) -> HTMLResponse:
+    match_id = _page_id(match_id, "match")
     with _connect(request) as conn:
         match = match_queries.match_summary(conn, match_id)
         detail = match_queries.match_row(conn, match_id)
@@ -162,7 +172,8 @@ def _current_round(conn: Any, competition_id: int, season: str, rounds: list[int
 
 
 @router.get("/teams/{team_id}", response_class=HTMLResponse)
-def team_page(request: Request, team_id: int) -> HTMLResponse:
+def team_page(request: Request, team_id: str) -> HTMLResponse:
+    team_id = _page_id(team_id, "team")
     with _connect(request) as conn:
         team = team_queries.team(conn, team_id)
         played_in = team_queries.team_seasons(conn, team_id)

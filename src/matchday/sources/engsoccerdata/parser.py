@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from matchday.domain import validation
 from matchday.domain.records import (
     CompetitionRef,
     DeductionRecord,
@@ -50,9 +51,22 @@ def _score_pair(text: str) -> tuple[int, int] | None:
         return None
     home, _, away = text.partition("-")
     try:
-        return int(home), int(away)
+        return validation.goals(home, "ht"), validation.goals(away, "ht")
     except ValueError:
         return None
+
+
+def _season(text: str, calendar: bool) -> str:
+    year = validation.count(text, "season", validation.LAST_YEAR)
+    if year < validation.FIRST_YEAR:
+        raise validation.InvalidValue(f"season {year} is before {validation.FIRST_YEAR}")
+    return str(year) if calendar else split_season(year)
+
+
+def _pair(fields: list[str], i_home: int | None, i_away: int | None, check) -> tuple[int, int] | None:  # noqa: ANN001
+    if i_home is None or i_away is None or fields[i_home] in NA_VALUES:
+        return None
+    return check(fields[i_home], "home"), check(fields[i_away], "away")
 
 
 def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
@@ -80,6 +94,7 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
     comps: dict[str, CompetitionRef] = {}
     seasons: dict[str, str] = {}
     teams: dict[tuple[str, str | None], TeamRef] = {}  # one ref object per team: resolved once per load
+    checked = validation.NameChecks()
     result = ParseResult()
     append, problems = result.matches.append, result.problems.append
     for line, fields in rows:
@@ -100,44 +115,57 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
         field = "Date"
         try:
             day = _date(fields[i_date])
+            day = validation.match_date(day) if day is not None else None
             field = "Season"
             season_text = fields[i_season]
             season = seasons.get(season_text)
             if season is None:
-                season = seasons[season_text] = season_text if calendar else split_season(int(season_text))
+                season = seasons[season_text] = _season(season_text, calendar)
             if nonmatch is None:
                 field = "hgoal"
-                home_goals: int | None = int(fields[i_hg])
+                home_goals: int | None = validation.goals(fields[i_hg], "hgoal")
                 field = "vgoal"
-                away_goals: int | None = int(fields[i_ag])
+                away_goals: int | None = validation.goals(fields[i_ag], "vgoal")
             else:  # a walkover, a disqualification or a void match: no score that counts
                 home_goals = away_goals = None
-        except ValueError:
-            problems(RowProblem(line, field, f"invalid value {fields[col[field.lower()]]!r}", raw_line(fields)))
+            field = "home"
+            home_name = checked(fields[i_home], "home team")
+            field = "visitor"
+            away_name = checked(fields[i_away], "visitor team")
+            field = "aet"
+            et = _pair(fields, i_aet_h, i_aet_a, validation.goals)
+            field = "pen"
+            pens = _pair(fields, i_hpen, i_vpen, validation.penalties)
+            field = "tier"
+            tier = str(validation.count(fields[i_tier], "tier", 20)) if i_tier is not None else "1"
+            field = "round"
+            round_label = validation.optional_text(fields[i_round], "round") \
+                if i_round is not None and fields[i_round] not in NA_VALUES else None
+            field = "venue"
+            venue = validation.optional_text(fields[i_venue], "venue") \
+                if i_venue is not None and fields[i_venue] not in NA_VALUES else None
+            field = "hcountry"
+            home_country = checked(spec.COUNTRY_CODES.get(fields[i_hc], fields[i_hc]), "country", 60) \
+                if i_hc is not None else country
+            field = "vcountry"
+            away_country = checked(spec.COUNTRY_CODES.get(fields[i_vc], fields[i_vc]), "country", 60) \
+                if i_vc is not None else country
+        except validation.InvalidValue as exc:
+            problems(RowProblem(line, field, str(exc), raw_line(fields)))
             continue
-        home_name, away_name = fields[i_home].strip(), fields[i_away].strip()
-        if not home_name or not away_name:
-            problems(RowProblem(line, "home" if not home_name else "visitor", "team is empty", raw_line(fields)))
+        except (ValueError, OverflowError):
+            value = fields[col[field.lower()]] if field.lower() in col else ""
+            problems(RowProblem(line, field, f"invalid value {value[:60]!r}", raw_line(fields)))
             continue
-        tier = fields[i_tier] if i_tier is not None else "1"
         code = code_pattern.format(tier=tier)
         comp = comps.get(code)
         if comp is None:
             comp = comps[code] = CompetitionRef(code=code, name=stem, country=country, kind=kind)
-        home_country = spec.COUNTRY_CODES.get(fields[i_hc], fields[i_hc]) if i_hc is not None else country
-        away_country = spec.COUNTRY_CODES.get(fields[i_vc], fields[i_vc]) if i_vc is not None else country
-        round_label = fields[i_round] if i_round is not None and fields[i_round] not in NA_VALUES else None
         if kind == "league":
             stage = "regular" if round_label is None or round_label in spec.REGULAR_ROUNDS else round_label
         else:
             stage = round_label or "cup"
         ht = _score_pair(fields[i_ht]) if i_ht is not None else None
-        et = None
-        if i_aet_h is not None and fields[i_aet_h] not in NA_VALUES:
-            et = (int(fields[i_aet_h]), int(fields[i_aet_a]))
-        pens = None
-        if i_hpen is not None and fields[i_hpen] not in NA_VALUES:
-            pens = (int(fields[i_hpen]), int(fields[i_vpen]))
         finish = Finish.PENALTIES if pens else Finish.AET if et else None
         status = MatchStatus.FINISHED
         attributes: dict = {}
@@ -168,13 +196,15 @@ def parse_matches(data: bytes, location: str, stem: str) -> ParseResult:
             home_goals_et=et[0] if et else None, away_goals_et=et[1] if et else None,
             home_penalties=pens[0] if pens else None, away_penalties=pens[1] if pens else None,
             finish=finish,
-            venue=fields[i_venue] if i_venue is not None and fields[i_venue] not in NA_VALUES else None,
+            venue=venue,
             neutral=i_neutral is not None and fields[i_neutral] == "yes",
             source_line=line,
             attributes=attributes or _attributes(kind, group, fields[i_group] if i_group is not None else None,
                                                  (fields[i_hconf], fields[i_vconf]) if i_hconf is not None
                                                  and i_vconf is not None else None),
         ))
+    result.rows_read += len(rows.problems)
+    result.problems.extend(rows.problems)
     return result
 
 
@@ -197,7 +227,16 @@ def parse_deductions(data: bytes, location: str) -> tuple[list[DeductionRecord],
     problems: list[RowProblem] = []
     for line, fields in rows:
         try:
-            start, team, tier, points, country = int(fields[0]), fields[1], int(fields[2]), int(fields[3]), fields[4]
+            start = validation.count(fields[0], "Season", validation.LAST_YEAR)
+            team = validation.name(fields[1])
+            tier = validation.count(fields[2], "tier", 20)
+            points = int(fields[3])
+            if abs(points) > 100:
+                raise validation.InvalidValue(f"a deduction of {points} points is beyond any real one")
+            country = fields[4]
+        except validation.InvalidValue as exc:
+            problems.append(RowProblem(line, "Season/team/tier/deduction", str(exc), raw_line(fields)))
+            continue
         except (ValueError, IndexError):
             problems.append(RowProblem(line, "Season/tier/deduction", "not a number", raw_line(fields)))
             continue
@@ -208,4 +247,4 @@ def parse_deductions(data: bytes, location: str) -> tuple[list[DeductionRecord],
             continue
         records.append(DeductionRecord(code, split_season(start), TeamRef(team, country, team), points, None,
                                        "engsoccerdata deductions.csv"))
-    return records, problems
+    return records, problems + rows.problems

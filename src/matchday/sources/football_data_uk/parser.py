@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from matchday.domain import validation
 from matchday.domain.records import (
     CompetitionRef,
     MatchRecord,
@@ -24,7 +25,7 @@ from matchday.domain.records import (
 )
 from matchday.domain.seasons import normalise_season, season_for_date
 from matchday.errors import ParseError, UnreadableFile
-from matchday.sources.csvtext import optional_float, optional_int, optional_text, raw_line, read_rows
+from matchday.sources.csvtext import NA_VALUES, optional_float, raw_line, read_rows
 from matchday.sources.football_data_uk import spec
 
 _UK = ZoneInfo(spec.KICKOFF_TIMEZONE)
@@ -109,10 +110,11 @@ def _odds(fields: list[str], cols: _Columns) -> tuple[list[OddsQuoteRecord], lis
             continue
         try:
             value = optional_float(text)
-        except ValueError:
-            bad.append((col.name, text))
-            continue
-        if value is None:
+            if value is None or (value == 0 and col.price_field != "line"):
+                continue  # 0 stands for "no price" in a few files
+            value = validation.odds(value, col.name) if col.price_field != "line" else validation.odds_line(value)
+        except ValueError as exc:
+            bad.append((col.name, _reason(exc, text)))
             continue
         quotes.setdefault((col.bookmaker, col.market, col.closing), {})[col.price_field] = value
     records = []
@@ -125,8 +127,9 @@ def _odds(fields: list[str], cols: _Columns) -> tuple[list[OddsQuoteRecord], lis
             if line_idx is not None and line_idx < len(fields):
                 try:
                     line = optional_float(fields[line_idx])
-                except ValueError:
-                    bad.append(("AH line", fields[line_idx]))
+                    line = None if line is None else validation.odds_line(line)
+                except ValueError as exc:
+                    bad.append(("AH line", _reason(exc, fields[line_idx])))
         if not prices:
             continue
         records.append(OddsQuoteRecord(bookmaker=spec.BOOKMAKERS[prefix], market=market, closing=closing,
@@ -142,9 +145,9 @@ def _stats(fields: list[str], cols: _Columns) -> tuple[tuple[TeamStatsRecord, ..
         for column, target in ((home_col, home), (away_col, away)):
             text = cols.get(fields, column)
             try:
-                value = optional_int(text)
-            except ValueError:
-                bad.append((column, text))
+                value = _optional(text, validation.stat, column)
+            except ValueError as exc:
+                bad.append((column, _reason(exc, text)))
                 continue
             if value is not None:
                 target[stat] = value
@@ -168,12 +171,20 @@ class _RowError(Exception):
         self.field, self.reason = field, reason
 
 
+def _reason(exc: ValueError, text: str) -> str:
+    return str(exc) if isinstance(exc, validation.InvalidValue) else f"not a number: {text.strip()[:40]!r}"
+
+
+def _optional(text: str, check, what: str):  # noqa: ANN001, ANN202 - a validation function and its result
+    text = text.strip()
+    return None if text in NA_VALUES else check(text, what)
+
+
 def _required_int(fields: list[str], cols: _Columns, name: str) -> int | None:
-    text = cols.get(fields, name)
     try:
-        return optional_int(text)
-    except ValueError:
-        raise _RowError(name, f"not a goal count: {text.strip()!r}") from None
+        return _optional(cols.get(fields, name), validation.goals, name)
+    except validation.InvalidValue as exc:
+        raise _RowError(name, f"not a goal count: {exc}") from None
 
 
 def _check_result(code: str, home: int | None, away: int | None, field: str) -> None:
@@ -213,15 +224,18 @@ def _parse_row(fields: list[str], cols: _Columns, extra: bool) -> tuple[MatchRec
     home_col, away_col = ("Home", "Away") if extra else ("HomeTeam", "AwayTeam")
     hg_col, ag_col, res_col = ("HG", "AG", "Res") if extra else ("FTHG", "FTAG", "FTR")
     try:
-        day = parse_date(cols.get(fields, "Date"))
-    except ValueError:
+        day = validation.match_date(parse_date(cols.get(fields, "Date")))
+    except validation.InvalidValue as exc:
+        raise _RowError("Date", str(exc)) from None
+    except (ValueError, OverflowError):
         raise _RowError("Date", f"not a dd/mm/yy or dd/mm/yyyy date: {cols.get(fields, 'Date').strip()!r}") from None
-    home_name = cols.get(fields, home_col).strip()
-    away_name = cols.get(fields, away_col).strip()
-    if not home_name:
-        raise _RowError(home_col, "home team is empty")
-    if not away_name:
-        raise _RowError(away_col, "away team is empty")
+    names = []
+    for column, side in ((home_col, "home"), (away_col, "away")):
+        try:
+            names.append(validation.name(cols.get(fields, column), f"{side} team"))
+        except validation.InvalidValue as exc:
+            raise _RowError(column, str(exc)) from None
+    home_name, away_name = names
     home_goals = _required_int(fields, cols, hg_col)
     away_goals = _required_int(fields, cols, ag_col)
     if (home_goals is None) != (away_goals is None):
@@ -235,14 +249,19 @@ def _parse_row(fields: list[str], cols: _Columns, extra: bool) -> tuple[MatchRec
         ignored.append((exc.field, exc.reason))
     try:
         kickoff = _kickoff(day, cols.get(fields, "Time"))
-    except ValueError:
+    except (ValueError, OverflowError):
         kickoff = None
-        ignored.append(("Time", cols.get(fields, "Time")))
+        ignored.append(("Time", f"not a hh:mm time: {cols.get(fields, 'Time').strip()[:40]!r}"))
     try:
-        attendance = optional_int(cols.get(fields, "Attendance"))
-    except ValueError:
+        attendance = _optional(cols.get(fields, "Attendance"), lambda text, _what: validation.attendance(text), "")
+    except ValueError as exc:
         attendance = None
-        ignored.append(("Attendance", cols.get(fields, "Attendance")))
+        ignored.append(("Attendance", _reason(exc, cols.get(fields, "Attendance"))))
+    try:
+        referee = validation.optional_text(_optional(cols.get(fields, "Referee"), lambda t, _w: t, ""), "referee")
+    except validation.InvalidValue as exc:
+        referee = None
+        ignored.append(("Referee", str(exc)))
     stats, bad_stats = _stats(fields, cols)
     odds, bad_odds = _odds(fields, cols)
     ignored += bad_stats + bad_odds
@@ -258,7 +277,7 @@ def _parse_row(fields: list[str], cols: _Columns, extra: bool) -> tuple[MatchRec
         away_goals=away_goals,
         home_goals_ht=ht_home,
         away_goals_ht=ht_away,
-        referee=optional_text(cols.get(fields, "Referee")),
+        referee=referee,
         attendance=attendance,
         stats=stats,
         odds=tuple(odds),
@@ -290,10 +309,11 @@ def parse_csv(data: bytes, location: str) -> ParseResult:
             result.problems.append(RowProblem(line, exc.field, exc.reason, raw_line(fields)))
             continue
         result.problems.extend(
-            RowProblem(line, field, f"value ignored, not a number: {value.strip()!r}", raw_line(fields))
-            for field, value in ignored
+            RowProblem(line, field, f"value ignored: {reason}", raw_line(fields)) for field, reason in ignored
         )
         result.matches.append(record)
+    result.rows_read += len(rows.problems)
+    result.problems.extend(rows.problems)
     if not extra and result.matches:
         # main-layout files hold one season and do not name it: the first match date tells it
         season = season_for_date(min(m.match_date for m in result.matches), calendar_year=False)

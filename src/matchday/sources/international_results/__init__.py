@@ -42,7 +42,7 @@ class InternationalResults:
             str(unit.files.get("goalscorers", "")), str(unit.files.get("shootouts", "")),
         )
         if "former_names" in contents:
-            pairs = parse_former_names(contents["former_names"], str(unit.files["former_names"]))
+            pairs = parse_former_names(contents["former_names"], str(unit.files["former_names"]), result.problems)
             result.aliases.extend(TeamAlias(spec.NATIONAL_TEAMS, current, former) for current, former in pairs)
         return result
 

@@ -10,6 +10,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from matchday.domain import validation
 from matchday.domain.names import fold_accents
 from matchday.domain.records import (
     CompetitionRef,
@@ -59,27 +60,60 @@ def _goals(data: bytes, location: str, problems: list[RowProblem]) -> dict[Match
             problems.append(RowProblem(line, "team", f"{team!r} is neither {home!r} nor {away!r}", raw_line(f)))
             continue
         try:
-            minute_value = None if minute in NA_VALUES else int(float(minute))
+            minute_value = None if minute in NA_VALUES else validation.minute(minute)
+            scorer_name = None if scorer in NA_VALUES else validation.name(scorer, "scorer")
+        except validation.InvalidValue as exc:
+            problems.append(RowProblem(line, "minute/scorer", str(exc), raw_line(f)))
+            continue
+        try:
             own_goal, penalty = spec.BOOLEANS[own], spec.BOOLEANS[pen]
-        except (ValueError, KeyError):
-            problems.append(RowProblem(line, "minute/own_goal/penalty", "not a number or TRUE/FALSE", raw_line(f)))
+        except KeyError:
+            problems.append(RowProblem(line, "own_goal/penalty", "not TRUE/FALSE", raw_line(f)))
             continue
         kind = EventType.OWN_GOAL if own_goal else EventType.PENALTY_GOAL if penalty else EventType.GOAL
         side = Side.HOME if team == home else Side.AWAY
-        scorer_name = None if scorer in NA_VALUES else scorer
         goals.setdefault((day, home, away), []).append(MatchEventRecord(kind, side, minute_value, None, scorer_name))
+    problems.extend(rows.problems)
     return goals
 
 
-def _shootouts(data: bytes, location: str) -> dict[MatchKey, str]:
+def _fields(f: list[str], idx: list[int]) -> list[str]:
+    if max(idx) >= len(f):
+        raise validation.InvalidValue(f"row has {len(f)} fields, expected at least {max(idx) + 1}")
+    return [f[i] for i in idx]
+
+
+def _shootouts(data: bytes, location: str, problems: list[RowProblem]) -> dict[MatchKey, str]:
     idx, rows = _columns(data, location, "shootouts")
-    return {(f[idx[0]], f[idx[1]], f[idx[2]]): f[idx[3]] for _line, f in rows}
+    winners: dict[MatchKey, str] = {}
+    for line, f in rows:
+        try:
+            day, home, away, winner = _fields(f, idx)
+            if winner not in (home, away):
+                raise validation.InvalidValue(f"winner {winner[:60]!r} is neither {home[:60]!r} nor {away[:60]!r}")
+        except validation.InvalidValue as exc:
+            problems.append(RowProblem(line, "winner", str(exc), raw_line(f)))
+            continue
+        winners[(day, home, away)] = winner
+    problems.extend(rows.problems)
+    return winners
 
 
-def parse_former_names(data: bytes, location: str) -> list[tuple[str, str]]:
-    """(current name, former name) pairs."""
+def parse_former_names(data: bytes, location: str,
+                       problems: list[RowProblem] | None = None) -> list[tuple[str, str]]:
+    """(current name, former name) pairs; damaged rows go to ``problems``."""
     idx, rows = _columns(data, location, "former_names")
-    return [(f[idx[0]], f[idx[1]]) for _line, f in rows]
+    pairs = []
+    found: list[RowProblem] = []
+    for line, f in rows:
+        try:
+            current, former = _fields(f, idx[:2])
+            pairs.append((validation.name(current, "current"), validation.name(former, "former")))
+        except validation.InvalidValue as exc:
+            found.append(RowProblem(line, "current/former", str(exc), raw_line(f)))
+    if problems is not None:
+        problems.extend(found + rows.problems)
+    return pairs
 
 
 def parse_results(results: bytes, location: str, goalscorers: bytes | None = None,
@@ -89,25 +123,40 @@ def parse_results(results: bytes, location: str, goalscorers: bytes | None = Non
     result = ParseResult()
     goal_problems: list[RowProblem] = []
     goals = _goals(goalscorers, goalscorers_location, goal_problems) if goalscorers else {}
-    shootout_winners = _shootouts(shootouts, shootouts_location) if shootouts else {}
+    shootout_winners = _shootouts(shootouts, shootouts_location, goal_problems) if shootouts else {}
     comps: dict[str, CompetitionRef] = {}
+    checked = validation.NameChecks()
     for line, f in rows:
         result.rows_read += 1
         day_text, home, away, hs, as_, tournament, city, country, neutral = (f[i] if i < len(f) else "" for i in idx)
         field = "date"
         try:
-            day = date.fromisoformat(day_text)
+            day = validation.match_date(date.fromisoformat(day_text))
             field = "home_score"
-            home_goals = None if hs in NA_VALUES else int(hs)
+            home_goals = None if hs in NA_VALUES else validation.goals(hs, "home_score")
             field = "away_score"
-            away_goals = None if as_ in NA_VALUES else int(as_)
+            away_goals = None if as_ in NA_VALUES else validation.goals(as_, "away_score")
             field = "neutral"
             is_neutral = spec.BOOLEANS[neutral]
-        except (ValueError, KeyError):
-            result.problems.append(RowProblem(line, field, "invalid value", raw_line(f)))
+            field = "home_team"
+            checked(home, "home team")
+            field = "away_team"
+            checked(away, "away team")
+            field = "tournament"
+            checked(tournament, "tournament")
+            field = "city"
+            city = validation.optional_text(city, "city")
+            field = "country"
+            country = validation.optional_text(country, "country")
+        except validation.InvalidValue as exc:
+            result.problems.append(RowProblem(line, field, str(exc), raw_line(f)))
             continue
-        if not home or not away or not tournament:
-            result.problems.append(RowProblem(line, "home_team/away_team/tournament", "empty", raw_line(f)))
+        except (ValueError, KeyError, OverflowError):
+            result.problems.append(RowProblem(line, field, f"invalid value for {field}", raw_line(f)))
+            continue
+        if (home_goals is None) != (away_goals is None):
+            result.problems.append(RowProblem(line, "home_score/away_score", "only one side of the score is given",
+                                              raw_line(f)))
             continue
         comp = comps.get(tournament)
         if comp is None:
@@ -129,5 +178,6 @@ def parse_results(results: bytes, location: str, goalscorers: bytes | None = Non
         goal_problems.append(RowProblem(0, "date/home_team/away_team",
                                         f"{len(events)} goal(s) for a match not in results: {day_text} {home}-{away}",
                                         f"{day_text},{home},{away}"))
-    result.problems.extend(goal_problems)
+    result.rows_read += len(rows.problems)
+    result.problems.extend(rows.problems + goal_problems)
     return result

@@ -1,0 +1,159 @@
+"""uvicorn, bounded: every connection has a deadline for its request head, a cap on its size, an idle timeout,
+and a WebSocket that the peer stopped reading is really closed.
+
+uvicorn arms its keep-alive timer only after a response, so a connection that sends nothing, or a header a
+byte at a time, is held forever; and it closes a WebSocket with ``transport.close()``, which waits for the
+peer to read what is buffered: a peer that never reads keeps the socket and its buffers forever. These two
+protocol classes add the missing bounds; ``uvicorn_config`` is what ``matchday serve`` runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+
+from matchday.settings import Settings, get_settings
+
+_408 = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\nconnection: close\r\n"
+        b"content-length: 39\r\n\r\nno complete request head within timeout")
+_431 = (b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain; charset=utf-8\r\n"
+        b"connection: close\r\ncontent-length: 33\r\n\r\nrequest head larger than the limit")
+
+
+class BoundedHttpProtocol(HttpToolsProtocol):
+    """HTTP/1.1 with a deadline and a size cap on each request head (uvicorn has neither)."""
+
+    header_timeout_s = 10.0
+    max_head_bytes = 64 * 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        self._in_request = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if not self._in_request:
+            if self._head_timer is None:
+                self._arm_head_timer()  # the next request of a kept-alive connection begins
+            self._head_bytes += len(data)
+            if self._head_bytes > self.max_head_bytes:
+                self._refuse(_431)
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._in_request = True
+        self._cancel_head_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        self._in_request = False
+        self._head_bytes = 0
+        super().on_response_complete()  # arms uvicorn's keep-alive (idle) timer
+
+    def _arm_head_timer(self) -> None:
+        self._head_timer = self.loop.call_later(self.header_timeout_s, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if not self._in_request:
+            self._refuse(_408)
+
+    def _refuse(self, response: bytes) -> None:
+        self._cancel_head_timer()
+        if not self.transport.is_closing():
+            self.transport.write(response)
+            self.transport.close()
+        self.loop.call_later(2.0, self.transport.abort)  # a peer that does not read the refusal either
+
+
+class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
+    """A close that always ends the connection: written without waiting for a peer that stopped reading, and
+    the socket aborted (its buffers dropped) when the peer has still not gone after ``abort_after_s``."""
+
+    abort_after_s = 5.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._abort_timer: asyncio.TimerHandle | None = None
+
+    async def send(self, message: Any) -> None:
+        if message["type"] == "websocket.close" and self.handshake_complete and not self.writable.is_set() \
+                and not self.close_sent and not self.disconnected:
+            # the peer is not reading: queue the close frame behind what it has not read, and do not wait
+            code, reason = message.get("code", 1000), message.get("reason", "") or ""
+            self.queue.put_nowait({"type": "websocket.disconnect", "code": code, "reason": reason})
+            self.conn.send_close(code, reason)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.close_sent = True
+            self._abort_later()
+            return
+        await super().send(message)
+        if message["type"] == "websocket.close":
+            self._abort_later()
+
+    def keepalive_timeout(self) -> None:
+        super().keepalive_timeout()
+        self._abort_later()
+
+    async def run_asgi(self) -> None:
+        await super().run_asgi()
+        self._abort_later()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._abort_timer is not None:
+            self._abort_timer.cancel()
+            self._abort_timer = None
+        super().connection_lost(exc)
+
+    def _abort_later(self) -> None:
+        if self._abort_timer is None and not self.disconnected:
+            self._abort_timer = self.loop.call_later(self.abort_after_s, self._abort)
+
+    def _abort(self) -> None:
+        self._abort_timer = None
+        if not self.disconnected:
+            self.transport.abort()
+
+
+class SettingsHttpProtocol(BoundedHttpProtocol):
+    """The bounds read from the process's own settings: a class worker processes can import (``--workers``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        settings = get_settings()
+        self.header_timeout_s, self.max_head_bytes = settings.http_header_timeout_s, settings.http_max_head_bytes
+        super().__init__(*args, **kwargs)
+
+
+def uvicorn_config(app: Any, host: str, port: int, settings: Settings, **extra: Any) -> uvicorn.Config:
+    """uvicorn tuned for many small WebSocket frames (no per-message deflate: a zlib stream per connection to
+    save a few bytes of ~200-byte JSON) and bounded as described above. With ``workers`` above 1 the config is
+    sent to each worker process, so the protocol is one they can import by name."""
+    http: type = type("MatchdayHttpProtocol", (BoundedHttpProtocol,), {
+        "header_timeout_s": settings.http_header_timeout_s, "max_head_bytes": settings.http_max_head_bytes}) \
+        if extra.get("workers", 1) == 1 else SettingsHttpProtocol
+    return uvicorn.Config(
+        app, host=host, port=port, log_level="warning", access_log=False, backlog=4096,
+        http=http, ws=BoundedWebSocketProtocol, ws_max_size=65536, ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_interval_s, ws_ping_timeout=settings.ws_ping_interval_s,
+        timeout_keep_alive=settings.http_keep_alive_s, h11_max_incomplete_event_size=settings.http_max_head_bytes,
+        **extra,
+    )
