@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from matchday.domain import merge
 from matchday.domain.records import MatchRecord
+from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
@@ -303,28 +304,56 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
         if rec.odds:
             odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
                                q.price_away, q.price_over, q.price_under) for q in rec.odds]
-    changed = _sync(conn, match_events, EVENT_COLUMNS, events)
-    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats)
-    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups)
+    owner = ChildOwner(source, {match_ids[i]: rec.competition.code for i, rec in enumerate(records)})
+    changed = _sync(conn, match_events, EVENT_COLUMNS, events, owner=owner)
+    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats, owner=owner)
+    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups, owner=owner)
     changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
     return changed
 
 
+@dataclass(frozen=True)
+class ChildOwner:
+    """Events, lineups and statistics are one set per match, from the most trusted source that gives them: a
+    less trusted source never replaces them (``source`` column; NULL = stored before it was kept)."""
+
+    source: str
+    competition_of: dict[int, str]
+
+    def may_replace(self, match_id: int, stored_source: str | None) -> bool:
+        if stored_source is None or stored_source == self.source:
+            return True
+        trust = source_precedence().trust(self.competition_of.get(match_id))
+        return trust(self.source) > trust(stored_source)
+
+
 def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],
-          scope: tuple[str, Any] | None = None) -> set[int]:
+          scope: tuple[str, Any] | None = None, owner: ChildOwner | None = None) -> set[int]:
     """Make each match's child rows equal ``wanted``; returns the match ids whose rows changed."""
     if not wanted:
         return set()
     stored: dict[int, list[tuple]] = defaultdict(list)
+    stored_by: dict[int, str | None] = {}
     match_col = table.c.match_id
     cols = [table.c[name] for name in columns]
+    extra = [table.c.source] if owner else []
     for chunk in _chunks(sorted(wanted)):
-        query = select(match_col, *cols).where(match_col.in_(chunk))
+        query = select(match_col, *cols, *extra).where(match_col.in_(chunk))
         if scope:
             query = query.where(table.c[scope[0]] == scope[1])
         for row in conn.execute(query):
-            stored[row[0]].append(tuple(row[1:]))
+            stored[row[0]].append(tuple(row[1:len(columns) + 1]))
+            if owner:
+                stored_by[row[0]] = row[-1]
     differing = [m for m, rows in wanted.items() if sorted(rows, key=repr) != sorted(stored.get(m, []), key=repr)]
+    if owner:
+        differing = [m for m in differing if owner.may_replace(m, stored_by.get(m))]
+        # the same rows from a more trusted source: it owns them now (nothing a user sees changes)
+        replaced = set(differing)
+        same = [m for m in wanted if m in stored_by and m not in replaced and stored_by[m] != owner.source
+                and owner.may_replace(m, stored_by[m])]
+        for chunk in _chunks(same):
+            conn.execute(update(table).where(match_col.in_(chunk)).values(source=owner.source))
     if not differing:
         return set()
     for chunk in _chunks(differing):
@@ -332,7 +361,8 @@ def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[i
         if scope:
             query = query.where(table.c[scope[0]] == scope[1])
         conn.execute(query)
+    own = {"source": owner.source} if owner else {}
     bulk_insert(conn, table, [
-        {"match_id": m, **dict(zip(columns, row, strict=True))} for m in differing for row in wanted[m]
+        {"match_id": m, **dict(zip(columns, row, strict=True)), **own} for m in differing for row in wanted[m]
     ])
     return set(differing)
