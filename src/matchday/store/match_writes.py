@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, select, update
 
 from matchday.domain import merge
 from matchday.domain.records import MatchRecord
@@ -22,7 +22,7 @@ from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
-from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
+from matchday.store.schema import match_events, match_lineups, match_sources, matches, odds_quotes, team_match_stats
 
 UPDATABLE = merge.FIELDS
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
@@ -98,12 +98,18 @@ def _keys(records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, st
     return keys
 
 
-def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], tuple]:
+_VALUES = slice(4, 4 + len(UPDATABLE))  # where a stored row (``_existing``) holds its UPDATABLE values
+
+
+def _existing(conn: Connection, season_ids: set[int], source: str) -> dict[tuple[int, str], tuple]:
+    """(season, key) → (id, season, key, attributes, *UPDATABLE, source's mask, source's dissent): the source's
+    own provenance row comes with the match (NULLs where it never described it) for the merge's fast path."""
     cols = [matches.c.id, matches.c.season_id, matches.c.match_key, matches.c.attributes,
-            *(matches.c[name] for name in UPDATABLE)]
+            *(matches.c[name] for name in UPDATABLE), match_sources.c.fields, match_sources.c.dissent]
+    own = and_(match_sources.c.match_id == matches.c.id, match_sources.c.source == source)
     found: dict[tuple[int, str], tuple] = {}
     for chunk in _chunks(sorted(season_ids)):
-        for row in conn.execute(select(*cols).where(matches.c.season_id.in_(chunk))):
+        for row in conn.execute(select(*cols).outerjoin(match_sources, own).where(matches.c.season_id.in_(chunk))):
             found[(row[1], row[2])] = tuple(row)
     return found
 
@@ -192,7 +198,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     ids = resolve_ids(resolver, records)
     keys = _keys(records, ids)
     season_ids = {season_id for _c, season_id, *_ in ids}
-    existing = _existing(conn, season_ids)
+    existing = _existing(conn, season_ids, source)
     stageless = _by_stageless(existing) if existing and any(i[4] != "league" for i in ids) else None
     new_rows: list[tuple] = []
     new_records: list[int] = []
@@ -243,7 +249,8 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
 def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
                  known: list[tuple[int, tuple]], source: str, now: datetime, counts: WriteCounts) -> None:
     """Merge records of stored matches (``known``: record index, stored row) and write what changed."""
-    items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[4:])) for index, old in known]
+    items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[_VALUES]),
+                    None if old[-2] is None else (old[-2], old[-1])) for index, old in known]
     outcome = merge_existing(conn, source, items, [_values(records[index]) for index, _old in known], now)
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     seen: set[int] = set()
