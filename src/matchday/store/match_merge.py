@@ -72,12 +72,16 @@ _BIT_LIST = tuple(merge.BITS[name] for name in merge.FIELDS)
 
 
 def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
-    """The source said all this before and the store agrees: the common re-load, decided without a claim."""
-    if own is None or own[1]:
+    """The source said all this before (its claim: the stored values, or its dissent where it differs): the
+    common re-load, decided without rebuilding any claim."""
+    if own is None:
         return False
-    mask = own[0]
-    for new, old, bit in zip(incoming, stored, _BIT_LIST):  # noqa: B905 - all three are FIELDS long
-        if new is not None and (new != old or not mask & bit):
+    mask, dissent = own
+    differing = merge.from_json(dissent) if dissent else None
+    for name, new, old, bit in zip(merge.FIELDS, incoming, stored, _BIT_LIST):  # noqa: B905 - all FIELDS long
+        if new is None:
+            continue
+        if not mask & bit or new != (differing.get(name, old) if differing else old):
             return False
     return True
 
