@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -71,6 +71,17 @@ def _all_rows(conn: Connection, match_ids: Sequence[int]) -> dict[int, dict[str,
 _BIT_LIST = tuple(merge.BITS[name] for name in merge.FIELDS)
 
 
+def _locked_values(conn: Connection, match_ids: Sequence[int]) -> dict[int, tuple]:
+    """The stored values of these matches, their rows locked until the transaction ends: two loads merging
+    into one match wait for each other instead of writing claims against values the other just changed."""
+    found = {}
+    for chunk in _chunks(sorted(match_ids)):
+        for row in conn.execute(select(matches.c.id, *(matches.c[name] for name in merge.FIELDS))
+                                .where(matches.c.id.in_(chunk)).with_for_update()):
+            found[row[0]] = stored_values(row[1:])
+    return found
+
+
 def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
     """The source said all this before (its claim: the stored values, or its dissent where it differs): the
     common re-load, decided without rebuilding any claim."""
@@ -112,6 +123,9 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
             work[item.match_id] = (item, merge.claim_of(values))
     if not work:
         return outcome
+    if conn.dialect.name != "sqlite":  # SQLite has one writer; elsewhere lock what is merged, then re-read it
+        fresh = _locked_values(conn, list(work))
+        work = {m: (replace(item, values=fresh[m]), claim) for m, (item, claim) in work.items() if m in fresh}
     rows = _all_rows(conn, list(work))
     precedence = source_precedence()
     source_updates: list[dict[str, Any]] = []
