@@ -103,3 +103,40 @@ def test_reloading_any_file_after_all_three_changes_nothing(parsed: dict[str, Pa
         assert (again.new, again.changed, again.unchanged) == (0, 0, 380), source
     assert store_dump(engine) == before
     engine.dispose()
+
+
+def test_goals_come_from_the_most_trusted_source_whatever_the_order(tmp_path: Path) -> None:
+    """World Cup 2022 from openfootball (goals with minutes; the more trusted for fifa.world) and
+    international_results (goalscorers): both orders store the same goals, openfootball's."""
+    from sqlalchemy import select
+
+    from matchday.store.schema import match_events, matches
+
+    files = {"openfootball": DATA / "openfootball-worldcup.json" / "2022" / "worldcup.json",
+             "international-results": DATA / "international_results"}
+    parsed = {}
+    for source, path in files.items():
+        plugin = get_source(source)
+        records = []
+        for unit in plugin.plan([path], {}):
+            records += [m for m in plugin.parse(unit, read_contents(unit)).matches
+                        if m.competition.code == "fifa.world" and m.season == "2022"]
+        parsed[source] = ParseResult(matches=records, rows_read=len(records))
+    goals = []
+    for index, order in enumerate((tuple(files), tuple(files)[::-1])):
+        engine = make_engine(f"sqlite:///{tmp_path / f'wc-{index}.db'}")
+        upgrade(engine)
+        for source in order:
+            with engine.begin() as conn:
+                run_id = start_run(conn, source, str(files[source]))
+            write_parsed(engine, source, run_id, str(files[source]), parsed[source], UnitSummary(source))
+        with engine.connect() as conn:
+            goals.append(sorted(conn.execute(
+                select(matches.c.match_date, match_events.c.seq, match_events.c.type, match_events.c.side,
+                       match_events.c.minute, match_events.c.player_name, match_events.c.source)
+                .join(matches, matches.c.id == match_events.c.match_id)).all(), key=repr))
+        engine.dispose()
+    assert goals[0] == goals[1] and len(goals[0]) >= 172
+    final = [g for g in goals[0] if str(g[0]) == "2022-12-18"]
+    assert [(g[4], g[5], g[6]) for g in final][:2] == [(23, "Lionel Messi", "openfootball"),
+                                                      (36, "Ángel Di María", "openfootball")]

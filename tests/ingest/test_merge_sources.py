@@ -148,6 +148,8 @@ def test_provenance_through_the_api(disputed: tuple) -> None:
         assert plain["sources"] is None
         body = client.get(f"/api/v1/matches/{match_id}", params={"include": "sources"}).json()
         assert client.get(f"/api/v1/matches/{match_id}", params={"include": "everything"}).status_code == 422
+        listed = client.get("/api/v1/leagues/esp.1/conflicts", params={"season": "2024-25"}).json()
+        assert client.get("/api/v1/leagues/esp.1/conflicts", params={"season": "1900-01"}).status_code == 404
     provenance = body["sources"]
     assert [s["source"] for s in provenance["sources"]] == ["football-data-uk", "openfootball"]
     assert [s["rank"] for s in provenance["sources"]] == [1, 2]
@@ -156,6 +158,9 @@ def test_provenance_through_the_api(disputed: tuple) -> None:
     assert provenance["sources"][1]["differs"] == {"home_goals": 2}
     assert "home_goals" in provenance["sources"][0]["fields"]
     assert provenance["conflicts"][0]["other_value"] == "2-1"
+    assert listed["total"] == 1 and [(c["match_id"], c["home"], c["chosen_value"], c["other_source"],
+                                      c["other_value"]) for c in listed["items"]] == [
+        (match_id, "Athletic Club", "1-1", "openfootball", "2-1")]
     assert body["score"]["home"] == 1 and provenance["sources"][0]["seen_at"].endswith(("Z", "+00:00"))
 
 

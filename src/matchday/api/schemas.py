@@ -164,6 +164,14 @@ class ResultConflict(BaseModel):
     resolved_at: UtcDateTime | None = None
 
 
+class LeagueConflict(ResultConflict):
+    match_id: int
+    match_date: date | None
+    season: str
+    home: str
+    away: str
+
+
 class MatchProvenance(BaseModel):
     fields: dict[str, str] = Field(description="field → the most trusted source that gives the stored value")
     sources: list[SourceClaim]

@@ -1,10 +1,11 @@
 """The store side of merging sources (DESIGN.md §9; rules in ``domain.merge``): set-based, per batch.
 
-For matches already stored, a batch reads this source's provenance rows once (by season), and skips every
-match where the source says nothing new (the common re-load: no claims are rebuilt). For the rest it reads
-every source's row of those matches at once, rebuilds each source's claim (stored values + its dissent),
-applies the new statement, resolves the match, and writes back in one executemany per table: the changed
-matches, the provenance rows that changed, and the conflicts that opened, changed or closed.
+For matches already stored, the batch's read of the stored matches brings this source's provenance row along
+(``match_writes._existing``), and every match where the source says nothing new is skipped (the common
+re-load: no claims are rebuilt). For the rest it reads every source's row of those matches at once, rebuilds
+each source's claim (stored values + its dissent), applies the new statement, resolves the match, and writes
+back in one executemany per table: the changed matches, the provenance rows that changed, and the conflicts
+that opened, changed or closed.
 
 New matches get their provenance row with one ``INSERT ... SELECT`` per season (or per chunk of ids): the
 inserted row *is* the claim, so no Python work per row is needed on a first load.
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +43,7 @@ class Stored:
     season_id: int
     competition: str
     values: tuple
+    own: tuple[int, Any] | None = None  # the writing source's provenance row (mask, dissent), None if it has none
 
 
 @dataclass
@@ -54,16 +56,6 @@ def stored_values(row_values: Sequence[Any]) -> tuple:
     """A stored row's values as a claim sees them: ``neutral`` False means "not said"."""
     values = tuple(row_values)
     return values if values[_NEUTRAL] else (*values[:_NEUTRAL], None, *values[_NEUTRAL + 1:])
-
-
-def _own_rows(conn: Connection, season_ids: set[int], source: str) -> dict[int, tuple[int, Any]]:
-    found: dict[int, tuple[int, Any]] = {}
-    for chunk in _chunks(sorted(season_ids)):
-        query = (select(match_sources.c.match_id, match_sources.c.fields, match_sources.c.dissent)
-                 .join(matches, matches.c.id == match_sources.c.match_id)
-                 .where(matches.c.season_id.in_(chunk), match_sources.c.source == source))
-        found.update({m: (mask, dissent) for m, mask, dissent in conn.execute(query)})
-    return found
 
 
 def _all_rows(conn: Connection, match_ids: Sequence[int]) -> dict[int, dict[str, tuple[int, Any]]]:
@@ -79,13 +71,28 @@ def _all_rows(conn: Connection, match_ids: Sequence[int]) -> dict[int, dict[str,
 _BIT_LIST = tuple(merge.BITS[name] for name in merge.FIELDS)
 
 
+def _locked_values(conn: Connection, match_ids: Sequence[int]) -> dict[int, tuple]:
+    """The stored values of these matches, their rows locked until the transaction ends: two loads merging
+    into one match wait for each other instead of writing claims against values the other just changed."""
+    found = {}
+    for chunk in _chunks(sorted(match_ids)):
+        for row in conn.execute(select(matches.c.id, *(matches.c[name] for name in merge.FIELDS))
+                                .where(matches.c.id.in_(chunk)).with_for_update()):
+            found[row[0]] = stored_values(row[1:])
+    return found
+
+
 def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
-    """The source said all this before and the store agrees: the common re-load, decided without a claim."""
-    if own is None or own[1]:
+    """The source said all this before (its claim: the stored values, or its dissent where it differs): the
+    common re-load, decided without rebuilding any claim."""
+    if own is None:
         return False
-    mask = own[0]
-    for new, old, bit in zip(incoming, stored, _BIT_LIST):  # noqa: B905 - all three are FIELDS long
-        if new is not None and (new != old or not mask & bit):
+    mask, dissent = own
+    differing = merge.from_json(dissent) if dissent else None
+    for name, new, old, bit in zip(merge.FIELDS, incoming, stored, _BIT_LIST):  # noqa: B905 - all FIELDS long
+        if new is None:
+            continue
+        if not mask & bit or new != (differing.get(name, old) if differing else old):
             return False
     return True
 
@@ -108,15 +115,17 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
     outcome = MergeOutcome()
     if not items:
         return outcome
-    own = _own_rows(conn, {item.season_id for item in items}, source)
     work: dict[int, tuple[Stored, dict[str, Any]]] = {}
     for item, values in zip(items, incoming, strict=True):
         if item.match_id in work:  # the same match twice in one batch: the later statement adds to the first
             work[item.match_id][1].update(merge.claim_of(values))
-        elif not _says_nothing_new(own.get(item.match_id), item.values, values):
+        elif not _says_nothing_new(item.own, item.values, values):
             work[item.match_id] = (item, merge.claim_of(values))
     if not work:
         return outcome
+    if conn.dialect.name != "sqlite":  # SQLite has one writer; elsewhere lock what is merged, then re-read it
+        fresh = _locked_values(conn, list(work))
+        work = {m: (replace(item, values=fresh[m]), claim) for m, (item, claim) in work.items() if m in fresh}
     rows = _all_rows(conn, list(work))
     precedence = source_precedence()
     source_updates: list[dict[str, Any]] = []

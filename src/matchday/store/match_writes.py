@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, select, update
 
 from matchday.domain import merge
 from matchday.domain.records import MatchRecord
+from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
-from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
+from matchday.store.schema import match_events, match_lineups, match_sources, matches, odds_quotes, team_match_stats
 
 UPDATABLE = merge.FIELDS
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
@@ -97,12 +98,18 @@ def _keys(records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, st
     return keys
 
 
-def _existing(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], tuple]:
+_VALUES = slice(4, 4 + len(UPDATABLE))  # where a stored row (``_existing``) holds its UPDATABLE values
+
+
+def _existing(conn: Connection, season_ids: set[int], source: str) -> dict[tuple[int, str], tuple]:
+    """(season, key) → (id, season, key, attributes, *UPDATABLE, source's mask, source's dissent): the source's
+    own provenance row comes with the match (NULLs where it never described it) for the merge's fast path."""
     cols = [matches.c.id, matches.c.season_id, matches.c.match_key, matches.c.attributes,
-            *(matches.c[name] for name in UPDATABLE)]
+            *(matches.c[name] for name in UPDATABLE), match_sources.c.fields, match_sources.c.dissent]
+    own = and_(match_sources.c.match_id == matches.c.id, match_sources.c.source == source)
     found: dict[tuple[int, str], tuple] = {}
     for chunk in _chunks(sorted(season_ids)):
-        for row in conn.execute(select(*cols).where(matches.c.season_id.in_(chunk))):
+        for row in conn.execute(select(*cols).outerjoin(match_sources, own).where(matches.c.season_id.in_(chunk))):
             found[(row[1], row[2])] = tuple(row)
     return found
 
@@ -191,7 +198,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     ids = resolve_ids(resolver, records)
     keys = _keys(records, ids)
     season_ids = {season_id for _c, season_id, *_ in ids}
-    existing = _existing(conn, season_ids)
+    existing = _existing(conn, season_ids, source)
     stageless = _by_stageless(existing) if existing and any(i[4] != "league" for i in ids) else None
     new_rows: list[tuple] = []
     new_records: list[int] = []
@@ -242,7 +249,8 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
 def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
                  known: list[tuple[int, tuple]], source: str, now: datetime, counts: WriteCounts) -> None:
     """Merge records of stored matches (``known``: record index, stored row) and write what changed."""
-    items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[4:])) for index, old in known]
+    items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[_VALUES]),
+                    None if old[-2] is None else (old[-2], old[-1])) for index, old in known]
     outcome = merge_existing(conn, source, items, [_values(records[index]) for index, _old in known], now)
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     seen: set[int] = set()
@@ -303,28 +311,56 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
         if rec.odds:
             odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
                                q.price_away, q.price_over, q.price_under) for q in rec.odds]
-    changed = _sync(conn, match_events, EVENT_COLUMNS, events)
-    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats)
-    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups)
+    owner = ChildOwner(source, {match_ids[i]: rec.competition.code for i, rec in enumerate(records)})
+    changed = _sync(conn, match_events, EVENT_COLUMNS, events, owner=owner)
+    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats, owner=owner)
+    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups, owner=owner)
     changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
     return changed
 
 
+@dataclass(frozen=True)
+class ChildOwner:
+    """Events, lineups and statistics are one set per match, from the most trusted source that gives them: a
+    less trusted source never replaces them (``source`` column; NULL = stored before it was kept)."""
+
+    source: str
+    competition_of: dict[int, str]
+
+    def may_replace(self, match_id: int, stored_source: str | None) -> bool:
+        if stored_source is None or stored_source == self.source:
+            return True
+        trust = source_precedence().trust(self.competition_of.get(match_id))
+        return trust(self.source) > trust(stored_source)
+
+
 def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],
-          scope: tuple[str, Any] | None = None) -> set[int]:
+          scope: tuple[str, Any] | None = None, owner: ChildOwner | None = None) -> set[int]:
     """Make each match's child rows equal ``wanted``; returns the match ids whose rows changed."""
     if not wanted:
         return set()
     stored: dict[int, list[tuple]] = defaultdict(list)
+    stored_by: dict[int, str | None] = {}
     match_col = table.c.match_id
     cols = [table.c[name] for name in columns]
+    extra = [table.c.source] if owner else []
     for chunk in _chunks(sorted(wanted)):
-        query = select(match_col, *cols).where(match_col.in_(chunk))
+        query = select(match_col, *cols, *extra).where(match_col.in_(chunk))
         if scope:
             query = query.where(table.c[scope[0]] == scope[1])
         for row in conn.execute(query):
-            stored[row[0]].append(tuple(row[1:]))
+            stored[row[0]].append(tuple(row[1:len(columns) + 1]))
+            if owner:
+                stored_by[row[0]] = row[-1]
     differing = [m for m, rows in wanted.items() if sorted(rows, key=repr) != sorted(stored.get(m, []), key=repr)]
+    if owner:
+        differing = [m for m in differing if owner.may_replace(m, stored_by.get(m))]
+        # the same rows from a more trusted source: it owns them now (nothing a user sees changes)
+        replaced = set(differing)
+        same = [m for m in wanted if m in stored_by and m not in replaced and stored_by[m] != owner.source
+                and owner.may_replace(m, stored_by[m])]
+        for chunk in _chunks(same):
+            conn.execute(update(table).where(match_col.in_(chunk)).values(source=owner.source))
     if not differing:
         return set()
     for chunk in _chunks(differing):
@@ -332,7 +368,8 @@ def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[i
         if scope:
             query = query.where(table.c[scope[0]] == scope[1])
         conn.execute(query)
+    own = {"source": owner.source} if owner else {}
     bulk_insert(conn, table, [
-        {"match_id": m, **dict(zip(columns, row, strict=True))} for m in differing for row in wanted[m]
+        {"match_id": m, **dict(zip(columns, row, strict=True)), **own} for m in differing for row in wanted[m]
     ])
     return set(differing)

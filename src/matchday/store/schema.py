@@ -165,6 +165,7 @@ match_events = Table(
     Column("added_minute", Integer),
     Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
     Column("player_name", String(200)),
+    Column("source", String(40)),  # the source these events of the match come from (the most trusted giving them)
     UniqueConstraint("match_id", "seq"),
 )
 
@@ -178,6 +179,7 @@ match_lineups = Table(
     Column("starter", Boolean, nullable=False),
     Column("position", String(4)),
     Column("shirt_number", Integer),
+    Column("source", String(40)),
 )
 
 team_match_stats = Table(
@@ -193,6 +195,7 @@ team_match_stats = Table(
     Column("offsides", Integer),
     Column("woodwork", Integer),
     Column("booking_points", Integer),
+    Column("source", String(40)),
 )
 
 odds_quotes = Table(

@@ -13,7 +13,7 @@ from matchday.api.deps import Ctx, paging
 from matchday.domain.records import MatchStatus, Side
 from matchday.errors import NotFound
 from matchday.services.tables import league_table, season_position_history
-from matchday.store import match_queries, queries, team_queries
+from matchday.store import match_queries, provenance_queries, queries, team_queries
 from matchday.store.match_queries import MatchFilter
 
 router = APIRouter(prefix="/leagues", tags=["leagues"])
@@ -162,5 +162,23 @@ def position_history(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None)
         return schemas.PositionHistory(league_id=league.id, season=label, dates=history["dates"],
                                        teams=[{"team": name, "positions": places}
                                               for name, places in history["teams"].items()])
+
+    return ctx.cached([f"league:{league.id}"], build)
+
+
+@router.get("/{league_id}/conflicts", response_model=schemas.Page[schemas.LeagueConflict])
+def league_conflicts(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
+                     include_resolved: Annotated[bool, Query(description="Also the ones the sources settled.")] = False,
+                     page: tuple[int, int] = Depends(paging(100, 500))) -> Response:
+    """Results two sources disagree on: the stored value and its source, the other value and its source."""
+    league = _league(ctx, league_id)
+
+    def build() -> schemas.Page[schemas.LeagueConflict]:
+        season_id = queries.find_competition_season(ctx.conn, league.code, season)[2] if season else None
+        rows = provenance_queries.conflicts(ctx.conn, league.id, season_id, include_resolved=include_resolved,
+                                            limit=100_000)
+        items = [schemas.LeagueConflict(**{k: row[k] for k in schemas.LeagueConflict.model_fields})
+                 for row in rows[page[1]:page[1] + page[0]]]
+        return schemas.Page[schemas.LeagueConflict](items=items, total=len(rows), limit=page[0], offset=page[1])
 
     return ctx.cached([f"league:{league.id}"], build)
