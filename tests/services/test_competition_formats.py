@@ -18,7 +18,8 @@ Published tables, as looked up (each figure also checked against the data: point
   Meistergruppe and Qualifikationsgruppe tables; Wikipedia "2019–20 Austrian Football Bundesliga".
 - EFL Championship 2024-25 (play-offs in the same file; Sheffield United -2): Wikipedia "2024–25 EFL
   Championship", League table and Play-offs (final: Sheffield United 1-2 Sunderland, 24 May 2025).
-- EFL Championship 2019-20 (Wigan Athletic -12, relegated by it): Wikipedia "2019–20 EFL Championship".
+- EFL Championship 2019-20 (Wigan Athletic -12, relegated by it) and 2018-19 (Birmingham City -9, 17th):
+  Wikipedia "2019–20 EFL Championship" and "2018–19 EFL Championship", League table.
 - National League 2017-18 (play-offs in englandplayoffs.csv; final Boreham Wood 1-2 Tranmere Rovers, 12 May
   2018): Wikipedia "2017–18 National League", League table and Play-offs.
 - Major League Soccer 2019 (overall and per conference; Supporters' Shield LAFC, 72 points): Wikipedia "2019
@@ -84,7 +85,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('formats') / 'm.db'}")
     upgrade(eng)
     seed_reference_data(eng)
-    load(eng, "football-data-uk", FDUK / "SC0", FDUK / "E1" / "2019-20.csv", FDUK / "I1" / "2024-25.csv",
+    load(eng, "football-data-uk", FDUK / "SC0", FDUK / "E1" / "2019-20.csv", FDUK / "E1" / "2018-19.csv",
+         FDUK / "I1" / "2024-25.csv",
          FDUK / "extra-leagues" / "USA.csv")
     # Belgium 2019-20 from engsoccerdata only: the two sources name its clubs differently (Club Brugge KV)
     load(eng, "openfootball", OF / "2019-20" / "sco.1.json", OF / "2019-20" / "at.1.json",
@@ -244,6 +246,11 @@ def test_wigan_relegated_by_its_deduction_2019_20(store: Engine) -> None:
         ("Barnsley", 49, None), ("Charlton", 48, "relegation"), ("Wigan Athletic", 47, "relegation"),
         ("Hull", 45, "relegation")]
     assert rows[-2]["points_deducted"] == 12
+    earlier = _table(store, "eng.2", "2018-19").rows
+    birmingham = next(r for r in earlier if r["team_name"] == "Birmingham City")
+    assert (birmingham["position"], birmingham["points"], birmingham["points_deducted"]) == (17, 52, 9)
+    before = _table(store, "eng.2", "2018-19", as_of=date(2019, 3, 21)).rows  # the sanction took effect on 22 March
+    assert next(r for r in before if r["team_name"] == "Birmingham City")["points_deducted"] == 0
 
 
 def test_play_off_winner_from_another_file_national_league_2017_18(store: Engine) -> None:

@@ -48,10 +48,11 @@ def split_phase(results: Sequence[Result], after_games: int) -> set[int]:
     return after
 
 
-def split_table(results: Sequence[Result], counted: Sequence[Result], after: set[int], teams: list[int],
-                 rules: TableRules, deductions: Sequence[Deduction], as_of: date | None,
-                 names: dict[int, str]) -> list[TableRow]:
-    """A split league once its second phase has begun: each group ranked apart, in group order."""
+def split_table(counted: Sequence[Result], after: set[int], teams: list[int], rules: TableRules,
+                deductions: Sequence[Deduction], as_of: date | None, names: dict[int, str]) -> list[TableRow]:
+    """A split league once its second phase has begun (``counted``: the matches up to the table's date,
+    ``after``: the second-phase ones): each group ranked apart, in group order. The groups are the table
+    after the first phase, with the deductions in force by then; later deductions come off afterwards."""
     assert rules.split is not None
     first_phase = [r for r in counted if r.match_id not in after]
     split_day = max((r.match_date for r in first_phase), default=date.min)

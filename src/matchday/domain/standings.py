@@ -388,7 +388,7 @@ def compute_table(
         after = split_phase(results, rules.split.after_games)
         if any(r.match_id in after for r in counted):
             return _with_conferences(
-                split_table(results, counted, after, teams, rules, deductions, as_of, names), conferences)
+                split_table(counted, after, teams, rules, deductions, as_of, names), conferences)
     recs = accumulate(counted, teams, rules, venue)
     if venue is None:
         _apply_deductions(recs, deductions,
