@@ -41,9 +41,10 @@ def _headers(entry: bytes, status: str) -> tuple[str, dict[str, str]]:
 
 
 class ResponseCache:
-    def __init__(self, backend: TaggedCache, engine: Engine) -> None:
+    def __init__(self, backend: TaggedCache, engine: Engine, max_entry_bytes: int = 16 * 1024 * 1024) -> None:
         self.backend = backend
         self.engine = engine
+        self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
         self._lock = threading.Lock()
         with engine.connect() as conn:
             self._seen = invalidation.latest_id(conn)
@@ -53,7 +54,7 @@ class ResponseCache:
 
     @classmethod
     def create(cls, redis_url: str | None, engine: Engine, max_bytes: int = 64 * 1024 * 1024) -> ResponseCache:
-        return cls(RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=max_bytes), engine)
+        return cls(RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=max_bytes), engine, max_bytes // 4)
 
     def sync(self, conn: Connection) -> int:
         """Apply the writes logged since the last look; returns the log position the caller's reads are at."""
@@ -90,7 +91,8 @@ class ResponseCache:
             model = build()
             ttl = TTL_S[kind(model) if callable(kind) else kind]
             entry = _entry(ttl, model.model_dump_json().encode())
-            self.backend.set(key, entry, ttl, tags, version)
+            if len(entry) <= self.max_entry_bytes:
+                self.backend.set(key, entry, ttl, tags, version)
         etag, headers = _headers(entry, status)
         if if_none_match(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
