@@ -1,7 +1,7 @@
 """load run owner (process id and host), so a run whose process died is marked interrupted
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0005a
 Create Date: 2026-12-01
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0005'
+down_revision = '0005a'
 branch_labels = None
 depends_on = None
 
