@@ -298,6 +298,10 @@ class CompetitionRecord:
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
+# team keys of a detail whose provider names the side itself (SofaScore's ``isHome``) instead of a team id
+HOME_KEY, AWAY_KEY = "@home", "@away"
+
+
 @dataclass(frozen=True, slots=True)
 class TeamPart:
     """One team's share of a match detail; its side is known only once the store has the match.

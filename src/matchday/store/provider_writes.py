@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 
 from matchday.domain.records import (
+    AWAY_KEY,
+    HOME_KEY,
     CompetitionRecord,
     MatchDetailRecord,
     MatchRecord,
@@ -153,8 +155,9 @@ def write_details(conn: Connection, resolver: Resolver, source: str, details: Se
                                               "load its fixture first", detail.match_key))
             continue
         row = rows[match_id]
-        sides = {k: Side.HOME for k in keys.get(row.home_team_id, ())} | \
-            {k: Side.AWAY for k in keys.get(row.away_team_id, ())}
+        sides = {HOME_KEY: Side.HOME, AWAY_KEY: Side.AWAY}
+        sides |= {k: Side.HOME for k in keys.get(row.home_team_id, ())}
+        sides |= {k: Side.AWAY for k in keys.get(row.away_team_id, ())}
         unknown = sorted({k for k, _e in detail.events if k not in sides} |
                          {p.team_key for p in detail.parts if p.team_key not in sides})
         if unknown:
