@@ -277,6 +277,8 @@ class ScorerRecord:
     appearances: int | None = None
     minutes: int | None = None
     player_key: str | None = None
+    expected_goals: float | None = None
+    expected_assists: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

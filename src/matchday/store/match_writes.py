@@ -131,12 +131,25 @@ FINAL_STATUSES = frozenset({"finished", "awarded", "cancelled", "abandoned", "po
 _STATUS, _PERIOD, _MINUTE = UPDATABLE.index("status"), UPDATABLE.index("period"), UPDATABLE.index("minute")
 
 
+_PROGRESS = {"scheduled": 0, "live": 1, "halftime": 1, "finished": 2, "awarded": 2}
+
+
+def _goes_back(stored: str | None, new: str | None) -> bool:
+    """Status moves forward only (DESIGN §9); postponed, cancelled, abandoned, suspended are explicit and apply."""
+    return stored in _PROGRESS and new in _PROGRESS and _PROGRESS[new] < _PROGRESS[stored]
+
+
 def _diff(old: tuple, values: tuple, attributes: dict[str, Any]) -> dict[str, Any]:
     """Fields that ``values`` (UPDATABLE order) would change in ``old`` (id, season, key, attributes, UPDATABLE)."""
     changed = {}
     for name, value, stored in zip(UPDATABLE, values, old[4:], strict=True):
         if value is not None and value != stored:
             changed[name] = value
+    if _goes_back(old[4 + _STATUS], values[_STATUS]):
+        # an older snapshot (a provider's fixture list from before the match) never un-finishes a match
+        for name in ("status", "period", "minute", "finish"):
+            changed.pop(name, None)
+        return changed
     if values[_STATUS] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
         if old[4 + _PERIOD] is not None:
             changed["period"] = None

@@ -34,7 +34,7 @@ from matchday.store.schema import external_ids, matches, published_scorers, publ
 STANDING_COLUMNS = ("group_name", "position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
                     "goals_against", "goal_difference", "points", "form", "description", "provider_updated_at")
 SCORER_COLUMNS = ("rank", "player_id", "player_name", "team_id", "goals", "assists", "penalties", "appearances",
-                  "minutes")
+                  "minutes", "expected_goals", "expected_assists")
 
 
 @dataclass
@@ -87,7 +87,8 @@ def write_scorers(conn: Connection, resolver: Resolver, source: str, records: Se
     for (comp_id, season_id), items in by_season.items():
         player_ids = resolver.players({(rec.player_name, team_id) for rec, team_id in items})
         rows = [(rec.rank, player_ids[(rec.player_name, team_id)], rec.player_name, team_id, rec.goals, rec.assists,
-                 rec.penalties, rec.appearances, rec.minutes) for rec, team_id in items]
+                 rec.penalties, rec.appearances, rec.minutes, rec.expected_goals, rec.expected_assists)
+                for rec, team_id in items]
         if _replace_snapshot(conn, published_scorers, SCORER_COLUMNS, season_id, source, rows):
             counts.scorers_changed += 1
             counts.tags.update((f"league:{comp_id}", f"season:{season_id}"))
