@@ -9,6 +9,7 @@ from tests.conftest import DATA, FDUK
 from tests.ingest.helpers import load
 
 UNDERSTAT = DATA / "api-samples" / "understat"
+ESPN = DATA / "api-samples" / "espn"
 
 
 def test_understat_season_after_football_data_uk(sqlite_engine: Engine) -> None:
@@ -37,3 +38,23 @@ def test_understat_season_after_football_data_uk(sqlite_engine: Engine) -> None:
     assert stats["home"].corners is not None and stats["home"].fouls is not None
     again = load(engine, "understat", UNDERSTAT / "league_EPL_2020.html", UNDERSTAT / "match_14717.html")
     assert [(s.new, s.changed) for s in again] == [(0, 0), (0, 0)]
+
+
+def test_espn_world_cup_joins_international_results(sqlite_engine: Engine) -> None:
+    """The 2026 knock-out matches are in international_results (stage "FIFA World Cup", local dates) and in
+    ESPN's scoreboards (stage "Round of 32" ..., UTC dates): one match each, no new team."""
+    engine = sqlite_engine
+    load(engine, "international-results", DATA / "international_results")
+    with engine.connect() as conn:
+        teams_before = conn.execute(select(func.count()).select_from(teams)).scalar_one()
+        matches_before = conn.execute(select(func.count()).select_from(matches)).scalar_one()
+    summaries = load(engine, "espn", *sorted(ESPN.glob("scoreboard_*.json")))
+    assert all(s.status == "ok" and s.new == 0 for s in summaries)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(teams)).scalar_one() == teams_before
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == matches_before
+        final = conn.execute(select(matches.c.stage, matches.c.home_goals, matches.c.away_goals)
+                             .where(matches.c.match_date == "2026-07-19", matches.c.status == "finished")
+                             .join(teams, teams.c.id == matches.c.home_team_id).where(teams.c.name == "Spain")
+                             ).one()
+    assert tuple(final) == ("FIFA World Cup", 1, 0)  # the first source's stage label stays

@@ -43,6 +43,8 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             event = as_dict(spec.PROVIDER, "events[]", event)
             season = season_label(event.get("season") or league.get("season"), calendar)
             [comp_raw] = as_list(spec.PROVIDER, "competitions", event.get("competitions") or [None])
+            if _has_placeholder(comp_raw):
+                continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
             result.matches.append(match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw),
                                                          comp, season, refs, event.get("status")))
         except (ParseError, ValueError) as exc:
@@ -50,6 +52,12 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
                                               json.dumps(event, ensure_ascii=False)[:2000]))
     return result
+
+
+def _has_placeholder(comp_raw: object) -> bool:
+    """ESPN lists future knock-out matches between placeholder teams (``isActive: false``, "Semifinal 1 Loser")."""
+    competitors = comp_raw.get("competitors") if isinstance(comp_raw, dict) else None
+    return any(isinstance(c, dict) and (c.get("team") or {}).get("isActive") is False for c in competitors or [])
 
 
 def parse_summary(doc: dict) -> ParseResult:
