@@ -237,3 +237,22 @@ def test_live_source_discovers_then_polls_by_ids() -> None:
     polled = live.poll(keys)
     assert set(polled) == {"1149519", "1149523"} and polled["1149519"].home_penalties == 3
     assert [c[1]["ids"].count("-") + 1 for c in calls[1:]] == [20, 11]  # at most 20 ids per request
+
+
+def test_odds_in_the_documented_shape() -> None:
+    """No odds answer was captured (the free plan has none); this is the shape of the provider's documentation:
+    ``response[] {fixture{id}, bookmakers[] {name, bets[] {name, values[] {value, odd}}}}``."""
+    body = {"get": "odds", "parameters": {"fixture": "1149519"}, "errors": [], "results": 1, "response": [{
+        "league": {"id": 2, "season": 2023}, "fixture": {"id": 1149519}, "update": "2024-03-13T18:00:00+00:00",
+        "bookmakers": [{"id": 8, "name": "Bet365", "bets": [
+            {"id": 1, "name": "Match Winner", "values": [{"value": "Home", "odd": "2.10"},
+                                                         {"value": "Draw", "odd": "3.40"},
+                                                         {"value": "Away", "odd": "3.50"}]},
+            {"id": 5, "name": "Goals Over/Under", "values": [{"value": "Over 2.5", "odd": "1.90"},
+                                                             {"value": "Under 2.5", "odd": "1.95"}]},
+            {"id": 10, "name": "Exact Score", "values": [{"value": "1:0", "odd": "7.00"}]}]}]}]}
+    [detail] = PROVIDER.parse("odds", {}, json.dumps(body).encode()).details
+    assert detail.match_key == "1149519" and detail.kinds == {"odds"}
+    assert [(q.bookmaker, q.market, q.price_home, q.price_draw, q.price_away, q.line, q.price_over, q.price_under)
+            for q in detail.odds] == [("Bet365", "1x2", 2.1, 3.4, 3.5, None, None, None),
+                                      ("Bet365", "over_under", None, None, None, 2.5, 1.9, 1.95)]
