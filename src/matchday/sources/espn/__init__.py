@@ -16,6 +16,7 @@ from matchday.errors import ParseError, ProviderError, UnreadableFile
 from matchday.sources.espn import spec
 from matchday.sources.espn.parser import (
     competition,
+    events_of,
     lineups_and_players,
     match_from_competition,
     season_label,
@@ -72,9 +73,7 @@ def parse_summary(doc: dict) -> ParseResult:
                                     {**comp_raw, "details": [], "attendance": game.get("attendance")}, comp, season,
                                     {}, comp_raw.get("status"))
     side_of = {record.home.source_key: Side.HOME, record.away.source_key: Side.AWAY}
-    from matchday.sources.espn.parser import _events
-
-    events = _events(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
+    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
     stats = tuple(team_stats(as_list(spec.PROVIDER, "boxscore.statistics", t.get("statistics") or []),
                              side_of[str((t.get("team") or {}).get("id"))])
                   for t in (doc.get("boxscore") or {}).get("teams") or []

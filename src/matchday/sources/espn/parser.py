@@ -114,7 +114,7 @@ def _competitors(raw: list, refs: dict, scope: str | None) -> dict[Side, dict]:
     return sides
 
 
-def _events(details: list, side_of: dict[str, Side], field: str) -> tuple[MatchEventRecord, ...]:
+def events_of(details: list, side_of: dict[str, Side], field: str) -> tuple[MatchEventRecord, ...]:
     events = []
     for item in details:
         kind = event_type(as_dict(P, f"{field}.type", item.get("type")).get("id"), f"{field}.type.id")
@@ -171,7 +171,7 @@ def match_from_competition(event: dict, comp_raw: dict, comp: CompetitionRef, se
         finish=finish, period=period, minute=minute, venue=venue,
         attendance=as_int(P, "attendance", comp_raw.get("attendance")) or None,
         neutral=bool(comp_raw.get("neutralSite")) or comp.kind == "international",
-        events=_events(as_list(P, "details", comp_raw.get("details") or []), side_of, "details"), stats=stats,
+        events=events_of(as_list(P, "details", comp_raw.get("details") or []), side_of, "details"), stats=stats,
         source_key=as_text(P, "event.id", event.get("id"), optional=False),
     )
 
