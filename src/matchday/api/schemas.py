@@ -242,6 +242,25 @@ class StandingRow(BaseModel):
     conference_position: int | None = Field(None, description="position within the conference")
 
 
+class FieldDifference(BaseModel):
+    computed: Any = None
+    published: Any = None
+
+
+class RowDifference(BaseModel):
+    team_id: int
+    team_name: str
+    fields: dict[str, FieldDifference]
+
+
+class TableComparison(BaseModel):
+    source: str
+    published_at: str | None
+    rows_compared: int
+    agrees: bool
+    differences: list[RowDifference]
+
+
 class LeagueTable(BaseModel):
     league_id: int
     league_code: str
@@ -256,6 +275,8 @@ class LeagueTable(BaseModel):
     ranking: str = Field("points", description="points, or points_per_game for a season ranked by average")
     conference: str | None = Field(None, description="set when the table is one conference's")
     standings: list[StandingRow]
+    comparison: list[TableComparison] | None = Field(None, description="with compare=provider: per provider "
+                                                     "that published this table, the rows that disagree")
 
 
 class TopScorer(BaseModel):

@@ -14,25 +14,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from matchday.domain import merge
 from matchday.domain.records import MatchRecord
-from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
+from matchday.store.match_children import sync_children
 from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
-from matchday.store.schema import match_events, match_lineups, match_sources, matches, odds_quotes, team_match_stats
+from matchday.store.schema import external_ids, match_sources, matches
 
 UPDATABLE = merge.FIELDS
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
 
-EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
-STATS_COLUMNS = ("side", "shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides",
-                 "woodwork", "booking_points")
-LINEUP_COLUMNS = ("side", "player_id", "player_name", "starter", "position", "shirt_number")
-ODDS_COLUMNS = ("source", "bookmaker", "market", "closing", "line", "price_home", "price_draw", "price_away",
-                "price_over", "price_under")
 
 
 @dataclass
@@ -114,34 +108,6 @@ def _existing(conn: Connection, season_ids: set[int], source: str) -> dict[tuple
     return found
 
 
-def _stageless(key: str) -> str | None:
-    """A cup match's key without its stage (``Final|2022-12-18|3-7`` → ``2022-12-18|3-7``), None for leagues.
-
-    Sources name cup stages differently ("Final", "FIFA World Cup"): the day and the two teams identify it.
-    """
-    parts = key.split("|", 1)
-    return parts[1] if len(parts) == 2 and "|" in parts[1] else None
-
-
-def _by_stageless(keyed: dict[tuple[int, str], Any]) -> dict[tuple[int, str], Any]:
-    found: dict[tuple[int, str], Any] = {}
-    for (season_id, key), value in keyed.items():
-        rest = _stageless(key)
-        if rest is not None:
-            found.setdefault((season_id, rest), value)
-    return found
-
-
-def _find(keyed: dict[tuple[int, str], Any], stageless: dict[tuple[int, str], Any] | None, season_id: int,
-          key: str, kind: str) -> Any:
-    """The stored match a key stands for: by its exact key, or for a cup match by day and teams."""
-    found = keyed.get((season_id, key))
-    if found is None and kind != "league" and stageless:
-        rest = _stageless(key)
-        found = stageless.get((season_id, rest)) if rest is not None else None
-    return found
-
-
 def _ids_by_key(conn: Connection, season_ids: set[int]) -> dict[tuple[int, str], int]:
     found: dict[tuple[int, str], int] = {}
     for chunk in _chunks(sorted(season_ids)):
@@ -176,12 +142,39 @@ def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tupl
     return ids
 
 
+def same_match_keys(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
+                    keys: list[str], known: Iterable[tuple[int, str]]) -> list[str]:
+    """Each record's key, or the key of the stored cup or international match it is under another source's
+    stage label: same season, same home and away team, kick-off dates at most a day apart (one source gives
+    the local date, another the UTC date; one labels a stage "Quarter-finals", another "FIFA World Cup")."""
+    known = set(known)
+    wanted = [i for i, (_c, season_id, _h, _a, kind) in enumerate(ids)
+              if kind != "league" and (season_id, keys[i]) not in known and records[i].match_date is not None]
+    if not wanted:
+        return keys
+    stored: dict[tuple[int, int, int], list[tuple[date, str]]] = defaultdict(list)
+    for chunk in _chunks(sorted({ids[i][1] for i in wanted})):
+        for season_id, key, home, away, day in conn.execute(
+                select(matches.c.season_id, matches.c.match_key, matches.c.home_team_id, matches.c.away_team_id,
+                       matches.c.match_date).where(matches.c.season_id.in_(chunk))):
+            if day is not None:
+                stored[(season_id, home, away)].append((day, key))
+    out = list(keys)
+    for i in wanted:
+        _c, season_id, home, away, _kind = ids[i]
+        near = [key for day, key in stored.get((season_id, home, away), ())
+                if abs((day - records[i].match_date).days) <= 1]
+        if len(near) == 1:
+            out[i] = near[0]
+    return out
+
+
 def stored_match_ids(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord]) -> list[int | None]:
     """The stored match each record stands for, None where it is new."""
     ids = resolve_ids(resolver, records)
     found = _ids_by_key(conn, {season_id for _c, season_id, *_ in ids})
-    stageless = _by_stageless(found) if any(i[4] != "league" for i in ids) else None
-    return [_find(found, stageless, i[1], key, i[4]) for i, key in zip(ids, _keys(records, ids), strict=True)]
+    keys = same_match_keys(conn, records, ids, _keys(records, ids), found)
+    return [found.get((i[1], key)) for i, key in zip(ids, keys, strict=True)]
 
 
 def _new_values(values: tuple) -> tuple:
@@ -196,18 +189,18 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     if not records:
         return counts
     ids = resolve_ids(resolver, records)
-    keys = _keys(records, ids)
+    own_keys = _keys(records, ids)
     season_ids = {season_id for _c, season_id, *_ in ids}
     existing = _existing(conn, season_ids, source)
-    stageless = _by_stageless(existing) if existing and any(i[4] != "league" for i in ids) else None
+    keys = same_match_keys(conn, records, ids, own_keys, existing)
     new_rows: list[tuple] = []
     new_records: list[int] = []
     known: list[tuple[int, tuple]] = []  # (record index, stored row) of matches already stored
     match_ids: list[int] = [0] * len(records)
     now = utcnow()
-    for index, (rec, (comp_id, season_id, home_id, away_id, kind), key) in enumerate(
+    for index, (rec, (comp_id, season_id, home_id, away_id, _kind), key) in enumerate(
             zip(records, ids, keys, strict=True)):
-        old = _find(existing, stageless, season_id, key, kind)
+        old = existing.get((season_id, key))
         if old is None:
             values = _new_values(_values(rec))
             new_rows.append((comp_id, season_id, key, home_id, away_id, rec.attributes, now, *values[:-1],
@@ -217,7 +210,9 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         match_ids[index] = old[0]
         known.append((index, old))
     if known:
-        _merge_known(conn, records, ids, known, source, now, counts)
+        # a match found under another source's stage label keeps that label (and the key made of it)
+        relabelled = {index for index, _old in known if keys[index] != own_keys[index]}
+        _merge_known(conn, records, ids, known, source, now, counts, relabelled)
     if new_rows:
         # plain executemany (no RETURNING: SQLite would then insert row by row), then read the new ids back
         insert_rows(conn, matches, INSERT_COLUMNS, new_rows)
@@ -230,7 +225,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         record_new_matches(conn, source, {row[1] for row in new_rows} - stored_seasons,
                            [match_ids[i] for i, row in zip(new_records, new_rows, strict=True)
                             if row[1] in stored_seasons], now)
-    child_changed = _sync_children(conn, resolver, records, ids, match_ids, source)
+    child_changed = sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):
         if match_id in child_changed and match_id not in changed_ids:
@@ -243,15 +238,23 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
     counts.match_ids = match_ids
+    keyed = [(rec.source_key, match_id) for rec, match_id in zip(records, match_ids, strict=True) if rec.source_key]
+    if keyed:
+        attach_match_keys(conn, source, keyed)
     return counts
 
 
 def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
-                 known: list[tuple[int, tuple]], source: str, now: datetime, counts: WriteCounts) -> None:
-    """Merge records of stored matches (``known``: record index, stored row) and write what changed."""
+                 known: list[tuple[int, tuple]], source: str, now: datetime, counts: WriteCounts,
+                 relabelled: set[int]) -> None:
+    """Merge records of stored matches (``known``: record index, stored row) and write what changed; the stage of
+    a ``relabelled`` record is not said (None), so the stored label stays."""
     items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[_VALUES]),
                     None if old[-2] is None else (old[-2], old[-1])) for index, old in known]
-    outcome = merge_existing(conn, source, items, [_values(records[index]) for index, _old in known], now)
+    offered = [_values(records[index]) for index, _old in known]
+    offered = [(None, *values[1:]) if index in relabelled else values
+               for (index, _old), values in zip(known, offered, strict=True)]
+    outcome = merge_existing(conn, source, items, offered, now)
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     seen: set[int] = set()
     for index, old in known:
@@ -280,96 +283,13 @@ def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tup
         conn.execute(update(matches).where(matches.c.id == bindparam("b_id")), rows)  # SET: the dicts' keys
 
 
-def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],
-                   ids: list[tuple[int, int, int, int, str]], match_ids: list[int], source: str) -> set[int]:
-    """Events, statistics and odds of each match: replaced where they differ from what is stored."""
-    wanted_players = {
-        (item.player_name, ids[i][2] if item.side == "home" else ids[i][3])
-        for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups) if item.player_name
-    }
-    player_ids = resolver.players(wanted_players) if wanted_players else {}
-    events: dict[int, list[tuple]] = {}
-    lineups: dict[int, list[tuple]] = {}
-    stats: dict[int, list[tuple]] = {}
-    odds: dict[int, list[tuple]] = {}
-    for i, rec in enumerate(records):
-        match_id = match_ids[i]
-        if rec.events:
-            events[match_id] = [
-                (seq, e.type.value, e.side.value, e.minute, e.added_minute,
-                 player_ids.get((e.player_name, ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
-                 else None, e.player_name)
-                for seq, e in enumerate(rec.events, start=1)
-            ]
-        if rec.lineups:
-            team_of = {"home": ids[i][2], "away": ids[i][3]}
-            lineups[match_id] = [(e.side.value, player_ids.get((e.player_name, team_of[e.side])), e.player_name,
-                                  e.starter, e.position, e.shirt_number) for e in rec.lineups]
-        if rec.stats:
-            stats[match_id] = [(s.side.value, s.shots, s.shots_on_target, s.corners, s.fouls, s.yellow_cards,
-                                s.red_cards, s.offsides, s.woodwork, s.booking_points) for s in rec.stats]
-        if rec.odds:
-            odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
-                               q.price_away, q.price_over, q.price_under) for q in rec.odds]
-    owner = ChildOwner(source, {match_ids[i]: rec.competition.code for i, rec in enumerate(records)})
-    changed = _sync(conn, match_events, EVENT_COLUMNS, events, owner=owner)
-    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats, owner=owner)
-    changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups, owner=owner)
-    changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
-    return changed
-
-
-@dataclass(frozen=True)
-class ChildOwner:
-    """Events, lineups and statistics are one set per match, from the most trusted source that gives them: a
-    less trusted source never replaces them (``source`` column; NULL = stored before it was kept)."""
-
-    source: str
-    competition_of: dict[int, str]
-
-    def may_replace(self, match_id: int, stored_source: str | None) -> bool:
-        if stored_source is None or stored_source == self.source:
-            return True
-        trust = source_precedence().trust(self.competition_of.get(match_id))
-        return trust(self.source) > trust(stored_source)
-
-
-def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],
-          scope: tuple[str, Any] | None = None, owner: ChildOwner | None = None) -> set[int]:
-    """Make each match's child rows equal ``wanted``; returns the match ids whose rows changed."""
-    if not wanted:
-        return set()
-    stored: dict[int, list[tuple]] = defaultdict(list)
-    stored_by: dict[int, str | None] = {}
-    match_col = table.c.match_id
-    cols = [table.c[name] for name in columns]
-    extra = [table.c.source] if owner else []
+def attach_match_keys(conn: Connection, source: str, keyed: Sequence[tuple[str, int]]) -> None:
+    """Keep each provider match id as an external id of the stored match (the first one seen stays)."""
+    wanted = dict(keyed)
+    known: set[str] = set()
     for chunk in _chunks(sorted(wanted)):
-        query = select(match_col, *cols, *extra).where(match_col.in_(chunk))
-        if scope:
-            query = query.where(table.c[scope[0]] == scope[1])
-        for row in conn.execute(query):
-            stored[row[0]].append(tuple(row[1:len(columns) + 1]))
-            if owner:
-                stored_by[row[0]] = row[-1]
-    differing = [m for m, rows in wanted.items() if sorted(rows, key=repr) != sorted(stored.get(m, []), key=repr)]
-    if owner:
-        differing = [m for m in differing if owner.may_replace(m, stored_by.get(m))]
-        # the same rows from a more trusted source: it owns them now (nothing a user sees changes)
-        replaced = set(differing)
-        same = [m for m in wanted if m in stored_by and m not in replaced and stored_by[m] != owner.source
-                and owner.may_replace(m, stored_by[m])]
-        for chunk in _chunks(same):
-            conn.execute(update(table).where(match_col.in_(chunk)).values(source=owner.source))
-    if not differing:
-        return set()
-    for chunk in _chunks(differing):
-        query = delete(table).where(match_col.in_(chunk))
-        if scope:
-            query = query.where(table.c[scope[0]] == scope[1])
-        conn.execute(query)
-    own = {"source": owner.source} if owner else {}
-    bulk_insert(conn, table, [
-        {"match_id": m, **dict(zip(columns, row, strict=True)), **own} for m in differing for row in wanted[m]
-    ])
-    return set(differing)
+        known.update(conn.execute(select(external_ids.c.external_id).where(
+            external_ids.c.source == source, external_ids.c.entity == "match",
+            external_ids.c.external_id.in_(chunk))).scalars())
+    bulk_insert(conn, external_ids, [{"source": source, "entity": "match", "external_id": key, "internal_id": m}
+                                     for key, m in wanted.items() if key not in known])

@@ -92,12 +92,19 @@ def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
               venue: Annotated[Side | None, Query(description="home or away matches only.")] = None,
               conference: Annotated[str | None, Query(max_length=40, description=(
                   "One conference's table (MLS-shaped leagues): its teams, positioned within it."))] = None,
+              compare: Annotated[str | None, Query(pattern="^provider$", description="provider: add where the "
+                                                   "providers' published tables disagree with this one.")] = None,
               ) -> Response:
     """The table computed from results per the league's rules, with movement, form, zone and tie-breaker."""
     league = _league(ctx, league_id)
     label = _season(ctx, league, season)
 
     def build() -> schemas.LeagueTable:
+        comparison = None
+        if compare:
+            from matchday.services.table_check import check_table
+
+            comparison = [schemas.TableComparison(**c.as_dict()) for c in check_table(ctx.conn, league.code, label)]
         table = league_table(ctx.conn, league.code, label, as_of=as_of, up_to_round=round, venue=venue)
         rows = table.rows
         if conference is not None:
@@ -108,7 +115,8 @@ def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
         return schemas.LeagueTable(league_id=league.id, league_code=league.code, league_name=league.name,
                                    season=label, as_of=as_of, round=round, venue=venue.value if venue else None,
                                    matches_counted=table.matches_counted, status=table.status, note=table.note,
-                                   ranking=table.ranking, conference=conference, standings=standings)
+                                   ranking=table.ranking, conference=conference, standings=standings,
+                                   comparison=comparison)
 
     return ctx.cached([f"league:{league.id}"], build, "default" if label == league.latest_season else "past")
 
