@@ -1,0 +1,86 @@
+"""Live-loop jobs: a provider's live source driving the existing live pipeline (live/scheduler, ingest/live).
+
+The source is the connector's own when it offers one (``provider.live_source(fetch, params)``); otherwise any
+provider whose endpoint is ``live`` becomes one here: each poll fetches the endpoint through the collector's client
+and parses it with the provider's pure parser. Either way the source fetches with the injected
+``fetch(endpoint_name, params) -> bytes``, so quota, breaker, retries and the archive apply.
+
+One poll is a plain synchronous step (``poll_live``), so the embedded scheduler, ``matchday jobs run`` and a
+Celery task all run it the same way; the feed events it commits are published by whoever holds the broker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from matchday.domain.records import MatchRecord
+from matchday.ingest.live import ingest_snapshots
+from matchday.live.scheduler import LiveRunner, load_policy
+from matchday.sources.live import LiveSource
+from matchday.sources.provider import Provider
+from matchday.store.live_watch import mark_checked
+
+Fetch = Callable[[str, Mapping[str, Any]], bytes]
+
+
+def match_key(record: MatchRecord) -> str:
+    """The provider's id of a match when the parser gave one, else kick-off date and teams."""
+    for name in ("external_id", "source_key", "fixture_id", "event_id", "id"):
+        value = record.attributes.get(name)
+        if value is not None:
+            return str(value)
+    home, away = record.home.source_key or record.home.name, record.away.source_key or record.away.name
+    return f"{record.match_date}|{home}|{away}"
+
+
+class ProviderLiveSource:
+    """A live source over any provider endpoint that lists the matches in play (a scoreboard, ``live=all``)."""
+
+    def __init__(self, provider: Provider, endpoint: str, params: Mapping[str, Any], fetch: Fetch,
+                 interval_s: float, clock: Callable[[], datetime] | None = None) -> None:
+        self.provider, self.endpoint, self.params, self.fetch = provider, endpoint, dict(params), fetch
+        self.name = provider.info.name
+        self.interval_s = interval_s
+        self.clock = clock
+
+    def now(self) -> datetime:
+        return self.clock() if self.clock else datetime.now(UTC).replace(tzinfo=None)
+
+    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
+        body = self.fetch(self.endpoint, self.params)
+        parsed = self.provider.parse(self.endpoint, self.params, body)
+        found = {match_key(m): m for m in parsed.matches}
+        return found if keys is None else {k: m for k, m in found.items() if k in keys}
+
+
+def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any], fetch: Fetch, interval_s: float,
+                     clock: Callable[[], datetime] | None = None) -> LiveSource:
+    factory = getattr(provider, "live_source", None)
+    if callable(factory):
+        source = factory(fetch, dict(params, endpoint=endpoint))
+        if clock is not None and hasattr(source, "clock"):
+            source.clock = clock
+        return source
+    return ProviderLiveSource(provider, endpoint, params, fetch, interval_s, clock)
+
+
+def new_runner(engine: Any, source: LiveSource) -> LiveRunner:
+    return LiveRunner(engine, None, source, load_policy())  # type: ignore[arg-type] - no broker: the caller publishes
+
+
+def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[int, int]:
+    """Fetch and ingest the due matches ``keys`` (None: discovery) by the source's clock ``now``:
+    (snapshots, feed events committed to the outbox)."""
+    try:
+        snapshots = runner.source.poll(keys)
+    except Exception:
+        asked = [m for m, key in runner.watched.items() if keys is None or key in keys]
+        mark_checked(runner.engine, asked, now)
+        raise
+    result = ingest_snapshots(runner.engine, runner.source.name, list(snapshots.values()), now)
+    runner.watched.update(zip(result.match_ids, snapshots, strict=True))
+    if keys is None:
+        runner.discovered_at = now
+    return len(snapshots), result.events
