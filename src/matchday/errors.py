@@ -9,6 +9,7 @@ Hierarchy::
     │   │   │   ├── QuotaExhausted  the known remaining quota is zero: the request is not sent
     │   │   │   └── PrioritySkipped the day's quota is below the threshold of the job's priority
     │   │   └── CircuitOpen         too many recent failures on this endpoint; not called
+    │   ├── ProviderError           the provider answered with an error body (bad parameters, bad key)
     │   ├── ParseError              a provider value we do not understand (provider, field, value)
     │   └── UnreadableFile          a whole file cannot be read (encoding, missing columns, not JSON)
     ├── NotFound                    an id, code or name that is not in the store
@@ -56,6 +57,17 @@ class PrioritySkipped(RateLimited):
 class CircuitOpen(FetchError):
     status_code = 503
     error_code = "CIRCUIT_OPEN"
+
+
+class ProviderError(SourceError):
+    """An error the provider reports inside its answer (often with HTTP 200): never data."""
+
+    error_code = "PROVIDER_ERROR"
+
+    def __init__(self, provider: str, errors: object, endpoint: str | None = None) -> None:
+        self.provider, self.errors, self.endpoint = provider, errors, endpoint
+        where = f" ({endpoint})" if endpoint else ""
+        super().__init__(f"{provider}{where} answered with an error: {errors}")
 
 
 class ParseError(SourceError):

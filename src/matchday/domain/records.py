@@ -109,6 +109,11 @@ class TeamStatsRecord:
     offsides: int | None = None
     woodwork: int | None = None
     booking_points: int | None = None
+    possession: float | None = None  # percent of the ball, 0-100
+    expected_goals: float | None = None
+    passes: int | None = None
+    passes_accurate: int | None = None
+    saves: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +129,46 @@ class OddsQuoteRecord:
     price_away: float | None = None
     price_over: float | None = None
     price_under: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShotRecord:
+    """One shot with the provider's pitch coordinates (0-1 from the shooting team's own goal line) and xG."""
+
+    side: Side
+    minute: int | None
+    player_name: str | None
+    x: float | None
+    y: float | None
+    xg: float | None
+    result: str  # goal | saved | blocked | missed | woodwork | own_goal
+    situation: str | None = None  # open_play | corner | set_piece | free_kick | penalty
+    body_part: str | None = None  # right_foot | left_foot | head | other
+    assist_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerMatchStatsRecord:
+    """One player's figures in one match; None where the provider gives nothing."""
+
+    side: Side
+    player_name: str
+    minutes: int | None = None
+    position: str | None = None
+    shirt_number: int | None = None
+    substitute: bool | None = None
+    rating: float | None = None
+    goals: int | None = None
+    assists: int | None = None
+    shots: int | None = None
+    shots_on_target: int | None = None
+    expected_goals: float | None = None
+    expected_assists: float | None = None
+    key_passes: int | None = None
+    passes: int | None = None
+    yellow_cards: int | None = None
+    red_cards: int | None = None
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +206,9 @@ class MatchRecord:
     odds: tuple[OddsQuoteRecord, ...] = ()
     lineups: tuple[LineupEntry, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    source_key: str | None = None  # the provider's own id of the match (kept as an external id)
+    shots: tuple[ShotRecord, ...] = ()
+    player_stats: tuple[PlayerMatchStatsRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +240,91 @@ class TeamAlias:
     alias: str
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedStandingRecord:
+    """One row of a table as a provider publishes it (kept apart from the tables matchday computes)."""
+
+    competition: CompetitionRef
+    season: str
+    group: str | None  # None for a single-table league; else the provider's group label
+    position: int
+    team: TeamRef
+    played: int | None = None
+    won: int | None = None
+    drawn: int | None = None
+    lost: int | None = None
+    goals_for: int | None = None
+    goals_against: int | None = None
+    goal_difference: int | None = None
+    points: int | None = None
+    form: str | None = None
+    description: str | None = None  # the provider's zone text, e.g. "Promotion - Champions League"
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScorerRecord:
+    """A published top-scorer row of a competition season."""
+
+    competition: CompetitionRef
+    season: str
+    rank: int
+    player_name: str
+    team: TeamRef
+    goals: int
+    assists: int | None = None
+    penalties: int | None = None
+    appearances: int | None = None
+    minutes: int | None = None
+    player_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRecord:
+    """A team as a provider's team list describes it (no match needed): joins or creates the team."""
+
+    team: TeamRef
+    code: str | None = None
+    national: bool = False
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CompetitionRecord:
+    """A competition with the seasons a provider has for it."""
+
+    competition: CompetitionRef
+    seasons: tuple[str, ...] = ()
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamPart:
+    """One team's share of a match detail; its side is known only once the store has the match.
+
+    The items carry ``Side.HOME`` as a placeholder; the store sets the real side from ``team_key``."""
+
+    team_key: str
+    team_name: str
+    lineup: tuple[LineupEntry, ...] = ()
+    stats: TeamStatsRecord | None = None
+    player_stats: tuple[PlayerMatchStatsRecord, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchDetailRecord:
+    """Parts of a match from an endpoint that names the match only by the provider's id (events, lineups,
+    statistics, players, odds of one fixture). ``partial``: a filtered answer (one team, one type) that may
+    fill gaps but never replaces what is stored."""
+
+    match_key: str
+    parts: tuple[TeamPart, ...] = ()
+    odds: tuple[OddsQuoteRecord, ...] = ()
+    kinds: frozenset[str] = frozenset()  # which of events | lineups | stats | player_stats | odds it carries
+    partial: bool = False
+    events: tuple[tuple[str, MatchEventRecord], ...] = ()  # (team_key, event) in the provider's order
+
+
 @dataclass(slots=True)
 class ParseResult:
     matches: list[MatchRecord] = field(default_factory=list)
@@ -199,3 +332,8 @@ class ParseResult:
     aliases: list[TeamAlias] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     rows_read: int = 0
+    standings: list[PublishedStandingRecord] = field(default_factory=list)
+    scorers: list[ScorerRecord] = field(default_factory=list)
+    teams: list[TeamRecord] = field(default_factory=list)
+    competitions: list[CompetitionRecord] = field(default_factory=list)
+    details: list[MatchDetailRecord] = field(default_factory=list)

@@ -24,6 +24,14 @@ from matchday.store import invalidation
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import MatchChange, write_matches
+from matchday.store.provider_writes import (
+    ProviderCounts,
+    write_competitions,
+    write_details,
+    write_scorers,
+    write_standings,
+    write_teams,
+)
 from matchday.store.runs import finish_run, replace_quarantine, start_run
 
 log = structlog.get_logger(__name__)
@@ -39,6 +47,8 @@ class UnitSummary:
     unchanged: int = 0
     quarantined: int = 0
     deductions_new: int = 0
+    standings_changed: int = 0  # seasons whose published (provider) table changed
+    details_applied: int = 0  # per-fixture parts (events, lineups, statistics ...) attached to stored matches
     duration_s: float = 0.0
     error: str | None = None
     changes: list[MatchChange] = field(default_factory=list, repr=False)
@@ -65,10 +75,18 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         summary.deductions_new = write_deductions(conn, resolver, parsed.deductions)
         for alias in parsed.aliases:
             resolver.add_alias(alias)
+        provided = ProviderCounts()
+        write_competitions(resolver, parsed.competitions, provided)
+        write_teams(resolver, parsed.teams, provided)
+        write_standings(conn, resolver, source_name, parsed.standings, provided)
+        write_scorers(conn, resolver, source_name, parsed.scorers, provided)
+        write_details(conn, resolver, source_name, parsed.details, provided)
         resolver.flush()
-        invalidation.record(conn, invalidation.tags_for(counts.changes))
-        replace_quarantine(conn, run_id, source_name, location, parsed.problems)
-        summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
+        invalidation.record(conn, invalidation.tags_for(counts.changes) | provided.tags)
+        problems = [*parsed.problems, *provided.problems]
+        replace_quarantine(conn, run_id, source_name, location, problems)
+        summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
+        summary.rows_read, summary.quarantined = parsed.rows_read, len(problems)
         summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged
         summary.changes = counts.changes
         summary.duration_s = time.perf_counter() - summary.duration_s

@@ -18,7 +18,16 @@ from sqlalchemy import Connection, Table, delete, select, update
 from matchday.domain.records import MatchRecord
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
-from matchday.store.schema import match_events, match_lineups, matches, odds_quotes, team_match_stats
+from matchday.store.schema import (
+    external_ids,
+    match_events,
+    match_lineups,
+    matches,
+    odds_quotes,
+    player_match_stats,
+    shots,
+    team_match_stats,
+)
 
 UPDATABLE = (
     "stage", "round", "round_number", "match_date", "kickoff_utc", "status", "period", "finish", "minute",
@@ -29,7 +38,12 @@ _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's li
 
 EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
 STATS_COLUMNS = ("side", "shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides",
-                 "woodwork", "booking_points")
+                 "woodwork", "booking_points", "possession", "expected_goals", "passes", "passes_accurate", "saves")
+SHOT_COLUMNS = ("source", "seq", "side", "minute", "player_id", "player_name", "x", "y", "xg", "result", "situation",
+                "body_part", "assist_name")
+PLAYER_STATS_COLUMNS = ("source", "side", "player_id", "player_name", "minutes", "position", "shirt_number",
+                        "substitute", "rating", "goals", "assists", "shots", "shots_on_target", "expected_goals",
+                        "expected_assists", "key_passes", "passes", "yellow_cards", "red_cards", "attributes")
 LINEUP_COLUMNS = ("side", "player_id", "player_name", "starter", "position", "shirt_number")
 ODDS_COLUMNS = ("source", "bookmaker", "market", "closing", "line", "price_home", "price_draw", "price_away",
                 "price_over", "price_under")
@@ -213,7 +227,22 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
     counts.match_ids = match_ids
+    keyed = [(rec.source_key, match_id) for rec, match_id in zip(records, match_ids, strict=True) if rec.source_key]
+    if keyed:
+        attach_match_keys(conn, source, keyed)
     return counts
+
+
+def attach_match_keys(conn: Connection, source: str, keyed: Sequence[tuple[str, int]]) -> None:
+    """Keep each provider match id as an external id of the stored match (the first one seen stays)."""
+    wanted = dict(keyed)
+    known: set[str] = set()
+    for chunk in _chunks(sorted(wanted)):
+        known.update(conn.execute(select(external_ids.c.external_id).where(
+            external_ids.c.source == source, external_ids.c.entity == "match",
+            external_ids.c.external_id.in_(chunk))).scalars())
+    bulk_insert(conn, external_ids, [{"source": source, "entity": "match", "external_id": key, "internal_id": m}
+                                     for key, m in wanted.items() if key not in known])
 
 
 def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],
@@ -221,15 +250,30 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
     """Events, statistics and odds of each match: replaced where they differ from what is stored."""
     wanted_players = {
         (item.player_name, ids[i][2] if item.side == "home" else ids[i][3])
-        for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups) if item.player_name
+        for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups, *rec.shots, *rec.player_stats)
+        if item.player_name
     }
     player_ids = resolver.players(wanted_players) if wanted_players else {}
     events: dict[int, list[tuple]] = {}
     lineups: dict[int, list[tuple]] = {}
     stats: dict[int, list[tuple]] = {}
     odds: dict[int, list[tuple]] = {}
+    shot_rows: dict[int, list[tuple]] = {}
+    player_rows: dict[int, list[tuple]] = {}
     for i, rec in enumerate(records):
         match_id = match_ids[i]
+        team_of = {"home": ids[i][2], "away": ids[i][3]}
+        if rec.shots:
+            shot_rows[match_id] = [
+                (source, seq, s.side.value, s.minute, player_ids.get((s.player_name, team_of[s.side]))
+                 if s.player_name else None, s.player_name, s.x, s.y, s.xg, s.result, s.situation, s.body_part,
+                 s.assist_name) for seq, s in enumerate(rec.shots, start=1)]
+        if rec.player_stats:
+            player_rows[match_id] = [
+                (source, p.side.value, player_ids.get((p.player_name, team_of[p.side])), p.player_name, p.minutes,
+                 p.position, p.shirt_number, p.substitute, p.rating, p.goals, p.assists, p.shots, p.shots_on_target,
+                 p.expected_goals, p.expected_assists, p.key_passes, p.passes, p.yellow_cards, p.red_cards,
+                 p.attributes) for p in rec.player_stats]
         if rec.events:
             events[match_id] = [
                 (seq, e.type.value, e.side.value, e.minute, e.added_minute,
@@ -243,15 +287,42 @@ def _sync_children(conn: Connection, resolver: Resolver, records: Sequence[Match
                                   e.starter, e.position, e.shirt_number) for e in rec.lineups]
         if rec.stats:
             stats[match_id] = [(s.side.value, s.shots, s.shots_on_target, s.corners, s.fouls, s.yellow_cards,
-                                s.red_cards, s.offsides, s.woodwork, s.booking_points) for s in rec.stats]
+                                s.red_cards, s.offsides, s.woodwork, s.booking_points, s.possession,
+                                s.expected_goals, s.passes, s.passes_accurate, s.saves) for s in rec.stats]
         if rec.odds:
             odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
                                q.price_away, q.price_over, q.price_under) for q in rec.odds]
     changed = _sync(conn, match_events, EVENT_COLUMNS, events)
-    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, stats)
+    changed |= _sync(conn, team_match_stats, STATS_COLUMNS, coalesce_stats(conn, stats))
+    changed |= _sync(conn, shots, SHOT_COLUMNS, shot_rows, scope=("source", source))
+    changed |= _sync(conn, player_match_stats, PLAYER_STATS_COLUMNS, player_rows, scope=("source", source))
     changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups)
     changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
     return changed
+
+
+def coalesce_stats(conn: Connection, wanted: dict[int, list[tuple]]) -> dict[int, list[tuple]]:
+    """Team statistics are one row per side whichever source gave them: a figure a source does not give (None)
+    keeps the stored one, so a source with possession and xG never erases another's shots and corners."""
+    if not wanted:
+        return wanted
+    cols = [team_match_stats.c[name] for name in STATS_COLUMNS]
+    stored: dict[int, dict[str, tuple]] = defaultdict(dict)
+    for chunk in _chunks(sorted(wanted)):
+        for row in conn.execute(select(team_match_stats.c.match_id, *cols)
+                                .where(team_match_stats.c.match_id.in_(chunk))):
+            stored[row[0]][row[1]] = tuple(row[1:])
+    if not stored:
+        return wanted
+    merged: dict[int, list[tuple]] = {}
+    for match_id, rows in wanted.items():
+        old_rows = stored.get(match_id, {})
+        merged[match_id] = [tuple(new if new is not None else old for new, old in zip(row, old_rows[row[0]],
+                                                                                       strict=True))
+                            if row[0] in old_rows else row for row in rows]
+        given = {row[0] for row in rows}
+        merged[match_id] += [old for side, old in old_rows.items() if side not in given]
+    return merged
 
 
 def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],

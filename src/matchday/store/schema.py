@@ -164,6 +164,102 @@ team_match_stats = Table(
     Column("offsides", Integer),
     Column("woodwork", Integer),
     Column("booking_points", Integer),
+    Column("possession", Float),
+    Column("expected_goals", Float),
+    Column("passes", Integer),
+    Column("passes_accurate", Integer),
+    Column("saves", Integer),
+)
+
+# Shots with pitch coordinates and xG (Understat, ...), per source: each source's list is kept whole.
+shots = Table(
+    "shots", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(40), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("side", String(4), nullable=False),
+    Column("minute", Integer),
+    Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
+    Column("player_name", String(200)),
+    Column("x", Float),
+    Column("y", Float),
+    Column("xg", Float),
+    Column("result", String(20), nullable=False),
+    Column("situation", String(20)),
+    Column("body_part", String(20)),
+    Column("assist_name", String(200)),
+    UniqueConstraint("match_id", "source", "seq"),
+)
+
+# One player's figures in one match, per source.
+player_match_stats = Table(
+    "player_match_stats", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(40), nullable=False),
+    Column("side", String(4), nullable=False),
+    Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
+    Column("player_name", String(200), nullable=False),
+    Column("minutes", Integer),
+    Column("position", String(4)),
+    Column("shirt_number", Integer),
+    Column("substitute", Boolean),
+    Column("rating", Float),
+    Column("goals", Integer),
+    Column("assists", Integer),
+    Column("shots", Integer),
+    Column("shots_on_target", Integer),
+    Column("expected_goals", Float),
+    Column("expected_assists", Float),
+    Column("key_passes", Integer),
+    Column("passes", Integer),
+    Column("yellow_cards", Integer),
+    Column("red_cards", Integer),
+    Column("attributes", JSON, nullable=False, default=dict),
+)
+
+# Tables as a provider publishes them: never mixed with the tables matchday computes, compared with them.
+published_standings = Table(
+    "published_standings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("season_id", ForeignKey("seasons.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("group_name", String(120), nullable=False),  # "" for a single table
+    Column("position", Integer, nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("team_name", String(200), nullable=False),  # as the provider names it
+    Column("played", Integer),
+    Column("won", Integer),
+    Column("drawn", Integer),
+    Column("lost", Integer),
+    Column("goals_for", Integer),
+    Column("goals_against", Integer),
+    Column("goal_difference", Integer),
+    Column("points", Integer),
+    Column("form", String(20)),
+    Column("description", String(200)),
+    Column("provider_updated_at", DateTime),
+    Column("stored_at", DateTime, nullable=False),
+    UniqueConstraint("season_id", "source", "group_name", "team_id"),
+)
+
+# Top scorers as a provider publishes them.
+published_scorers = Table(
+    "published_scorers", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("season_id", ForeignKey("seasons.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("player_id", ForeignKey("players.id", ondelete="SET NULL")),
+    Column("player_name", String(200), nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("goals", Integer, nullable=False),
+    Column("assists", Integer),
+    Column("penalties", Integer),
+    Column("appearances", Integer),
+    Column("minutes", Integer),
+    UniqueConstraint("season_id", "source", "rank"),
 )
 
 odds_quotes = Table(

@@ -1,0 +1,184 @@
+"""API-Football v3 (api-sports.io): fixtures, live scores, events, lineups, statistics, players, standings,
+top scorers, teams, leagues and odds. Auth header ``x-apisports-key``.
+
+Every answer is an envelope ``{"get", "parameters", "errors", "results", "paging", "response"}``; an answer
+with a non-empty ``errors`` (even with HTTP 200) is an error, never data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from matchday.domain.records import MatchRecord, ParseResult
+from matchday.errors import ProviderError, RateLimited, UnreadableFile
+from matchday.sources.api_football import spec
+from matchday.sources.api_football.details import (
+    parse_fixture_part,
+    parse_leagues,
+    parse_odds,
+    parse_standings,
+    parse_teams,
+    parse_topscorers,
+)
+from matchday.sources.api_football.parser import parse_fixtures
+from matchday.sources.provider import ProviderInfo, QuotaReading
+from matchday.sources.providerkit import ProviderSource, load_json, name_hints
+
+log = structlog.get_logger(__name__)
+
+INFO = ProviderInfo(
+    name=spec.PROVIDER,
+    description="API-Football v3 (api-sports.io): fixtures, live, events, lineups, statistics, standings, odds",
+    base_url_setting="api_football_base_url", auth_header=spec.AUTH_HEADER, key_setting="api_football_key",
+    endpoints=spec.ENDPOINTS,
+)
+
+
+def _int_header(headers: Mapping[str, str], name: str) -> int | None:
+    value = headers.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _errors_of(doc: Any) -> Any:
+    """The error part of a decoded body, or None for a clean answer."""
+    if isinstance(doc, dict):
+        errors = doc.get("errors")
+        if errors:  # [] and {} mean no error
+            return errors
+        if "response" not in doc and "message" in doc:  # {"message": "Too many requests ..."}, no envelope
+            return {"message": doc["message"]}
+    return None
+
+
+class ApiFootball:
+    info = INFO
+
+    def check_body(self, endpoint: str, status: int, body: bytes) -> None:
+        try:
+            doc = json.loads(body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return  # not JSON: parse() reports it as unreadable
+        errors = _errors_of(doc)
+        if errors is None:
+            return
+        keys = set(errors) if isinstance(errors, dict) else set()
+        text = json.dumps(errors, ensure_ascii=False)
+        if keys & spec.RATE_LIMIT_ERROR_KEYS or "too many requests" in text.lower():
+            raise RateLimited(f"{spec.PROVIDER} ({endpoint}): {text}")
+        raise ProviderError(spec.PROVIDER, errors, endpoint)
+
+    def quota_headers(self, headers: Mapping[str, str]) -> QuotaReading:
+        lower = {k.lower(): v for k, v in headers.items()}
+        return QuotaReading(
+            minute_remaining=_int_header(lower, "x-ratelimit-remaining"),
+            minute_limit=_int_header(lower, "x-ratelimit-limit"),
+            daily_remaining=_int_header(lower, "x-ratelimit-requests-remaining"),
+            daily_limit=_int_header(lower, "x-ratelimit-requests-limit"),
+            retry_after_s=float(lower["retry-after"]) if lower.get("retry-after", "").isdigit() else None,
+        )
+
+    def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
+        self.check_body(endpoint, 200, body)
+        doc = load_json(spec.PROVIDER, body, endpoint)
+        if isinstance(doc, dict):
+            if "response" not in doc:
+                raise UnreadableFile(endpoint, f"{spec.PROVIDER}: not an API-Football answer (no 'response')")
+            echoed = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
+            params = {**{k: str(v) for k, v in echoed.items()}, **params}
+            response = doc["response"]
+        else:
+            response = doc  # the unwrapped ``response`` array
+        if not isinstance(response, list):
+            raise UnreadableFile(endpoint, f"{spec.PROVIDER}: 'response' is not a list")
+        if endpoint == "fixtures":
+            return parse_fixtures(response)
+        if endpoint in ("fixtures/events", "fixtures/lineups", "fixtures/statistics", "fixtures/players"):
+            return parse_fixture_part(endpoint, params, response)
+        if endpoint == "standings":
+            return parse_standings(response)
+        if endpoint == "players/topscorers":
+            return parse_topscorers(response)
+        if endpoint == "teams":
+            return parse_teams(response)
+        if endpoint == "leagues":
+            return parse_leagues(response)
+        if endpoint == "odds":
+            return parse_odds(response)
+        if endpoint == "leagues/seasons":
+            if not all(isinstance(year, int) for year in response):
+                raise UnreadableFile(endpoint, f"{spec.PROVIDER}: seasons are not years")
+            return ParseResult(rows_read=len(response))  # a list of years: nothing to store
+        raise UnreadableFile(endpoint, f"{spec.PROVIDER}: no parser for endpoint {endpoint!r}")
+
+
+PROVIDER = ApiFootball()
+
+
+def infer(stem: str, body: bytes) -> tuple[str, dict[str, str]]:
+    """Endpoint and parameters of a saved answer: the envelope's ``get``, else the file name, else the shape;
+    parameters named in the file name win over the envelope's echo (one recorded envelope echoes the wrong id)."""
+    named_endpoint, named = name_hints(stem)
+    try:
+        doc = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return named_endpoint, named
+    if isinstance(doc, dict) and isinstance(doc.get("get"), str):
+        echoed = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
+        return doc["get"], {**{k: str(v) for k, v in echoed.items()}, **named}
+    if named_endpoint in spec.ENDPOINTS:
+        return named_endpoint, named
+    response = doc if isinstance(doc, list) else (doc.get("response") if isinstance(doc, dict) else None)
+    first = response[0] if isinstance(response, list) and response else None
+    if isinstance(first, dict) and "fixture" in first and "teams" in first:
+        return "fixtures", named
+    if isinstance(first, dict) and "league" in first and "standings" in (first.get("league") or {}):
+        return "standings", named
+    return named_endpoint, named
+
+
+SOURCE = ProviderSource(PROVIDER, infer, "API-Football v3 saved answers (envelope or the bare response array)")
+
+Fetch = Callable[[str, Mapping[str, str]], bytes]
+IDS_PER_REQUEST = 20  # the provider's limit for ``fixtures?ids=``
+
+
+class ApiFootballLive:
+    """The live source: discovery with ``fixtures?live=all``, then the due matches by ``fixtures?ids=`` (20 per
+    request, with embedded events). ``fetch(endpoint, params) -> body`` is the collector's client (quotas,
+    retries, breaker, archive live there)."""
+
+    name = spec.PROVIDER
+
+    def __init__(self, fetch: Fetch, interval_s: float = 15.0,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        self.fetch = fetch
+        self.interval_s = interval_s
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return self._clock() if self._clock else datetime.now(UTC).replace(tzinfo=None)
+
+    def _records(self, params: Mapping[str, str]) -> list[MatchRecord]:
+        parsed = PROVIDER.parse("fixtures", params, self.fetch("fixtures", params))
+        for problem in parsed.problems:
+            log.warning("live fixture not understood", source=self.name, field=problem.field, reason=problem.reason)
+        return parsed.matches
+
+    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
+        if keys is None:
+            return {m.source_key: m for m in self._records({"live": "all"}) if m.source_key}
+        wanted = sorted(keys)
+        found: dict[str, MatchRecord] = {}
+        for start in range(0, len(wanted), IDS_PER_REQUEST):
+            batch = wanted[start:start + IDS_PER_REQUEST]
+            found.update({m.source_key: m for m in self._records({"ids": "-".join(batch)})
+                          if m.source_key in batch})
+        return found

@@ -1,0 +1,288 @@
+"""API-Football v3 fixtures → canonical match records. Pure: the decoded ``response`` list in, records out.
+
+Scores: ``goals`` is the running score (after extra time when played); ``score.fulltime`` the score after 90
+minutes, ``score.extratime`` the goals of extra time alone, ``score.penalty`` the shoot-out. Shoot-out kicks
+arrive as ``Goal`` events with the comment "Penalty Shootout": they are kept in ``attributes`` (they are not
+goals of the match). Events name the team credited (an own goal is listed under the team it counted for).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from matchday.catalog import competition_info
+from matchday.domain.records import (
+    CompetitionRef,
+    EventType,
+    LineupEntry,
+    MatchEventRecord,
+    MatchRecord,
+    MatchStatus,
+    ParseResult,
+    PlayerMatchStatsRecord,
+    RowProblem,
+    Side,
+    TeamRef,
+    TeamStatsRecord,
+)
+from matchday.domain.seasons import normalise_season
+from matchday.errors import ParseError
+from matchday.sources.api_football import spec
+from matchday.sources.international_results.spec import NATIONAL_TEAMS
+from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, utc_datetime
+
+P = spec.PROVIDER
+_ROUND = re.compile(r"^(?P<stage>.*?)\s+-\s+(?P<number>\d+)$")
+
+
+class Refs:
+    """One CompetitionRef per league and one TeamRef per (team id, scope) in a parse: identity resolves each once."""
+
+    def __init__(self) -> None:
+        self.competitions: dict[int, tuple[CompetitionRef, bool]] = {}
+        self.teams: dict[tuple[int, str | None], TeamRef] = {}
+
+    def competition(self, league: dict) -> tuple[CompetitionRef, bool]:
+        """The league's ref and whether its seasons are calendar years."""
+        league_id = as_int(P, "league.id", league.get("id"), optional=False)
+        found = self.competitions.get(league_id)
+        if found is None:
+            found = self.competitions[league_id] = competition_for(league)
+        return found
+
+    def team(self, raw: Any, scope: str | None, field: str) -> TeamRef:
+        raw = as_dict(P, field, raw)
+        team_id = as_int(P, f"{field}.id", raw.get("id"), optional=False)
+        ref = self.teams.get((team_id, scope))
+        if ref is None:
+            name = as_text(P, f"{field}.name", raw.get("name"), optional=False)
+            ref = self.teams[(team_id, scope)] = TeamRef(name, scope, str(team_id))
+        return ref
+
+
+def competition_for(league: dict) -> tuple[CompetitionRef, bool]:
+    league_id = as_int(P, "league.id", league.get("id"), optional=False)
+    name = as_text(P, "league.name", league.get("name")) or str(league_id)
+    raw_country = as_text(P, "league.country", league.get("country"))
+    known = spec.LEAGUES.get(league_id)
+    if known:
+        code, country, kind = known
+    else:
+        country = None if raw_country in (None, "World") else spec.COUNTRIES.get(raw_country, raw_country)
+        kind = "cup" if league.get("type") == "Cup" else "league"
+        code = f"{P}.{league_id}"
+    info = competition_info(code)
+    calendar = info.calendar_year if info else (kind != "league" or raw_country in spec.CALENDAR_YEAR_COUNTRIES)
+    return CompetitionRef(code, name, country, kind, str(league_id)), calendar
+
+
+def team_scope(comp: CompetitionRef) -> str | None:
+    """The identity scope of a competition's teams: its country, national teams, or any (club cups)."""
+    if comp.kind == "international":
+        return NATIONAL_TEAMS
+    return comp.country
+
+
+def season_label(season: Any, calendar: bool) -> str:
+    year = as_int(P, "league.season", season, optional=False)
+    return normalise_season(str(year), calendar_year=calendar)
+
+
+def stage_and_round(round_name: str | None) -> tuple[str, int | None]:
+    if not round_name:
+        return "regular", None
+    found = _ROUND.match(round_name)
+    stage, number = (found.group("stage"), int(found.group("number"))) if found else (round_name, None)
+    return ("regular" if stage == "Regular Season" else stage), number
+
+
+def status_of(short: Any) -> tuple:
+    if short not in spec.STATUSES:
+        raise ParseError(P, "fixture.status.short", short, "unknown status code")
+    return spec.STATUSES[short]
+
+
+def _pair(score: dict, key: str) -> tuple[int | None, int | None]:
+    part = score.get(key) or {}
+    return (as_int(P, f"score.{key}.home", part.get("home")), as_int(P, f"score.{key}.away", part.get("away")))
+
+
+def event(raw: dict) -> tuple[str, MatchEventRecord | None, dict | None]:
+    """(team id, event or None, shoot-out kick or None) of one ``events[]`` item; side is a placeholder."""
+    kind, detail = raw.get("type"), raw.get("detail")
+    if kind not in spec.EVENT_TYPES:
+        raise ParseError(P, "events.type", kind, "unknown event type")
+    team = as_dict(P, "events.team", raw.get("team"))
+    team_id = str(as_int(P, "events.team.id", team.get("id"), optional=False))
+    time = as_dict(P, "events.time", raw.get("time") or {})
+    minute = as_int(P, "events.time.elapsed", time.get("elapsed"))
+    extra = as_int(P, "events.time.extra", time.get("extra"))
+    player = (raw.get("player") or {}).get("name")
+    if kind == "Goal":
+        if detail not in spec.GOAL_DETAILS:
+            raise ParseError(P, "events.detail", detail, "unknown goal detail")
+        if raw.get("comments") == spec.SHOOTOUT_COMMENT:
+            return team_id, None, {"team": team_id, "kick": extra, "player": player,
+                                   "scored": detail != "Missed Penalty"}
+        event_type = spec.GOAL_DETAILS[detail]
+    elif kind == "Card":
+        if detail not in spec.CARD_DETAILS:
+            raise ParseError(P, "events.detail", detail, "unknown card detail")
+        event_type = spec.CARD_DETAILS[detail]
+    elif kind == "subst":
+        if not isinstance(detail, str) or not spec.SUBSTITUTION.match(detail):
+            raise ParseError(P, "events.detail", detail, "unknown substitution detail")
+        event_type = EventType.SUBSTITUTION
+        # player = the one going off, assist = the one coming on (checked against the lineups)
+        incoming = (raw.get("assist") or {}).get("name")
+        player = f"{incoming} for {player}" if incoming and player else player
+    else:
+        event_type = EventType.VAR
+    return team_id, MatchEventRecord(event_type, Side.HOME, minute, extra, player), None
+
+
+def lineup(raw: dict, side: Side) -> list[LineupEntry]:
+    entries = []
+    for key, starter in (("startXI", True), ("substitutes", False)):
+        for item in as_list(P, f"lineups.{key}", raw.get(key) or []):
+            player = as_dict(P, f"lineups.{key}.player", item.get("player"))
+            position = player.get("pos")
+            if position is not None and position not in spec.LINEUP_POSITIONS:
+                raise ParseError(P, "lineups.player.pos", position, "unknown position")
+            name = as_text(P, "lineups.player.name", player.get("name"), optional=False)
+            entries.append(LineupEntry(side, name, starter, position,
+                                       as_int(P, "lineups.player.number", player.get("number"))))
+    return entries
+
+
+def team_stats(items: list, side: Side) -> TeamStatsRecord:
+    values: dict[str, Any] = {}
+    for item in items:
+        stat_type = item.get("type")
+        if stat_type not in spec.STAT_TYPES:
+            raise ParseError(P, "statistics.type", stat_type, "unknown statistic")
+        target = spec.STAT_TYPES[stat_type]
+        if target is None:
+            continue
+        number = as_float(P, f"statistics.{stat_type}", item.get("value"))
+        values[target] = number if target in ("possession", "expected_goals") or number is None else int(number)
+    return TeamStatsRecord(side, **values)
+
+
+def player_stats(raw: dict, side: Side) -> list[PlayerMatchStatsRecord]:
+    out = []
+    for item in as_list(P, "players.players", raw.get("players") or []):
+        player = as_dict(P, "players.player", item.get("player"))
+        name = as_text(P, "players.player.name", player.get("name"), optional=False)
+        stats = (item.get("statistics") or [{}])[0]
+        games, goals, shots = stats.get("games") or {}, stats.get("goals") or {}, stats.get("shots") or {}
+        passes, cards = stats.get("passes") or {}, stats.get("cards") or {}
+        position = games.get("position")
+        if position is not None and position not in spec.LINEUP_POSITIONS:
+            raise ParseError(P, "players.games.position", position, "unknown position")
+        out.append(PlayerMatchStatsRecord(
+            side, name, minutes=as_int(P, "games.minutes", games.get("minutes")), position=position,
+            shirt_number=as_int(P, "games.number", games.get("number")), substitute=games.get("substitute"),
+            rating=as_float(P, "games.rating", games.get("rating")),
+            goals=as_int(P, "goals.total", goals.get("total")),
+            assists=as_int(P, "goals.assists", goals.get("assists")),
+            shots=as_int(P, "shots.total", shots.get("total")), shots_on_target=as_int(P, "shots.on", shots.get("on")),
+            key_passes=as_int(P, "passes.key", passes.get("key")),
+            passes=as_int(P, "passes.total", passes.get("total")),
+            yellow_cards=as_int(P, "cards.yellow", cards.get("yellow")),
+            red_cards=as_int(P, "cards.red", cards.get("red")),
+            attributes={"player_id": player.get("id")} if player.get("id") is not None else {}))
+    return out
+
+
+def _side_of(team_id: str, home_id: str, away_id: str, field: str) -> Side:
+    if team_id == home_id:
+        return Side.HOME
+    if team_id == away_id:
+        return Side.AWAY
+    raise ParseError(P, field, team_id, "team is neither side of the fixture")
+
+
+def fixture(raw: dict, refs: Refs) -> MatchRecord:
+    info = as_dict(P, "fixture", raw.get("fixture"))
+    comp, calendar = refs.competition(as_dict(P, "league", raw.get("league")))
+    league = raw["league"]
+    scope = team_scope(comp)
+    teams = as_dict(P, "teams", raw.get("teams"))
+    home, away = refs.team(teams.get("home"), scope, "teams.home"), refs.team(teams.get("away"), scope, "teams.away")
+    status_raw = as_dict(P, "fixture.status", info.get("status"))
+    status, period, finish = status_of(status_raw.get("short"))
+    kickoff = utc_datetime(P, "fixture.date", info.get("date"))
+    day = date.fromisoformat(info["date"][:10]) if isinstance(info.get("date"), str) else None
+    goals = as_dict(P, "goals", raw.get("goals") or {})
+    score = as_dict(P, "score", raw.get("score") or {})
+    home_goals, away_goals = as_int(P, "goals.home", goals.get("home")), as_int(P, "goals.away", goals.get("away"))
+    ht, ft, et, pens = _pair(score, "halftime"), _pair(score, "fulltime"), _pair(score, "extratime"), \
+        _pair(score, "penalty")
+    after_et = (None, None)
+    if et[0] is not None and ft[0] is not None:
+        after_et = (ft[0] + et[0], ft[1] + (et[1] or 0))
+    elif et[0] is not None and home_goals is not None:
+        after_et = (home_goals, away_goals)
+    stage, number = stage_and_round(league.get("round"))
+    attributes: dict[str, Any] = {}
+    if after_et[0] is not None and ft[0] is not None:
+        attributes["ft_90"] = list(ft)
+    if status_raw.get("extra") is not None:
+        attributes["added_time"] = status_raw.get("extra")
+    home_id, away_id = home.source_key or "", away.source_key or ""
+    events, shootout = [], []
+    for item in as_list(P, "events", raw.get("events") or []):
+        team_id, ev, kick = event(item)
+        side = _side_of(team_id, home_id, away_id, "events.team.id")
+        if ev is not None:
+            events.append(MatchEventRecord(ev.type, side, ev.minute, ev.added_minute, ev.player_name))
+        elif kick is not None:
+            shootout.append({**kick, "team": side.value})
+    if shootout:
+        attributes["shootout"] = shootout
+    lineups = []
+    for item in as_list(P, "lineups", raw.get("lineups") or []):
+        team_id = str((item.get("team") or {}).get("id"))
+        lineups.extend(lineup(item, _side_of(team_id, home_id, away_id, "lineups.team.id")))
+    stats = tuple(team_stats(as_list(P, "statistics.statistics", item.get("statistics") or []),
+                             _side_of(str((item.get("team") or {}).get("id")), home_id, away_id,
+                                      "statistics.team.id"))
+                  for item in as_list(P, "statistics", raw.get("statistics") or []))
+    players = [p for item in as_list(P, "players", raw.get("players") or [])
+               for p in player_stats(item, _side_of(str((item.get("team") or {}).get("id")), home_id, away_id,
+                                                    "players.team.id"))]
+    live = status in (MatchStatus.LIVE, MatchStatus.HALFTIME)
+    venue = (info.get("venue") or {}).get("name")
+    return MatchRecord(
+        competition=comp, season=season_label(league.get("season"), calendar), home=home, away=away,
+        match_date=day, kickoff_utc=kickoff, status=status, stage=stage, round=league.get("round"),
+        round_number=number, home_goals=home_goals, away_goals=away_goals, home_goals_ht=ht[0],
+        away_goals_ht=ht[1], home_goals_et=after_et[0], away_goals_et=after_et[1], home_penalties=pens[0],
+        away_penalties=pens[1], finish=finish, period=period,
+        minute=as_int(P, "fixture.status.elapsed", status_raw.get("elapsed")) if live else None,
+        venue=venue, referee=as_text(P, "fixture.referee", info.get("referee")),
+        neutral=comp.kind == "international", events=tuple(events), stats=stats, lineups=tuple(lineups),
+        attributes=attributes, source_key=str(as_int(P, "fixture.id", info.get("id"), optional=False)),
+        player_stats=tuple(players),
+    )
+
+
+def parse_fixtures(response: list) -> ParseResult:
+    """``GET /fixtures`` in any form (by league and season, date, ``live=all``, ``ids=`` with embedded parts).
+
+    A fixture that cannot be read is reported (with the fixture id and the field), the others still load."""
+    refs = Refs()
+    result = ParseResult()
+    for index, raw in enumerate(response, start=1):
+        result.rows_read += 1
+        try:
+            result.matches.append(fixture(as_dict(P, "response[]", raw), refs))
+        except ParseError as exc:
+            fixture_id = ((raw.get("fixture") or {}).get("id") if isinstance(raw, dict) else None)
+            result.problems.append(RowProblem(index, exc.field, f"fixture {fixture_id}: {exc}",
+                                              json.dumps(raw, ensure_ascii=False)[:2000]))
+    return result
