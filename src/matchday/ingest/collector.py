@@ -45,8 +45,9 @@ def discover_providers() -> dict[str, Provider]:
     """Installed source plugins that are API providers (they carry a ``ProviderInfo`` and the Provider methods)."""
     found = {}
     for name, source in available_sources().items():
-        if all(hasattr(source, a) for a in ("info", "check_body", "quota_headers", "parse")):
-            found[name] = source
+        provider = getattr(source, "provider", source)  # ProviderSource wraps the provider for `matchday load`
+        if all(hasattr(provider, a) for a in ("info", "check_body", "quota_headers", "parse")):
+            found[name] = provider
     return found
 
 
@@ -91,7 +92,7 @@ class Collector:
                                                   - timedelta(minutes=1)))
         breakers = Breakers(settings.breaker_fail_max, settings.breaker_reset_s, settings.redis_url)
         client = ProviderClient(settings, engine, providers, quota, breakers, transport,
-                                **({"sleep": sleep} if sleep else {}))
+                                **({"sleep": sleep} if sleep is not None else {}))
         collector = cls(settings, engine, registry, client, live_clock)
         if sync_definitions:
             job_registry.sync(engine, [(j.model_dump(mode="json"), registry.sources[j.job_id])

@@ -11,6 +11,8 @@ Celery task all run it the same way; the feed events it commits are published by
 
 from __future__ import annotations
 
+import importlib
+import inspect
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +29,8 @@ Fetch = Callable[[str, Mapping[str, Any]], bytes]
 
 def match_key(record: MatchRecord) -> str:
     """The provider's id of a match when the parser gave one, else kick-off date and teams."""
+    if getattr(record, "source_key", None):
+        return str(record.source_key)
     for name in ("external_id", "source_key", "fixture_id", "event_id", "id"):
         value = record.attributes.get(name)
         if value is not None:
@@ -55,15 +59,30 @@ class ProviderLiveSource:
         return found if keys is None else {k: m for k, m in found.items() if k in keys}
 
 
+def connector_live_class(provider: Provider) -> type | None:
+    """The connector's own live source: ``provider.live_source``, or a ``*Live`` class with ``poll`` in the
+    provider's package (e.g. ``ApiFootballLive``)."""
+    factory = getattr(provider, "live_source", None)
+    if isinstance(factory, type):
+        return factory
+    module = importlib.import_module(type(provider).__module__)
+    for value in vars(module).values():
+        if isinstance(value, type) and value.__name__.endswith("Live") and hasattr(value, "poll"):
+            return value
+    return None
+
+
 def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any], fetch: Fetch, interval_s: float,
                      clock: Callable[[], datetime] | None = None) -> LiveSource:
-    factory = getattr(provider, "live_source", None)
-    if callable(factory):
-        source = factory(fetch, dict(params, endpoint=endpoint))
-        if clock is not None and hasattr(source, "clock"):
-            source.clock = clock
-        return source
-    return ProviderLiveSource(provider, endpoint, params, fetch, interval_s, clock)
+    """The connector's live source when it has one (given the fetch, the interval, the clock and the job's params
+    it names), else a generic one polling ``endpoint``."""
+    cls = connector_live_class(provider)
+    if cls is None:
+        return ProviderLiveSource(provider, endpoint, params, fetch, interval_s, clock)
+    accepted = inspect.signature(cls).parameters
+    offered: dict[str, Any] = {**params, "interval_s": interval_s, "clock": clock, "endpoint": endpoint}
+    kwargs = {k: v for k, v in offered.items() if k in accepted and k != "fetch"}
+    return cls(fetch, **kwargs)
 
 
 def new_runner(engine: Any, source: LiveSource) -> LiveRunner:
