@@ -61,6 +61,12 @@ def records_of(parsed: ParseResult) -> list[Any]:
     return found
 
 
+def _key_of(record: Any) -> tuple[str, str] | None:
+    competition = getattr(record, "competition", None)
+    return (competition.code, record.season) if competition is not None and getattr(record, "season", None) \
+        else None
+
+
 def _completeness(present: dict[str, int], total: int, required: list[str]) -> tuple[float | None, dict[str, float]]:
     if not required:
         return None, {}
@@ -78,7 +84,7 @@ def recompute(engine: Engine, job: JobDefinition, parsed: ParseResult | None, re
     lag = (now - last_success_at).total_seconds() / 60 if last_success_at else None
     keys: set[tuple[str, str]] = set()
     if parsed is not None:
-        keys = {(m.competition.code, m.season) for m in parsed.matches}
+        keys = {key for r in records_of(parsed) if (key := _key_of(r)) is not None}
     previous = [(r["competition"], r["season"]) for r in coverage_store.rows(engine) if r["job_id"] == job.job_id]
     keys |= set(previous)
     if not keys:
@@ -92,7 +98,7 @@ def recompute(engine: Engine, job: JobDefinition, parsed: ParseResult | None, re
             completeness, missing = _completeness(present, count, [f for f in target.required_fields
                                                                    if f in matches.c])
         elif parsed is not None:
-            records = records_of(parsed)
+            records = [r for r in records_of(parsed) if _key_of(r) in (None, (competition, season))]
             count = len(records)
             present = {f: sum(1 for r in records if getattr(r, f, None) is not None) for f in target.required_fields}
             completeness, missing = _completeness(present, count, target.required_fields)
