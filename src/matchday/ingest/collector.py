@@ -102,6 +102,16 @@ class Collector:
     def close(self) -> None:
         self.client.close()
 
+    def quota_report(self) -> list[dict[str, Any]]:
+        """Per provider: the quota windows as this process knows them, priority floors, breaker states."""
+        result = []
+        for name in sorted(set(self.client.providers) | set(self.registry.providers)):
+            status = self.client.quota.status(name).as_dict()
+            status["breakers"] = self.client.breakers.states(name)
+            status["shared"] = self.client.quota.shared
+            result.append(status)
+        return result
+
     def job(self, job_id: str) -> JobDefinition:
         if job_id not in self.registry.jobs:
             raise NotFound(f"no job {job_id!r} in {self.settings.jobs_dir}; `matchday jobs list` shows them")
