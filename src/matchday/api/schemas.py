@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import AfterValidator, BaseModel, Field, RootModel
 
@@ -203,6 +203,25 @@ class StandingRow(BaseModel):
                                                 "count within it)")
 
 
+class FieldDifference(BaseModel):
+    computed: Any = None
+    published: Any = None
+
+
+class RowDifference(BaseModel):
+    team_id: int
+    team_name: str
+    fields: dict[str, FieldDifference]
+
+
+class TableComparison(BaseModel):
+    source: str
+    published_at: str | None
+    rows_compared: int
+    agrees: bool
+    differences: list[RowDifference]
+
+
 class LeagueTable(BaseModel):
     league_id: int
     league_code: str
@@ -213,6 +232,8 @@ class LeagueTable(BaseModel):
     venue: str | None
     matches_counted: int
     standings: list[StandingRow]
+    comparison: list[TableComparison] | None = Field(None, description="with compare=provider: per provider "
+                                                     "that published this table, the rows that disagree")
 
 
 class TopScorer(BaseModel):

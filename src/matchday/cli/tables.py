@@ -30,9 +30,15 @@ def table(
     as_of: Annotated[str | None, typer.Option("--as-of", help="Table after this date (YYYY-MM-DD).")] = None,
     round_: Annotated[int | None, typer.Option("--round", help="Table after this round.")] = None,
     venue: Annotated[str | None, typer.Option(help="home or away: only those matches.")] = None,
+    check: Annotated[bool, typer.Option("--check", help="Compare with the providers' published tables; exit 1 "
+                                                        "where they disagree.")] = False,
+    provider: Annotated[str | None, typer.Option(help="With --check: only this provider's table.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print a league table computed from the stored results, per the league's rules."""
+    if check:
+        _check(league, season, provider, as_json)
+        return
     from matchday.services.tables import league_table
 
     try:
@@ -59,6 +65,32 @@ def table(
             "played", "won", "drawn", "lost", "goals_for", "goals_against", "goal_difference")), points,
             row["form"], row["zone"] or "", row["decided_by"] or "")
     console.print(out)
+
+
+def _check(league: str, season: str, provider: str | None, as_json: bool) -> None:
+    from matchday.services.table_check import check_table
+
+    try:
+        with store_engine().connect() as conn:
+            checks = check_table(conn, league, season, provider)
+    except MatchdayError as exc:
+        fail(exc)
+    if as_json:
+        print_json([c.as_dict() for c in checks])
+    for c in checks if not as_json else ():
+        if c.agrees:
+            console.print(f"[green]{c.source}[/]: the computed table agrees with the published one "
+                          f"({c.rows_compared} rows{', as of ' + c.published_at if c.published_at else ''})")
+            continue
+        out = Table(title=f"{league} {season}: computed vs {c.source}", caption=f"{len(c.differences)} rows differ")
+        for column in ("team", "field", "computed", "published"):
+            out.add_column(column)
+        for diff in c.differences:
+            for name, pair in diff["fields"].items():
+                out.add_row(diff["team_name"], name, str(pair["computed"]), str(pair["published"]))
+        console.print(out)
+    if not all(c.agrees for c in checks):
+        raise typer.Exit(1)
 
 
 @app.command()

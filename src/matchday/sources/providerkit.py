@@ -20,7 +20,8 @@ from matchday.errors import NotFound, ParseError, UnreadableFile
 from matchday.sources.base import Download, LoadUnit, expand
 from matchday.sources.provider import Provider
 
-_DETAIL_WORDS = ("events", "lineups", "statistics", "players_", "fixtures-players", "odds", "incidents")
+# file names (first part) of answers about one fixture: they attach to a stored match, so load the matches first
+_DETAIL_NAMES = frozenset({"fixtures-events", "fixtures-lineups", "fixtures-statistics", "fixtures-players", "odds"})
 _NAME_PARAM = re.compile(r"^([a-z]+)-(.+)$")
 
 
@@ -147,8 +148,7 @@ class ProviderSource:
                     stem = stem[: -len(suffix)]
                     break
             units.append(LoadUnit(str(path), {"body": path}, {"stem": stem}))
-        # answers about one fixture (events, lineups ...) attach to a stored match: load the matches first
-        return sorted(units, key=lambda u: any(word in u.hints["stem"] for word in _DETAIL_WORDS))
+        return sorted(units, key=lambda u: u.hints["stem"].split("_")[0] in _DETAIL_NAMES)
 
     def parse(self, unit: LoadUnit, contents: Mapping[str, bytes]) -> ParseResult:
         body = contents["body"]

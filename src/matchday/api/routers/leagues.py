@@ -89,18 +89,27 @@ def league_seasons(ctx: Ctx, league_id: LeagueKey) -> Response:
 def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
               as_of: Annotated[date | None, Query(description="Table after this date.")] = None,
               round: Annotated[int | None, Query(ge=1, le=200, description="Table after this round.")] = None,
-              venue: Annotated[Side | None, Query(description="home or away matches only.")] = None) -> Response:
+              venue: Annotated[Side | None, Query(description="home or away matches only.")] = None,
+              compare: Annotated[str | None, Query(pattern="^provider$", description="provider: add where the "
+                                                   "providers' published tables disagree with this one.")] = None,
+              ) -> Response:
     """The table computed from results per the league's rules, with movement, form, zone and tie-breaker."""
     league = _league(ctx, league_id)
     label = _season(ctx, league, season)
 
     def build() -> schemas.LeagueTable:
+        comparison = None
+        if compare:
+            from matchday.services.table_check import check_table
+
+            comparison = [schemas.TableComparison(**c.as_dict()) for c in check_table(ctx.conn, league.code, label)]
         table = league_table(ctx.conn, league.code, label, as_of=as_of, up_to_round=round, venue=venue)
         standings = [schemas.StandingRow(**row, team=schemas.TeamRef(id=row["team_id"], name=row["team_name"]))
                      for row in table.rows]
         return schemas.LeagueTable(league_id=league.id, league_code=league.code, league_name=league.name,
                                    season=label, as_of=as_of, round=round, venue=venue.value if venue else None,
-                                   matches_counted=table.matches_counted, standings=standings)
+                                   matches_counted=table.matches_counted, standings=standings,
+                                   comparison=comparison)
 
     return ctx.cached([f"league:{league.id}"], build, "default" if label == league.latest_season else "past")
 

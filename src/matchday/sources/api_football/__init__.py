@@ -123,8 +123,9 @@ PROVIDER = ApiFootball()
 
 
 def infer(stem: str, body: bytes) -> tuple[str, dict[str, str]]:
-    """Endpoint and parameters of a saved answer: the envelope's ``get``, else the file name, else the shape;
-    parameters named in the file name win over the envelope's echo (one recorded envelope echoes the wrong id)."""
+    """Endpoint and parameters of a saved answer: the envelope's ``get`` and ``parameters`` (what the provider
+    answered), else the file name, else the shape. The envelope wins over the file name: one recorded file is
+    named for fixture 1149523 but holds (and echoes) fixture 592872."""
     named_endpoint, named = name_hints(stem)
     try:
         doc = json.loads(body)
@@ -132,7 +133,7 @@ def infer(stem: str, body: bytes) -> tuple[str, dict[str, str]]:
         return named_endpoint, named
     if isinstance(doc, dict) and isinstance(doc.get("get"), str):
         echoed = doc.get("parameters") if isinstance(doc.get("parameters"), dict) else {}
-        return doc["get"], {**{k: str(v) for k, v in echoed.items()}, **named}
+        return doc["get"], {**named, **{k: str(v) for k, v in echoed.items()}}
     if named_endpoint in spec.ENDPOINTS:
         return named_endpoint, named
     response = doc if isinstance(doc, list) else (doc.get("response") if isinstance(doc, dict) else None)

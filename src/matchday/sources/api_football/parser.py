@@ -242,8 +242,8 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
             events.append(MatchEventRecord(ev.type, side, ev.minute, ev.added_minute, ev.player_name))
         elif kick is not None:
             shootout.append({**kick, "team": side.value})
-    if shootout:
-        attributes["shootout"] = shootout
+    if shootout:  # listed last kick first in the recorded answers; kept in kick order
+        attributes["shootout"] = sorted(shootout, key=lambda k: k["kick"] or 0)
     lineups = []
     for item in as_list(P, "lineups", raw.get("lineups") or []):
         team_id = str((item.get("team") or {}).get("id"))

@@ -1,0 +1,236 @@
+"""football-data.org v4 answers → canonical records. Pure.
+
+Scores (v4 docs, "overtime"): ``score.fullTime`` is the running score and, once finished, the final score
+after extra time; with ``duration`` PENALTY_SHOOTOUT it also counts the shoot-out kicks, so the match score is
+``regularTime + extraTime`` when given, else ``fullTime - penalties``. The ``resultSet`` counters of team match
+lists (wins/draws/losses) are the provider's own and are not used.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from matchday.catalog import competition_info
+from matchday.domain.records import (
+    CompetitionRecord,
+    CompetitionRef,
+    Finish,
+    MatchRecord,
+    MatchStatus,
+    ParseResult,
+    PublishedStandingRecord,
+    RowProblem,
+    ScorerRecord,
+    TeamRecord,
+    TeamRef,
+)
+from matchday.domain.seasons import split_season
+from matchday.errors import ParseError
+from matchday.sources.football_data_org import spec
+from matchday.sources.international_results.spec import NATIONAL_TEAMS
+from matchday.sources.providerkit import as_dict, as_int, as_list, as_text, utc_datetime
+
+P = spec.PROVIDER
+
+
+def competition_ref(raw: Any, area: Any = None) -> CompetitionRef:
+    comp = as_dict(P, "competition", raw)
+    code = as_text(P, "competition.code", comp.get("code")) or str(comp.get("id"))
+    known = spec.COMPETITIONS.get(code)
+    if known:
+        canonical, country, kind = known
+    else:
+        country = as_text(P, "area.name", (area or {}).get("name")) if isinstance(area, dict) else None
+        country = None if country in ("World", "Europe", "South America") else country
+        kind = spec.COMPETITION_TYPES.get(comp.get("type"), "league")
+        canonical = f"{P}.{code}"
+    return CompetitionRef(canonical, as_text(P, "competition.name", comp.get("name")) or code, country, kind, code)
+
+
+def season_label(comp: CompetitionRef, season: Any) -> str:
+    raw = as_dict(P, "season", season)
+    start = as_text(P, "season.startDate", raw.get("startDate"), optional=False) or ""
+    end = as_text(P, "season.endDate", raw.get("endDate")) or start
+    try:
+        first, last = date.fromisoformat(start), date.fromisoformat(end)
+    except ValueError:
+        raise ParseError(P, "season.startDate", start, "not a date") from None
+    info = competition_info(comp.code)
+    calendar = info.calendar_year if info else first.year == last.year
+    return str(first.year) if calendar else split_season(first.year)
+
+
+def team_scope(comp: CompetitionRef) -> str | None:
+    return NATIONAL_TEAMS if comp.kind == "international" else comp.country
+
+
+class Refs:
+    def __init__(self) -> None:
+        self.teams: dict[tuple[int, str | None], TeamRef] = {}
+        self.competitions: dict[str, CompetitionRef] = {}
+
+    def competition(self, raw: Any, area: Any = None) -> CompetitionRef:
+        key = json.dumps(raw, sort_keys=True) if isinstance(raw, dict) else str(raw)
+        ref = self.competitions.get(key)
+        if ref is None:
+            ref = self.competitions[key] = competition_ref(raw, area)
+        return ref
+
+    def team(self, raw: Any, scope: str | None, field: str) -> TeamRef:
+        team = as_dict(P, field, raw)
+        team_id = as_int(P, f"{field}.id", team.get("id"), optional=False) or 0
+        ref = self.teams.get((team_id, scope))
+        if ref is None:
+            name = as_text(P, f"{field}.name", team.get("name"), optional=False) or ""
+            ref = self.teams[(team_id, scope)] = TeamRef(name, scope, str(team_id))
+        return ref
+
+
+def _pair(score: dict, key: str) -> tuple[int | None, int | None]:
+    part = score.get(key) or {}
+    return as_int(P, f"score.{key}.home", part.get("home")), as_int(P, f"score.{key}.away", part.get("away"))
+
+
+def stage_label(stage: Any, group: Any) -> str:
+    if stage not in spec.STAGES:
+        raise ParseError(P, "stage", stage, "unknown stage")
+    if group:
+        text = str(group)
+        return text.replace("GROUP_", "Group ") if text.startswith("GROUP_") else text
+    return spec.STAGES[stage]
+
+
+def match(raw: dict, refs: Refs, top: dict) -> MatchRecord:
+    comp = refs.competition(raw.get("competition") or top.get("competition"), raw.get("area"))
+    season = season_label(comp, raw.get("season") or top.get("season"))
+    status_code = raw.get("status")
+    if status_code not in spec.STATUSES:
+        raise ParseError(P, "status", status_code, "unknown status")
+    status, period = spec.STATUSES[status_code]
+    score = as_dict(P, "score", raw.get("score") or {})
+    duration = score.get("duration") or "REGULAR"
+    if duration not in spec.DURATIONS:
+        raise ParseError(P, "score.duration", duration, "unknown duration")
+    full, half = _pair(score, "fullTime"), _pair(score, "halfTime")
+    regular, extra, pens = _pair(score, "regularTime"), _pair(score, "extraTime"), _pair(score, "penalties")
+    goals = full
+    if pens[0] is not None and full[0] is not None:
+        if regular[0] is not None:
+            goals = (regular[0] + (extra[0] or 0), (regular[1] or 0) + (extra[1] or 0))
+        else:
+            goals = (full[0] - pens[0], (full[1] or 0) - (pens[1] or 0))
+    finish = spec.DURATIONS[duration] if status is MatchStatus.FINISHED else None
+    if status is MatchStatus.LIVE and duration == "EXTRA_TIME" and period is None:
+        period = None  # IN_PLAY in extra time is not said apart from normal time
+    scope = team_scope(comp)
+    home = refs.team(raw.get("homeTeam"), scope, "homeTeam")
+    away = refs.team(raw.get("awayTeam"), scope, "awayTeam")
+    kickoff = utc_datetime(P, "utcDate", raw.get("utcDate"))
+    referees = [r for r in as_list(P, "referees", raw.get("referees") or []) if r.get("type") == "REFEREE"]
+    after_et = goals if finish in (Finish.AET, Finish.PENALTIES) else (None, None)
+    attributes = {"ft_90": list(regular)} if after_et[0] is not None and regular[0] is not None else {}
+    return MatchRecord(
+        competition=comp, season=season, home=home, away=away, match_date=kickoff.date() if kickoff else None,
+        kickoff_utc=kickoff, status=status, stage=stage_label(raw.get("stage"), raw.get("group")),
+        round=f"Matchday {raw['matchday']}" if raw.get("matchday") else None,
+        round_number=as_int(P, "matchday", raw.get("matchday")),
+        home_goals=goals[0], away_goals=goals[1], home_goals_ht=half[0], away_goals_ht=half[1],
+        home_goals_et=after_et[0], away_goals_et=after_et[1], home_penalties=pens[0], away_penalties=pens[1],
+        finish=finish, period=period, referee=referees[0].get("name") if referees else None,
+        venue=as_text(P, "venue", raw.get("venue")), neutral=comp.kind == "international", attributes=attributes,
+        source_key=str(as_int(P, "id", raw.get("id"), optional=False)),
+    )
+
+
+def parse_matches(doc: dict) -> ParseResult:
+    """``/competitions/{c}/matches``, ``/matches``, ``/teams/{t}/matches`` (a list) or ``/matches/{id}``."""
+    items = as_list(P, "matches", doc["matches"]) if "matches" in doc else [doc]
+    refs, result = Refs(), ParseResult()
+    for index, raw in enumerate(items, start=1):
+        result.rows_read += 1
+        try:
+            result.matches.append(match(as_dict(P, "matches[]", raw), refs, doc))
+        except ParseError as exc:
+            result.problems.append(RowProblem(index, exc.field, f"match {raw.get('id')}: {exc}",
+                                              json.dumps(raw, ensure_ascii=False)[:2000]))
+    return result
+
+
+def parse_standings(doc: dict) -> ParseResult:
+    """The TOTAL tables of ``/competitions/{c}/standings`` (HOME and AWAY tables are not kept)."""
+    refs, result = Refs(), ParseResult()
+    comp = refs.competition(doc.get("competition"), doc.get("area"))
+    season = season_label(comp, doc.get("season"))
+    tables = as_list(P, "standings", doc.get("standings") or [])
+    totals = []
+    for table in tables:
+        kind = table.get("type")
+        if kind not in spec.STANDING_TYPES:
+            raise ParseError(P, "standings.type", kind, "unknown table type")
+        if kind == "TOTAL":
+            totals.append(table)
+    for table in totals:
+        group = table.get("group")
+        label = (str(group).replace("GROUP_", "Group ") if group else None) if len(totals) > 1 else None
+        for row in as_list(P, "standings.table", table.get("table") or []):
+            result.rows_read += 1
+            result.standings.append(PublishedStandingRecord(
+                comp, season, label, as_int(P, "position", row.get("position"), optional=False) or 0,
+                refs.team(row.get("team"), team_scope(comp), "team"),
+                played=as_int(P, "playedGames", row.get("playedGames")), won=as_int(P, "won", row.get("won")),
+                drawn=as_int(P, "draw", row.get("draw")), lost=as_int(P, "lost", row.get("lost")),
+                goals_for=as_int(P, "goalsFor", row.get("goalsFor")),
+                goals_against=as_int(P, "goalsAgainst", row.get("goalsAgainst")),
+                goal_difference=as_int(P, "goalDifference", row.get("goalDifference")),
+                points=as_int(P, "points", row.get("points")),
+                form=(as_text(P, "form", row.get("form")) or "").replace(",", "") or None))
+    return result
+
+
+def parse_scorers(doc: dict) -> ParseResult:
+    refs, result = Refs(), ParseResult()
+    comp = refs.competition(doc.get("competition"), doc.get("area"))
+    season = season_label(comp, doc.get("season"))
+    for rank, row in enumerate(as_list(P, "scorers", doc.get("scorers") or []), start=1):
+        result.rows_read += 1
+        player = as_dict(P, "scorers.player", row.get("player"))
+        result.scorers.append(ScorerRecord(
+            comp, season, rank, as_text(P, "player.name", player.get("name"), optional=False) or "",
+            refs.team(row.get("team"), team_scope(comp), "scorers.team"),
+            as_int(P, "goals", row.get("goals")) or 0, as_int(P, "assists", row.get("assists")),
+            as_int(P, "penalties", row.get("penalties")), as_int(P, "playedMatches", row.get("playedMatches")),
+            None, str(player.get("id")) if player.get("id") is not None else None))
+    return result
+
+
+def parse_teams(doc: dict) -> ParseResult:
+    """``/competitions/{c}/teams`` (scoped by the competition) or ``/teams/{id}`` (scoped by its area)."""
+    result = ParseResult()
+    comp = competition_ref(doc["competition"], doc.get("area")) if isinstance(doc.get("competition"), dict) else None
+    for raw in as_list(P, "teams", doc["teams"]) if "teams" in doc else [doc]:
+        result.rows_read += 1
+        team = as_dict(P, "teams[]", raw)
+        area = (team.get("area") or {}).get("name")
+        scope = team_scope(comp) if comp else (None if area in (None, "World", "Europe") else area)
+        name = as_text(P, "team.name", team.get("name"), optional=False) or ""
+        attributes = {k: team[k] for k in ("shortName", "tla", "crest", "founded", "venue", "website")
+                      if team.get(k) is not None}
+        result.teams.append(TeamRecord(TeamRef(name, scope, str(as_int(P, "team.id", team.get("id"),
+                                                                        optional=False))),
+                                       as_text(P, "team.tla", team.get("tla")), False, attributes))
+    return result
+
+
+def parse_competitions(doc: dict) -> ParseResult:
+    result = ParseResult()
+    for raw in as_list(P, "competitions", doc["competitions"]) if "competitions" in doc else [doc]:
+        result.rows_read += 1
+        raw = as_dict(P, "competitions[]", raw)
+        comp = competition_ref(raw, raw.get("area"))
+        seasons = [season_label(comp, s) for s in as_list(P, "seasons", raw.get("seasons") or [])]
+        if not seasons and isinstance(raw.get("currentSeason"), dict):
+            seasons = [season_label(comp, raw["currentSeason"])]
+        result.competitions.append(CompetitionRecord(comp, tuple(seasons), {"type": raw.get("type")}))
+    return result
