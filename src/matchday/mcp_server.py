@@ -8,12 +8,16 @@ Built with the official ``mcp`` SDK, 2.x (``MCPServer``, formerly FastMCP). Tool
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from sqlalchemy import Engine
 
+from matchday.errors import MatchdayError
 from matchday.settings import Settings, get_settings
 from matchday.store.engine import make_engine, read_only
 
@@ -25,6 +29,21 @@ INSTRUCTIONS = (
     "(tables: competitions, seasons, teams, matches, match_events, team_match_stats, odds_quotes, "
     "published_standings, job_runs, coverage, raw_responses ...)."
 )
+
+
+def _answers_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """matchday's own errors (not found, refused query ...) reach the assistant as readable tool errors."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except MatchdayError as exc:
+            raise ToolError(str(exc)) from None
+        except ValueError as exc:  # a malformed date and the like
+            raise ToolError(f"invalid argument: {exc}") from None
+
+    return wrapper
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,6 +71,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return collector_box["c"]
 
     @server.tool()
+    @_answers_errors
     def db_query(sql: str) -> dict[str, Any]:
         """Run one read-only SQL statement (SELECT/WITH/EXPLAIN) on the matchday store. Writes are refused by the
         connection itself; long queries are stopped; at most the configured number of rows is returned."""
@@ -62,6 +82,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
                 "row_limit": settings.mcp_row_limit}
 
     @server.tool()
+    @_answers_errors
     def coverage_status(league: str | None = None, season: str | None = None) -> dict[str, Any]:
         """Coverage per competition, season and endpoint: count vs target, freshness lag, completeness, status."""
         from matchday.ingest import coverage
@@ -70,11 +91,13 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return {"coverage": _jsonable(coverage.report(engine, targets, league, season))}
 
     @server.tool()
+    @_answers_errors
     def rate_limit_status() -> dict[str, Any]:
         """Per provider: requests left today and this minute, limits, reset times, priority floors, breakers."""
         return {"providers": _jsonable(collector().quota_report())}
 
     @server.tool()
+    @_answers_errors
     def job_registry() -> dict[str, Any]:
         """The collector's jobs: provider, type, priority, schedule, enabled, last outcome and retry time."""
         from matchday.store import job_registry as registry_store
@@ -91,6 +114,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return {"jobs": _jsonable(jobs)}
 
     @server.tool()
+    @_answers_errors
     def league_table(league: str, season: str, as_of: str | None = None) -> dict[str, Any]:
         """A competition's table for a season (league code such as eng.1; season such as 2024-25), optionally as
         of a date (YYYY-MM-DD), computed by the competition's own tie-breakers."""
@@ -104,6 +128,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
                 "standings": [_jsonable({k: row.get(k) for k in keep}) for row in table.rows]}
 
     @server.tool()
+    @_answers_errors
     def fixtures(league: str | None = None, season: str | None = None, on_date: str | None = None,
                  team: str | None = None, status: str | None = None, limit: int = 50) -> dict[str, Any]:
         """Matches filtered by league code, season, date (YYYY-MM-DD), team (any name or alias) and status
@@ -121,6 +146,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return {"total": total, "matches": [_summary(r) for r in rows]}
 
     @server.tool()
+    @_answers_errors
     def match_details(match_id: int) -> dict[str, Any]:
         """One match in full: score parts, status, events (goals, cards), team statistics and lineups."""
         from matchday.store import match_queries
@@ -134,6 +160,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return _jsonable(detail)
 
     @server.tool()
+    @_answers_errors
     def team_search(query: str, limit: int = 20) -> dict[str, Any]:
         """Teams whose name or alias contains ``query``, with their ids in every source."""
         from matchday.store.team_queries import search_teams
@@ -143,6 +170,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return {"total": total, "teams": _jsonable(rows)}
 
     @server.tool()
+    @_answers_errors
     def live_matches() -> dict[str, Any]:
         """Matches in play now (live or at half time), with minute and score."""
         from matchday.store import match_queries

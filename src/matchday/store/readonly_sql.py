@@ -75,6 +75,17 @@ def _reason(exc: DBAPIError) -> str:
     return message
 
 
+_READ_ACTIONS = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION,
+                           sqlite3.SQLITE_RECURSIVE})
+
+
+def _reads_only(action: int, arg1: str | None, arg2: str | None, _db: str | None, _trigger: str | None) -> int:
+    """SQLite authorizer: reading only (no ATTACH, no pragma that sets anything), besides the read-only file."""
+    if action in _READ_ACTIONS or (action == sqlite3.SQLITE_PRAGMA and arg2 is None):
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
 def _sqlite(engine: Engine, statement: str, row_limit: int, timeout_s: float) -> QueryResult:
     database = engine.url.database
     if not database or database == ":memory:":
@@ -84,6 +95,7 @@ def _sqlite(engine: Engine, statement: str, row_limit: int, timeout_s: float) ->
     connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
     try:
         connection.execute("PRAGMA query_only = ON")
+        connection.set_authorizer(_reads_only)
         cursor = connection.execute(statement)
         if cursor.description is None:
             raise QueryRefused("the query returns no rows")
@@ -93,8 +105,13 @@ def _sqlite(engine: Engine, statement: str, row_limit: int, timeout_s: float) ->
         if "interrupted" in str(exc):
             raise QueryRefused(f"stopped after the {timeout_s:g} s statement timeout") from None
         message = str(exc)
-        if "readonly" in message or "read-only" in message or "query_only" in message:
+        if any(word in message for word in ("readonly", "read-only", "query_only", "not authorized")):
             message = f"refused: the connection is read-only ({message})"
+        raise QueryRefused(message) from None
+    except sqlite3.DatabaseError as exc:
+        message = str(exc)
+        if "not authorized" in message:
+            message = f"refused: the connection only reads ({message})"
         raise QueryRefused(message) from None
     except (sqlite3.Error, SQLAlchemyError) as exc:
         raise QueryRefused(str(exc)) from None
