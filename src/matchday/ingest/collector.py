@@ -198,7 +198,8 @@ class Collector:
             fetch = self.client.fetcher(job.provider, job.priority, on_fetch=fetched.append)
             source = make_live_source(provider, job.endpoint, job.resolved_params(), fetch,
                                       getattr(job.interval, "seconds", 15.0), self.live_clock)
-            runner = self.live_runners[job.job_id] = new_runner(self.engine, source)
+            runner = self.live_runners[job.job_id] = new_runner(self.engine, source, job.discovery_seconds,
+                                                                job.live_interval_seconds)
             self._fetched[job.job_id] = fetched
         fetched = self._fetched[job.job_id]
         fetched.clear()

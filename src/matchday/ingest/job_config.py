@@ -81,6 +81,9 @@ class JobDefinition(BaseModel):
     interval: Annotated[CronInterval | SecondsInterval, Field(discriminator="type")] | None = None
     dependencies: list[str] = Field(default_factory=list)
     coverage_target: CoverageTarget | None = None
+    # live loops: how often to ask which matches are live (default: the polling policy's discovery interval)
+    discovery_seconds: float | None = Field(None, gt=0)
+    live_interval_seconds: float | None = Field(None, gt=0)  # and how often a match in play is polled
     league: str | None = None  # the leagues entry this job was expanded from (its competition key)
     season: str | None = None
 

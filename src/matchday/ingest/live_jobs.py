@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib
 import inspect
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -85,8 +86,15 @@ def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any
     return cls(fetch, **kwargs)
 
 
-def new_runner(engine: Any, source: LiveSource) -> LiveRunner:
-    return LiveRunner(engine, None, source, load_policy())  # type: ignore[arg-type] - no broker: the caller publishes
+def new_runner(engine: Any, source: LiveSource, discovery_s: float | None = None,
+               live_interval_s: float | None = None) -> LiveRunner:
+    """A runner under the packaged polling policy (a job may shorten its discovery and live intervals)."""
+    policy = load_policy()
+    if discovery_s is not None:
+        policy = replace(policy, discovery_interval_s=discovery_s)
+    if live_interval_s is not None:
+        policy = replace(policy, live_interval_s=live_interval_s)
+    return LiveRunner(engine, None, source, policy)  # type: ignore[arg-type] - no broker: the caller publishes
 
 
 def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[int, int]:
