@@ -277,6 +277,8 @@ class ScorerRecord:
     appearances: int | None = None
     minutes: int | None = None
     player_key: str | None = None
+    expected_goals: float | None = None
+    expected_assists: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +298,10 @@ class CompetitionRecord:
     competition: CompetitionRef
     seasons: tuple[str, ...] = ()
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+# team keys of a detail whose provider names the side itself (SofaScore's ``isHome``) instead of a team id
+HOME_KEY, AWAY_KEY = "@home", "@away"
 
 
 @dataclass(frozen=True, slots=True)

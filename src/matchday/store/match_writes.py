@@ -131,12 +131,25 @@ FINAL_STATUSES = frozenset({"finished", "awarded", "cancelled", "abandoned", "po
 _STATUS, _PERIOD, _MINUTE = UPDATABLE.index("status"), UPDATABLE.index("period"), UPDATABLE.index("minute")
 
 
+_PROGRESS = {"scheduled": 0, "live": 1, "halftime": 1, "finished": 2, "awarded": 2}
+
+
+def _goes_back(stored: str | None, new: str | None) -> bool:
+    """Status moves forward only (DESIGN §9); postponed, cancelled, abandoned, suspended are explicit and apply."""
+    return stored in _PROGRESS and new in _PROGRESS and _PROGRESS[new] < _PROGRESS[stored]
+
+
 def _diff(old: tuple, values: tuple, attributes: dict[str, Any]) -> dict[str, Any]:
     """Fields that ``values`` (UPDATABLE order) would change in ``old`` (id, season, key, attributes, UPDATABLE)."""
     changed = {}
     for name, value, stored in zip(UPDATABLE, values, old[4:], strict=True):
         if value is not None and value != stored:
             changed[name] = value
+    if _goes_back(old[4 + _STATUS], values[_STATUS]):
+        # an older snapshot (a provider's fixture list from before the match) never un-finishes a match
+        for name in ("status", "period", "minute", "finish"):
+            changed.pop(name, None)
+        return changed
     if values[_STATUS] in FINAL_STATUSES:  # a match that has ended has no period or minute any more
         if old[4 + _PERIOD] is not None:
             changed["period"] = None
@@ -171,11 +184,39 @@ def resolve_ids(resolver: Resolver, records: Sequence[MatchRecord]) -> list[tupl
     return ids
 
 
+def same_match_keys(conn: Connection, records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]],
+                    keys: list[str], known: Iterable[tuple[int, str]]) -> list[str]:
+    """Each record's key, or the key of the stored cup or international match it is under another source's
+    stage label: same season, same home and away team, kick-off dates at most a day apart (one source gives
+    the local date, another the UTC date; one labels a stage "Quarter-finals", another "FIFA World Cup")."""
+    known = set(known)
+    wanted = [i for i, (_c, season_id, _h, _a, kind) in enumerate(ids)
+              if kind != "league" and (season_id, keys[i]) not in known and records[i].match_date is not None]
+    if not wanted:
+        return keys
+    stored: dict[tuple[int, int, int], list[tuple[date, str]]] = defaultdict(list)
+    for chunk in _chunks(sorted({ids[i][1] for i in wanted})):
+        for season_id, key, home, away, day in conn.execute(
+                select(matches.c.season_id, matches.c.match_key, matches.c.home_team_id, matches.c.away_team_id,
+                       matches.c.match_date).where(matches.c.season_id.in_(chunk))):
+            if day is not None:
+                stored[(season_id, home, away)].append((day, key))
+    out = list(keys)
+    for i in wanted:
+        _c, season_id, home, away, _kind = ids[i]
+        near = [key for day, key in stored.get((season_id, home, away), ())
+                if abs((day - records[i].match_date).days) <= 1]
+        if len(near) == 1:
+            out[i] = near[0]
+    return out
+
+
 def stored_match_ids(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord]) -> list[int | None]:
     """The stored match each record stands for, None where it is new."""
     ids = resolve_ids(resolver, records)
     found = _ids_by_key(conn, {season_id for _c, season_id, *_ in ids})
-    return [found.get((i[1], key)) for i, key in zip(ids, _keys(records, ids), strict=True)]
+    keys = same_match_keys(conn, records, ids, _keys(records, ids), found)
+    return [found.get((i[1], key)) for i, key in zip(ids, keys, strict=True)]
 
 
 def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord], source: str) -> WriteCounts:
@@ -183,8 +224,9 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     if not records:
         return counts
     ids = resolve_ids(resolver, records)
-    keys = _keys(records, ids)
+    own_keys = _keys(records, ids)
     existing = _existing(conn, {season_id for _c, season_id, *_ in ids})
+    keys = same_match_keys(conn, records, ids, own_keys, existing)
     new_rows: list[tuple] = []
     new_records: list[int] = []
     match_ids: list[int] = [0] * len(records)
@@ -200,6 +242,8 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             continue
         match_ids[index] = old[0]
         changed = _diff(old, values, rec.attributes)
+        if key != own_keys[index]:
+            changed.pop("stage", None)  # found under another source's stage label: that label stays
         if changed:
             # a match that has ended needs nobody's attention any more
             ended = {"attention": None} if changed.get("status") in FINAL_STATUSES else {}

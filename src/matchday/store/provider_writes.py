@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 
 from matchday.domain.records import (
+    AWAY_KEY,
+    HOME_KEY,
     CompetitionRecord,
     MatchDetailRecord,
     MatchRecord,
@@ -32,7 +34,7 @@ from matchday.store.schema import external_ids, matches, published_scorers, publ
 STANDING_COLUMNS = ("group_name", "position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
                     "goals_against", "goal_difference", "points", "form", "description", "provider_updated_at")
 SCORER_COLUMNS = ("rank", "player_id", "player_name", "team_id", "goals", "assists", "penalties", "appearances",
-                  "minutes")
+                  "minutes", "expected_goals", "expected_assists")
 
 
 @dataclass
@@ -85,7 +87,8 @@ def write_scorers(conn: Connection, resolver: Resolver, source: str, records: Se
     for (comp_id, season_id), items in by_season.items():
         player_ids = resolver.players({(rec.player_name, team_id) for rec, team_id in items})
         rows = [(rec.rank, player_ids[(rec.player_name, team_id)], rec.player_name, team_id, rec.goals, rec.assists,
-                 rec.penalties, rec.appearances, rec.minutes) for rec, team_id in items]
+                 rec.penalties, rec.appearances, rec.minutes, rec.expected_goals, rec.expected_assists)
+                for rec, team_id in items]
         if _replace_snapshot(conn, published_scorers, SCORER_COLUMNS, season_id, source, rows):
             counts.scorers_changed += 1
             counts.tags.update((f"league:{comp_id}", f"season:{season_id}"))
@@ -153,8 +156,9 @@ def write_details(conn: Connection, resolver: Resolver, source: str, details: Se
                                               "load its fixture first", detail.match_key))
             continue
         row = rows[match_id]
-        sides = {k: Side.HOME for k in keys.get(row.home_team_id, ())} | \
-            {k: Side.AWAY for k in keys.get(row.away_team_id, ())}
+        sides = {HOME_KEY: Side.HOME, AWAY_KEY: Side.AWAY}
+        sides |= {k: Side.HOME for k in keys.get(row.home_team_id, ())}
+        sides |= {k: Side.AWAY for k in keys.get(row.away_team_id, ())}
         unknown = sorted({k for k, _e in detail.events if k not in sides} |
                          {p.team_key for p in detail.parts if p.team_key not in sides})
         if unknown:

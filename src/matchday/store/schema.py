@@ -259,6 +259,8 @@ published_scorers = Table(
     Column("penalties", Integer),
     Column("appearances", Integer),
     Column("minutes", Integer),
+    Column("expected_goals", Float),
+    Column("expected_assists", Float),
     UniqueConstraint("season_id", "source", "rank"),
 )
 

@@ -116,6 +116,8 @@ def upgrade() -> None:
     sa.Column('penalties', sa.Integer(), nullable=True),
     sa.Column('appearances', sa.Integer(), nullable=True),
     sa.Column('minutes', sa.Integer(), nullable=True),
+    sa.Column('expected_goals', sa.Float(), nullable=True),
+    sa.Column('expected_assists', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['player_id'], ['players.id'], name=op.f('fk_published_scorers_player_id_players'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['season_id'], ['seasons.id'], name=op.f('fk_published_scorers_season_id_seasons'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_published_scorers_team_id_teams'), ondelete='CASCADE'),
