@@ -64,6 +64,8 @@ class Settings(BaseSettings):
                                description="ESPN site API base URL (soccer scoreboard and summary; no key).")
     sofascore_base_url: str = Field("https://api.sofascore.com/api/v1",
                                     description="SofaScore API base URL (a scraped source, off by default).")
+    understat_base_url: str = Field("https://understat.com", description="Understat base URL (scraped pages, "
+                                                                         "off by default).")
     jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
                                                             "its `providers.yaml` (quotas and priority thresholds).")
     collect_in_serve: bool = Field(True, description="Run the collector's scheduler inside `matchday serve` when "

@@ -23,7 +23,7 @@ import httpx
 import structlog
 from sqlalchemy import Engine
 
-from matchday.errors import CircuitOpen, MatchdayError, NotFound, PrioritySkipped, QuotaExhausted
+from matchday.errors import CircuitOpen, ConfigError, MatchdayError, NotFound, PrioritySkipped, QuotaExhausted
 from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
 from matchday.fetch.quota import QuotaGuard
@@ -120,6 +120,10 @@ class Collector:
     # ---- one run ----------------------------------------------------------------------------------------
     def run_job(self, job_id: str, trigger: str = "manual", _chain: tuple[str, ...] = ()) -> RunOutcome:
         job = self.job(job_id)
+        if not self.registry.provider_enabled(job.provider):
+            raise ConfigError(f"{job.provider} is a scraped source and off: enable it in "
+                              f"{self.settings.jobs_dir / 'providers.yaml'} (`enabled: true`), at your own "
+                              f"responsibility (README: What each provider gives)")
         for dep in job.dependencies:
             state = job_registry.state(self.engine, dep) or {}
             if state.get("last_success_at") is None:
@@ -197,7 +201,8 @@ class Collector:
             fetched: list[FetchResult] = []
             fetch = self.client.fetcher(job.provider, job.priority, on_fetch=fetched.append)
             source = make_live_source(provider, job.endpoint, job.resolved_params(), fetch,
-                                      getattr(job.interval, "seconds", 15.0), self.live_clock)
+                                      getattr(job.interval, "seconds", 15.0), self.live_clock,
+                                      allow_scraping=self.registry.provider_enabled(job.provider))
             runner = self.live_runners[job.job_id] = new_runner(self.engine, source, job.discovery_seconds,
                                                                 job.live_interval_seconds)
             self._fetched[job.job_id] = fetched

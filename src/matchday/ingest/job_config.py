@@ -111,7 +111,7 @@ class ProviderConfig(BaseModel):
     daily_limit: int | None = Field(None, ge=0)
     minute_limit: int | None = Field(None, ge=0)
     thresholds: dict[Priority, int] = Field(default_factory=dict)
-    enabled: bool = True  # a scraped provider (SofaScore) stays off until set true here
+    enabled: bool | None = None  # default: on, except a scraped provider (SofaScore, Understat): true to enable
 
     def plan(self) -> ProviderPlan:
         return ProviderPlan(self.daily_limit, self.minute_limit, dict(self.thresholds))
@@ -130,10 +130,14 @@ class JobRegistry:
     sources: dict[str, str] = field(default_factory=dict)  # job id → the file (and line) it came from
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     directory: Path | None = None
+    scraped: set[str] = field(default_factory=set)  # providers that are scraped sites: off unless enabled
+
+    def provider_enabled(self, name: str) -> bool:
+        configured = self.providers.get(name, ProviderConfig()).enabled
+        return configured if configured is not None else name not in self.scraped
 
     def enabled(self) -> list[JobDefinition]:
-        return [j for j in self.jobs.values() if j.enabled and self.providers.get(
-            j.provider, ProviderConfig()).enabled]
+        return [j for j in self.jobs.values() if j.enabled and self.provider_enabled(j.provider)]
 
     def plans(self) -> dict[str, ProviderPlan]:
         return {name: cfg.plan() for name, cfg in self.providers.items()}
@@ -261,7 +265,9 @@ def load_job_file(path: Path) -> list[tuple[JobDefinition, int | None]]:
 
 def load_registry(directory: Path, known_providers: Mapping[str, Any] | None = None) -> JobRegistry:
     """Every ``*.yaml`` job file of the folder (``providers.yaml`` aside), checked as a whole."""
-    registry = JobRegistry(providers=load_providers(directory / "providers.yaml"), directory=directory)
+    registry = JobRegistry(providers=load_providers(directory / "providers.yaml"), directory=directory,
+                           scraped={name for name, p in (known_providers or {}).items()
+                                    if getattr(getattr(p, "info", None), "scraped", False)})
     if not directory.exists():
         return registry
     for path in sorted(directory.glob("*.y*ml")):
