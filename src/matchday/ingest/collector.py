@@ -73,6 +73,7 @@ class Collector:
     live_clock: Callable[[], datetime] | None = None  # the live sources' clock (tests replay captured days)
     live_runners: dict[str, LiveRunner] = field(default_factory=dict)
     _fetched: dict[str, list[FetchResult]] = field(default_factory=dict)  # each live job's fetches of its poll
+    _live_params: dict[str, dict[str, str]] = field(default_factory=dict)  # the params its source was made with
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
@@ -196,16 +197,24 @@ class Collector:
 
     def _run_live(self, job: JobDefinition, trigger: str, owner: str) -> RunOutcome:
         runner = self.live_runners.get(job.job_id)
+        params = job.resolved_params()
+        if runner is not None and self._live_params.get(job.job_id) != params:  # {{ today }} moved on
+            old, runner = runner, None
+        else:
+            old = None
         if runner is None:
             provider = self.client.provider(job.provider)
             fetched: list[FetchResult] = []
             fetch = self.client.fetcher(job.provider, job.priority, on_fetch=fetched.append)
-            source = make_live_source(provider, job.endpoint, job.resolved_params(), fetch,
+            source = make_live_source(provider, job.endpoint, params, fetch,
                                       getattr(job.interval, "seconds", 15.0), self.live_clock,
                                       allow_scraping=self.registry.provider_enabled(job.provider))
             runner = self.live_runners[job.job_id] = new_runner(self.engine, source, job.discovery_seconds,
                                                                 job.live_interval_seconds)
             self._fetched[job.job_id] = fetched
+            self._live_params[job.job_id] = params
+            if old is not None:  # keep what the old source was watching
+                runner.watched.update(old.watched)
         fetched = self._fetched[job.job_id]
         fetched.clear()
         now = runner.source.now()

@@ -2,9 +2,9 @@
 
 A job file holds ``jobs:`` (a list of job definitions), optional file-wide ``defaults:`` (any job field) and
 optional ``leagues:`` (a list of ``{league, season, ...}`` entries): a job whose fields use ``{{ league }}`` or
-``{{ season }}`` is expanded into one job per entry. ``{{ today }}`` (and ``{{ yesterday }}``, ``{{ tomorrow }}``)
-are filled when the job runs. A bad file is refused with its file, line and field; a dependency on an unknown job
-or a dependency cycle is an error.
+``{{ season }}`` is expanded into one job per entry. ``{{ today }}`` (and ``{{ yesterday }}``, ``{{ tomorrow }}``,
+``{{ today_compact }}`` as YYYYMMDD) are filled when the job runs. A bad file is refused with its file, line
+and field; a dependency on an unknown job or a dependency cycle is an error.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from matchday.errors import ConfigError
 from matchday.fetch.quota import Priority, ProviderPlan
 
 TEMPLATE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
-RUN_TIME_VARS = ("today", "yesterday", "tomorrow", "now")
+RUN_TIME_VARS = ("today", "yesterday", "tomorrow", "now", "today_compact")
 
 
 class JobType(StrEnum):
@@ -101,7 +101,8 @@ class JobDefinition(BaseModel):
         """The params with ``{{ today }}`` & co. filled for a run now (UTC)."""
         now = now or datetime.now(UTC)
         values = {"today": now.date().isoformat(), "yesterday": (now.date() - timedelta(days=1)).isoformat(),
-                  "tomorrow": (now.date() + timedelta(days=1)).isoformat(), "now": now.isoformat()}
+                  "tomorrow": (now.date() + timedelta(days=1)).isoformat(), "now": now.isoformat(),
+                  "today_compact": now.strftime("%Y%m%d")}
         return {k: TEMPLATE.sub(lambda m: values[m.group(1)], str(v)) if isinstance(v, str) else
                 (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in self.params.items()}
 
