@@ -54,7 +54,8 @@ def test_collect_within_quota_then_inspect(tmp_path: Path, fake) -> None:
     collected = matchday(tmp_path, fake.url, "collect", "--for", "3")
     assert collected.returncode == 0, collected.stderr
     assert fake.over_quota == 0 and len(fake.received) == 6  # the whole day, and not one request more
-    assert fake.requests_to("/standings") == 1 and sum(1 for r in fake.received if r.path == "/fixtures" and "league" in r.query) == 1
+    assert fake.requests_to("/standings") == 1
+    assert sum(1 for r in fake.received if r.path == "/fixtures" and "league" in r.query) == 1
 
     quota = {p["provider"]: p for p in json.loads(matchday(tmp_path, fake.url, "quota", "--json").stdout)}
     assert quota["api-football"]["daily_remaining"] == 0 and quota["api-football"]["daily_limit"] == 6
