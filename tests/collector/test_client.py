@@ -140,3 +140,25 @@ def test_malformed_json_is_archived_listed_and_nothing_is_written(make_collector
     assert [f.id for f in failed] == [result.response_id]
     with collector.engine.connect() as conn:
         assert conn.execute(select(matches)).first() is None
+
+
+def test_breaker_state_is_shared_through_redis(redis_server) -> None:
+    import pybreaker
+    import redis
+
+    from matchday.fetch.breaker import Breakers, EndpointFailure
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/8"
+    redis.Redis.from_url(url).flushdb()
+    worker_a, worker_b = Breakers(2, 60.0, url), Breakers(2, 60.0, url)
+
+    def failing() -> None:
+        raise EndpointFailure("HTTP 503")
+
+    for _ in range(2):
+        with pytest.raises((EndpointFailure, pybreaker.CircuitBreakerError)):
+            worker_a.call("api-football", "fixtures", failing)
+    assert worker_b.get("api-football", "fixtures").current_state == "open"  # the other process sees it open
+    with pytest.raises(pybreaker.CircuitBreakerError):
+        worker_b.call("api-football", "fixtures", lambda: "never called")
+    assert worker_b.get("api-football", "standings").current_state == "closed"  # per endpoint

@@ -109,3 +109,41 @@ def test_db_query_stops_a_runaway_query(loaded) -> None:
     runaway = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
     result = _call(server, [("db_query", {"sql": runaway})])[0]
     assert result.is_error and "timeout" in result.content[0].text
+
+
+def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "MATCHDAY_DATABASE_URL": str(loaded.engine.url),
+           "MATCHDAY_JOBS_DIR": str(loaded.settings.jobs_dir)}
+    log = (tmp_path / "mcp.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "matchday.cli", "mcp", "--http", "--port", str(port)],
+                               env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "mcp.log").read_text()
+                time.sleep(0.2)
+
+        async def main() -> dict:
+            async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                return _data(await client.call_tool("db_query", {"sql": "SELECT count(*) AS n FROM matches"}))
+
+        assert asyncio.run(main())["rows"] == [[71]]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
