@@ -142,3 +142,26 @@ def test_reparse_rebuilds_the_store_from_the_archive_and_lists_what_failed(make_
     assert _count(collector.engine, matches) == 71 and _count(collector.engine, published_standings) == 20
     assert json.loads(raw_archive.body_of(collector.engine, raw_archive.responses(collector.engine)[1]
                                           .content_hash))["results"] == 71
+
+
+def test_runs_leases_and_the_archive_on_both_databases(engine, tmp_path, fake) -> None:  # noqa: ANN001
+    """The same job twice on SQLite and PostgreSQL: identical bodies archived once, leases, runs, coverage."""
+    from matchday.ingest.collector import Collector
+    from matchday.store.schema import raw_bodies
+    from tests.collector.conftest import Sleeps, collector_settings, write_jobs
+
+    settings = collector_settings(tmp_path, fake, database_url=engine.url.render_as_string(hide_password=False))
+    write_jobs(settings.jobs_dir, [STANDINGS_JOB])
+    fake.script("/standings", Reply.file(STANDINGS))
+    collector = Collector.create(settings, engine, sleep=Sleeps())
+    try:
+        assert [collector.run_job("pl-standings").status for _ in range(2)] == ["ok", "ok"]
+        assert job_registry.acquire(engine, "pl-standings", "elsewhere", 60)
+        assert collector.run_job("pl-standings").status == "busy"
+    finally:
+        collector.close()
+    assert _count(engine, raw_bodies) == 1 and len(raw_archive.responses(engine)) == 2
+    assert _count(engine, published_standings) == 20
+    row = coverage.report(engine, {})[0]
+    assert (row["competition"], row["count"], row["status"]) == ("eng.1", 20, "ok")
+    assert reparse(engine, collector.client.providers).parsed == 1  # the second answer is the same body

@@ -71,7 +71,7 @@ class CoverageTarget(BaseModel):
 
 class JobDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    job_id: str = Field(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9_.:\-]+$")
+    job_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")
     provider: str
     type: JobType
     enabled: bool = True
