@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from matchday.ingest import coverage
 from matchday.store.schema import external_ids, feed_events
 from tests.collector.conftest import SAMPLES
 from tests.collector.fake_provider import Reply
@@ -23,7 +24,8 @@ CAPTURES = [  # (file, the moment it was captured: the source's clock for that p
 ]
 LIVE_JOB = {"job_id": "espn-wc-live", "provider": "espn", "type": "live_loop", "priority": "CRITICAL",
             "endpoint": "scoreboard", "params": {"league": "fifa.world"},
-            "interval": {"type": "interval", "seconds": 8}, "discovery_seconds": 60}
+            "interval": {"type": "interval", "seconds": 8}, "discovery_seconds": 60,
+            "coverage_target": {"min_count": 32, "required_fields": ["kickoff_utc", "venue"]}}
 
 # per ESPN event: (capture index, side, minute, added, scorer) of each goal as it appeared on the scoreboards
 GOALS = {
@@ -84,3 +86,6 @@ def test_scoreboards_played_back_become_the_right_feed(make_collector, fake) -> 
         assert statuses == expected, event
     # a repeated or older scoreboard adds nothing: the already-final matches of the first capture say it
     assert all(seen_at[r["id"]] == 0 for r in by_event["760486"])
+    # coverage of the live loop: the 32 knockout matches of the scoreboard (round of 32 to the final)
+    row = coverage.report(collector.engine, {})[0]
+    assert (row["competition"], row["season"], row["count"], row["status"]) == ("fifa.world", "2026", 32, "ok")

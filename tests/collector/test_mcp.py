@@ -147,3 +147,17 @@ def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+def test_read_only_sql_on_both_databases(engine) -> None:  # noqa: ANN001
+    from matchday.store.readonly_sql import QueryRefused, run_read_only
+
+    result = run_read_only(engine, "SELECT code FROM competitions ORDER BY code", 3, 5.0)
+    assert result.columns == ["code"] and len(result.rows) <= 3
+    for sql in ("DELETE FROM competitions", "UPDATE teams SET name = 'x'", "CREATE TABLE evil (x int)"):
+        with pytest.raises(QueryRefused):
+            run_read_only(engine, sql, 10, 5.0)
+    slow = ("SELECT pg_sleep(3)" if engine.dialect.name == "postgresql" else
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
+    with pytest.raises(QueryRefused):
+        run_read_only(engine, slow, 10, 0.3)

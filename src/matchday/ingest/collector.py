@@ -23,6 +23,7 @@ import httpx
 import structlog
 from sqlalchemy import Engine
 
+from matchday.domain.records import ParseResult
 from matchday.errors import CircuitOpen, ConfigError, MatchdayError, NotFound, PrioritySkipped, QuotaExhausted
 from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
@@ -225,6 +226,7 @@ class Collector:
         run_id, started = self._start(job, trigger)
         try:
             snapshots, events = poll_live(runner, now, keys)
+            polled = len(snapshots)
         except (MatchdayError, ValueError, KeyError, TypeError) as exc:
             retry = self._retry_delay(job.job_id, exc)
             status = "skipped" if isinstance(exc, PrioritySkipped | QuotaExhausted) else "failed"
@@ -237,10 +239,14 @@ class Collector:
         for result in fetched:
             raw_archive.mark(self.engine, result.response_id, "ok")
         what = "discovery" if keys is None else f"{len(keys)} due"
-        jobs.finish(self.engine, run_id, started, "ok", snapshots, requests=len(fetched),
-                    log=[_line("info", f"{what}: {snapshots} matches polled, {events} feed events")])
+        jobs.finish(self.engine, run_id, started, "ok", polled, requests=len(fetched),
+                    log=[_line("info", f"{what}: {polled} matches polled, {events} feed events")])
         job_registry.release(self.engine, job.job_id, owner, run_id, "ok", None)
-        return RunOutcome(job.job_id, "ok", run_id, snapshots, len(fetched), events=events)
+        if job.coverage_target is not None:
+            state = job_registry.state(self.engine, job.job_id) or {}
+            coverage.recompute(self.engine, job, ParseResult(matches=snapshots), "matches",
+                               state.get("last_success_at"))
+        return RunOutcome(job.job_id, "ok", run_id, polled, len(fetched), events=events)
 
 
 class _StoreFailed(Exception):

@@ -100,9 +100,9 @@ def new_runner(engine: Any, source: LiveSource, discovery_s: float | None = None
     return LiveRunner(engine, None, source, policy)  # type: ignore[arg-type] - no broker: the caller publishes
 
 
-def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[int, int]:
+def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[list[MatchRecord], int]:
     """Fetch and ingest the due matches ``keys`` (None: discovery) by the source's clock ``now``:
-    (snapshots, feed events committed to the outbox)."""
+    (the snapshots, how many feed events were committed to the outbox)."""
     try:
         snapshots = runner.source.poll(keys)
     except Exception:
@@ -113,4 +113,4 @@ def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tupl
     runner.watched.update(zip(result.match_ids, snapshots, strict=True))
     if keys is None:
         runner.discovered_at = now
-    return len(snapshots), result.events
+    return list(snapshots.values()), result.events
