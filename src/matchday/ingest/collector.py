@@ -24,7 +24,7 @@ import structlog
 from sqlalchemy import Engine
 
 from matchday.domain.records import ParseResult
-from matchday.errors import CircuitOpen, ConfigError, MatchdayError, NotFound, PrioritySkipped, QuotaExhausted
+from matchday.errors import CircuitOpen, ConfigError, NotFound, PrioritySkipped, QuotaExhausted
 from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
 from matchday.fetch.quota import QuotaGuard
@@ -184,7 +184,7 @@ class Collector:
             lines.append(_line("info", f"stored: {s.new} new, {s.changed} changed, {s.unchanged} unchanged, "
                                        f"{s.quarantined} quarantined"))
             status, error, retry = "ok", None, None
-        except (MatchdayError, _StoreFailed) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
             skipped = isinstance(exc, PrioritySkipped | QuotaExhausted)
             status, error, items = ("skipped" if skipped else "failed"), str(exc), 0
             retry = self._retry_delay(job.job_id, exc)
@@ -227,7 +227,7 @@ class Collector:
         try:
             snapshots, events = poll_live(runner, now, keys)
             polled = len(snapshots)
-        except (MatchdayError, ValueError, KeyError, TypeError) as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
             retry = self._retry_delay(job.job_id, exc)
             status = "skipped" if isinstance(exc, PrioritySkipped | QuotaExhausted) else "failed"
             jobs.finish(self.engine, run_id, started, status, 0, str(exc), requests=len(fetched),
