@@ -165,3 +165,22 @@ def test_runs_leases_and_the_archive_on_both_databases(engine, tmp_path, fake) -
     row = coverage.report(engine, {})[0]
     assert (row["competition"], row["count"], row["status"]) == ("eng.1", 20, "ok")
     assert reparse(engine, collector.client.providers).parsed == 1  # the second answer is the same body
+
+
+def test_priorities_are_shed_in_order_against_the_provider(make_collector, fake) -> None:
+    fake.daily_limit = 12  # the provider counts down in its headers too
+    order = ["CRITICAL", "HIGH", "MEDIUM", "LOW"]
+    jobs_ = [{**STANDINGS_JOB, "job_id": f"table-{p.lower()}", "priority": p,
+              "params": {"league": 39 + i, "season": 2022}} for i, p in enumerate(order)]
+    collector = make_collector(jobs_, providers={"api-football": {"daily_limit": 12, "thresholds": {
+        "LOW": 8, "MEDIUM": 4, "HIGH": 1}}})
+    fake.script("/standings", Reply.file(STANDINGS))
+    last_ok: dict[str, int] = {}
+    for round_number in range(8):
+        for priority in order:
+            if collector.run_job(f"table-{priority.lower()}", "schedule").status == "ok":
+                last_ok[priority] = round_number
+    assert len(fake.received) == 12 and fake.over_quota == 0  # the day spent to the last request, never beyond
+    assert last_ok["LOW"] < last_ok["MEDIUM"] < last_ok["HIGH"] < last_ok["CRITICAL"]
+    skipped = {p: job_registry.state(collector.engine, f"table-{p.lower()}")["skipped"] for p in order}
+    assert skipped["LOW"] > skipped["MEDIUM"] > skipped["HIGH"] > skipped["CRITICAL"]
