@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 
+import structlog
 from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
@@ -36,8 +37,10 @@ def start_collector(app: FastAPI, settings: Settings, engine: Engine, broker: ob
     from matchday.ingest.job_scheduler import JobScheduler
 
     app.state.collector = Collector.create(settings, engine)
-    if not app.state.collector.registry.enabled():
+    enabled = app.state.collector.registry.enabled()
+    if not enabled:
         return None
+    structlog.get_logger(__name__).info("collector started", jobs=len(enabled), jobs_dir=str(settings.jobs_dir))
     return JobScheduler(app.state.collector, broker)  # type: ignore[arg-type]
 
 

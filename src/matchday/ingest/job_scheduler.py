@@ -66,11 +66,10 @@ class JobScheduler:
                     self.next_due[job.job_id] = job.interval.next_after(last)
             if self.next_due[job.job_id] <= now:
                 due.append(job.job_id)
-        ordered = registry.order(due)
-        rank = {job_id: i for i, job_id in enumerate(ordered)}
-        # dependencies first (topological rank), then the most urgent priority
-        return sorted(due, key=lambda j: (PRIORITY_ORDER[registry.jobs[j].priority], rank[j])
-                      if not registry.jobs[j].dependencies else (9, rank[j]))
+        rank = {job_id: i for i, job_id in enumerate(registry.order(due))}
+        # the most urgent first, dependencies before dependents within a priority (the runner itself runs a
+        # dependency that never succeeded before its dependent)
+        return sorted(due, key=lambda j: (PRIORITY_ORDER[registry.jobs[j].priority], rank[j]))
 
     async def _run(self, job_id: str) -> None:
         job = self.collector.registry.jobs[job_id]
