@@ -24,6 +24,7 @@ class Reply:
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=dict)
     stall_s: float = 0.0  # sleep before answering (longer than the client's timeout: a timeout)
+    drop: bool = False  # close the connection without an answer (a connection error)
 
     @classmethod
     def file(cls, path: Path, **kwargs) -> Reply:  # noqa: ANN003 - Reply fields
@@ -116,6 +117,10 @@ class FakeProvider:
                 "results": 0, "paging": {"current": 1, "total": 1}, "response": []}).encode())
         if reply.stall_s:
             time.sleep(reply.stall_s)
+        if reply.drop:
+            handler.close_connection = True
+            handler.connection.shutdown(2)
+            return
         try:
             handler.send_response(reply.status)
             headers = {"Content-Type": "application/json", **quota_headers, **reply.headers}

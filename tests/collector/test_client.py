@@ -40,6 +40,14 @@ def test_5xx_and_timeouts_are_retried_with_backoff_and_every_body_is_archived(ma
     assert len(sleeps) == 3 and all(0 <= s <= collector.settings.http_backoff_max_s for s in sleeps)
 
 
+def test_a_dropped_connection_is_retried(make_collector, fake) -> None:
+    collector = make_collector()
+    fake.script("/standings", Reply(drop=True), Reply(drop=True), Reply.file(STANDINGS))
+    result = collector.client.request("api-football", "standings", {"league": 39, "season": 2022})
+    assert result.attempts == 3 and fake.requests_to("/standings") == 3
+    assert [r["status"] for r in _archived(collector.engine)] == [200]  # no answer, nothing to archive
+
+
 def test_the_key_is_sent_but_never_archived(make_collector, fake) -> None:
     collector = make_collector()
     fake.script("/standings", Reply.file(STANDINGS, headers={"Set-Cookie": "session=abc"}))
