@@ -6,6 +6,8 @@ Hierarchy::
     ├── SourceError                 a provider's data could not be fetched or understood
     │   ├── FetchError              HTTP failed after retries (status, URL)
     │   │   ├── RateLimited         the provider said slow down (429) or our own quota is spent
+    │   │   │   ├── QuotaExhausted  the known remaining quota is zero: the request is not sent
+    │   │   │   └── PrioritySkipped the day's quota is below the threshold of the job's priority
     │   │   └── CircuitOpen         too many recent failures on this endpoint; not called
     │   ├── ProviderError           the provider answered with an error body (bad parameters, bad key)
     │   ├── ParseError              a provider value we do not understand (provider, field, value)
@@ -38,6 +40,18 @@ class FetchError(SourceError):
 class RateLimited(FetchError):
     status_code = 429
     error_code = "RATE_LIMITED"
+
+
+class QuotaExhausted(RateLimited):
+    error_code = "QUOTA_EXHAUSTED"
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(message)
+
+
+class PrioritySkipped(RateLimited):
+    error_code = "PRIORITY_SKIPPED"
 
 
 class CircuitOpen(FetchError):

@@ -75,6 +75,42 @@ class Settings(BaseSettings):
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_json: bool = Field(False, description="Write logs as JSON lines (for production) instead of console text.")
 
+    # ---- the collector: API providers, jobs, quotas, retries, breakers, admin, MCP ----
+    api_football_key: str | None = Field(None, description="API-Football (api-sports.io) key, sent as "
+                                                           "`x-apisports-key`; never stored or logged.")
+    api_football_base_url: str = Field("https://v3.football.api-sports.io", description="API-Football v3 base URL.")
+    football_data_org_token: str | None = Field(None, description="football-data.org v4 token, sent as "
+                                                                  "`X-Auth-Token`.")
+    football_data_org_base_url: str = Field("https://api.football-data.org/v4",
+                                            description="football-data.org v4 base URL.")
+    espn_base_url: str = Field("https://site.api.espn.com/apis/site/v2/sports/soccer",
+                               description="ESPN site API base URL (soccer scoreboard and summary; no key).")
+    sofascore_base_url: str = Field("https://api.sofascore.com/api/v1",
+                                    description="SofaScore API base URL (a scraped source, off by default).")
+    understat_base_url: str = Field("https://understat.com", description="Understat base URL (scraped pages, "
+                                                                         "off by default).")
+    jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
+                                                            "its `providers.yaml` (quotas and priority thresholds).")
+    collect_in_serve: bool = Field(True, description="Run the collector's scheduler inside `matchday serve` when "
+                                                     "the jobs folder has enabled jobs.")
+    http_backoff_s: float = Field(1.0, description="Collector retries: base of the exponential backoff (seconds, "
+                                                   "with jitter) after a timeout, connection error, 429 or 5xx.")
+    http_backoff_max_s: float = Field(60.0, description="Collector retries: longest wait between two attempts, "
+                                                        "`Retry-After` included.")
+    breaker_fail_max: int = Field(5, description="Circuit breaker: failed attempts in a row on one provider "
+                                                 "endpoint before it opens and calls fail fast.")
+    breaker_reset_s: float = Field(60.0, description="Circuit breaker: seconds open before one trial call "
+                                                     "(half-open).")
+    quota_wait_max_s: float = Field(5.0, description="Wait at most this long for the per-minute quota to free a "
+                                                     "request; longer waits give up (the job is retried later).")
+    job_retry_s: float = Field(60.0, description="A failed or quota-skipped job is retried after this long "
+                                                 "(doubling per failure, at most one hour).")
+    job_lease_s: float = Field(900.0, description="A running job holds its lease this long at most (so a "
+                                                  "crashed run never blocks the job for good).")
+    scheduler_tick_s: float = Field(1.0, description="How often the collector's scheduler looks for due jobs.")
+    mcp_row_limit: int = Field(500, description="MCP `db_query`: most rows returned by one query.")
+    mcp_statement_timeout_s: float = Field(5.0, description="MCP `db_query`: a query running longer is stopped.")
+
 
 @lru_cache
 def get_settings() -> Settings:

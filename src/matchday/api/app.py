@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 
+import structlog
 from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
@@ -13,9 +14,10 @@ from sqlalchemy import Engine
 from matchday import __version__
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
+from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.params import reject_unknown_query
-from matchday.api.routers import leagues, matches, system, teams
+from matchday.api.routers import admin, leagues, matches, system, teams
 from matchday.api.schemas import ErrorBody
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
@@ -26,6 +28,21 @@ from matchday.live.ws import router as ws_router
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
+
+
+def start_collector(app: FastAPI, settings: Settings, engine: Engine, broker: object) -> object | None:
+    """The collector's scheduler for the server's lifespan, when the jobs folder has enabled jobs."""
+    if not settings.collect_in_serve or not settings.jobs_dir.exists():
+        return None
+    from matchday.ingest.collector import Collector
+    from matchday.ingest.job_scheduler import JobScheduler
+
+    app.state.collector = Collector.create(settings, engine)
+    enabled = app.state.collector.registry.enabled()
+    if not enabled:
+        return None
+    structlog.get_logger(__name__).info("collector started", jobs=len(enabled), jobs_dir=str(settings.jobs_dir))
+    return JobScheduler(app.state.collector, broker)  # type: ignore[arg-type]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
@@ -45,21 +62,30 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         if runners:
             await publish_pending(engine, broker)  # whatever a previous run committed but did not send
         app.state.live_tasks = [asyncio.create_task(runner.run()) for runner in runners]
+        scheduler = start_collector(app, settings, engine, broker)  # a bad job file refuses the start
+        if scheduler is not None:
+            app.state.live_tasks.append(asyncio.create_task(scheduler.run(app.state.collector_stop)))
         try:
             yield
         finally:
+            app.state.collector_stop.set()
             for task in app.state.live_tasks:
                 task.cancel()
             for task in app.state.live_tasks:
                 with suppress(asyncio.CancelledError):
                     await task
             await broker.stop()
+            if app.state.collector is not None:
+                app.state.collector.close()
             engine.dispose()
 
     app = FastAPI(title="matchday", version=__version__, lifespan=lifespan,
                   description="Football data you own: matches, leagues, tables, teams and players.",
                   responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     app.state.engine = engine
+    app.state.settings = settings
+    app.state.collector = None  # built at start when jobs are enabled, or on the first admin request
+    app.state.collector_stop = asyncio.Event()
     app.state.read_engine = read_only(engine)
     app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes)
     app.state.metrics = Metrics()
@@ -69,7 +95,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
                                    send_timeout_s=settings.ws_send_timeout_s)
     errors.install(app)
-    for router in (matches.router, leagues.router, teams.router):
+    app.state.metrics.registry.register(CollectorMetrics(engine, lambda: app.state.collector))
+    for router in (matches.router, leagues.router, teams.router, admin.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)

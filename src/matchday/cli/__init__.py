@@ -3,15 +3,18 @@
 One module per command group; importing them registers their commands on ``app``.
 """
 
-from matchday.cli import (
-    backup,  # noqa: F401 - importing a module registers its commands
-    conflicts,  # noqa: F401
-    loading,  # noqa: F401
-    quickstart,  # noqa: F401
-    serving,  # noqa: F401
-    status,  # noqa: F401
-    tables,  # noqa: F401
-    teams,  # noqa: F401
+from matchday.cli import (  # noqa: F401 - importing a module registers its commands
+    admin,
+    assistant,
+    backup,
+    collector,
+    conflicts,
+    loading,
+    quickstart,
+    serving,
+    status,
+    tables,
+    teams,
 )
 from matchday.cli.common import app
 

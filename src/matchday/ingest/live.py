@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, func, select, update
 
 from matchday.domain.live import FeedEvent, MatchState, derive_events, is_stale
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
+from matchday.errors import NotFound
 from matchday.services.tables import league_table
 from matchday.store import invalidation
 from matchday.store.bulk import bulk_insert
@@ -115,7 +116,10 @@ def _live_table(conn: Connection, competition_id: int, season_id: int) -> dict[s
     label = conn.execute(select(seasons.c.label).where(seasons.c.id == season_id)).scalar_one()
     if conn.execute(select(competitions.c.kind).where(competitions.c.id == competition_id)).scalar_one() != "league":
         return None
-    table = league_table(conn, code, label, live=True)
+    try:
+        table = league_table(conn, code, label, live=True)
+    except NotFound:  # a season label the table cannot resolve: the feed goes on without a live table
+        return None
     keep = ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for", "goals_against",
             "goal_difference", "points", "form", "zone", "movement", "group")
     return {"league_id": competition_id, "season": label, "live": True,

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -403,7 +404,101 @@ job_runs = Table(
     Column("finished_at", DateTime),
     Column("duration_s", Float),
     Column("items", Integer, nullable=False, default=0),
-    Column("status", String(16), nullable=False),  # running | ok | failed | retried
+    Column("status", String(16), nullable=False),  # running | ok | failed | retried | skipped
     Column("error", Text),
+    # collector jobs (jobs as data): which job definition, provider and priority, what started it, its log
+    Column("job_type", String(20)),  # static_bootstrap | incremental_daily | live_loop | backfill | live
+    Column("provider", String(40)),
+    Column("priority", String(10)),
+    Column("trigger", String(20)),  # schedule | manual | api | retry | dependency
+    Column("requests", Integer, nullable=False, default=0, server_default="0"),
+    Column("log", JSON),  # [{"at", "level", "message"}], shown by the admin API's crawl logs
     Index("ix_job_runs_job_started_at", "job", "started_at"),
+    Index("ix_job_runs_status", "status"),
+)
+
+# ---- the collector (DESIGN.md §10): RAW archive, job registry, coverage (MART), admin keys -----------------
+
+# RAW: every response body a provider sent, compressed, stored once per content hash (sha256 of the body)
+raw_bodies = Table(
+    "raw_bodies", metadata,
+    Column("content_hash", String(64), primary_key=True),
+    Column("encoding", String(10), nullable=False),  # gzip
+    Column("size", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    _created(),
+)
+
+# one row per response received: the request (never the key), status, headers (auth removed), when, which body
+raw_responses = Table(
+    "raw_responses", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("provider", String(40), nullable=False),
+    Column("endpoint", String(60), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("url", Text, nullable=False),
+    Column("status", Integer, nullable=False),
+    Column("headers", JSON, nullable=False),
+    Column("fetched_at", DateTime, nullable=False),
+    Column("content_hash", ForeignKey("raw_bodies.content_hash"), nullable=False, index=True),
+    Column("job_run_id", Integer),
+    # pending | ok | failed (the parser refused it: kept, listed) | error (an error body: not data) | skipped
+    Column("parse_status", String(10), nullable=False, default="pending"),
+    Column("parse_error", Text),
+    Column("parsed_at", DateTime),
+    Index("ix_raw_responses_provider_fetched_at", "provider", "fetched_at"),
+    Index("ix_raw_responses_parse_status", "parse_status"),
+)
+
+# the job files as the collector last loaded them, with per-job runtime state (lease, retry, last outcome)
+job_definitions = Table(
+    "job_definitions", metadata,
+    Column("job_id", String(120), primary_key=True),
+    Column("provider", String(40), nullable=False),
+    Column("job_type", String(20), nullable=False),
+    Column("priority", String(10), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("definition", JSON, nullable=False),
+    Column("source_file", Text, nullable=False),
+    Column("lease_until", DateTime),  # a run holds the job until then: never twice at once, across processes
+    Column("lease_owner", String(80)),
+    Column("retry_at", DateTime),  # a failed or skipped run is retried from then on
+    Column("failures", Integer, nullable=False, default=0, server_default="0"),
+    Column("skipped", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_run_id", Integer),
+    Column("last_status", String(16)),
+    Column("last_success_at", DateTime),
+    Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+)
+
+# MART: coverage per competition, season and endpoint, recomputed after each job run
+coverage = Table(
+    "coverage", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("job_id", String(120), nullable=False),
+    Column("provider", String(40), nullable=False),
+    Column("endpoint", String(60), nullable=False),
+    Column("competition", String(64), nullable=False),  # canonical code, or the provider's league key
+    Column("season", String(16), nullable=False),
+    Column("count", Integer, nullable=False),
+    Column("min_count", Integer),
+    Column("lag_minutes", Float),
+    Column("max_lag_minutes", Float),
+    Column("completeness", Float),  # share of required fields present, 0..1
+    Column("missing_fields", JSON, nullable=False),
+    Column("status", String(10), nullable=False),  # ok | warning | critical
+    Column("computed_at", DateTime, nullable=False),
+    UniqueConstraint("job_id", "competition", "season", "endpoint"),
+)
+
+# admin API keys: only the SHA-256 of the key is stored (keys are 256-bit random tokens); shown once
+admin_api_keys = Table(
+    "admin_api_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(12), nullable=False),
+    _created(),
+    Column("last_used_at", DateTime),
+    Column("revoked_at", DateTime),
 )

@@ -1,0 +1,209 @@
+"""One HTTP client for every API provider: quota, breaker, retries, then the raw archive, in that order.
+
+For each attempt: the quota is asked first (a request is never sent when the known remaining quota is zero, or
+when the day's remainder is below the job priority's threshold); the endpoint's breaker lets it through or fails
+fast; the response is archived (every body, errors too) before anything else looks at it; the provider's headers
+correct the quota; then the status and body decide: 2xx with a clean body is returned, 429/5xx/timeouts/connection
+errors are retried (tenacity: exponential backoff with jitter, ``Retry-After`` honoured), other 4xx and error
+bodies are not. The transport is the one seam tests replace (or point ``base_url`` at a local fake provider).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import pybreaker
+import structlog
+from sqlalchemy import Engine
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from matchday.errors import CircuitOpen, ConfigError, FetchError, NotFound, RateLimited, SourceError
+from matchday.fetch.breaker import Breakers, EndpointFailure
+from matchday.fetch.quota import Priority, QuotaGuard
+from matchday.settings import Settings
+from matchday.sources.provider import Endpoint, Provider
+from matchday.store import raw_archive
+
+log = structlog.get_logger(__name__)
+
+#: headers never archived (credentials, cookies), whatever the provider
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-apisports-key", "x-rapidapi-key",
+                            "x-auth-token", "proxy-authorization"})
+SECRET_PARAMS = ("key", "token", "apikey", "api_key", "secret", "password")
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    response_id: int
+    status: int
+    body: bytes
+    attempts: int
+
+
+class _Retry(Exception):
+    def __init__(self, error: FetchError, retry_after_s: float | None = None) -> None:
+        self.error, self.retry_after_s = error, retry_after_s
+        super().__init__(str(error))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        try:
+            return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+        except (TypeError, ValueError):
+            return None
+
+
+def build_request(endpoint: Endpoint, params: Mapping[str, Any]) -> tuple[str, dict[str, str]]:
+    """The endpoint's path with its ``{placeholders}`` filled, and the remaining params as the query."""
+    values = {k: str(v) for k, v in params.items() if v is not None}
+    path, query = endpoint.path, {}
+    for name, value in values.items():
+        token = "{" + name + "}"
+        if token in path:
+            path = path.replace(token, value)
+        else:
+            query[name] = value
+    if "{" in path:
+        raise ConfigError(f"endpoint {endpoint.name}: parameters missing for {path}")
+    return path, query
+
+
+class ProviderClient:
+    def __init__(self, settings: Settings, engine: Engine, providers: Mapping[str, Provider], quota: QuotaGuard,
+                 breakers: Breakers, transport: httpx.BaseTransport | None = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.settings, self.engine, self.providers = settings, engine, dict(providers)
+        self.quota, self.breakers, self.sleep = quota, breakers, sleep
+        self.http = httpx.Client(timeout=settings.http_timeout_s, transport=transport, follow_redirects=True,
+                                 headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"})
+
+    def close(self) -> None:
+        self.http.close()
+
+    def provider(self, name: str) -> Provider:
+        if name not in self.providers:
+            raise NotFound(f"unknown provider {name!r}; available: {', '.join(sorted(self.providers))}")
+        return self.providers[name]
+
+    def base_url(self, name: str) -> str:
+        return str(getattr(self.settings, self.provider(name).info.base_url_setting)).rstrip("/")
+
+    def _auth(self, name: str) -> dict[str, str]:
+        info = self.provider(name).info
+        if not info.auth_header or not info.key_setting:
+            return {}
+        key = getattr(self.settings, info.key_setting, None)
+        if not key:
+            raise ConfigError(f"{name} needs a key: set MATCHDAY_{info.key_setting.upper()}")
+        return {info.auth_header: key}
+
+    def request(self, provider_name: str, endpoint_name: str, params: Mapping[str, Any],
+                priority: Priority = Priority.MEDIUM, job_run_id: int | None = None) -> FetchResult:
+        provider = self.provider(provider_name)
+        endpoint = provider.info.endpoints.get(endpoint_name)
+        if endpoint is None:
+            raise NotFound(f"{provider_name} has no endpoint {endpoint_name!r}; "
+                           f"known: {', '.join(sorted(provider.info.endpoints))}")
+        path, query = build_request(endpoint, params)
+        url = self.base_url(provider_name) + path
+        stored_params = {k: v for k, v in params.items() if k.lower() not in SECRET_PARAMS}
+        shown_url = url + ("?" + urlencode(query) if query else "")
+        auth = self._auth(provider_name)
+        attempts = 0
+
+        def attempt() -> FetchResult:
+            nonlocal attempts
+            self.quota.acquire(provider_name, priority, endpoint.cost, max_wait_s=self.settings.quota_wait_max_s)
+            attempts += 1
+            try:
+                response_id, response = self.breakers.call(
+                    provider_name, endpoint_name, lambda: self._send(provider, endpoint_name, url, shown_url, query,
+                                                                     auth, stored_params, job_run_id))
+            except pybreaker.CircuitBreakerError:
+                raise CircuitOpen(f"{provider_name} {endpoint_name}: circuit open after repeated failures; "
+                                  f"not called") from None
+            except EndpointFailure as exc:
+                raise _Retry(FetchError(str(exc)), exc.retry_after_s) from None
+            return self._judge(provider, endpoint_name, shown_url, response_id, response, attempts)
+
+        retrying = Retrying(retry=retry_if_exception_type(_Retry),
+                            stop=stop_after_attempt(max(1, self.settings.http_retries)),
+                            wait=self._wait, sleep=self.sleep, reraise=True)
+        try:
+            return retrying(attempt)
+        except _Retry as exc:
+            raise type(exc.error)(f"{exc.error} (after {attempts} attempts)") from None
+
+    def _send(self, provider: Provider, endpoint_name: str, url: str, shown_url: str, query: dict[str, str],
+              auth: dict[str, str], stored_params: dict[str, Any],
+              job_run_id: int | None) -> tuple[int, httpx.Response]:
+        name = provider.info.name
+        try:
+            response = self.http.get(url, params=query, headers=auth)
+        except httpx.TimeoutException as exc:
+            raise EndpointFailure(f"{name} {endpoint_name}: timeout ({exc.__class__.__name__})") from None
+        except httpx.TransportError as exc:
+            raise EndpointFailure(f"{name} {endpoint_name}: {exc.__class__.__name__}: {exc}") from None
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in SECRET_HEADERS
+                   and k.lower() != (provider.info.auth_header or "").lower()}
+        failed = response.status_code >= 500 or response.status_code == 429
+        response_id = raw_archive.archive(self.engine, name, endpoint_name, stored_params, shown_url,
+                                          response.status_code, headers, response.content, job_run_id,
+                                          parse_status="error" if response.status_code >= 400 else "pending")
+        reading = provider.quota_headers(response.headers)
+        self.quota.correct(name, reading)
+        if failed and response.status_code != 429:
+            raise EndpointFailure(f"{name} {endpoint_name}: HTTP {response.status_code}",
+                                  retry_after_seconds(response.headers.get("retry-after")), response.status_code)
+        return response_id, response
+
+    def _judge(self, provider: Provider, endpoint_name: str, shown_url: str, response_id: int,
+               response: httpx.Response, attempts: int) -> FetchResult:
+        name, status = provider.info.name, response.status_code
+        if status == 429:
+            reading = provider.quota_headers(response.headers)
+            wait = retry_after_seconds(response.headers.get("retry-after")) or reading.retry_after_s
+            raise _Retry(RateLimited(f"{name} {endpoint_name}: HTTP 429"), wait)
+        if status >= 400:
+            raise FetchError(f"{name} {endpoint_name}: HTTP {status} for {shown_url}")  # never retried
+        try:
+            provider.check_body(endpoint_name, status, response.content)
+        except RateLimited as exc:
+            raw_archive.mark(self.engine, response_id, "error", str(exc))
+            raise _Retry(RateLimited(str(exc)), provider.quota_headers(response.headers).retry_after_s) from None
+        except SourceError as exc:
+            raw_archive.mark(self.engine, response_id, "error", str(exc))
+            raise
+        return FetchResult(response_id, status, response.content, attempts)
+
+    def _wait(self, state: RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        ceiling = self.settings.http_backoff_max_s
+        if isinstance(exc, _Retry) and exc.retry_after_s is not None:
+            return min(exc.retry_after_s, ceiling)
+        return wait_random_exponential(multiplier=self.settings.http_backoff_s, max=ceiling)(state)
+
+    def fetcher(self, provider_name: str, priority: Priority = Priority.CRITICAL,
+                on_fetch: Callable[[FetchResult], None] | None = None) -> Callable[[str, Mapping[str, Any]], bytes]:
+        """``fetch(endpoint_name, params) -> bytes`` for a live source: the same quota, breaker, retries, archive."""
+
+        def fetch(endpoint_name: str, params: Mapping[str, Any]) -> bytes:
+            result = self.request(provider_name, endpoint_name, params, priority)
+            if on_fetch is not None:
+                on_fetch(result)
+            return result.body
+
+        return fetch

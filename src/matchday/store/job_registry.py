@@ -1,0 +1,87 @@
+"""The job definitions as last loaded, and each job's runtime state: lease, retry time, last outcome.
+
+The lease is taken by one conditional UPDATE (free, or expired): whichever process or thread wins runs the job,
+every other caller sees it taken. So a job never runs twice at once, across processes and databases alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, insert, or_, select, update
+
+from matchday.store.match_writes import utcnow
+from matchday.store.schema import job_definitions
+
+
+def sync(engine: Engine, definitions: Iterable[tuple[dict[str, Any], str]]) -> None:
+    """Store the loaded definitions (``(job.model_dump(), source)``), keeping each job's runtime state."""
+    rows = {d["job_id"]: (d, src) for d, src in definitions}
+    now = utcnow()
+    with engine.begin() as conn:
+        existing = set(conn.execute(select(job_definitions.c.job_id)).scalars())
+        gone = existing - rows.keys()
+        if gone:
+            conn.execute(delete(job_definitions).where(job_definitions.c.job_id.in_(gone)))
+        for job_id, (definition, source) in rows.items():
+            values = {"provider": definition["provider"], "job_type": definition["type"],
+                      "priority": definition["priority"], "enabled": definition["enabled"], "definition": definition,
+                      "source_file": source, "updated_at": now}
+            if job_id in existing:
+                conn.execute(update(job_definitions).where(job_definitions.c.job_id == job_id).values(**values))
+            else:
+                conn.execute(insert(job_definitions).values(job_id=job_id, failures=0, skipped=0, **values))
+
+
+def acquire(engine: Engine, job_id: str, owner: str, lease_s: float) -> bool:
+    now = utcnow()
+    with engine.begin() as conn:
+        taken = conn.execute(update(job_definitions).where(
+            job_definitions.c.job_id == job_id,
+            or_(job_definitions.c.lease_until.is_(None), job_definitions.c.lease_until < now),
+        ).values(lease_until=now + timedelta(seconds=lease_s), lease_owner=owner[:80])).rowcount
+    return taken == 1
+
+
+def release(engine: Engine, job_id: str, owner: str, run_id: int | None, status: str,
+            retry_after_s: float | None) -> None:
+    """Free the lease and record the outcome: ok clears the failures, failed/skipped set the retry time."""
+    now = utcnow()
+    values: dict[str, Any] = {"lease_until": None, "lease_owner": None, "last_status": status}
+    if run_id is not None:
+        values["last_run_id"] = run_id
+    with engine.begin() as conn:
+        row = conn.execute(select(job_definitions.c.failures, job_definitions.c.skipped)
+                           .where(job_definitions.c.job_id == job_id)).first()
+        if row is None:
+            return
+        if status == "ok":
+            values.update(failures=0, retry_at=None, last_success_at=now)
+        elif status == "failed":
+            values.update(failures=row.failures + 1)
+        elif status == "skipped":
+            values.update(skipped=row.skipped + 1)
+        if status != "ok" and retry_after_s is not None:
+            values["retry_at"] = now + timedelta(seconds=retry_after_s)
+        conn.execute(update(job_definitions).where(job_definitions.c.job_id == job_id,
+                                                   job_definitions.c.lease_owner == owner[:80]).values(**values))
+
+
+def states(engine: Engine) -> dict[str, dict[str, Any]]:
+    with engine.connect() as conn:
+        return {r["job_id"]: dict(r) for r in conn.execute(select(job_definitions)).mappings()}
+
+
+def state(engine: Engine, job_id: str) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(job_definitions).where(job_definitions.c.job_id == job_id)).mappings().first()
+    return dict(row) if row else None
+
+
+def due_retries(engine: Engine, now: datetime | None = None) -> list[str]:
+    now = now or utcnow()
+    with engine.connect() as conn:
+        return list(conn.execute(select(job_definitions.c.job_id).where(
+            job_definitions.c.retry_at.is_not(None), job_definitions.c.retry_at <= now)).scalars())
