@@ -22,5 +22,5 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".[dev]"
-.venv/bin/ruff check src tests benchmarks
+.venv/bin/ruff check src tests benchmarks loadtests
 .venv/bin/pytest "$@"

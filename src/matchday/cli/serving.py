@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import Engine
 
 from matchday.cli.common import app, console, fail, store_engine
-from matchday.errors import MatchdayError
+from matchday.errors import ConfigError, MatchdayError
 from matchday.ingest.pipeline import UnitSummary
 from matchday.settings import get_settings
 
@@ -20,15 +20,25 @@ from matchday.settings import get_settings
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default MATCHDAY_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default MATCHDAY_PORT).")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="API processes sharing the port (more than 1 needs "
+                                                     "MATCHDAY_REDIS_URL: one cache, one pub/sub).")] = 1,
 ) -> None:
     """Serve the REST API (/api/v1, docs at /docs), the web UI (/), /health and /metrics."""
     from matchday.server import create_server
 
     settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        fail(ConfigError("--workers above 1 needs MATCHDAY_REDIS_URL: the processes share the cache, the live "
+                         "pub/sub and the rate limits through Redis"))
     engine = store_engine()
     host, port = host or settings.host, port or settings.port
-    console.print(f"matchday serving on [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)")
-    _run_uvicorn(create_server(settings, engine), host, port)
+    console.print(f"matchday serving on [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)"
+                  + (f" with {workers} processes" if workers > 1 else ""))
+    if workers > 1:
+        engine.dispose()  # each worker process opens its own pool
+        _run_uvicorn("matchday.server:asgi_app", host, port, workers=workers)
+    else:
+        _run_uvicorn(create_server(settings, engine), host, port)
 
 
 def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str | None, port: int | None,
@@ -45,13 +55,16 @@ def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str
     _run_uvicorn(create_server(settings, engine, sources, speed), host, port)
 
 
-def _run_uvicorn(app, host: str, port: int) -> None:  # noqa: ANN001 - the ASGI app
+def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: ANN001 - the ASGI app
     """uvicorn tuned for many small WebSocket frames: per-message deflate costs a zlib stream per connection
-    (memory) and a compression per client per frame (CPU) to save a few bytes of ~200-byte JSON."""
+    (memory) and a compression per client per frame (CPU) to save a few bytes of ~200-byte JSON.
+
+    With several workers ``app`` is the factory's import string: each process builds its own app."""
     import uvicorn
 
+    extra = {"workers": workers, "factory": True} if workers > 1 else {}
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, ws_max_size=65536,
-                ws_per_message_deflate=False, backlog=4096)
+                ws_per_message_deflate=False, backlog=4096, **extra)
 
 
 @app.command()
