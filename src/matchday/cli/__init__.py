@@ -3,7 +3,7 @@
 One module per command group; importing them registers their commands on ``app``.
 """
 
-from matchday.cli import backup, loading, quickstart, serving, status, tables, teams  # noqa: F401 - registers
+from matchday.cli import backup, loading, quickstart, serving, status, tables, teams, workers  # noqa: F401
 from matchday.cli.common import app
 
 __all__ = ["app"]
