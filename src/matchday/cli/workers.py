@@ -50,8 +50,12 @@ def worker(ctx: typer.Context) -> None:
 @app.command(context_settings=PASS_THROUGH)
 def beat(ctx: typer.Context) -> None:
     """Run Celery beat: one per deployment; it schedules every enabled job of the job files, and maintenance."""
+    from celery.signals import beat_init
+
+    from matchday.cli.common import store_engine
     from matchday.ingest.collector import discover_providers
     from matchday.ingest.job_config import load_registry
+    from matchday.store import job_registry
     from matchday.workers.app import beat_schedule
 
     settings, celery = _prepare()
@@ -59,7 +63,20 @@ def beat(ctx: typer.Context) -> None:
         registry = load_registry(settings.jobs_dir, discover_providers())
     except MatchdayError as exc:
         fail(exc)
+    # beat is the one process that publishes the job files' definitions to the store (workers take leases on them)
+    engine = store_engine()
+    job_registry.sync(engine, [(job.model_dump(mode="json"), registry.sources[job.job_id])
+                               for job in registry.jobs.values()])
+    engine.dispose()
     celery.conf.beat_schedule = beat_schedule(registry, settings)
+
+    @beat_init.connect
+    def _offer_every_job_once(**_kwargs: object) -> None:
+        # beat's first tick of an entry comes one interval after start: offer every job now (the task skips a
+        # bootstrap already done or a job that ran within its interval)
+        for job in registry.enabled():
+            celery.send_task("matchday.run_job", (job.job_id,), {"trigger": "startup"})
+
     args = list(ctx.args)
     if not any(a.startswith(("--schedule", "-s")) for a in args):
         schedule_file = Path("var") / "celerybeat-schedule"

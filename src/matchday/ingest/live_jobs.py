@@ -11,6 +11,7 @@ Celery task all run it the same way; the feed events it commits are published by
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 from collections.abc import Callable, Collection, Mapping
@@ -86,7 +87,9 @@ def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any
 
 
 def new_runner(engine: Any, source: LiveSource) -> LiveRunner:
-    return LiveRunner(engine, None, source, load_policy())  # type: ignore[arg-type] - no broker: the caller publishes
+    """A runner whose matches in play are polled at the live job's own interval (the job file's ``interval``)."""
+    policy = dataclasses.replace(load_policy(), live_interval_s=source.interval_s)
+    return LiveRunner(engine, None, source, policy)  # type: ignore[arg-type] - no broker: the caller publishes
 
 
 def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[int, int]:

@@ -65,15 +65,19 @@ def publish_feed() -> int:
     return sent
 
 
-def _nothing_to_do(collector: Collector, job_id: str) -> str | None:
-    """Why a beat tick for ``job_id`` should not run it now (None: run it)."""
+def _nothing_to_do(collector: Collector, job_id: str, trigger: str) -> str | None:
+    """Why a scheduled delivery (a beat tick, or beat's start) should not run ``job_id`` now (None: run it)."""
     job = collector.registry.jobs[job_id]
     state = job_registry.state(collector.engine, job_id) or {}
-    if job.interval is None and job.type in (JobType.STATIC_BOOTSTRAP, JobType.BACKFILL) \
-            and state.get("last_success_at") is not None:
+    last_success = state.get("last_success_at")
+    if job.interval is None and job.type in (JobType.STATIC_BOOTSTRAP, JobType.BACKFILL) and last_success:
         return "done before"
+    if trigger == "startup" and job.interval is not None and last_success \
+            and job.interval.next_after(last_success) > _now():
+        return "ran recently; beat runs it at its next time"
     retry_at = state.get("retry_at")
-    if retry_at is not None and retry_at > _now():
+    # a live loop's next tick is its retry: it never waits out a backoff while matches are in play
+    if job.type is not JobType.LIVE_LOOP and retry_at is not None and retry_at > _now():
         return f"waiting for its retry at {retry_at:%H:%M:%S}"
     return None
 
@@ -85,7 +89,7 @@ def run_job(self: Task, job_id: str, trigger: str = "beat") -> dict[str, Any]:
         log.warning("unknown job (job files changed?)", job_id=job_id)
         return {"job_id": job_id, "status": "unknown"}
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
-    if trigger == "beat" and not redelivered and (why := _nothing_to_do(collector, job_id)):
+    if trigger in ("beat", "startup") and not redelivered and (why := _nothing_to_do(collector, job_id, trigger)):
         return {"job_id": job_id, "status": "not due", "why": why}
     outcome = collector.run_job(job_id, f"celery:{trigger}")
     if outcome.events or collector.registry.jobs[job_id].type is JobType.LIVE_LOOP:
