@@ -9,7 +9,7 @@ from pathlib import Path
 
 import typer
 
-from matchday.cli.common import app, fail
+from matchday.cli.common import app, fail, store_engine
 from matchday.errors import MatchdayError
 from matchday.settings import get_settings
 
@@ -33,8 +33,6 @@ def worker(ctx: typer.Context) -> None:
 
     The default pool is threads: jobs wait on HTTP and the database, not the CPU, and a thread pool dies with its
     worker (a killed worker's jobs are delivered again to another one)."""
-    from matchday.cli.common import store_engine
-
     settings, celery = _prepare()
     store_engine().dispose()  # migrate once before the pool starts
     import matchday.workers.tasks  # noqa: F401 - registers the tasks
@@ -52,7 +50,6 @@ def beat(ctx: typer.Context) -> None:
     """Run Celery beat: one per deployment; it schedules every enabled job of the job files, and maintenance."""
     from celery.signals import beat_init
 
-    from matchday.cli.common import store_engine
     from matchday.ingest.collector import discover_providers
     from matchday.ingest.job_config import load_registry
     from matchday.store import job_registry
