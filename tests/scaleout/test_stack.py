@@ -27,8 +27,10 @@ import websockets
 import yaml
 from sqlalchemy import Engine, func, select
 
+from matchday.settings import Settings
 from matchday.store.engine import make_engine
 from matchday.store.schema import job_runs, matches, raw_responses, teams
+from matchday.workers.app import make_celery
 from tests.collector.fake_provider import FakeProvider, Received, Reply
 from tests.conftest import DATA
 from tests.postgres_server import PostgresServer, PostgresUnavailable
@@ -94,7 +96,8 @@ def _jobs(directory: Path) -> None:
          "params": {"league": 78, "season": 2023}, "interval": {"type": "interval", "seconds": 5}},
         {"job_id": "live", "type": "live_loop", "priority": "CRITICAL", "endpoint": "fixtures",
          "params": {"live": "all"}, "interval": {"type": "interval", "seconds": 1}},
-        {"job_id": "slow-teams", "type": "backfill", "priority": "LOW", "endpoint": "teams",
+        # not scheduled: the kill -9 test sends it to the workers itself
+        {"job_id": "slow-teams", "type": "backfill", "priority": "LOW", "endpoint": "teams", "enabled": False,
          "params": {"search": "Manchester"}},
     ]}, sort_keys=False))
 
@@ -272,8 +275,10 @@ def test_a_live_goal_reaches_clients_of_both_api_processes(stack, listeners: Lis
 def test_kill_9_of_a_worker_mid_job_is_retried_by_the_other(stack) -> None:  # noqa: ANN001
     running, _live, engine = stack
     fake = running.fake
-    # beat's start offered the backfill; its first answer stalls 4 s: kill the worker holding the job's lease
-    _wait_until(lambda: fake.requests_to("/teams") >= 1, 60, "the slow job's first request")
+    # the backfill goes to the workers; its first answer stalls 4 s: kill the worker holding the job's lease
+    celery = make_celery(Settings(redis_url=running.redis.url, database_url=running.postgres.url()))
+    celery.send_task("matchday.run_job", ("slow-teams",), {"trigger": "manual"})
+    _wait_until(lambda: fake.requests_to("/teams") >= 1, 30, "the slow job's first request")
     from matchday.store.schema import job_definitions
 
     def owner() -> str | None:
