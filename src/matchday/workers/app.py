@@ -74,7 +74,13 @@ def make_celery(settings: Settings) -> Celery:
         task_acks_late=True,  # acknowledged when done, not when received: a lost worker's job is delivered again
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,  # a worker holds only what it runs: nothing waits behind a long job
-        broker_transport_options={"visibility_timeout": settings.worker_visibility_timeout_s},
+        # a dead worker's unacknowledged task goes back to the queue once the visibility timeout has passed; sweep
+        # for such tasks a few times per timeout (kombu's default sweep is every 100 s)
+        broker_transport_options={
+            "visibility_timeout": settings.worker_visibility_timeout_s,
+            "unacked_restore_interval": max(1, min(10, int(settings.worker_visibility_timeout_s / 4))),
+            "unacked_restore_throttle": 1,
+        },
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,  # a Redis restart: keep reconnecting
         task_ignore_result=True,  # outcomes live in the job-run records (`matchday jobs`, the admin API)
