@@ -253,6 +253,7 @@ class Listeners:
     def close(self) -> None:
         self.loop.call_soon_threadsafe(self.stop.set)
         self.thread.join(timeout=10)
+        self.loop.close()
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +279,7 @@ def test_kill_9_of_a_worker_mid_job_is_retried_by_the_other(stack) -> None:  # n
     # the backfill goes to the workers; its first answer stalls 4 s: kill the worker holding the job's lease
     celery = make_celery(Settings(redis_url=running.redis.url, database_url=running.postgres.url()))
     celery.send_task("matchday.run_job", ("slow-teams",), {"trigger": "manual"})
+    celery.close()
     _wait_until(lambda: fake.requests_to("/teams") >= 1, 30, "the slow job's first request")
     from matchday.store.schema import job_definitions
 
