@@ -43,8 +43,13 @@ class RedisServer:
                 time.sleep(0.05)
         raise RedisUnavailable("redis-server did not start within 10 s")
 
-    def stop(self) -> None:
+    def stop_process(self) -> None:
+        """Stop the server (it keeps no data); ``start`` brings it back on the same port."""
         if self.process:
             self.process.terminate()
             self.process.wait(timeout=10)
+            self.process = None
+
+    def stop(self) -> None:
+        self.stop_process()
         shutil.rmtree(self.dir, ignore_errors=True)

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = Field(1.0, description="How often the collector's scheduler looks for due jobs.")
     mcp_row_limit: int = Field(500, description="MCP `db_query`: most rows returned by one query.")
     mcp_statement_timeout_s: float = Field(5.0, description="MCP `db_query`: a query running longer is stopped.")
+    worker_visibility_timeout_s: float = Field(
+        600.0, description="Celery workers: a job taken by a worker that dies (never acknowledged) is delivered again "
+                           "to another worker after this many seconds; keep it above your longest job.")
 
 
 @lru_cache

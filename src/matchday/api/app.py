@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         broker = app.state.broker
         broker.subscribe(app.state.hub.dispatch)
+        broker.on_reconnect(app.state.hub.resync_all)
         await broker.start()
         runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:

@@ -9,6 +9,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from matchday.errors import MatchdayError
@@ -29,6 +30,25 @@ def error_response(request: Request, status: int, code: str, detail: Any) -> JSO
     return JSONResponse(body, status_code=status)
 
 
+def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
+    """A lost or refused database connection is the server's trouble, not the request's: 503, and no detail of
+    the driver's message (it may name hosts and users)."""
+    if not exc.connection_invalidated and not _is_connection_error(exc):
+        log.error("database error", path=request.url.path, error=repr(exc),
+                  trace_id=getattr(request.state, "trace_id", ""))
+        return error_response(request, 500, "INTERNAL_ERROR", "internal error; quote the trace_id when reporting")
+    log.warning("database unavailable", path=request.url.path, error=type(exc.orig).__name__)
+    response = error_response(request, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly")
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(MatchdayError)
     async def _matchday(request: Request, exc: MatchdayError) -> JSONResponse:
@@ -46,8 +66,14 @@ def install(app: FastAPI) -> None:
         detail = "no such endpoint" if exc.status_code == 404 and exc.detail == "Not Found" else exc.detail
         return error_response(request, exc.status_code, code, detail)
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        return database_unavailable(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError):  # raised before routing (the cache-hit path): same answer
+            return database_unavailable(request, exc)
         log.error("unhandled error", path=request.url.path, error=repr(exc),
                   trace_id=getattr(request.state, "trace_id", ""))
         return error_response(request, 500, "INTERNAL_ERROR", "internal error; quote the trace_id when reporting")

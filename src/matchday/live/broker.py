@@ -12,12 +12,18 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, Protocol
 
+import structlog
+
 Handler = Callable[[dict[str, Any]], None]
 REDIS_CHANNEL = "matchday:feed"
+log = structlog.get_logger(__name__)
 
 
 class Broker(Protocol):
     def subscribe(self, handler: Handler) -> None: ...
+
+    def on_reconnect(self, handler: Callable[[], None]) -> None:
+        """``handler`` runs after the connection to the broker was lost and is back (messages may be missed)."""
 
     async def publish(self, message: dict[str, Any]) -> None: ...
 
@@ -32,6 +38,9 @@ class MemoryBroker:
 
     def subscribe(self, handler: Handler) -> None:
         self._handlers.append(handler)
+
+    def on_reconnect(self, handler: Callable[[], None]) -> None:
+        return None  # in-process: never disconnected
 
     async def publish(self, message: dict[str, Any]) -> None:
         for handler in self._handlers:
@@ -51,11 +60,15 @@ class RedisBroker:
         self._url = url
         self._redis = aioredis.Redis.from_url(url)
         self._handlers: list[Handler] = []
+        self._reconnect_handlers: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._ready = asyncio.Event()
 
     def subscribe(self, handler: Handler) -> None:
         self._handlers.append(handler)
+
+    def on_reconnect(self, handler: Callable[[], None]) -> None:
+        self._reconnect_handlers.append(handler)
 
     async def publish(self, message: dict[str, Any]) -> None:
         await self._redis.publish(REDIS_CHANNEL, json.dumps(message, separators=(",", ":")))
@@ -65,15 +78,37 @@ class RedisBroker:
         await asyncio.wait_for(self._ready.wait(), timeout=10)
 
     async def _listen(self) -> None:
-        pubsub = self._redis.pubsub()
-        await pubsub.subscribe(REDIS_CHANNEL)
-        self._ready.set()
-        async for item in pubsub.listen():
-            if item.get("type") != "message":
-                continue
-            message = json.loads(item["data"])
-            for handler in self._handlers:
-                handler(message)
+        """Receive until stopped; when Redis goes away, reconnect with backoff and tell the reconnect handlers
+        (what was published meanwhile never arrives: the hub asks its clients to resynchronise)."""
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+
+        lost, delay = False, 0.1
+        while True:
+            pubsub = self._redis.pubsub()
+            try:
+                await pubsub.subscribe(REDIS_CHANNEL)
+                self._ready.set()
+                if lost:
+                    log.info("redis pub/sub reconnected")
+                    for on_reconnect in self._reconnect_handlers:
+                        on_reconnect()
+                    lost, delay = False, 0.1
+                async for item in pubsub.listen():
+                    if item.get("type") != "message":
+                        continue
+                    message = json.loads(item["data"])
+                    for handler in self._handlers:
+                        handler(message)
+            except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
+                if not lost:
+                    log.warning("redis pub/sub connection lost; reconnecting", error=str(exc))
+                lost = True
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+            finally:
+                with suppress(Exception):
+                    await pubsub.aclose()
 
     async def stop(self) -> None:
         if self._task:

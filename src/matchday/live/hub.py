@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 
 SLOW_CONSUMER = 4008
 GOING_AWAY = 1001
+SERVICE_RESTART = 1012
 
 
 def send_eagerly(coro: Coroutine[Any, Any, None]) -> asyncio.Task | None:
@@ -179,6 +180,14 @@ class Hub:
             subscribers.discard(client)
             if not subscribers:
                 del self.by_channel[channel]
+
+    def resync_all(self) -> None:
+        """The feed lost messages (the broker was away): every client is told to reconnect, and resubscribing
+        gives it a fresh snapshot of each channel."""
+        for client in tuple(self.clients):
+            client.offer(frame_json("reconnect", None, {"reason": "live feed interrupted: resubscribe for a "
+                                                                   "fresh snapshot"}))
+            client.close_later(SERVICE_RESTART, "live feed interrupted: reconnect")
 
     def dispatch(self, message: dict[str, Any]) -> int:
         """Route one feed message to every subscriber of its channels; returns the frames offered."""
