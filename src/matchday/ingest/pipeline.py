@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from matchday.domain.records import ParseResult
 from matchday.errors import MatchdayError
+from matchday.ingest.bulk import write_columnar
 from matchday.settings import get_settings
 from matchday.sources.base import LoadUnit, Source
 from matchday.sources.csvtext import LIMITS, InputLimits
@@ -84,9 +85,16 @@ def load_unit(engine: Engine, source: Source, unit: LoadUnit) -> UnitSummary:
     with engine.begin() as conn:
         run_id = start_run(conn, source.name, unit.location)
     try:
+        contents = read_contents(unit)
+        # sources with a columnar parser load whole new seasons in bulk (ingest/bulk.py); None: not this unit
+        columnar = getattr(source, "parse_columnar", None)
         with csv_limits(configured_limits()):
-            parsed = source.parse(unit, read_contents(unit))
-        write_parsed(engine, source.name, run_id, unit.location, parsed, summary)
+            bulk = columnar(unit, contents) if columnar else None
+            parsed = source.parse(unit, contents) if bulk is None else ParseResult()
+        if bulk is not None:
+            write_columnar(engine, source.name, run_id, unit.location, bulk, summary)
+        else:
+            write_parsed(engine, source.name, run_id, unit.location, parsed, summary)
     except (MatchdayError, ValueError) as exc:
         summary.status, summary.error = "failed", str(exc)
         summary.duration_s = time.perf_counter() - summary.duration_s
