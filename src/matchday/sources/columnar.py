@@ -24,6 +24,7 @@ from matchday.errors import UnreadableFile
 from matchday.sources.csvtext import NA_VALUES, decode
 
 NA_LIST = sorted(NA_VALUES)
+MAX_INT = 2**63 - 1
 
 #: one match per row; teams and competitions as the source names them (resolved to ids by the store)
 MATCH_SCHEMA: dict[str, pl.DataType] = {
@@ -158,8 +159,15 @@ def records_frame(records: Sequence[MatchRecord]) -> tuple[pl.DataFrame, pl.Data
                      dumps_attributes(rec.attributes)))
         events.extend((rec.source_line, order, e.type.value, e.side.value, e.minute, e.added_minute, e.player_name)
                       for order, e in enumerate(rec.events))
-    return (pl.DataFrame(rows, schema=MATCH_SCHEMA, orient="row"),
-            pl.DataFrame(events, schema=EVENT_SCHEMA, orient="row"))
+    try:
+        return (pl.DataFrame(rows, schema=MATCH_SCHEMA, orient="row"),
+                pl.DataFrame(events, schema=EVENT_SCHEMA, orient="row"))
+    except (pl.exceptions.PolarsError, OverflowError):
+        for row in rows:
+            for name, value in zip(MATCH_SCHEMA, row, strict=True):
+                if isinstance(value, int) and not -MAX_INT <= value <= MAX_INT:
+                    raise ValueError(f"line {row[0]}: {name} {value} is out of range") from None
+        raise
 
 
 def from_records(parsed: ParseResult) -> ColumnarParse:
