@@ -78,7 +78,7 @@ def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
     frame = frame.join(comps.with_columns(competition_id=pl.Series(comp_ids, dtype=pl.Int64)), on=COMP_COLUMNS,
                        how="left", nulls_equal=True, maintain_order="left")
     seasons = frame.select("competition_id", "season").unique(maintain_order=True)
-    season_ids = [resolver.season(comp_id, label) for comp_id, label in seasons.iter_rows()]
+    season_ids = resolver.seasons_of(list(seasons.iter_rows()))
     frame = frame.join(seasons.with_columns(season_id=pl.Series(season_ids, dtype=pl.Int64)),
                        on=["competition_id", "season"], how="left", maintain_order="left")
     sides = [frame.select(pl.col("line"), pl.lit(order).alias("side"), pl.col(prefix).alias("name"),
@@ -102,11 +102,9 @@ def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("match_date").cast(pl.String).fill_null("None") + "|")
     base = pl.concat_str([pl.col("stage"), pl.lit("|"), when, pl.col("home_id").cast(pl.String), pl.lit("-"),
                           pl.col("away_id").cast(pl.String)])
-    frame = frame.with_row_index("position").with_columns(base=base)
-    ordered = frame.select("position", "season_id", "base", pl.col("match_date").fill_null(NO_DATE).alias("day")) \
-        .sort("day", "position")
-    ordered = ordered.with_columns(nth=pl.int_range(1, pl.len() + 1).over("season_id", "base"))
-    frame = frame.join(ordered.select("position", "nth"), on="position", how="left", maintain_order="left")
+    frame = frame.with_row_index("position").with_columns(base=base, day=pl.col("match_date").fill_null(NO_DATE))
+    frame = frame.sort("day", "position").with_columns(nth=pl.int_range(1, pl.len() + 1).over("season_id", "base")) \
+        .sort("position").drop("day")
     key = pl.when(pl.col("nth") == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + pl.col("nth")
                                                                       .cast(pl.String))
     return frame.with_columns(match_key=key).drop("nth")

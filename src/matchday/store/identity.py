@@ -105,6 +105,18 @@ class Resolver:
             self._seasons[(competition_id, label)] = season_id
         return season_id
 
+    def seasons_of(self, pairs: list[tuple[int, str]]) -> list[int]:
+        """``season`` for many (competition id, label) pairs, the new seasons created in one statement, in order."""
+        missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._seasons))
+        if missing:
+            created = self.conn.execute(
+                insert(seasons).returning(seasons.c.id, seasons.c.competition_id, seasons.c.label,
+                                          sort_by_parameter_order=True),
+                [{"competition_id": comp_id, "label": label} for comp_id, label in missing])
+            for season_id, comp_id, label in created:
+                self._seasons[(comp_id, label)] = season_id
+        return [self._seasons[pair] for pair in pairs]
+
     # --- teams ---
 
     def team(self, ref: TeamRef) -> int:
