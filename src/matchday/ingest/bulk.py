@@ -29,10 +29,12 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
         for alias in parsed.aliases:
             resolver.add_alias(alias)
         resolver.flush()
-        tags = {invalidation.EVERYTHING} if counts.tags_everything else invalidation.tags_for(counts.changes)
-        invalidation.record(conn, tags)
+        everything = counts.tags_everything or bool(resolver.renamed_teams)
+        invalidation.record(conn, {invalidation.EVERYTHING} if everything else
+                            invalidation.tags_for(counts.changes + counts.provenance_only))
         replace_quarantine(conn, run_id, source_name, location, parsed.problems)
         summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
+        summary.not_matches = sum(parsed.not_matches.values())
         summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged
         summary.changes = counts.changes
         summary.duration_s = time.perf_counter() - summary.duration_s

@@ -68,6 +68,7 @@ class ColumnarParse:
     aliases: list[TeamAlias] = field(default_factory=list)
     rows_read: int = 0
     record_rows: int = 0  # rows that went through the record parser (damaged or unusual ones)
+    not_matches: dict[str, int] = field(default_factory=dict)  # rows the source documents as no match (byes)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def from_records(parsed: ParseResult) -> ColumnarParse:
     """A whole file parsed by the record parser, as columns."""
     matches, events = records_frame(parsed.matches)
     return ColumnarParse(matches, events, list(parsed.problems), list(parsed.aliases), parsed.rows_read,
-                         record_rows=parsed.rows_read)
+                         record_rows=parsed.rows_read, not_matches=dict(parsed.not_matches))
 
 
 def relined(parsed: ParseResult, rows: Sequence[int]) -> ParseResult:
@@ -186,7 +187,7 @@ def relined(parsed: ParseResult, rows: Sequence[int]) -> ParseResult:
         matches=[replace(rec, source_line=original(rec.source_line or 0)) for rec in parsed.matches],
         deductions=parsed.deductions, aliases=parsed.aliases,
         problems=[replace(p, line=original(p.line)) for p in parsed.problems],
-        rows_read=parsed.rows_read,
+        rows_read=parsed.rows_read, not_matches=parsed.not_matches,
     )
 
 
@@ -207,4 +208,5 @@ def combine(clean: pl.DataFrame, clean_events: pl.DataFrame | None, fallback: Pa
         events=pl.concat([conform(clean_events, EVENT_SCHEMA), events]),
         problems=[*fallback.problems, *(problems or [])],
         rows_read=clean.height + fallback.rows_read, record_rows=fallback.rows_read,
+        not_matches=dict(fallback.not_matches),
     )

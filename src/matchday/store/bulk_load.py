@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
 
+from matchday.domain import merge
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -39,15 +40,15 @@ from matchday.domain.records import (
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
 from matchday.store.identity import Resolver
+from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
-    FINAL_STATUSES,
     UPDATABLE,
     MatchChange,
     WriteCounts,
     utcnow,
     write_matches,
 )
-from matchday.store.schema import matches
+from matchday.store.schema import match_sources, matches
 
 COMP_COLUMNS = ("comp_code", "comp_name", "comp_country", "comp_kind", "comp_key")
 TEAM_COLUMNS = ("name", "country", "key")
@@ -130,18 +131,22 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
     merged = frame.filter(in_existing)
     fresh = frame.filter(~in_existing)
     if merged.height:
-        merged, counts.unchanged = _without_unchanged(conn, merged, parsed.events)
+        merged, counts.unchanged = _without_unchanged(conn, merged, parsed.events, source)
     if merged.height:
         merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
         counts.changed, counts.new = merge_counts.changed, merge_counts.new
         counts.unchanged += merge_counts.unchanged
         counts.changes = merge_counts.changes
+        counts.provenance_only = merge_counts.provenance_only
     if fresh.height:
         # in key order: the table and its unique (season, key) index then both grow at their ends
         fresh = fresh.sort("season_id", "match_key")
         ids = _allocate_ids(conn, fresh.height)
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
-        _insert_matches(conn, fresh)
+        now = utcnow()
+        _insert_matches(conn, fresh, now)
+        # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
+        record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
         _insert_events(conn, resolver, fresh, parsed.events)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
@@ -155,9 +160,21 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
     return counts
 
 
-def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str]) -> pl.DataFrame:
-    """The stored matches of these seasons: keys, and ``names`` as comparable plain values (dates as ISO text,
-    booleans as 0/1, attributes as their JSON text)."""
+def _fetch(conn: Connection, query: Any) -> list[tuple]:
+    """Rows as plain tuples straight from the driver (no per-row result objects: these are whole seasons).
+    Only integer ids and a source name are bound, so they are rendered into the statement."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], source: str) -> pl.DataFrame:
+    """The stored matches of these seasons: keys, ``names`` as comparable plain values (dates as ISO text,
+    booleans as 0/1, attributes as their JSON text), and this source's provenance row (fields mask, dissent)."""
     def plain(name: str) -> Any:
         column = matches.c[name]
         if isinstance(column.type, Date | DateTime | JSON):
@@ -166,41 +183,48 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str]) -
             return cast(column, Integer).label(name)
         return column
 
-    columns = [matches.c.season_id, matches.c.match_key, *(plain(name) for name in names)]
+    own = match_sources.alias("own")
+    columns = [matches.c.season_id, matches.c.match_key, own.c.fields, cast(own.c.dissent, Text),
+               *(plain(name) for name in names)]
     rows: list[tuple] = []
     ordered = sorted(season_ids)
     for start in range(0, len(ordered), 900):
-        query = select(*columns).where(matches.c.season_id.in_(ordered[start:start + 900]))
-        rows.extend(tuple(row) for row in conn.execute(query))
-    schema = {"season_id": pl.Int64, "match_key": pl.String}
+        query = select(*columns).outerjoin(own, (own.c.match_id == matches.c.id) & (own.c.source == source)) \
+            .where(matches.c.season_id.in_(ordered[start:start + 900]))
+        rows.extend(_fetch(conn, query))
+    schema = {"season_id": pl.Int64, "match_key": pl.String, "own_fields": pl.Int64, "own_dissent": pl.String}
     for name in names:
         kind = matches.c[name].type
         schema[f"stored_{name}"] = pl.Int64 if isinstance(kind, Integer | Boolean) else pl.String
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Drop the rows that would change nothing (each value the row gives equals the stored one, no events);
-    returns the rest and how many were dropped. Whole (season, pairing) groups only: ``write_matches`` numbers
-    repeated pairings within the rows it is given, so a group is either kept whole or dropped whole. Anything
-    not proven equal here (an attribute to merge, a period to clear) is left to ``write_matches``."""
+def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame,
+                       source: str) -> tuple[pl.DataFrame, int]:
+    """Drop the rows that would change nothing, and return the rest with how many were dropped.
+
+    A row changes nothing when ``match_merge`` would skip it (this source's provenance row already holds each
+    field the row gives, with no dissent, and the stored value is equal), its attributes are already stored and
+    it has no events. Whole (season, pairing) groups only: ``write_matches`` numbers repeated pairings within the
+    rows it is given, so a group is kept or dropped whole. Anything not proven unchanged goes to the merge.
+    """
     given = [name for name in UPDATABLE if merged.get_column(name).null_count() < merged.height]
-    names = sorted({*given, "period", "minute", "attributes"})
-    stored = _stored(conn, merged.get_column("season_id").unique().to_list(), names)
+    names = sorted({*given, "attributes"})
+    stored = _stored(conn, merged.get_column("season_id").unique().to_list(), names, source)
     frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
-    differs = [pl.col("stored_attributes").is_null()]  # not stored yet: a new match in a known season
+    differs = [pl.col("stored_attributes").is_null(),  # not stored under this key: the merge finds it or not
+               pl.col("own_fields").is_null(),  # this source never said anything about it
+               pl.col("own_dissent").is_not_null() & (pl.col("own_dissent") != "null")]
     for name in given:
         new = pl.col(name)
-        if name == "neutral":
-            differs.append(new & (pl.col("stored_neutral") != 1))
-            continue
-        if merged.schema[name] == pl.Date:
+        if merged.schema[name] == pl.Boolean:  # False means "not said" (merge_existing sees None)
+            new = pl.when(new).then(pl.lit(1))
+        elif merged.schema[name] == pl.Date:
             new = new.dt.to_string("%Y-%m-%d")
         elif merged.schema[name] == pl.Datetime:
             new = new.dt.to_string("%Y-%m-%d %H:%M:%S.%6f")
-        differs.append(new.is_not_null() & new.ne_missing(pl.col(f"stored_{name}")))
-    ended = pl.col("status").is_in(sorted(FINAL_STATUSES))
-    differs.append(ended & (pl.col("stored_period").is_not_null() | pl.col("stored_minute").is_not_null()))
+        said = (pl.col("own_fields") & merge.BITS[name]) != 0
+        differs.append(new.is_not_null() & (new.ne_missing(pl.col(f"stored_{name}")) | ~said))
     differs.append((pl.col("attributes") != "{}") & pl.col("attributes").ne_missing(pl.col("stored_attributes")))
     differs.append(pl.col("line").is_in(events.get_column("match_line").unique().to_list()))
     frame = frame.with_columns(differs=pl.any_horizontal(differs).fill_null(True))
@@ -239,8 +263,8 @@ def _sql_literal(value: Any) -> str | None:
     return None if "\x00" in value else "'" + value.replace("'", "''") + "'"
 
 
-def _insert_matches(conn: Connection, fresh: pl.DataFrame) -> None:
-    rows = _match_rows(fresh, utcnow())
+def _insert_matches(conn: Connection, fresh: pl.DataFrame, now: Any) -> None:
+    rows = _match_rows(fresh, now)
     if conn.dialect.name == "postgresql":
         _copy_matches(conn, rows)
         return

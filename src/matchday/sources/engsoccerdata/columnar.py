@@ -22,7 +22,6 @@ from matchday.sources.columnar import (
     from_records,
     is_na,
     iso_date,
-    mapped,
     na_or,
     read_columns,
     relined,
@@ -60,13 +59,14 @@ def parse_matches_columnar(data: bytes, location: str, stem: str) -> ColumnarPar
     tier, ht, round_, division = optional("tier"), optional("ht"), optional("round"), optional("division")
     hcountry, vcountry, venue, neutral = optional("hcountry"), optional("vcountry"), optional("venue"), \
         optional("neutral")
+    hconf, vconf = optional("hconf"), optional("vconf")
     day = iso_date(date)
     checks = [pl.col("lines_agree"), (date == "NA") | day.is_not_null(), season.str.contains(YEAR),
               col("hgoal").str.contains(GOALS), col("vgoal").str.contains(GOALS),
               home.str.contains(NAME), away.str.contains(NAME)]
     checks += [is_na(col(name)) for name in UNUSUAL if name in index]
     checks += [expr.str.contains(LABEL) for expr in (tier,) if expr is not None]
-    checks += [na_or(expr, LABEL) for expr in (round_, division) if expr is not None]
+    checks += [na_or(expr, LABEL) for expr in (round_, division, hconf, vconf) if expr is not None]
     checks += [na_or(expr, r"^[0-9]{1,2}-[0-9]{1,2}$") for expr in (ht,) if expr is not None]
     checks += [expr.str.contains(COUNTRY) for expr in (hcountry, vcountry) if expr is not None]
     checks += [na_or(venue, TEXT)] if venue is not None else []
@@ -94,6 +94,10 @@ def parse_matches_columnar(data: bytes, location: str, stem: str) -> ColumnarPar
         group = pl.when((group != "") & ~group.is_in(NOT_GROUPS)).then(group)
     else:
         group = pl.lit(None, pl.String)
+    # parser._attributes: a cup's division (englandplayoffs), else both conferences (mls), else the group
+    cup_division = pl.when(~is_na(division)).then(division) if kind == "cup" and division is not None else None
+    both_conferences = hconf is not None and vconf is not None
+    conferences = pl.when(~is_na(hconf) & ~is_na(vconf)) if both_conferences else None
     ht_pair = ht.str.split_exact("-", 1) if ht is not None else None
     clean = frame.filter(pl.col("clean")).select(
         line=pl.col("row").cast(pl.Int64) + 2,
@@ -108,6 +112,24 @@ def parse_matches_columnar(data: bytes, location: str, stem: str) -> ColumnarPar
         venue=pl.when(~is_na(venue)).then(venue) if venue is not None else None,
         neutral=(neutral == "yes") if neutral is not None else pl.lit(False),
         group=group,
+        cup_division=cup_division if cup_division is not None else pl.lit(None, pl.String),
+        home_conference=conferences.then(hconf) if conferences is not None else pl.lit(None, pl.String),
+        away_conference=conferences.then(vconf) if conferences is not None else pl.lit(None, pl.String),
     )
-    clean = clean.with_columns(attributes=mapped(clean, "group", lambda g: json.dumps({"group": g})).fill_null("{}"))
+    parts = ("cup_division", "home_conference", "away_conference", "group")
+    combos = clean.select(parts).unique().iter_rows()
+    texts = {combo: _attributes_json(*combo) for combo in combos}
+    keyed = pl.concat_str([pl.col(part).fill_null("\x00") for part in parts], separator="\x01")
+    clean = clean.with_columns(attributes=keyed.replace_strict(
+        {"\x01".join(part if part is not None else "\x00" for part in combo): text for combo, text in texts.items()},
+        return_dtype=pl.String))
     return combine(clean, None, fallback)
+
+
+def _attributes_json(division: str | None, home_conference: str | None, away_conference: str | None,
+                     group: str | None) -> str:
+    if division is not None:
+        return json.dumps({"division": division})
+    if home_conference is not None:
+        return json.dumps({"home_conference": home_conference, "away_conference": away_conference})
+    return json.dumps({"group": group}) if group is not None else "{}"
