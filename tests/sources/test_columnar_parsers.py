@@ -12,6 +12,7 @@ import polars as pl
 import pytest
 
 from matchday.sources.columnar import ColumnarParse, records_frame
+from matchday.sources.csvtext import InputLimits, input_limits
 from matchday.sources.engsoccerdata import spec as esd_spec
 from matchday.sources.engsoccerdata.columnar import parse_matches_columnar
 from matchday.sources.engsoccerdata.parser import parse_matches
@@ -81,6 +82,8 @@ def _damage(lines: list[str]) -> list[str]:
     lines[25] = lines[25].replace('"', '"a""b ', 1)  # an escaped quote
     lines[27] = lines[27].replace('"', '"\x07', 1)  # a control character
     lines[29] = lines[29].replace(",", ",NA,", 1)  # a shifted row
+    lines[31] = lines[31] + ',"' + "x" * 600 + '"'  # a line over the length limit (600 of 500 characters here)
+    lines[33] = lines[33].replace(lines[33].split(",")[0], "1849-12-31", 1)  # a year before football
     return lines
 
 
@@ -89,9 +92,11 @@ def test_engsoccerdata_damaged_rows(name: str) -> None:
     lines = _read(ESD / name).decode("utf-8").split("\n")[:400]
     data = ("\n".join(_damage(lines)) + "\n").encode("utf-8")
     stem = name.split(".")[0]
-    columnar = parse_matches_columnar(data, name, stem)
-    records = parse_matches(data, name, stem)
+    with input_limits(InputLimits(max_line_chars=500)):
+        columnar = parse_matches_columnar(data, name, stem)
+        records = parse_matches(data, name, stem)
     assert records.problems, "the damage should quarantine rows"
+    assert columnar.record_rows < 100  # the rest went the columnar way
     assert_same(columnar, records)
 
 
@@ -101,8 +106,11 @@ def test_engsoccerdata_whole_file_shapes() -> None:
     quoted_newline = list(lines)
     quoted_newline[4] = quoted_newline[4].replace('"', '"line\nbreak ', 1)
     crlf = "\r\n".join(lines).encode("utf-8")
+    unterminated = list(lines)
+    unterminated[6] = unterminated[6].replace('"', "", 1)
     latin1 = "\n".join(lines).replace("New England", "Nëw England").encode("cp1252")
-    for data in ("\n".join(quoted_newline).encode("utf-8"), crlf, latin1, b"\xef\xbb\xbf" + crlf):
+    for data in ("\n".join(quoted_newline).encode("utf-8"), crlf, latin1, b"\xef\xbb\xbf" + crlf,
+                 "\n".join(unterminated).encode("utf-8")):
         assert_same(parse_matches_columnar(data, "mls.csv", "mls"), parse_matches(data, "mls.csv", "mls"))
 
 
@@ -121,9 +129,12 @@ def test_international_results_damaged_rows() -> None:
     goals[14] = ",".join([*fields[:3], "Atlantis", *fields[4:]])  # a team not in the match
     goals.append("2022-01-01,Nowhere,Elsewhere,Nowhere,Someone,10,FALSE,FALSE")  # a goal of no match
     shootouts.append(",".join(results[50].split(",")[:3]) + ",")  # a shoot-out with no winner named
+    goals[16] = goals[16].replace(",FALSE,FALSE", ",FALSE,FALSE," + "y" * 600, 1)  # a line over the limit
+    shootouts[5] = ",".join([*shootouts[5].split(",")[:3], "Atlantis"])  # a winner who did not play
     data = [("\n".join(lines) + "\n").encode("utf-8") for lines in (results, goals, shootouts)]
-    columnar = parse_results_columnar(data[0], "results.csv", data[1], data[2])
-    records = parse_results(data[0], "results.csv", data[1], data[2])
+    with input_limits(InputLimits(max_line_chars=500)):
+        columnar = parse_results_columnar(data[0], "results.csv", data[1], data[2])
+        records = parse_results(data[0], "results.csv", data[1], data[2])
     assert len(records.problems) >= 8
     assert_same(columnar, records)
 

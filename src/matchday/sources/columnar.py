@@ -19,9 +19,10 @@ from dataclasses import dataclass, field, replace
 
 import polars as pl
 
+from matchday.domain import validation
 from matchday.domain.records import MatchRecord, ParseResult, RowProblem, TeamAlias
 from matchday.errors import UnreadableFile
-from matchday.sources.csvtext import NA_VALUES, decode
+from matchday.sources.csvtext import LIMITS, NA_VALUES, decode
 
 NA_LIST = sorted(NA_VALUES)
 MAX_INT = 2**63 - 1
@@ -49,13 +50,15 @@ EVENT_SCHEMA: dict[str, pl.DataType] = {
     "added_minute": pl.Int64(), "player_name": pl.String(),
 }
 
-# what a clean value looks like (anything else goes through the record parser)
-# a name: no surrounding space, no control character, at most 100 characters
-NAME = r"^[^\s\x00-\x1f\x7f-\x9f](?:[^\x00-\x1f\x7f-\x9f]{0,98}[^\s\x00-\x1f\x7f-\x9f])?$"
-LABEL = r"^[ -~]{1,40}$"  # short printable ASCII (rounds, divisions, tiers)
-TEXT = r"^[^\x00-\x1f\x7f-\x9f]{1,120}$"
+# what a clean value looks like (anything else goes through the record parser, whose validation then decides);
+# each is at least as strict as ``domain.validation`` and leaves nothing for ``str.strip`` to remove
+_EDGE, _INNER = r"[^\s\x00-\x1f\x7f-\x9f]", r"[^\x00-\x1f\x7f-\x9f]"
+NAME = rf"^{_EDGE}(?:{_INNER}{{0,98}}{_EDGE})?$"  # a name: at most 100 characters
+TEXT = rf"^{_EDGE}(?:{_INNER}{{0,118}}{_EDGE})?$"  # a venue, a city: at most 120 characters
+LABEL = r"^[!-~](?:[ -~]{0,38}[!-~])?$"  # short printable ASCII (rounds, divisions, conferences)
 GOALS = r"^[0-9]{1,2}$"
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+FIRST_YEAR, LAST_YEAR = validation.FIRST_YEAR, validation.LAST_YEAR
 
 
 @dataclass
@@ -113,7 +116,10 @@ def read_columns(data: bytes, location: str) -> CsvColumns | None:
     value_bytes = pl.sum_horizontal([pl.col(name).str.len_bytes() for name in frame.columns]) + (frame.width - 1)
     raw = pl.Series("raw", lines[1:])
     line_bytes = raw.str.len_bytes() - raw.str.count_matches('"', literal=True)
-    frame = frame.with_columns(lines_agree=pl.lit(line_bytes) == value_bytes).with_row_index("row")
+    # a line over the length limit is the record parser's to report
+    short_enough = raw.str.len_chars() <= LIMITS.get().max_line_chars
+    frame = frame.with_columns(lines_agree=(pl.lit(line_bytes) == value_bytes) & pl.lit(short_enough)) \
+        .with_row_index("row")
     return CsvColumns(header, frame, lines)
 
 
@@ -126,8 +132,10 @@ def na_or(expr: pl.Expr, pattern: str) -> pl.Expr:
 
 
 def iso_date(expr: pl.Expr) -> pl.Expr:
-    """The date an ISO ``YYYY-MM-DD`` text spells (null if it spells none, as ``date.fromisoformat`` would refuse)."""
-    return pl.when(expr.str.contains(ISO_DATE) & ~expr.str.starts_with("0000")).then(
+    """The date an ISO ``YYYY-MM-DD`` text spells within the years football has (null otherwise: a text
+    ``date.fromisoformat`` refuses, a year ``validation.match_date`` refuses)."""
+    year = expr.str.slice(0, 4).cast(pl.Int64, strict=False)
+    return pl.when(expr.str.contains(ISO_DATE) & year.is_between(FIRST_YEAR, LAST_YEAR)).then(
         expr.str.to_date("%Y-%m-%d", strict=False))
 
 

@@ -13,8 +13,10 @@ import json
 import polars as pl
 
 from matchday.sources.columnar import (
+    FIRST_YEAR,
     GOALS,
     LABEL,
+    LAST_YEAR,
     NAME,
     TEXT,
     ColumnarParse,
@@ -33,8 +35,9 @@ from matchday.sources.engsoccerdata.parser import REQUIRED, parse_matches
 UNUSUAL = ("aet", "pen", "pens", "hp", "vp", "hpen", "vpen", "aethgoal", "aetvgoal", "hgoalaet", "vgoalaet",
            "nonmatch", "notes")
 NOT_GROUPS = ("B1", "G1", "P1", "T1", "F1")
-YEAR = r"^[0-9]{4}$"
-COUNTRY = r"^[A-Za-z ]{2,40}$"
+YEAR = r"^[0-9]{4}$"  # and within FIRST_YEAR..LAST_YEAR
+TIER = r"^([1-9]|1[0-9]|20)$"  # validation.count(tier, 20), written as the record parser writes it back
+COUNTRY = r"^[A-Za-z](?:[A-Za-z ]{0,38}[A-Za-z])?$"
 
 
 def parse_matches_columnar(data: bytes, location: str, stem: str) -> ColumnarParse:
@@ -61,11 +64,12 @@ def parse_matches_columnar(data: bytes, location: str, stem: str) -> ColumnarPar
         optional("neutral")
     hconf, vconf = optional("hconf"), optional("vconf")
     day = iso_date(date)
-    checks = [pl.col("lines_agree"), (date == "NA") | day.is_not_null(), season.str.contains(YEAR),
+    checks = [pl.col("lines_agree"), (date == "NA") | day.is_not_null(),
+              season.str.contains(YEAR) & season.cast(pl.Int64, strict=False).is_between(FIRST_YEAR, LAST_YEAR),
               col("hgoal").str.contains(GOALS), col("vgoal").str.contains(GOALS),
               home.str.contains(NAME), away.str.contains(NAME)]
     checks += [is_na(col(name)) for name in UNUSUAL if name in index]
-    checks += [expr.str.contains(LABEL) for expr in (tier,) if expr is not None]
+    checks += [expr.str.contains(TIER) for expr in (tier,) if expr is not None]
     checks += [na_or(expr, LABEL) for expr in (round_, division, hconf, vconf) if expr is not None]
     checks += [na_or(expr, r"^[0-9]{1,2}-[0-9]{1,2}$") for expr in (ht,) if expr is not None]
     checks += [expr.str.contains(COUNTRY) for expr in (hcountry, vcountry) if expr is not None]
