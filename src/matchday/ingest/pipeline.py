@@ -85,10 +85,10 @@ def load_unit(engine: Engine, source: Source, unit: LoadUnit) -> UnitSummary:
     with engine.begin() as conn:
         run_id = start_run(conn, source.name, unit.location)
     try:
-        contents = read_contents(unit)
         # sources with a columnar parser load whole new seasons in bulk (ingest/bulk.py); None: not this unit
         columnar = getattr(source, "parse_columnar", None)
         with csv_limits(configured_limits()):
+            contents = read_contents(unit)
             bulk = columnar(unit, contents) if columnar else None
             parsed = source.parse(unit, contents) if bulk is None else ParseResult()
         if bulk is not None:
