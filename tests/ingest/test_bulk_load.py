@@ -174,3 +174,18 @@ def test_foreign_keys_are_checked_before_commit(tmp_path: Path) -> None:
         assert conn.execute(select(func.count()).select_from(seasons)).scalar_one() == 0
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1  # enforcement is back on
     engine.dispose()
+
+
+def test_a_unit_parsed_ahead_fails_alone(tmp_path: Path) -> None:
+    """Units are parsed one ahead of the write: a unit that cannot be parsed still fails on its own, in order."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'ahead.db'}")
+    upgrade(engine)
+    broken = tmp_path / "broken" / "mls.csv"
+    broken.parent.mkdir()
+    broken.write_text("Date,Season,home\n2001-01-01,2001,Somebody\n", "utf-8")
+    good = _excerpt(tmp_path / "good", ESD / "mls.csv.gz", lambda i, _line: i < 300, "mls.csv")
+    source = get_source("engsoccerdata")
+    summaries = load_units(engine, source, [*source.plan([broken], {}), *source.plan([good], {})])
+    assert [(s.location, s.status) for s in summaries] == [(str(broken), "failed"), (str(good), "ok")]
+    assert "missing columns" in (summaries[0].error or "") and summaries[1].new == 300
+    engine.dispose()
