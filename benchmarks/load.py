@@ -1,14 +1,18 @@
 """Bulk-load benchmark: matchday's pipeline vs a naive csv + sqlite3.executemany baseline, same run, same input.
 
-    .venv/bin/python benchmarks/load.py [path/to/shared/data]
+    .venv/bin/python benchmarks/load.py [--data path/to/shared/data] [--database URL ...] [--no-postgres]
 
-Loads every match file of engsoccerdata and international_results (~310k matches) into a fresh SQLite store
-(first load, then an idempotent re-load) and, side by side, the same rows with plain ``csv`` +
-``sqlite3.executemany`` into one unindexed table. Prints matches/s for each and the ratios.
+Loads every match file of engsoccerdata and international_results (~310k matches) into an empty store (first
+load, then an idempotent re-load) and, side by side, the same rows with plain ``csv`` + ``sqlite3.executemany``
+into one unindexed table. Without ``--database`` it measures a fresh SQLite file and a PostgreSQL server started
+from the machine's binaries the way the tests start one (``tests/postgres_server.py``). Prints matches/s (wall
+clock) for each and the ratios to the baseline, plus this process's CPU seconds (on PostgreSQL the server's own
+CPU is not in it). Run it alone: ``flock /tmp/matchday-heavy.lock .venv/bin/python benchmarks/load.py``.
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import gzip
 import io
@@ -18,40 +22,49 @@ import tempfile
 import time
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
 from matchday.sources.base import get_source
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
+from matchday.store.schema import matches
+
+REPO = Path(__file__).resolve().parents[1]
 
 
-def _ours(data: Path, db: Path) -> tuple[int, float, float, int]:
-    engine = make_engine(f"sqlite:///{db}")
+def _ours(data: Path, url: str) -> tuple[int, int, list[tuple[float, float]]]:
+    """(new on the first load, unchanged on the re-load, [(wall s, cpu s) of each])."""
+    engine = make_engine(url)
     upgrade(engine)
     seed_reference_data(engine)
+    with engine.connect() as conn:
+        if conn.execute(select(func.count()).select_from(matches)).scalar_one():
+            raise SystemExit(f"{url} already holds matches: a first load needs an empty store")
     jobs = [(get_source("engsoccerdata"), [data / "engsoccerdata" / "data-raw"]),
             (get_source("international-results"), [data / "international_results"])]
     timings = []
-    matches = unchanged = 0
+    new = unchanged = 0
     for attempt in range(2):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         for source, paths in jobs:
-            summaries = load_units(engine, source, source.plan(paths, {}))
-            if attempt == 0:
-                matches += sum(s.new for s in summaries)
-            else:
-                unchanged += sum(s.unchanged for s in summaries)
-        timings.append(time.perf_counter() - started)
+            for summary in load_units(engine, source, source.plan(paths, {})):
+                if summary.status != "ok":
+                    raise SystemExit(f"{summary.location}: {summary.error}")
+                new += summary.new if attempt == 0 else 0
+                unchanged += summary.unchanged if attempt == 1 else 0
+        timings.append((time.perf_counter() - wall, time.process_time() - cpu))
     engine.dispose()
-    return matches, timings[0], timings[1], unchanged
+    return new, unchanged, timings
 
 
-def _baseline(data: Path, db: Path) -> tuple[int, float]:
+def _baseline(data: Path, db: Path) -> tuple[int, float, float]:
     files = [p for p in sorted((data / "engsoccerdata" / "data-raw").glob("*.csv*"))
              if p.name.split(".")[0] not in {"teamnames", "england_club_data", "germany_club_data", "mlsconfs",
                                              "deductions"}]
     files.append(data / "international_results" / "results.csv.gz")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE results (date TEXT, season TEXT, home TEXT, away TEXT, hg TEXT, ag TEXT)")
     count = 0
@@ -69,20 +82,54 @@ def _baseline(data: Path, db: Path) -> tuple[int, float]:
         count += len(rows)
     conn.commit()
     conn.close()
-    return count, time.perf_counter() - started
+    return count, time.perf_counter() - started, time.process_time() - cpu
+
+
+def _postgres():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(REPO))
+    from tests.postgres_server import PostgresServer, PostgresUnavailable
+
+    try:
+        server = PostgresServer()
+        server.start()
+    except PostgresUnavailable as exc:
+        print(f"(no PostgreSQL figures: {exc})")
+        return None
+    return server
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data_path", nargs="?", type=Path, help="the shared data folder (also --data)")
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--database", action="append", default=[], metavar="URL",
+                        help="an empty store to load into (repeatable); default: a fresh SQLite file and PostgreSQL")
+    parser.add_argument("--no-postgres", action="store_true", help="without --database: SQLite only")
+    args = parser.parse_args()
+    data = args.data or args.data_path or REPO.parent / "shared" / "data"
     with tempfile.TemporaryDirectory() as tmp:
-        base_rows, base_s = _baseline(data, Path(tmp) / "baseline.db")
-        matches, first_s, reload_s, unchanged = _ours(data, Path(tmp) / "matchday.db")
-    base_rate, first_rate, reload_rate = base_rows / base_s, matches / first_s, unchanged / reload_s
-    print(f"baseline  csv+executemany  {base_rows:>8} rows     {base_s:6.2f} s  {base_rate:>9,.0f} rows/s")
-    print(f"matchday  first load       {matches:>8} matches  {first_s:6.2f} s  {first_rate:>9,.0f} matches/s")
-    print(f"matchday  re-load          {unchanged:>8} unchanged {reload_s:5.2f} s  {reload_rate:>9,.0f} matches/s")
-    print(f"ratio first load / baseline: {first_rate / base_rate:.2f}   "
-          f"re-load / baseline: {reload_rate / base_rate:.2f}")
+        urls, server = list(args.database), None
+        if not urls:
+            urls.append(f"sqlite:///{Path(tmp) / 'matchday.db'}")
+            server = None if args.no_postgres else _postgres()
+            if server:
+                urls.append(server.url())
+        try:
+            base_rows, base_s, base_cpu = _baseline(data, Path(tmp) / "baseline.db")
+            base_rate = base_rows / base_s
+            print(f"baseline  csv+executemany (SQLite)  {base_rows:>8} rows      {base_s:6.2f} s "
+                  f"(cpu {base_cpu:5.2f})  {base_rate:>9,.0f} rows/s")
+            for url in urls:
+                new, unchanged, ((first_s, first_cpu), (reload_s, reload_cpu)) = _ours(data, url)
+                name = url.split(":", 1)[0].split("+")[0]
+                first_rate, reload_rate = new / first_s, unchanged / reload_s
+                print(f"matchday  first load ({name:10})  {new:>8} new       {first_s:6.2f} s (cpu {first_cpu:5.2f})"
+                      f"  {first_rate:>9,.0f} matches/s  ratio {first_rate / base_rate:.2f}")
+                print(f"matchday  re-load    ({name:10})  {unchanged:>8} unchanged {reload_s:6.2f} s "
+                      f"(cpu {reload_cpu:5.2f})  {reload_rate:>9,.0f} matches/s  ratio {reload_rate / base_rate:.2f}")
+        finally:
+            if server:
+                server.stop()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -17,8 +18,10 @@ from sqlalchemy import Engine
 
 from matchday.domain.records import ParseResult
 from matchday.errors import MatchdayError
+from matchday.ingest.bulk import write_columnar
 from matchday.settings import get_settings
 from matchday.sources.base import LoadUnit, Source
+from matchday.sources.columnar import ColumnarParse
 from matchday.sources.csvtext import LIMITS, InputLimits
 from matchday.sources.csvtext import input_limits as csv_limits
 from matchday.sources.reading import read_bounded
@@ -97,14 +100,28 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
                    changed=summary.changed, unchanged=summary.unchanged, quarantined=summary.quarantined)
 
 
-def load_unit(engine: Engine, source: Source, unit: LoadUnit) -> UnitSummary:
+def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:
+    """Read (bounded) and parse one unit; no database. Columns where the source has a columnar parser for the
+    unit (its new seasons are then loaded in bulk, ingest/bulk.py), else records."""
+    columnar = getattr(source, "parse_columnar", None)
+    with csv_limits(configured_limits()):
+        contents = read_contents(unit)
+        bulk = columnar(unit, contents) if columnar else None
+        return bulk if bulk is not None else source.parse(unit, contents)
+
+
+def load_unit(engine: Engine, source: Source, unit: LoadUnit,
+              parsed: Callable[[], ParseResult | ColumnarParse] | None = None) -> UnitSummary:
+    """Load one unit; ``parsed`` gives its parse when that was started ahead (``load_units``)."""
     summary = UnitSummary(unit.location, duration_s=time.perf_counter())
     with engine.begin() as conn:
         run_id = start_run(conn, source.name, unit.location)
     try:
-        with csv_limits(configured_limits()):
-            parsed = source.parse(unit, read_contents(unit))
-        write_parsed(engine, source.name, run_id, unit.location, parsed, summary)
+        result = parsed() if parsed is not None else parse_unit(source, unit)
+        if isinstance(result, ColumnarParse):
+            write_columnar(engine, source.name, run_id, unit.location, result, summary)
+        else:
+            write_parsed(engine, source.name, run_id, unit.location, result, summary)
     except (MatchdayError, ValueError) as exc:
         summary.status, summary.error = "failed", str(exc)
         summary.duration_s = time.perf_counter() - summary.duration_s
@@ -134,9 +151,14 @@ def cyclic_gc_paused() -> Iterator[None]:
 def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
                on_done: Callable[[UnitSummary], None] | None = None) -> list[UnitSummary]:
     summaries = []
-    with cyclic_gc_paused():
-        for unit in units:
-            summary = load_unit(engine, source, unit)
+    # the next unit is read and parsed (pure, no database; polars works without the GIL) while this one is
+    # written: on two cores the parse of a bulk load mostly disappears behind the database's work
+    with cyclic_gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as ahead:
+        pending = ahead.submit(parse_unit, source, units[0]) if units else None
+        for index, unit in enumerate(units):
+            current = pending
+            pending = ahead.submit(parse_unit, source, units[index + 1]) if index + 1 < len(units) else None
+            summary = load_unit(engine, source, unit, current.result if current else None)
             summaries.append(summary)
             if on_done:
                 on_done(summary)

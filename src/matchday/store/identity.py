@@ -40,6 +40,11 @@ def alias_file() -> dict[tuple[str, str], str]:
     return table
 
 
+def _surname(normalized: str) -> str:
+    words = normalized.split()
+    return words[-1] if words else ""
+
+
 @dataclass
 class Resolver:
     """Caches of one write transaction; inserts what is new as it goes."""
@@ -99,6 +104,18 @@ class Resolver:
                                           {"competition_id": competition_id, "label": label}).scalar_one()
             self._seasons[(competition_id, label)] = season_id
         return season_id
+
+    def seasons_of(self, pairs: list[tuple[int, str]]) -> list[int]:
+        """``season`` for many (competition id, label) pairs, the new seasons created in one statement, in order."""
+        missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._seasons))
+        if missing:
+            created = self.conn.execute(
+                insert(seasons).returning(seasons.c.id, seasons.c.competition_id, seasons.c.label,
+                                          sort_by_parameter_order=True),
+                [{"competition_id": comp_id, "label": label} for comp_id, label in missing])
+            for season_id, comp_id, label in created:
+                self._seasons[(comp_id, label)] = season_id
+        return [self._seasons[pair] for pair in pairs]
 
     # --- teams ---
 
@@ -191,21 +208,22 @@ class Resolver:
         if missing:
             self._load_players({t for _n, t in missing if t is not None})
             unknown = [k for k in missing if k not in self._players]
-            known_in_team: dict[int | None, list[str]] = defaultdict(list)
+            # known names by team and surname: same_person needs the same last word, so only those can match
+            known_in_team: dict[tuple[int | None, str], list[str]] = defaultdict(list)
             for normalized, team_id in self._players:
-                known_in_team[team_id].append(normalized)
+                known_in_team[(team_id, _surname(normalized))].append(normalized)
             same_as: dict[tuple[str, int | None], tuple[str, int | None]] = {}
             new: list[tuple[str, int | None]] = []
             # full names first, so that a bare surname in the same batch can join its full name
             for key in sorted(unknown, key=lambda k: (-len(k[0].split()), k[0])):
                 normalized, team_id = key
-                candidates = [n for n in known_in_team[team_id] if same_person(normalized, n)] \
-                    if team_id is not None else []
+                known = known_in_team[(team_id, _surname(normalized))]
+                candidates = [n for n in known if same_person(normalized, n)] if team_id is not None else []
                 if len(candidates) == 1:
                     same_as[key] = (candidates[0], team_id)
                 else:
                     new.append(key)
-                    known_in_team[team_id].append(normalized)
+                    known.append(normalized)
             if new:
                 bulk_insert(self.conn, players,
                             [{"name": by_norm[k][0], "normalized": k[0], "team_id": k[1]} for k in new])

@@ -8,7 +8,9 @@ from pathlib import Path
 from matchday.domain.records import ParseResult
 from matchday.errors import NotFound, UnreadableFile
 from matchday.sources.base import Download, LoadUnit, expand
+from matchday.sources.columnar import ColumnarParse
 from matchday.sources.engsoccerdata import spec
+from matchday.sources.engsoccerdata.columnar import parse_matches_columnar
 from matchday.sources.engsoccerdata.parser import parse_deductions, parse_matches
 
 
@@ -37,6 +39,12 @@ class EngSoccerData:
             deductions, problems = parse_deductions(contents["csv"], unit.location)
             return ParseResult(deductions=deductions, problems=problems, rows_read=len(deductions) + len(problems))
         return parse_matches(contents["csv"], unit.location, unit.hints["stem"])
+
+    def parse_columnar(self, unit: LoadUnit, contents: Mapping[str, bytes]) -> ColumnarParse | None:
+        """The results files as columns, for bulk loading (None for deductions: the record path loads them)."""
+        if unit.hints["stem"] == spec.DEDUCTIONS_FILE:
+            return None
+        return parse_matches_columnar(contents["csv"], unit.location, unit.hints["stem"])
 
     def downloads(self, league: str, season: str, base_url: str) -> list[Download]:
         raise NotFound("engsoccerdata is loaded from files: matchday load engsoccerdata <data-raw folder>")

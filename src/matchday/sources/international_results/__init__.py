@@ -8,7 +8,9 @@ from pathlib import Path
 from matchday.domain.records import ParseResult, TeamAlias
 from matchday.errors import NotFound, UnreadableFile
 from matchday.sources.base import Download, LoadUnit, expand
+from matchday.sources.columnar import ColumnarParse
 from matchday.sources.international_results import spec
+from matchday.sources.international_results.columnar import parse_results_columnar
 from matchday.sources.international_results.parser import parse_former_names, parse_results
 
 ROLES = ("results", "goalscorers", "shootouts", "former_names")
@@ -43,6 +45,17 @@ class InternationalResults:
         )
         if "former_names" in contents:
             pairs = parse_former_names(contents["former_names"], str(unit.files["former_names"]), result.problems)
+            result.aliases.extend(TeamAlias(spec.NATIONAL_TEAMS, current, former) for current, former in pairs)
+        return result
+
+    def parse_columnar(self, unit: LoadUnit, contents: Mapping[str, bytes]) -> ColumnarParse:
+        """``parse`` as columns, for bulk loading."""
+        result = parse_results_columnar(
+            contents["results"], str(unit.files["results"]), contents.get("goalscorers"), contents.get("shootouts"),
+            str(unit.files.get("goalscorers", "")), str(unit.files.get("shootouts", "")),
+        )
+        if "former_names" in contents:
+            pairs = parse_former_names(contents["former_names"], str(unit.files["former_names"]))
             result.aliases.extend(TeamAlias(spec.NATIONAL_TEAMS, current, former) for current, former in pairs)
         return result
 

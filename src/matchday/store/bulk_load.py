@@ -1,0 +1,373 @@
+"""First loads from columns: a whole new season goes in with one bulk insert, everything else through the merge.
+
+A columnar parse (``sources/columnar.py``) gives a unit's matches as columns. Competitions, seasons and teams are
+resolved once per distinct value by the same ``Resolver`` as the record path, in the same order, and match keys
+are computed with the same rule as ``match_writes._keys``, vectorised. Then the rows split by season:
+
+- a season that holds no match yet has nothing to merge: its rows are inserted as they are, in one
+  ``executemany`` on SQLite or one ``COPY`` into a staging table and one ``INSERT ... SELECT ... ON CONFLICT`` on
+  PostgreSQL, ids allocated up front, events after them;
+- a season that already holds matches goes through ``match_writes.write_matches`` (field-by-field merge), as
+  canonical records built for those rows only.
+
+Everything happens in the caller's transaction: a failure or a kill leaves nothing of the unit behind.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
+
+from matchday.domain import merge
+from matchday.domain.records import (
+    CompetitionRef,
+    EventType,
+    Finish,
+    MatchEventRecord,
+    MatchRecord,
+    MatchStatus,
+    Period,
+    Side,
+    TeamRef,
+)
+from matchday.errors import Conflict
+from matchday.sources.columnar import ColumnarParse
+from matchday.store.identity import Resolver
+from matchday.store.match_merge import record_new_matches
+from matchday.store.match_writes import (
+    UPDATABLE,
+    MatchChange,
+    WriteCounts,
+    utcnow,
+    write_matches,
+)
+from matchday.store.schema import match_sources, matches
+
+COMP_COLUMNS = ("comp_code", "comp_name", "comp_country", "comp_kind", "comp_key")
+TEAM_COLUMNS = ("name", "country", "key")
+NO_DATE = date.max  # where the record path sorts an undated match
+SMALL = 500  # up to this many new matches, each gets a MatchChange (beyond, one "everything" tag says it all)
+MATCH_COLUMNS = ("id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id", "attributes",
+                 "updated_at", *UPDATABLE)
+NOT_NULL = frozenset({"id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id",
+                      "attributes", "updated_at", "stage", "status", "neutral"})
+SCORES = ("home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
+          "home_penalties", "away_penalties")
+EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
+
+
+@dataclass
+class BulkCounts(WriteCounts):
+    """``WriteCounts`` of a columnar write; ``changes`` names new matches only when there are at most SMALL."""
+
+    bulk_new: int = 0  # matches inserted by the bulk insert (the rest went through write_matches)
+    tags_everything: bool = False
+
+
+def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add competition_id, season_id, home_id, away_id, resolving each distinct value once, in row order."""
+    comps = frame.select(COMP_COLUMNS).unique(maintain_order=True)
+    comp_ids = [resolver.competition(CompetitionRef(code, name, country, kind, key))
+                for code, name, country, kind, key in comps.iter_rows()]
+    frame = frame.join(comps.with_columns(competition_id=pl.Series(comp_ids, dtype=pl.Int64)), on=COMP_COLUMNS,
+                       how="left", nulls_equal=True, maintain_order="left")
+    seasons = frame.select("competition_id", "season").unique(maintain_order=True)
+    season_ids = resolver.seasons_of(list(seasons.iter_rows()))
+    frame = frame.join(seasons.with_columns(season_id=pl.Series(season_ids, dtype=pl.Int64)),
+                       on=["competition_id", "season"], how="left", maintain_order="left")
+    sides = [frame.select(pl.col("line"), pl.lit(order).alias("side"), pl.col(prefix).alias("name"),
+                          pl.col(f"{prefix}_country").alias("country"), pl.col(f"{prefix}_key").alias("key"))
+             for order, prefix in enumerate(("home", "away"))]
+    teams = pl.concat(sides).sort("line", "side").select(TEAM_COLUMNS).unique(maintain_order=True)
+    team_ids = pl.Series([resolver.team(TeamRef(name, country, key)) for name, country, key in teams.iter_rows()],
+                         dtype=pl.Int64)
+    teams = teams.with_columns(team_id=team_ids)
+    for prefix in ("home", "away"):
+        frame = frame.join(teams.rename({"name": prefix, "country": f"{prefix}_country", "key": f"{prefix}_key",
+                                         "team_id": f"{prefix}_id"}),
+                           on=[prefix, f"{prefix}_country", f"{prefix}_key"], how="left", nulls_equal=True,
+                           maintain_order="left")
+    return frame
+
+
+def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
+    """match_key as ``match_writes._keys`` makes it: repeated pairings in a season get #2, #3 in date order."""
+    when = pl.when(pl.col("comp_kind") == "league").then(pl.lit("")).otherwise(
+        pl.col("match_date").cast(pl.String).fill_null("None") + "|")
+    base = pl.concat_str([pl.col("stage"), pl.lit("|"), when, pl.col("home_id").cast(pl.String), pl.lit("-"),
+                          pl.col("away_id").cast(pl.String)])
+    frame = frame.with_row_index("position").with_columns(base=base, day=pl.col("match_date").fill_null(NO_DATE))
+    frame = frame.sort("day", "position").with_columns(nth=pl.int_range(1, pl.len() + 1).over("season_id", "base")) \
+        .sort("position").drop("day")
+    key = pl.when(pl.col("nth") == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + pl.col("nth")
+                                                                      .cast(pl.String))
+    return frame.with_columns(match_key=key).drop("nth")
+
+
+def _seasons_with_matches(conn: Connection, season_ids: Sequence[int]) -> set[int]:
+    found: set[int] = set()
+    ordered = sorted(season_ids)
+    for start in range(0, len(ordered), 900):
+        chunk = ordered[start:start + 900]
+        found.update(conn.execute(select(matches.c.season_id).where(matches.c.season_id.in_(chunk)).distinct())
+                     .scalars())
+    return found
+
+
+def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, source: str) -> BulkCounts:
+    counts = BulkCounts()
+    if parsed.matches.height == 0:
+        return counts
+    frame = _with_keys(_resolve(resolver, parsed.matches))
+    existing = _seasons_with_matches(conn, frame.get_column("season_id").unique().to_list())
+    in_existing = pl.col("season_id").is_in(sorted(existing))
+    merged = frame.filter(in_existing)
+    fresh = frame.filter(~in_existing)
+    if merged.height:
+        merged, counts.unchanged = _without_unchanged(conn, merged, parsed.events, source)
+    if merged.height:
+        merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
+        counts.changed, counts.new = merge_counts.changed, merge_counts.new
+        counts.unchanged += merge_counts.unchanged
+        counts.changes = merge_counts.changes
+        counts.provenance_only = merge_counts.provenance_only
+    if fresh.height:
+        # in key order: the table and its unique (season, key) index then both grow at their ends
+        fresh = fresh.sort("season_id", "match_key")
+        ids = _allocate_ids(conn, fresh.height)
+        fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
+        now = utcnow()
+        _insert_matches(conn, fresh, now)
+        # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
+        record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
+        _insert_events(conn, resolver, fresh, parsed.events)
+        counts.new += fresh.height
+        counts.bulk_new = fresh.height
+        if fresh.height <= SMALL:
+            counts.changes.extend(
+                MatchChange(match_id, True, {}, comp_id, season_id, home_id, away_id)
+                for match_id, comp_id, season_id, home_id, away_id in fresh.select(
+                    "id", "competition_id", "season_id", "home_id", "away_id").iter_rows())
+        else:
+            counts.tags_everything = True
+    return counts
+
+
+def _fetch(conn: Connection, query: Any) -> list[tuple]:
+    """Rows as plain tuples straight from the driver (no per-row result objects: these are whole seasons).
+    Only integer ids and a source name are bound, so they are rendered into the statement."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], source: str) -> pl.DataFrame:
+    """The stored matches of these seasons: keys, ``names`` as comparable plain values (dates as ISO text,
+    booleans as 0/1, attributes as their JSON text), and this source's provenance row (fields mask, dissent)."""
+    def plain(name: str) -> Any:
+        column = matches.c[name]
+        if isinstance(column.type, Date | DateTime | JSON):
+            return cast(column, Text).label(name)
+        if isinstance(column.type, Boolean):
+            return cast(column, Integer).label(name)
+        return column
+
+    own = match_sources.alias("own")
+    columns = [matches.c.season_id, matches.c.match_key, own.c.fields, cast(own.c.dissent, Text),
+               *(plain(name) for name in names)]
+    rows: list[tuple] = []
+    ordered = sorted(season_ids)
+    for start in range(0, len(ordered), 900):
+        query = select(*columns).outerjoin(own, (own.c.match_id == matches.c.id) & (own.c.source == source)) \
+            .where(matches.c.season_id.in_(ordered[start:start + 900]))
+        rows.extend(_fetch(conn, query))
+    schema = {"season_id": pl.Int64, "match_key": pl.String, "own_fields": pl.Int64, "own_dissent": pl.String}
+    for name in names:
+        kind = matches.c[name].type
+        schema[f"stored_{name}"] = pl.Int64 if isinstance(kind, Integer | Boolean) else pl.String
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame,
+                       source: str) -> tuple[pl.DataFrame, int]:
+    """Drop the rows that would change nothing, and return the rest with how many were dropped.
+
+    A row changes nothing when ``match_merge`` would skip it (this source's provenance row already holds each
+    field the row gives, with no dissent, and the stored value is equal), its attributes are already stored and
+    it has no events. Whole (season, pairing) groups only: ``write_matches`` numbers repeated pairings within the
+    rows it is given, so a group is kept or dropped whole. Anything not proven unchanged goes to the merge.
+    """
+    given = [name for name in UPDATABLE if merged.get_column(name).null_count() < merged.height]
+    names = sorted({*given, "attributes"})
+    stored = _stored(conn, merged.get_column("season_id").unique().to_list(), names, source)
+    frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
+    differs = [pl.col("stored_attributes").is_null(),  # not stored under this key: the merge finds it or not
+               pl.col("own_fields").is_null(),  # this source never said anything about it
+               pl.col("own_dissent").is_not_null() & (pl.col("own_dissent") != "null")]
+    for name in given:
+        new = pl.col(name)
+        if merged.schema[name] == pl.Boolean:  # False means "not said" (merge_existing sees None)
+            new = pl.when(new).then(pl.lit(1))
+        elif merged.schema[name] == pl.Date:
+            new = new.dt.to_string("%Y-%m-%d")
+        elif merged.schema[name] == pl.Datetime:
+            new = new.dt.to_string("%Y-%m-%d %H:%M:%S.%6f")
+        said = (pl.col("own_fields") & merge.BITS[name]) != 0
+        differs.append(new.is_not_null() & (new.ne_missing(pl.col(f"stored_{name}")) | ~said))
+    differs.append((pl.col("attributes") != "{}") & pl.col("attributes").ne_missing(pl.col("stored_attributes")))
+    differs.append(pl.col("line").is_in(events.get_column("match_line").unique().to_list()))
+    frame = frame.with_columns(differs=pl.any_horizontal(differs).fill_null(True))
+    frame = frame.with_columns(keep=pl.col("differs").any().over("season_id", "base"))
+    kept = frame.filter(pl.col("keep")).select(merged.columns)
+    return kept, merged.height - kept.height
+
+
+def _allocate_ids(conn: Connection, count: int) -> list[int]:
+    """Ids for ``count`` new matches: after the largest on SQLite (the caller holds the write lock), from the
+    table's sequence on PostgreSQL."""
+    if conn.dialect.name == "postgresql":
+        return list(conn.exec_driver_sql(
+            "SELECT nextval(pg_get_serial_sequence('matches', 'id')) FROM generate_series(1, %(n)s)",
+            {"n": count}).scalars())
+    start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM matches").scalar_one()
+    return list(range(start + 1, start + 1 + count))
+
+
+def _match_rows(fresh: pl.DataFrame, now: Any) -> pl.DataFrame:
+    """The new matches as the table's columns, columns that are null throughout left out (they default to null)."""
+    selected = fresh.select(
+        "id", "competition_id", "season_id", "match_key", pl.col("home_id").alias("home_team_id"),
+        pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"),
+        *(name for name in UPDATABLE if name != "neutral"), pl.col("neutral").fill_null(False))
+    return selected.select(name for name in selected.columns
+                           if name in NOT_NULL or selected.get_column(name).null_count() < selected.height)
+
+
+def _sql_literal(value: Any) -> str | None:
+    """``value`` written as an SQL literal, or None where it must stay a bound parameter."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return None if "\x00" in value else "'" + value.replace("'", "''") + "'"
+
+
+def _insert_matches(conn: Connection, fresh: pl.DataFrame, now: Any) -> None:
+    rows = _match_rows(fresh, now)
+    if conn.dialect.name == "postgresql":
+        _copy_matches(conn, rows)
+        return
+    rows = rows.with_columns(
+        pl.col(pl.Date).dt.to_string("%Y-%m-%d"),
+        pl.col(pl.Datetime).dt.to_string("%Y-%m-%d %H:%M:%S.%6f"),
+        pl.col(pl.Boolean).cast(pl.Int64),
+    )
+    # a value shared by every row (the status, a file's competition, the load time) is written once into the
+    # statement instead of being bound 100,000 times
+    literals = {}
+    for name in rows.columns:
+        column = rows.get_column(name)
+        if name != "id" and column.n_unique() == 1:
+            literal = _sql_literal(column[0])
+            if literal is not None:
+                literals[name] = literal
+    bound = [name for name in rows.columns if name not in literals]
+    values = ", ".join(literals.get(name, "?") for name in [*bound, *literals])
+    sql = f"INSERT INTO matches ({', '.join([*bound, *literals])}) VALUES ({values})"
+    conn.exec_driver_sql(sql, rows.select(bound).rows())
+
+
+def _copy(conn: Connection, table: str, rows: pl.DataFrame) -> None:
+    """COPY ``rows`` into ``table`` as CSV: polars writes it, the server parses it; no row passes through Python."""
+    buffer = io.BytesIO()
+    rows.write_csv(buffer, include_header=False, quote_style="non_numeric", datetime_format="%Y-%m-%d %H:%M:%S.%6f")
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(rows.columns)}) FROM STDIN (FORMAT csv)") as copy:
+        copy.write(buffer.getvalue())
+
+
+def _copy_matches(conn: Connection, rows: pl.DataFrame) -> None:
+    """COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT into matches; a row that another
+    writer stored meanwhile is a conflict that rolls the whole unit back (a re-run merges it)."""
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE bulk_matches (LIKE matches INCLUDING DEFAULTS) ON COMMIT DROP")
+    _copy(conn, "bulk_matches", rows)
+    names = ", ".join(rows.columns)
+    inserted = conn.exec_driver_sql(f"INSERT INTO matches ({names}) SELECT {names} FROM bulk_matches ORDER BY id "
+                                    "ON CONFLICT (season_id, match_key) DO NOTHING").rowcount
+    if inserted != rows.height:
+        raise Conflict(f"{rows.height - inserted} of {rows.height} new matches were stored by another load meanwhile")
+
+
+def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame) -> None:
+    if events.height == 0:
+        return
+    joined = events.join(fresh.select(pl.col("line").alias("match_line"), pl.col("id").alias("match_id"),
+                                      "home_id", "away_id"), on="match_line", how="inner")
+    if joined.height == 0:
+        return
+    joined = joined.sort("match_id", "order").with_columns(
+        seq=pl.int_range(1, pl.len() + 1).over("match_id"),
+        team_id=pl.when(pl.col("side") == "home").then(pl.col("home_id")).otherwise(pl.col("away_id")),
+    )
+    named = joined.filter(pl.col("player_name").is_not_null()).select("player_name", "team_id").unique()
+    player_ids = resolver.players(set(named.iter_rows()))
+    if player_ids:
+        lookup = pl.DataFrame([(name, team, pid) for (name, team), pid in player_ids.items()],
+                              schema={"player_name": pl.String, "team_id": pl.Int64, "player_id": pl.Int64},
+                              orient="row")
+        joined = joined.join(lookup, on=["player_name", "team_id"], how="left", maintain_order="left")
+    else:
+        joined = joined.with_columns(player_id=pl.lit(None, pl.Int64))
+    rows = joined.select(EVENT_COLUMNS)
+    if conn.dialect.name == "postgresql":
+        _copy(conn, "match_events", rows)
+        return
+    sql = f"INSERT INTO match_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    conn.exec_driver_sql(sql, rows.rows())
+
+
+def to_records(frame: pl.DataFrame, events: pl.DataFrame) -> list[MatchRecord]:
+    """Canonical records of these rows (one ref object per distinct competition and team), for the merge."""
+    by_line: dict[int, list[MatchEventRecord]] = {}
+    lines = set(frame.get_column("line").to_list())
+    for line, _order, type_, side, minute, added, player in events.sort("match_line", "order").iter_rows():
+        if line in lines:
+            by_line.setdefault(line, []).append(MatchEventRecord(EventType(type_), Side(side), minute, added, player))
+    comps: dict[tuple, CompetitionRef] = {}
+    teams: dict[tuple, TeamRef] = {}
+    records = []
+    status_of, finish_of, period_of = {s.value: s for s in MatchStatus}, {f.value: f for f in Finish}, \
+        {p.value: p for p in Period}
+    columns = (*COMP_COLUMNS, "home", "home_country", "home_key", "away", "away_country", "away_key", "season",
+               "match_date", "kickoff_utc", "status", "stage", "round", "round_number", *SCORES, "finish", "period",
+               "minute", "venue", "referee", "attendance", "neutral", "line", "attributes")
+    for row in frame.select(columns).iter_rows():
+        comp = comps.get(row[:5])
+        if comp is None:
+            comp = comps[row[:5]] = CompetitionRef(*row[:5])
+        home = teams.get(row[5:8])
+        if home is None:
+            home = teams[row[5:8]] = TeamRef(*row[5:8])
+        away = teams.get(row[8:11])
+        if away is None:
+            away = teams[row[8:11]] = TeamRef(*row[8:11])
+        (season, day, kickoff, status, stage, round_, round_number, hg, ag, hg_ht, ag_ht, hg_et, ag_et, hp, ap,
+         finish, period, minute, venue, referee, attendance, neutral, line, attributes) = row[11:]
+        records.append(MatchRecord(
+            comp, season, home, away, day, kickoff, status_of[status], stage, round_, round_number, hg, ag, hg_ht,
+            ag_ht, hg_et, ag_et, hp, ap, finish_of[finish] if finish else None,
+            period_of[period] if period else None, minute, venue, referee, attendance, bool(neutral), line,
+            tuple(by_line.get(line, ())), attributes=json.loads(attributes) if attributes != "{}" else {},
+        ))
+    return records
