@@ -256,7 +256,8 @@ def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tup
     seen: set[int] = set()
     for index, old in known:
         match_id = old[0]
-        if match_id in seen:
+        if match_id in seen:  # a second record of one match (a cup match found by day and teams)
+            counts.unchanged += 1
             continue
         seen.add(match_id)
         changed = dict(outcome.changed.get(match_id, {}))
