@@ -286,3 +286,16 @@ def test_a_store_from_before_provenance_keeps_its_results(sqlite_engine: Engine)
     assert sources == {"earlier-load", "openfootball", "football-data-uk"}
     assert provenance["sources"][-1]["source"] == "earlier-load"  # trusted least
     assert provenance["fields"]["home_goals"] == "football-data-uk"
+
+
+def test_the_packaged_precedence_names_every_built_in_source() -> None:
+    from matchday.precedence import source_precedence
+    from matchday.sources.base import available_sources
+
+    precedence = source_precedence()
+    order = precedence.order()
+    assert set(available_sources()) <= set(order)  # a built-in source is never ranked by name alone
+    assert order.index("football-data-uk") < order.index("openfootball")  # results above a fixtures snapshot
+    assert {"api-football", "football-data-org", "espn", "sofascore", "understat"} <= set(order)
+    assert precedence.order("fifa.world")[0] == "openfootball"
+    assert precedence.order("esp.1", "round")[0] == "openfootball"
