@@ -264,3 +264,38 @@ def test_team_names_follow_precedence_not_load_order(tmp_path: Path) -> None:
                       .scalars())
     assert "Arsenal FC" not in names and len(playing) == 20 and playing <= names.keys()
     assert dumps[0]["teams"] == dumps[1]["teams"] and dumps[0]["matches"] == dumps[1]["matches"]
+
+
+def test_a_store_from_before_provenance_keeps_its_results(sqlite_engine: Engine) -> None:
+    """Matches stored before migration 0005 have no provenance: what they hold counts as the least trusted
+    claim ("earlier-load"), so a snapshot still cannot erase it and a re-load of the same file takes it over."""
+    from sqlalchemy import delete
+
+    csv_file, json_file = REGRESSION / "SP1-2024-25.csv", REGRESSION / "2024-25" / "es.1.json"
+    load(sqlite_engine, "football-data-uk", csv_file)
+    with sqlite_engine.begin() as conn:
+        conn.execute(delete(match_sources))  # as the store was before provenance was kept
+    load(sqlite_engine, "openfootball", json_file)
+    assert _results(sqlite_engine, "esp.1")[("Real Betis Balompié", "Valencia CF")] == ("finished", 1, 1, 1, 0)
+    again = load(sqlite_engine, "football-data-uk", csv_file)[0]
+    assert (again.new, again.changed) == (0, 0)
+    with sqlite_engine.connect() as conn:
+        sources = set(conn.execute(select(match_sources.c.source)).scalars())
+        match_id = conn.execute(select(match_sources.c.match_id)).scalars().first()
+        provenance = provenance_queries.match_provenance(conn, match_id)
+    assert sources == {"earlier-load", "openfootball", "football-data-uk"}
+    assert provenance["sources"][-1]["source"] == "earlier-load"  # trusted least
+    assert provenance["fields"]["home_goals"] == "football-data-uk"
+
+
+def test_the_packaged_precedence_names_every_built_in_source() -> None:
+    from matchday.precedence import source_precedence
+    from matchday.sources.base import available_sources
+
+    precedence = source_precedence()
+    order = precedence.order()
+    assert set(available_sources()) <= set(order)  # a built-in source is never ranked by name alone
+    assert order.index("football-data-uk") < order.index("openfootball")  # results above a fixtures snapshot
+    assert {"api-football", "football-data-org", "espn", "sofascore", "understat"} <= set(order)
+    assert precedence.order("fifa.world")[0] == "openfootball"
+    assert precedence.order("esp.1", "round")[0] == "openfootball"

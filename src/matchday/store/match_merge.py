@@ -82,7 +82,7 @@ def _locked_values(conn: Connection, match_ids: Sequence[int]) -> dict[int, tupl
     return found
 
 
-def _says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
+def says_nothing_new(own: tuple[int, Any] | None, stored: tuple, incoming: tuple) -> bool:
     """The source said all this before (its claim: the stored values, or its dissent where it differs): the
     common re-load, decided without rebuilding any claim."""
     if own is None:
@@ -119,7 +119,7 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
     for item, values in zip(items, incoming, strict=True):
         if item.match_id in work:  # the same match twice in one batch: the later statement adds to the first
             work[item.match_id][1].update(merge.claim_of(values))
-        elif not _says_nothing_new(item.own, item.values, values):
+        elif not says_nothing_new(item.own, item.values, values):
             work[item.match_id] = (item, merge.claim_of(values))
     if not work:
         return outcome

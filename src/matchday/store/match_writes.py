@@ -21,7 +21,7 @@ from matchday.domain.records import MatchRecord
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_children import sync_children
-from matchday.store.match_merge import Stored, merge_existing, record_new_matches, stored_values
+from matchday.store.match_merge import Stored, merge_existing, record_new_matches, says_nothing_new, stored_values
 from matchday.store.schema import external_ids, match_sources, matches
 
 UPDATABLE = merge.FIELDS
@@ -249,17 +249,29 @@ def _merge_known(conn: Connection, records: Sequence[MatchRecord], ids: list[tup
                  relabelled: set[int]) -> None:
     """Merge records of stored matches (``known``: record index, stored row) and write what changed; the stage of
     a ``relabelled`` record is not said (None), so the stored label stays."""
+    pending: list[tuple[int, tuple, tuple]] = []
+    for index, old in known:
+        values = _values(records[index])
+        if index in relabelled:
+            values = (None, *values[1:])
+        own = None if old[-2] is None else (old[-2], old[-1])
+        attributes = records[index].attributes
+        if says_nothing_new(own, old[_VALUES], values) and (
+                not attributes or {**(old[3] or {}), **attributes} == old[3]):
+            counts.unchanged += 1  # the common re-load: decided on the row as read
+            continue
+        pending.append((index, old, values))
+    if not pending:
+        return
     items = [Stored(old[0], old[1], records[index].competition.code, stored_values(old[_VALUES]),
-                    None if old[-2] is None else (old[-2], old[-1])) for index, old in known]
-    offered = [_values(records[index]) for index, _old in known]
-    offered = [(None, *values[1:]) if index in relabelled else values
-               for (index, _old), values in zip(known, offered, strict=True)]
-    outcome = merge_existing(conn, source, items, offered, now)
+                    None if old[-2] is None else (old[-2], old[-1])) for index, old, _ in pending]
+    outcome = merge_existing(conn, source, items, [values for _i, _old, values in pending], now)
     updates: dict[frozenset[str], list[dict[str, Any]]] = defaultdict(list)
     seen: set[int] = set()
-    for index, old in known:
+    for index, old, _ in pending:
         match_id = old[0]
-        if match_id in seen:
+        if match_id in seen:  # a second record of one match (a cup match found by day and teams)
+            counts.unchanged += 1
             continue
         seen.add(match_id)
         changed = dict(outcome.changed.get(match_id, {}))
