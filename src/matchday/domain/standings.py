@@ -357,13 +357,15 @@ def compute_table(
     team_names: dict[int, str] | None = None,
     groups: dict[int, str] | None = None,
     conferences: dict[int, str] | None = None,
+    split_after: set[int] | None = None,
 ) -> list[TableRow]:
     """The table after the results up to ``as_of`` (inclusive) / ``up_to_round``, optionally home/away only.
 
     ``groups`` (team → group) splits a season played in parallel groups into one ranking per group, in group
     order; a team's results all lie within its group. ``conferences`` (team → conference) keeps one overall
     ranking and adds each team's position within its conference (all its results count). A split league
-    (``rules.split``) is one plain table until its second phase begins, then ranks each part apart.
+    (``rules.split``) is one plain table until its second phase begins, then ranks each part apart;
+    ``split_after`` (the second-phase match ids, from ``split_phase``) saves working them out again.
     """
     if groups and len(set(groups.values())) > 1:
         teams = list(team_ids)
@@ -385,7 +387,7 @@ def compute_table(
     if rules.split is not None and venue is None:
         from matchday.domain.split_league import split_phase, split_table
 
-        after = split_phase(results, rules.split.after_games)
+        after = split_after if split_after is not None else split_phase(results, rules.split.after_games)
         if any(r.match_id in after for r in counted):
             return _with_conferences(
                 split_table(counted, after, teams, rules, deductions, as_of, names), conferences)
@@ -416,8 +418,14 @@ def position_history(
 ) -> list[tuple[date, dict[int, int]]]:
     """Each team's position (within its group, if any) after every match date of the season."""
     teams = list(team_ids)
+    after = None
+    if rules.split is not None:
+        from matchday.domain.split_league import split_phase
+
+        after = split_phase(results, rules.split.after_games)
     return [
         (day, {row.team_id: row.position for row in compute_table(
-            results, teams, rules, deductions, as_of=day, team_names=team_names, groups=groups)})
+            results, teams, rules, deductions, as_of=day, team_names=team_names, groups=groups,
+            split_after=after)})
         for day in sorted({r.match_date for r in results})
     ]

@@ -56,10 +56,12 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
 
 
 def _conferences(conn: Connection, season_id: int, extra: dict[str, Any], names: dict[int, str]) -> dict[int, str]:
-    """Team → conference: as the source gave it, else read off the schedule (teams meet their own conference
-    more often), named by the anchor teams in the competition data."""
+    """Team → conference, for a competition whose data names conferences: as the source gave it, else read
+    off the schedule (teams meet their own conference more often), named by the anchor teams."""
+    if not extra.get("conferences"):
+        return {}
     given = format_queries.season_conferences(conn, season_id)
-    if given or not extra.get("conferences"):
+    if given:
         return given
     anchors: dict[str, set[int]] = {}
     for conference, team_names in extra["conferences"].items():
