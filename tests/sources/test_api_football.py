@@ -278,3 +278,18 @@ def test_live_source_drives_the_live_pipeline(sqlite_engine) -> None:  # noqa: A
     # the feed's goals are the capture's: every goal event of every fixture, none invented
     doc = json.loads(LIVE.read_bytes())["response"]
     assert len(goals) == sum(f["goals"]["home"] + f["goals"]["away"] for f in doc)
+
+
+def test_the_bare_response_array_loads_too(tmp_path: Path) -> None:
+    """Saved without its envelope: the endpoint comes from the file name, else from the items' shape."""
+    response = json.loads(PEN.read_bytes())["response"]
+    named = tmp_path / "fixtures_ids_1149519-1149523.json"
+    named.write_text(json.dumps(response))
+    unnamed = tmp_path / "saved.json"
+    unnamed.write_text(json.dumps(response))
+    standings = tmp_path / "table.json"
+    standings.write_text(json.dumps(json.loads((SAMPLES / "standings_league-39_season-2022.json").read_bytes())
+                                    ["response"]))
+    assert [m.source_key for m in parse_file(named).matches] == ["1149519", "1149523"]
+    assert [m.source_key for m in parse_file(unnamed).matches] == ["1149519", "1149523"]
+    assert len(parse_file(standings).standings) == 20
