@@ -256,3 +256,40 @@ def test_odds_in_the_documented_shape() -> None:
     assert [(q.bookmaker, q.market, q.price_home, q.price_draw, q.price_away, q.line, q.price_over, q.price_under)
             for q in detail.odds] == [("Bet365", "1x2", 2.1, 3.4, 3.5, None, None, None),
                                       ("Bet365", "over_under", None, None, None, 2.5, 1.9, 1.95)]
+
+
+def test_live_source_drives_the_live_pipeline(sqlite_engine) -> None:  # noqa: ANN001 - an Engine
+    """Discovery with the recorded ``live=all`` answer: every live match stored, its goals on the feed."""
+    from matchday.domain.polling import PollingPolicy
+    from matchday.live.broker import MemoryBroker
+    from matchday.live.scheduler import LiveRunner
+    from tests.conftest import run_async
+
+    broker = MemoryBroker()
+    messages: list[dict] = []
+    broker.subscribe(messages.append)
+    live = ApiFootballLive(lambda endpoint, params: LIVE.read_bytes(), clock=lambda: datetime(2024, 5, 11, 14, 0))
+    runner = LiveRunner(sqlite_engine, broker, live, PollingPolicy(), speed=10_000)
+    run_async(runner.poll_once(discover=True))
+    assert len(runner.watched) == 246
+    goals = [m["data"] for m in messages if m["type"] == "goal"]
+    own = [g for g in goals if g["detail"] == "own_goal" and g["player"] == "P. Awuku"]
+    assert len(own) == 1 and own[0]["side"] == "away" and own[0]["score"] == {"home": 0, "away": 1}
+    # the feed's goals are the capture's: every goal event of every fixture, none invented
+    doc = json.loads(LIVE.read_bytes())["response"]
+    assert len(goals) == sum(f["goals"]["home"] + f["goals"]["away"] for f in doc)
+
+
+def test_the_bare_response_array_loads_too(tmp_path: Path) -> None:
+    """Saved without its envelope: the endpoint comes from the file name, else from the items' shape."""
+    response = json.loads(PEN.read_bytes())["response"]
+    named = tmp_path / "fixtures_ids_1149519-1149523.json"
+    named.write_text(json.dumps(response))
+    unnamed = tmp_path / "saved.json"
+    unnamed.write_text(json.dumps(response))
+    standings = tmp_path / "table.json"
+    standings.write_text(json.dumps(json.loads((SAMPLES / "standings_league-39_season-2022.json").read_bytes())
+                                    ["response"]))
+    assert [m.source_key for m in parse_file(named).matches] == ["1149519", "1149523"]
+    assert [m.source_key for m in parse_file(unnamed).matches] == ["1149519", "1149523"]
+    assert len(parse_file(standings).standings) == 20

@@ -93,6 +93,9 @@ class Espn:
             doc = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return
+        self.check_doc(endpoint, doc)
+
+    def check_doc(self, endpoint: str, doc: object) -> None:
         if isinstance(doc, dict) and ("code" in doc and "message" in doc or "error" in doc) and \
                 "events" not in doc and "header" not in doc:
             raise ProviderError(spec.PROVIDER, {k: doc.get(k) for k in ("code", "message", "error") if k in doc},
@@ -102,8 +105,8 @@ class Espn:
         return QuotaReading()  # ESPN publishes no quota; the collector's own polite limit applies
 
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
-        self.check_body(endpoint, 200, body)
         doc = load_json(spec.PROVIDER, body, endpoint)
+        self.check_doc(endpoint, doc)
         if not isinstance(doc, dict):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: expected a JSON object")
         if endpoint == "scoreboard":

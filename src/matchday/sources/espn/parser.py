@@ -40,7 +40,8 @@ def competition(league: dict) -> tuple[CompetitionRef, bool]:
     code, country, kind = known if known else (f"{P}.{slug}", None, "league")
     info = competition_info(code)
     calendar = info.calendar_year if info else kind != "league"
-    return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug), calendar
+    return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug,
+                          calendar), calendar
 
 
 def team_scope(comp: CompetitionRef) -> str | None:
