@@ -72,6 +72,15 @@ def test_standings_are_stored_as_published_standings(make_collector, fake) -> No
     assert (row["competition"], row["season"], row["count"], row["status"]) == ("eng.1", "2022-23", 20, "ok")
 
 
+def test_a_failed_dependency_blocks_and_defers_its_dependent(make_collector, fake) -> None:
+    collector = make_collector([LEAGUE_JOB, FIXTURES_JOB], http_retries=1)
+    fake.script("/leagues", server_error(503))
+    outcome = collector.run_job("bl-fixtures")
+    assert outcome.status == "failed" and "dependency de-leagues failed" in outcome.error
+    assert fake.requests_to("/fixtures") == 0
+    assert job_registry.state(collector.engine, "bl-fixtures")["retry_at"] is not None
+
+
 def test_a_job_never_runs_twice_at_once(make_collector, fake) -> None:
     collector = make_collector([STANDINGS_JOB])
     fake.script("/standings", Reply.file(STANDINGS))

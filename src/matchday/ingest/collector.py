@@ -150,6 +150,7 @@ class Collector:
     def _record_blocked(self, job: JobDefinition, trigger: str, error: str) -> RunOutcome:
         run_id, started = self._start(job, trigger)
         jobs.finish(self.engine, run_id, started, "failed", 0, error, log=[_line("error", error)])
+        job_registry.defer(self.engine, job.job_id, self.settings.job_retry_s)  # tried again with its dependency
         return RunOutcome(job.job_id, "failed", run_id, error=error)
 
     def _retry_delay(self, job_id: str, exc: BaseException) -> float:
