@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine, func, select
 
 from matchday.store.schema import matches, published_scorers, shots, team_match_stats, teams
@@ -10,6 +12,7 @@ from tests.ingest.helpers import load
 
 UNDERSTAT = DATA / "api-samples" / "understat"
 ESPN = DATA / "api-samples" / "espn"
+REGRESSIONS = Path(__file__).resolve().parent.parent / "regressions"
 
 
 def test_understat_season_after_football_data_uk(sqlite_engine: Engine) -> None:
@@ -44,7 +47,7 @@ def test_espn_world_cup_joins_international_results(sqlite_engine: Engine) -> No
     """The 2026 knock-out matches are in international_results (stage "FIFA World Cup", local dates) and in
     ESPN's scoreboards (stage "Round of 32" ..., UTC dates): one match each, no new team."""
     engine = sqlite_engine
-    load(engine, "international-results", DATA / "international_results")
+    load(engine, "international-results", REGRESSIONS / "espn_world_cup_join" / "results.csv")
     with engine.connect() as conn:
         teams_before = conn.execute(select(func.count()).select_from(teams)).scalar_one()
         matches_before = conn.execute(select(func.count()).select_from(matches)).scalar_one()

@@ -237,3 +237,59 @@ def test_live_source_discovers_then_polls_by_ids() -> None:
     polled = live.poll(keys)
     assert set(polled) == {"1149519", "1149523"} and polled["1149519"].home_penalties == 3
     assert [c[1]["ids"].count("-") + 1 for c in calls[1:]] == [20, 11]  # at most 20 ids per request
+
+
+def test_odds_in_the_documented_shape() -> None:
+    """No odds answer was captured (the free plan has none); this is the shape of the provider's documentation:
+    ``response[] {fixture{id}, bookmakers[] {name, bets[] {name, values[] {value, odd}}}}``."""
+    body = {"get": "odds", "parameters": {"fixture": "1149519"}, "errors": [], "results": 1, "response": [{
+        "league": {"id": 2, "season": 2023}, "fixture": {"id": 1149519}, "update": "2024-03-13T18:00:00+00:00",
+        "bookmakers": [{"id": 8, "name": "Bet365", "bets": [
+            {"id": 1, "name": "Match Winner", "values": [{"value": "Home", "odd": "2.10"},
+                                                         {"value": "Draw", "odd": "3.40"},
+                                                         {"value": "Away", "odd": "3.50"}]},
+            {"id": 5, "name": "Goals Over/Under", "values": [{"value": "Over 2.5", "odd": "1.90"},
+                                                             {"value": "Under 2.5", "odd": "1.95"}]},
+            {"id": 10, "name": "Exact Score", "values": [{"value": "1:0", "odd": "7.00"}]}]}]}]}
+    [detail] = PROVIDER.parse("odds", {}, json.dumps(body).encode()).details
+    assert detail.match_key == "1149519" and detail.kinds == {"odds"}
+    assert [(q.bookmaker, q.market, q.price_home, q.price_draw, q.price_away, q.line, q.price_over, q.price_under)
+            for q in detail.odds] == [("Bet365", "1x2", 2.1, 3.4, 3.5, None, None, None),
+                                      ("Bet365", "over_under", None, None, None, 2.5, 1.9, 1.95)]
+
+
+def test_live_source_drives_the_live_pipeline(sqlite_engine) -> None:  # noqa: ANN001 - an Engine
+    """Discovery with the recorded ``live=all`` answer: every live match stored, its goals on the feed."""
+    from matchday.domain.polling import PollingPolicy
+    from matchday.live.broker import MemoryBroker
+    from matchday.live.scheduler import LiveRunner
+    from tests.conftest import run_async
+
+    broker = MemoryBroker()
+    messages: list[dict] = []
+    broker.subscribe(messages.append)
+    live = ApiFootballLive(lambda endpoint, params: LIVE.read_bytes(), clock=lambda: datetime(2024, 5, 11, 14, 0))
+    runner = LiveRunner(sqlite_engine, broker, live, PollingPolicy(), speed=10_000)
+    run_async(runner.poll_once(discover=True))
+    assert len(runner.watched) == 246
+    goals = [m["data"] for m in messages if m["type"] == "goal"]
+    own = [g for g in goals if g["detail"] == "own_goal" and g["player"] == "P. Awuku"]
+    assert len(own) == 1 and own[0]["side"] == "away" and own[0]["score"] == {"home": 0, "away": 1}
+    # the feed's goals are the capture's: every goal event of every fixture, none invented
+    doc = json.loads(LIVE.read_bytes())["response"]
+    assert len(goals) == sum(f["goals"]["home"] + f["goals"]["away"] for f in doc)
+
+
+def test_the_bare_response_array_loads_too(tmp_path: Path) -> None:
+    """Saved without its envelope: the endpoint comes from the file name, else from the items' shape."""
+    response = json.loads(PEN.read_bytes())["response"]
+    named = tmp_path / "fixtures_ids_1149519-1149523.json"
+    named.write_text(json.dumps(response))
+    unnamed = tmp_path / "saved.json"
+    unnamed.write_text(json.dumps(response))
+    standings = tmp_path / "table.json"
+    standings.write_text(json.dumps(json.loads((SAMPLES / "standings_league-39_season-2022.json").read_bytes())
+                                    ["response"]))
+    assert [m.source_key for m in parse_file(named).matches] == ["1149519", "1149523"]
+    assert [m.source_key for m in parse_file(unnamed).matches] == ["1149519", "1149523"]
+    assert len(parse_file(standings).standings) == 20

@@ -111,3 +111,20 @@ def test_live_source_is_off_unless_enabled() -> None:
     polled = live.poll(["17184989", "14566612"])
     assert polled["14566612"].status is MatchStatus.FINISHED and polled["17184989"].minute == 45
     assert asked[-1] == ("event", {"event": "14566612"})
+
+
+def test_standings_in_the_documented_shape() -> None:
+    """The one standings capture could not be copied byte-exact (samples README); this is its documented shape.
+    The season is the one running when the table was updated (SofaScore's body does not name it)."""
+    body = {"standings": [{"type": "total", "name": "Premier League", "tournament": {
+        "name": "Premier League", "uniqueTournament": {"id": 17, "name": "Premier League"}},
+        "rows": [{"position": 1, "team": {"id": 42, "name": "Arsenal", "national": False,
+                                          "country": {"name": "England"}},
+                  "matches": 6, "wins": 5, "draws": 1, "losses": 0, "scoresFor": 12, "scoresAgainst": 4,
+                  "points": 16, "scoreDiffFormatted": "+8", "promotion": {"id": 804, "text": "Champions League"}},
+                 {"__trimmed__": 19}],
+        "tieBreakingRule": {"text": "..."}, "updatedAtTimestamp": 1790690400}]}
+    [row] = PROVIDER.parse("standings", {}, json.dumps(body).encode()).standings
+    assert (row.competition.code, row.season, row.position, row.team.name, row.team.country, row.points,
+            row.goal_difference, row.description) == ("eng.1", "2026-27", 1, "Arsenal", "England", 16, 8,
+                                                      "Champions League")

@@ -32,7 +32,8 @@ def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
 @app.command()
 def load(
     source: Annotated[str, typer.Argument(help="football-data-uk, openfootball, engsoccerdata, "
-                                               "international-results, simulator (or a plugin)")],
+                                               "international-results, simulator, api-football, "
+                                               "football-data-org, espn, sofascore, understat (or a plugin)")],
     paths: Annotated[list[str] | None, typer.Argument(help="Files, folders or URLs to load.")] = None,
     league: Annotated[str | None, typer.Option(help="Download this league (eng.1 or the provider's code).")] = None,
     season: Annotated[str | None, typer.Option(help="Season to download or simulate, e.g. 2024-25.")] = None,

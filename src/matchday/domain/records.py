@@ -68,6 +68,7 @@ class CompetitionRef:
     country: str | None
     kind: str = "league"  # league | cup | international
     source_key: str | None = None  # the provider's own code for it (``E0``, ``en.1``)
+    calendar_year: bool | None = None  # seasons named "2024" (None: the catalog's, else cups and internationals)
 
 
 @dataclass(frozen=True, slots=True)

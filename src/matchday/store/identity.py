@@ -76,7 +76,8 @@ class Resolver:
             comp_id = self.conn.execute(insert(competitions).returning(competitions.c.id), {
                 "code": ref.code, "name": info.name if info else ref.name,
                 "country": info.country if info else ref.country, "kind": info.kind if info else ref.kind,
-                "calendar_year": info.calendar_year if info else ref.kind != "league",
+                "calendar_year": info.calendar_year if info else (
+                    ref.calendar_year if ref.calendar_year is not None else ref.kind != "league"),
             }).scalar_one()
             self._competitions[ref.code] = comp_id
         if ref.source_key and ref.source_key not in self._competition_keys:

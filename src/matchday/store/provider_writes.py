@@ -18,6 +18,7 @@ from matchday.domain.records import (
     AWAY_KEY,
     HOME_KEY,
     CompetitionRecord,
+    CompetitionRef,
     MatchDetailRecord,
     MatchRecord,
     PublishedStandingRecord,
@@ -25,11 +26,22 @@ from matchday.domain.records import (
     ScorerRecord,
     Side,
     TeamRecord,
+    TeamRef,
 )
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import _sync_children
-from matchday.store.schema import external_ids, matches, published_scorers, published_standings
+from matchday.store.schema import (
+    external_ids,
+    match_events,
+    match_lineups,
+    matches,
+    odds_quotes,
+    player_match_stats,
+    published_scorers,
+    published_standings,
+    team_match_stats,
+)
 
 STANDING_COLUMNS = ("group_name", "position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
                     "goals_against", "goal_difference", "points", "form", "description", "provider_updated_at")
@@ -131,8 +143,6 @@ def _team_keys(conn: Connection, source: str, team_ids: set[int]) -> dict[int, s
 
 def _stored_parts(conn: Connection, match_id: int) -> dict[str, bool]:
     """Which children a match already has (a partial answer only fills what is missing)."""
-    from matchday.store.schema import match_events, match_lineups, odds_quotes, player_match_stats, team_match_stats
-
     return {kind: conn.execute(select(table.c.match_id).where(table.c.match_id == match_id).limit(1)).first()
             is not None for kind, table in (("events", match_events), ("lineups", match_lineups),
                                             ("stats", team_match_stats), ("player_stats", player_match_stats),
@@ -180,8 +190,6 @@ def write_details(conn: Connection, resolver: Resolver, source: str, details: Se
 
 def _as_match_record(detail: MatchDetailRecord, sides: dict[str, Side]) -> MatchRecord:
     """The detail as the children of a match record (the only parts ``_sync_children`` reads)."""
-    from matchday.domain.records import CompetitionRef, TeamRef
-
     def side_of(key: str) -> Side:
         return sides[key]
 

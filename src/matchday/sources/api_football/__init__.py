@@ -66,6 +66,10 @@ class ApiFootball:
             doc = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return  # not JSON: parse() reports it as unreadable
+        self.check_doc(endpoint, doc)
+
+    def check_doc(self, endpoint: str, doc: Any) -> None:
+        """``check_body`` on an already decoded body (parse decodes once)."""
         errors = _errors_of(doc)
         if errors is None:
             return
@@ -86,8 +90,8 @@ class ApiFootball:
         )
 
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
-        self.check_body(endpoint, 200, body)
         doc = load_json(spec.PROVIDER, body, endpoint)
+        self.check_doc(endpoint, doc)
         if isinstance(doc, dict):
             if "response" not in doc:
                 raise UnreadableFile(endpoint, f"{spec.PROVIDER}: not an API-Football answer (no 'response')")

@@ -76,7 +76,7 @@ def competition_for(league: dict) -> tuple[CompetitionRef, bool]:
         code = f"{P}.{league_id}"
     info = competition_info(code)
     calendar = info.calendar_year if info else (kind != "league" or raw_country in spec.CALENDAR_YEAR_COUNTRIES)
-    return CompetitionRef(code, name, country, kind, str(league_id)), calendar
+    return CompetitionRef(code, name, country, kind, str(league_id), calendar), calendar
 
 
 def team_scope(comp: CompetitionRef) -> str | None:

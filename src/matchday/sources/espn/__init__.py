@@ -16,6 +16,7 @@ from matchday.errors import ParseError, ProviderError, UnreadableFile
 from matchday.sources.espn import spec
 from matchday.sources.espn.parser import (
     competition,
+    events_of,
     lineups_and_players,
     match_from_competition,
     season_label,
@@ -72,9 +73,7 @@ def parse_summary(doc: dict) -> ParseResult:
                                     {**comp_raw, "details": [], "attendance": game.get("attendance")}, comp, season,
                                     {}, comp_raw.get("status"))
     side_of = {record.home.source_key: Side.HOME, record.away.source_key: Side.AWAY}
-    from matchday.sources.espn.parser import _events
-
-    events = _events(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
+    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
     stats = tuple(team_stats(as_list(spec.PROVIDER, "boxscore.statistics", t.get("statistics") or []),
                              side_of[str((t.get("team") or {}).get("id"))])
                   for t in (doc.get("boxscore") or {}).get("teams") or []
@@ -94,6 +93,9 @@ class Espn:
             doc = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return
+        self.check_doc(endpoint, doc)
+
+    def check_doc(self, endpoint: str, doc: object) -> None:
         if isinstance(doc, dict) and ("code" in doc and "message" in doc or "error" in doc) and \
                 "events" not in doc and "header" not in doc:
             raise ProviderError(spec.PROVIDER, {k: doc.get(k) for k in ("code", "message", "error") if k in doc},
@@ -103,8 +105,8 @@ class Espn:
         return QuotaReading()  # ESPN publishes no quota; the collector's own polite limit applies
 
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
-        self.check_body(endpoint, 200, body)
         doc = load_json(spec.PROVIDER, body, endpoint)
+        self.check_doc(endpoint, doc)
         if not isinstance(doc, dict):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: expected a JSON object")
         if endpoint == "scoreboard":

@@ -40,7 +40,8 @@ def competition(league: dict) -> tuple[CompetitionRef, bool]:
     code, country, kind = known if known else (f"{P}.{slug}", None, "league")
     info = competition_info(code)
     calendar = info.calendar_year if info else kind != "league"
-    return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug), calendar
+    return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug,
+                          calendar), calendar
 
 
 def team_scope(comp: CompetitionRef) -> str | None:
@@ -114,7 +115,7 @@ def _competitors(raw: list, refs: dict, scope: str | None) -> dict[Side, dict]:
     return sides
 
 
-def _events(details: list, side_of: dict[str, Side], field: str) -> tuple[MatchEventRecord, ...]:
+def events_of(details: list, side_of: dict[str, Side], field: str) -> tuple[MatchEventRecord, ...]:
     events = []
     for item in details:
         kind = event_type(as_dict(P, f"{field}.type", item.get("type")).get("id"), f"{field}.type.id")
@@ -171,7 +172,7 @@ def match_from_competition(event: dict, comp_raw: dict, comp: CompetitionRef, se
         finish=finish, period=period, minute=minute, venue=venue,
         attendance=as_int(P, "attendance", comp_raw.get("attendance")) or None,
         neutral=bool(comp_raw.get("neutralSite")) or comp.kind == "international",
-        events=_events(as_list(P, "details", comp_raw.get("details") or []), side_of, "details"), stats=stats,
+        events=events_of(as_list(P, "details", comp_raw.get("details") or []), side_of, "details"), stats=stats,
         source_key=as_text(P, "event.id", event.get("id"), optional=False),
     )
 

@@ -47,6 +47,9 @@ class FootballDataOrg:
             doc = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return
+        self.check_doc(endpoint, doc, status)
+
+    def check_doc(self, endpoint: str, doc: object, status: int = 200) -> None:
         if not isinstance(doc, dict) or any(key in doc for key in _DATA_KEYS):
             return
         if "errorCode" in doc or "message" in doc or "error" in doc:
@@ -63,8 +66,8 @@ class FootballDataOrg:
                             retry_after_s=float(reset) if reset is not None and remaining == 0 else None)
 
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
-        self.check_body(endpoint, 200, body)
         doc = load_json(spec.PROVIDER, body, endpoint)
+        self.check_doc(endpoint, doc)
         if not isinstance(doc, dict):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: expected a JSON object")
         kind = spec.ENDPOINTS[endpoint].returns if endpoint in spec.ENDPOINTS else None

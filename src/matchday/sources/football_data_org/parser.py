@@ -9,6 +9,7 @@ lists (wins/draws/losses) are the provider's own and are not used.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -50,6 +51,12 @@ def competition_ref(raw: Any, area: Any = None) -> CompetitionRef:
 
 
 def season_label(comp: CompetitionRef, season: Any) -> str:
+    return season_of(comp, season)[0]
+
+
+def season_of(comp: CompetitionRef, season: Any) -> tuple[str, bool]:
+    """(label, calendar year?) of a v4 ``season`` object: the catalog says for known competitions, else the dates
+    (a season starting and ending in one year is a calendar-year season)."""
     raw = as_dict(P, "season", season)
     start = as_text(P, "season.startDate", raw.get("startDate"), optional=False) or ""
     end = as_text(P, "season.endDate", raw.get("endDate")) or start
@@ -59,7 +66,7 @@ def season_label(comp: CompetitionRef, season: Any) -> str:
         raise ParseError(P, "season.startDate", start, "not a date") from None
     info = competition_info(comp.code)
     calendar = info.calendar_year if info else first.year == last.year
-    return str(first.year) if calendar else split_season(first.year)
+    return (str(first.year) if calendar else split_season(first.year)), calendar
 
 
 def team_scope(comp: CompetitionRef) -> str | None:
@@ -69,14 +76,17 @@ def team_scope(comp: CompetitionRef) -> str | None:
 class Refs:
     def __init__(self) -> None:
         self.teams: dict[tuple[int, str | None], TeamRef] = {}
-        self.competitions: dict[str, CompetitionRef] = {}
+        self.competitions: dict[tuple[str, bool], CompetitionRef] = {}
 
-    def competition(self, raw: Any, area: Any = None) -> CompetitionRef:
-        key = json.dumps(raw, sort_keys=True) if isinstance(raw, dict) else str(raw)
+    def competition(self, raw: Any, area: Any, season: Any) -> tuple[CompetitionRef, str]:
+        """The competition (one object per competition and season kind) and the season label."""
+        comp = competition_ref(raw, area)
+        label, calendar = season_of(comp, season)
+        key = (comp.code, calendar)
         ref = self.competitions.get(key)
         if ref is None:
-            ref = self.competitions[key] = competition_ref(raw, area)
-        return ref
+            ref = self.competitions[key] = replace(comp, calendar_year=calendar)
+        return ref, label
 
     def team(self, raw: Any, scope: str | None, field: str) -> TeamRef:
         team = as_dict(P, field, raw)
@@ -103,8 +113,8 @@ def stage_label(stage: Any, group: Any) -> str:
 
 
 def match(raw: dict, refs: Refs, top: dict) -> MatchRecord:
-    comp = refs.competition(raw.get("competition") or top.get("competition"), raw.get("area"))
-    season = season_label(comp, raw.get("season") or top.get("season"))
+    comp, season = refs.competition(raw.get("competition") or top.get("competition"), raw.get("area"),
+                                    raw.get("season") or top.get("season"))
     status_code = raw.get("status")
     if status_code not in spec.STATUSES:
         raise ParseError(P, "status", status_code, "unknown status")
@@ -161,8 +171,7 @@ def parse_matches(doc: dict) -> ParseResult:
 def parse_standings(doc: dict) -> ParseResult:
     """The TOTAL tables of ``/competitions/{c}/standings`` (HOME and AWAY tables are not kept)."""
     refs, result = Refs(), ParseResult()
-    comp = refs.competition(doc.get("competition"), doc.get("area"))
-    season = season_label(comp, doc.get("season"))
+    comp, season = refs.competition(doc.get("competition"), doc.get("area"), doc.get("season"))
     tables = as_list(P, "standings", doc.get("standings") or [])
     totals = []
     for table in tables:
@@ -191,8 +200,7 @@ def parse_standings(doc: dict) -> ParseResult:
 
 def parse_scorers(doc: dict) -> ParseResult:
     refs, result = Refs(), ParseResult()
-    comp = refs.competition(doc.get("competition"), doc.get("area"))
-    season = season_label(comp, doc.get("season"))
+    comp, season = refs.competition(doc.get("competition"), doc.get("area"), doc.get("season"))
     for rank, row in enumerate(as_list(P, "scorers", doc.get("scorers") or []), start=1):
         result.rows_read += 1
         player = as_dict(P, "scorers.player", row.get("player"))

@@ -61,9 +61,13 @@ class SofaScore:
 
     def check_body(self, endpoint: str, status: int, body: bytes) -> None:
         try:
-            doc, envelope = unwrap(json.loads(body))
+            raw = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError):
             return
+        self.check_doc(endpoint, raw)
+
+    def check_doc(self, endpoint: str, raw: Any) -> None:
+        doc, envelope = unwrap(raw)
         error = doc.get("error") if isinstance(doc, dict) else None
         if isinstance(error, dict) or (envelope.get("status") or 200) >= 400:
             code = (error or {}).get("code") or envelope.get("status")
@@ -77,8 +81,9 @@ class SofaScore:
         return QuotaReading(retry_after_s=float(retry) if retry.isdigit() and int(retry) > 0 else None)
 
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
-        self.check_body(endpoint, 200, body)
-        doc, envelope = unwrap(load_json(spec.PROVIDER, body, endpoint))
+        raw = load_json(spec.PROVIDER, body, endpoint)
+        self.check_doc(endpoint, raw)
+        doc, envelope = unwrap(raw)
         if not isinstance(doc, dict):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: expected a JSON object")
         fetched = params.get("fetched_at") or envelope.get("fetched_at")

@@ -64,7 +64,7 @@ def competition(tournament: Any) -> tuple[CompetitionRef, bool]:
     info = competition_info(code)
     calendar = info.calendar_year if info else kind != "league"
     return CompetitionRef(code, as_text(P, "uniqueTournament.name", unique.get("name")) or code, country, kind,
-                          str(unique_id)), calendar
+                          str(unique_id), calendar), calendar
 
 
 def season_label(season: Any, calendar: bool) -> str:
