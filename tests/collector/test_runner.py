@@ -193,3 +193,16 @@ def test_priorities_are_shed_in_order_against_the_provider(make_collector, fake)
     assert last_ok["LOW"] < last_ok["MEDIUM"] < last_ok["HIGH"] < last_ok["CRITICAL"]
     skipped = {p: job_registry.state(collector.engine, f"table-{p.lower()}")["skipped"] for p in order}
     assert skipped["LOW"] > skipped["MEDIUM"] > skipped["HIGH"] > skipped["CRITICAL"]
+
+
+def test_a_paged_endpoint_is_followed_until_an_empty_page(make_collector, fake) -> None:
+    paged = {**FIXTURES_JOB, "dependencies": [], "pages": {"param": "page", "max": 5}}
+    collector = make_collector([paged])
+    empty = json.dumps({"get": "fixtures", "parameters": {"league": "78", "season": "2023", "page": "2"},
+                        "errors": [], "results": 0, "paging": {"current": 2, "total": 1}, "response": []}).encode()
+    fake.script("/fixtures",
+                lambda request: Reply.file(FIXTURES) if request.query["page"] == "1" else Reply(body=empty))
+    outcome = collector.run_job("bl-fixtures")
+    assert outcome.status == "ok" and outcome.requests == 2 and outcome.items == 71
+    assert [r.query["page"] for r in fake.received] == ["1", "2"]
+    assert [r.params["page"] for r in raw_archive.responses(collector.engine)] == ["1", "2"]

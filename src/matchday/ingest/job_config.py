@@ -70,6 +70,14 @@ class CoverageTarget(BaseModel):
     critical_ratio: float = Field(0.5, gt=0, le=1)  # below it: critical (lag: over 1/ratio times the max)
 
 
+class Pages(BaseModel):
+    """Follow a paged endpoint: ask page 1, 2, ... (``param``) until a page has no records, at most ``max``."""
+
+    model_config = ConfigDict(extra="forbid")
+    param: str = "page"
+    max: int = Field(20, ge=1, le=500)
+
+
 class JobDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")
@@ -82,6 +90,7 @@ class JobDefinition(BaseModel):
     interval: Annotated[CronInterval | SecondsInterval, Field(discriminator="type")] | None = None
     dependencies: list[str] = Field(default_factory=list)
     coverage_target: CoverageTarget | None = None
+    pages: Pages | None = None  # a paged endpoint (API-Football odds, players): every page is a request
     # live loops: how often to ask which matches are live (default: the polling policy's discovery interval)
     discovery_seconds: float | None = Field(None, gt=0)
     live_interval_seconds: float | None = Field(None, gt=0)  # and how often a match in play is polled
