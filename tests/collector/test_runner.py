@@ -72,6 +72,15 @@ def test_standings_are_stored_as_published_standings(make_collector, fake) -> No
     assert (row["competition"], row["season"], row["count"], row["status"]) == ("eng.1", "2022-23", 20, "ok")
 
 
+def test_a_failed_dependency_blocks_and_defers_its_dependent(make_collector, fake) -> None:
+    collector = make_collector([LEAGUE_JOB, FIXTURES_JOB], http_retries=1)
+    fake.script("/leagues", server_error(503))
+    outcome = collector.run_job("bl-fixtures")
+    assert outcome.status == "failed" and "dependency de-leagues failed" in outcome.error
+    assert fake.requests_to("/fixtures") == 0
+    assert job_registry.state(collector.engine, "bl-fixtures")["retry_at"] is not None
+
+
 def test_a_job_never_runs_twice_at_once(make_collector, fake) -> None:
     collector = make_collector([STANDINGS_JOB])
     fake.script("/standings", Reply.file(STANDINGS))
@@ -184,3 +193,16 @@ def test_priorities_are_shed_in_order_against_the_provider(make_collector, fake)
     assert last_ok["LOW"] < last_ok["MEDIUM"] < last_ok["HIGH"] < last_ok["CRITICAL"]
     skipped = {p: job_registry.state(collector.engine, f"table-{p.lower()}")["skipped"] for p in order}
     assert skipped["LOW"] > skipped["MEDIUM"] > skipped["HIGH"] > skipped["CRITICAL"]
+
+
+def test_a_paged_endpoint_is_followed_until_an_empty_page(make_collector, fake) -> None:
+    paged = {**FIXTURES_JOB, "dependencies": [], "pages": {"param": "page", "max": 5}}
+    collector = make_collector([paged])
+    empty = json.dumps({"get": "fixtures", "parameters": {"league": "78", "season": "2023", "page": "2"},
+                        "errors": [], "results": 0, "paging": {"current": 2, "total": 1}, "response": []}).encode()
+    fake.script("/fixtures",
+                lambda request: Reply.file(FIXTURES) if request.query["page"] == "1" else Reply(body=empty))
+    outcome = collector.run_job("bl-fixtures")
+    assert outcome.status == "ok" and outcome.requests == 2 and outcome.items == 71
+    assert [r.query["page"] for r in fake.received] == ["1", "2"]
+    assert [r.params["page"] for r in raw_archive.responses(collector.engine)] == ["1", "2"]

@@ -14,7 +14,7 @@ import os
 import socket
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -150,6 +150,7 @@ class Collector:
     def _record_blocked(self, job: JobDefinition, trigger: str, error: str) -> RunOutcome:
         run_id, started = self._start(job, trigger)
         jobs.finish(self.engine, run_id, started, "failed", 0, error, log=[_line("error", error)])
+        job_registry.defer(self.engine, job.job_id, self.settings.job_retry_s)  # tried again with its dependency
         return RunOutcome(job.job_id, "failed", run_id, error=error)
 
     def _retry_delay(self, job_id: str, exc: BaseException) -> float:
@@ -169,20 +170,28 @@ class Collector:
         provider = self.client.provider(job.provider)
         returns = provider.info.endpoints[job.endpoint].returns
         parsed = None
-        requests = 0
+        requests = items = 0
+        pages = range(1, job.pages.max + 1) if job.pages else [None]
         try:
-            result: FetchResult = self.client.request(job.provider, job.endpoint, params, job.priority, run_id)
-            requests = result.attempts
-            lines.append(_line("info", f"fetched {job.endpoint} {params}: HTTP {result.status}, "
-                                       f"{len(result.body)} bytes, response {result.response_id}"))
-            stored = store_response(self.engine, provider, result.response_id, job.endpoint, params, result.body)
-            if stored.status != "ok":
-                raise _StoreFailed(stored.error or "not stored")
-            parsed = stored.parsed
-            s = stored.summary
-            items = (s.new + s.changed + s.unchanged) if parsed.matches else len(coverage.records_of(parsed))
-            lines.append(_line("info", f"stored: {s.new} new, {s.changed} changed, {s.unchanged} unchanged, "
-                                       f"{s.quarantined} quarantined"))
+            for page in pages:
+                page_params = params if page is None else {**params, job.pages.param: str(page)}
+                result: FetchResult = self.client.request(job.provider, job.endpoint, page_params, job.priority,
+                                                          run_id)
+                requests += result.attempts
+                lines.append(_line("info", f"fetched {job.endpoint} {page_params}: HTTP {result.status}, "
+                                           f"{len(result.body)} bytes, response {result.response_id}"))
+                stored = store_response(self.engine, provider, result.response_id, job.endpoint, page_params,
+                                        result.body)
+                if stored.status != "ok":
+                    raise _StoreFailed(stored.error or "not stored")
+                s = stored.summary
+                page_records = len(coverage.records_of(stored.parsed))
+                parsed = stored.parsed if parsed is None else _merged(parsed, stored.parsed)
+                items += (s.new + s.changed + s.unchanged) if stored.parsed.matches else page_records
+                lines.append(_line("info", f"stored: {s.new} new, {s.changed} changed, {s.unchanged} unchanged, "
+                                           f"{s.quarantined} quarantined"))
+                if page is not None and page_records == 0:
+                    break  # past the last page
             status, error, retry = "ok", None, None
         except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
             skipped = isinstance(exc, PrioritySkipped | QuotaExhausted)
@@ -247,6 +256,15 @@ class Collector:
             coverage.recompute(self.engine, job, ParseResult(matches=snapshots), "matches",
                                state.get("last_success_at"))
         return RunOutcome(job.job_id, "ok", run_id, polled, len(fetched), events=events)
+
+
+def _merged(first: ParseResult, more: ParseResult) -> ParseResult:
+    """The records of several pages of one job, for its coverage."""
+    merged = ParseResult()
+    for f in fields(ParseResult):
+        a, b = getattr(first, f.name), getattr(more, f.name)
+        setattr(merged, f.name, a + b)
+    return merged
 
 
 class _StoreFailed(Exception):

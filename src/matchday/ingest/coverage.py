@@ -85,14 +85,14 @@ def recompute(engine: Engine, job: JobDefinition, parsed: ParseResult | None, re
     keys: set[tuple[str, str]] = set()
     if parsed is not None:
         keys = {key for r in records_of(parsed) if (key := _key_of(r)) is not None}
-    previous = [(r["competition"], r["season"]) for r in coverage_store.rows(engine) if r["job_id"] == job.job_id]
-    keys |= set(previous)
+    previous = {(r["competition"], r["season"], r["endpoint"]): r
+                for r in coverage_store.rows_of_job(engine, job.job_id)}
+    keys |= {(competition, season) for competition, season, _endpoint in previous}
     if not keys:
         keys = {(job.league or "-", job.season or "-")}
     rows = []
     for competition, season in sorted(keys):
-        previous_row = next((r for r in coverage_store.rows(engine, competition, season)
-                             if r["job_id"] == job.job_id and r["endpoint"] == job.endpoint), None)
+        previous_row = previous.get((competition, season, job.endpoint))
         if returns == "matches":
             count, present = coverage_store.match_counts(engine, competition, season, target.required_fields)
             completeness, missing = _completeness(present, count, [f for f in target.required_fields

@@ -37,6 +37,11 @@ def write(engine: Engine, rows: Sequence[dict[str, Any]]) -> None:
                 conn.execute(coverage.update().where(key).values(**row))
 
 
+def rows_of_job(engine: Engine, job_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(coverage).where(coverage.c.job_id == job_id)).mappings()]
+
+
 def rows(engine: Engine, competition: str | None = None, season: str | None = None) -> list[dict[str, Any]]:
     """Coverage rows with the job's last success (for the lag as of now)."""
     query = (select(coverage, job_definitions.c.last_success_at)

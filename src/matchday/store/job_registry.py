@@ -69,6 +69,13 @@ def release(engine: Engine, job_id: str, owner: str, run_id: int | None, status:
                                                    job_definitions.c.lease_owner == owner[:80]).values(**values))
 
 
+def defer(engine: Engine, job_id: str, seconds: float) -> None:
+    """Retry a job later without a run of its own (its dependency failed)."""
+    with engine.begin() as conn:
+        conn.execute(update(job_definitions).where(job_definitions.c.job_id == job_id)
+                     .values(retry_at=utcnow() + timedelta(seconds=seconds), last_status="blocked"))
+
+
 def states(engine: Engine) -> dict[str, dict[str, Any]]:
     with engine.connect() as conn:
         return {r["job_id"]: dict(r) for r in conn.execute(select(job_definitions)).mappings()}
