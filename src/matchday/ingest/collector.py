@@ -263,7 +263,10 @@ def _merged(first: ParseResult, more: ParseResult) -> ParseResult:
     merged = ParseResult()
     for f in fields(ParseResult):
         a, b = getattr(first, f.name), getattr(more, f.name)
-        setattr(merged, f.name, a + b)
+        if isinstance(a, dict):  # counts by kind (``not_matches``)
+            setattr(merged, f.name, {k: a.get(k, 0) + b.get(k, 0) for k in a.keys() | b.keys()})
+        else:
+            setattr(merged, f.name, a + b)
     return merged
 
 
