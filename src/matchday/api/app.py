@@ -12,11 +12,12 @@ from sqlalchemy import Engine
 
 from matchday import __version__
 from matchday.accounts.deps import AccountsState
+from matchday.accounts.live import PrivateChannels
 from matchday.accounts.store import users_engine
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
-from matchday.api.routers import auth, leagues, matches, system, teams
+from matchday.api.routers import auth, favorites, leagues, matches, system, teams
 from matchday.api.schemas import ErrorBody
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         broker = app.state.broker
         broker.subscribe(app.state.hub.dispatch)
+        broker.subscribe(app.state.private_channels.on_feed)
         await broker.start()
         runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:
@@ -69,8 +71,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s)
     app.state.accounts = AccountsState.create(settings, users_engine(settings, engine))
+    app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     errors.install(app)
-    for router in (matches.router, leagues.router, teams.router, auth.router):
+    for router in (matches.router, leagues.router, teams.router, auth.router, favorites.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(system.router)
     app.include_router(ws_router)
