@@ -6,8 +6,8 @@ and ``prediction-league:{id}`` (``app.state.private_channels`` decides who may s
 Server → client: ``subscribed``, ``unsubscribed``, ``pong``, ``snapshot``, ``match_update``, ``goal``,
 ``yellow_card``, ``red_card``, ``match_status``, ``table_update``, ``heartbeat``, ``reconnect`` and
 ``error`` (codes INVALID_JSON, UNKNOWN_ACTION, INVALID_CHANNEL, TOO_MANY_CHANNELS, MESSAGE_TOO_LARGE,
-NOT_FOUND, UNAUTHORIZED, FORBIDDEN), ``authenticated``. Data messages carry ``type``, ``channel``, ``timestamp``, ``id`` (the feed position) and ``data``
-with ``match_id``.
+NOT_FOUND, UNAUTHORIZED, FORBIDDEN), ``authenticated``. Data messages carry ``type``, ``channel``,
+``timestamp``, ``id`` (the feed position) and ``data`` with ``match_id``.
 """
 
 from __future__ import annotations
