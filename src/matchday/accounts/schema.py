@@ -126,7 +126,7 @@ predictions = Table(
     Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("match_id", Integer, nullable=False),
-    Column("round_number", Integer),  # the match's round, copied at prediction time (jokers, round tables)
+    Column("round_number", Integer, nullable=False),  # the match's round (0: none), copied at prediction time
     Column("home_goals", Integer, nullable=False),
     Column("away_goals", Integer, nullable=False),
     Column("joker", Boolean, nullable=False, server_default="0"),
@@ -137,6 +137,36 @@ predictions = Table(
     Column("outcome", String(10)),
     UniqueConstraint("prediction_league_id", "user_id", "match_id"),
     Index("ix_predictions_prediction_league_id_match_id", "prediction_league_id", "match_id"),
+    Index("ix_predictions_prediction_league_id_round_number", "prediction_league_id", "round_number"),
+)
+
+# The results each prediction league was last scored on, copied from the football store by its scoring job (the
+# users store may be another database; only the job holding the league's lease writes its rows): the set-based
+# recompute joins predictions with these rows.
+match_results = Table(
+    "match_results", users_metadata,
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("match_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(16), nullable=False),
+    Column("finish", String(16)),
+    Column("home_goals", Integer),
+    Column("away_goals", Integer),
+    Column("home_goals_90", Integer),
+    Column("away_goals_90", Integer),
+    Column("home_penalties", Integer),
+    Column("away_penalties", Integer),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Matches whose results changed since a prediction league was last scored (match_id 0: rescore everything).
+# The scoring job takes and deletes them; a mark arriving mid-sync leaves its row for the next run.
+scoring_queue = Table(
+    "scoring_queue", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("match_id", Integer, nullable=False),
+    _now("queued_at"),
 )
 
 bonus_questions = Table(
@@ -163,8 +193,8 @@ bonus_answers = Table(
     UniqueConstraint("question_id", "user_id"),
 )
 
-# The leaderboard, materialised by the scoring job: one row per member and round (round_number 0 holds the
-# bonus points), recomputed set-wise from ``predictions``.
+# The leaderboard, materialised by the scoring job: one row per member and round, recomputed set-wise from
+# ``predictions`` (bonus points are added when the leaderboard is read).
 prediction_scores = Table(
     "prediction_scores", users_metadata,
     Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),

@@ -17,7 +17,7 @@ from matchday.accounts.store import users_engine
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
-from matchday.api.routers import auth, favorites, leagues, matches, system, teams
+from matchday.api.routers import auth, favorites, leagues, matches, prediction_leagues, system, teams
 from matchday.api.schemas import ErrorBody
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
@@ -25,6 +25,7 @@ from matchday.live.hub import Hub
 from matchday.live.scheduler import LiveRunner, load_policy, publish_pending
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
+from matchday.pools.live import PoolsRuntime
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         broker.subscribe(app.state.hub.dispatch)
         broker.subscribe(app.state.private_channels.on_feed)
         await broker.start()
+        await app.state.pools.start()
         runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:
             await publish_pending(engine, broker)  # whatever a previous run committed but did not send
@@ -56,7 +58,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             for task in app.state.live_tasks:
                 with suppress(asyncio.CancelledError):
                     await task
+            await app.state.pools.stop()
             await broker.stop()
+            if app.state.accounts.engine is not engine:
+                app.state.accounts.engine.dispose()
             engine.dispose()
 
     app = FastAPI(title="matchday", version=__version__, lifespan=lifespan,
@@ -72,8 +77,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s)
     app.state.accounts = AccountsState.create(settings, users_engine(settings, engine))
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
+    app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
+                                   settings.scoring_sweep_s)
     errors.install(app)
-    for router in (matches.router, leagues.router, teams.router, auth.router, favorites.router):
+    for router in (matches.router, leagues.router, teams.router, auth.router, favorites.router,
+                   prediction_leagues.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(system.router)
     app.include_router(ws_router)

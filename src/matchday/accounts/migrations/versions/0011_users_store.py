@@ -109,6 +109,21 @@ def upgrade() -> None:
     with op.batch_alter_table('bonus_questions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_bonus_questions_prediction_league_id'), ['prediction_league_id'], unique=False)
 
+    op.create_table('match_results',
+    sa.Column('prediction_league_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('finish', sa.String(length=16), nullable=True),
+    sa.Column('home_goals', sa.Integer(), nullable=True),
+    sa.Column('away_goals', sa.Integer(), nullable=True),
+    sa.Column('home_goals_90', sa.Integer(), nullable=True),
+    sa.Column('away_goals_90', sa.Integer(), nullable=True),
+    sa.Column('home_penalties', sa.Integer(), nullable=True),
+    sa.Column('away_penalties', sa.Integer(), nullable=True),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['prediction_league_id'], ['prediction_leagues.id'], name=op.f('fk_match_results_prediction_league_id_prediction_leagues'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('prediction_league_id', 'match_id', name=op.f('pk_match_results'))
+    )
     op.create_table('prediction_league_members',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prediction_league_id', sa.Integer(), nullable=False),
@@ -140,7 +155,7 @@ def upgrade() -> None:
     sa.Column('prediction_league_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('match_id', sa.Integer(), nullable=False),
-    sa.Column('round_number', sa.Integer(), nullable=True),
+    sa.Column('round_number', sa.Integer(), nullable=False),
     sa.Column('home_goals', sa.Integer(), nullable=False),
     sa.Column('away_goals', sa.Integer(), nullable=False),
     sa.Column('joker', sa.Boolean(), server_default='0', nullable=False),
@@ -155,6 +170,18 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('predictions', schema=None) as batch_op:
         batch_op.create_index('ix_predictions_prediction_league_id_match_id', ['prediction_league_id', 'match_id'], unique=False)
+        batch_op.create_index('ix_predictions_prediction_league_id_round_number', ['prediction_league_id', 'round_number'], unique=False)
+
+    op.create_table('scoring_queue',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('prediction_league_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), nullable=False),
+    sa.Column('queued_at', sa.DateTime(), server_default=sa.func.current_timestamp(), nullable=False),
+    sa.ForeignKeyConstraint(['prediction_league_id'], ['prediction_leagues.id'], name=op.f('fk_scoring_queue_prediction_league_id_prediction_leagues'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_scoring_queue'))
+    )
+    with op.batch_alter_table('scoring_queue', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_scoring_queue_prediction_league_id'), ['prediction_league_id'], unique=False)
 
     op.create_table('bonus_answers',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -171,7 +198,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('bonus_answers')
+    with op.batch_alter_table('scoring_queue', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_scoring_queue_prediction_league_id'))
+
+    op.drop_table('scoring_queue')
     with op.batch_alter_table('predictions', schema=None) as batch_op:
+        batch_op.drop_index('ix_predictions_prediction_league_id_round_number')
         batch_op.drop_index('ix_predictions_prediction_league_id_match_id')
 
     op.drop_table('predictions')
@@ -180,6 +212,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_prediction_league_members_user_id'))
 
     op.drop_table('prediction_league_members')
+    op.drop_table('match_results')
     with op.batch_alter_table('bonus_questions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bonus_questions_prediction_league_id'))
 
