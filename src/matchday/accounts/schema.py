@@ -120,12 +120,13 @@ prediction_league_members = Table(
     UniqueConstraint("prediction_league_id", "user_id"),
 )
 
+# Keyed by (prediction league, match, user) and, on SQLite, stored in that order (WITHOUT ROWID): rescoring a
+# round touches the round's rows in a few contiguous pages instead of one row in every page of the table.
 predictions = Table(
     "predictions", users_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False),
-    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
-    Column("match_id", Integer, nullable=False),
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("match_id", Integer, primary_key=True, autoincrement=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("round_number", Integer, nullable=False),  # the match's round (0: none), copied at prediction time
     Column("home_goals", Integer, nullable=False),
     Column("away_goals", Integer, nullable=False),
@@ -135,9 +136,8 @@ predictions = Table(
     # set by scoring: points (joker applied) and which rule scored (exact | difference | tendency | miss)
     Column("points", Integer),
     Column("outcome", String(10)),
-    UniqueConstraint("prediction_league_id", "user_id", "match_id"),
-    Index("ix_predictions_prediction_league_id_match_id", "prediction_league_id", "match_id"),
-    Index("ix_predictions_prediction_league_id_round_number", "prediction_league_id", "round_number"),
+    Index("ix_predictions_prediction_league_id_user_id", "prediction_league_id", "user_id"),
+    sqlite_with_rowid=False,
 )
 
 # The results each prediction league was last scored on, copied from the football store by its scoring job (the

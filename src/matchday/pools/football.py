@@ -100,6 +100,18 @@ def results(conn: Connection, competition_id: int, label: str, ids: list[int] | 
     return out
 
 
+def round_matches(conn: Connection, competition_id: int, label: str, match_ids: list[int]) -> dict[int, list[int]]:
+    """The rounds (0: none) the given matches are in → every match of those rounds."""
+    in_season = (select(matches.c.id, matches.c.round_number).join(seasons, seasons.c.id == matches.c.season_id)
+                 .where(matches.c.competition_id == competition_id, seasons.c.label == label))
+    wanted = {r or 0 for _m, r in conn.execute(in_season.where(matches.c.id.in_(match_ids)))}
+    found: dict[int, list[int]] = {r: [] for r in wanted}
+    for match_id, round_number in conn.execute(in_season):
+        if (round_number or 0) in found:
+            found[round_number or 0].append(match_id)
+    return found
+
+
 def matches_competitions(conn: Connection, match_ids: list[int]) -> dict[tuple[int, str], list[int]]:
     """(competition id, season label) → the given matches in it."""
     found: dict[tuple[int, str], list[int]] = {}

@@ -54,15 +54,17 @@ def put(conn: Connection, acc: Access, user: User, match: MatchInfo, home: int, 
 
 def _move_joker(conn: Connection, league_id: int, user_id: int, match: MatchInfo,
                 is_locked: Callable[[int], bool]) -> None:
-    others = conn.execute(select(predictions.c.id, predictions.c.match_id).where(
+    others = conn.execute(select(predictions.c.match_id).where(
         predictions.c.prediction_league_id == league_id, predictions.c.user_id == user_id,
         predictions.c.round_number == match.round_number, predictions.c.joker.is_(True),
-        predictions.c.match_id != match.id)).all()
+        predictions.c.match_id != match.id)).scalars().all()
     if not others:
         return
-    if any(is_locked(m) for _id, m in others):
+    if any(is_locked(m) for m in others):
         raise Conflict("the joker of this round is on a match that has kicked off", "JOKER_USED")
-    conn.execute(update(predictions).where(predictions.c.id.in_([i for i, _m in others])).values(joker=False))
+    conn.execute(update(predictions).where(predictions.c.prediction_league_id == league_id,
+                                           predictions.c.user_id == user_id, predictions.c.match_id.in_(others))
+                 .values(joker=False))
 
 
 def _out(row: Any, username: str) -> dict[str, Any]:

@@ -70,9 +70,11 @@ def claim(engine: Engine, league_id: int, now: datetime, lease: timedelta = LEAS
     return token if won == 1 else None
 
 
-def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: list[int] | None) -> tuple[int, int]:
-    """Points of the predictions on ``match_ids`` (None: all), then the totals of the rounds they are in.
-    Returns (predictions rescored, rounds re-aggregated)."""
+def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: list[int] | None,
+            rounds: dict[int, list[int]] | None = None) -> tuple[int, int]:
+    """Points of the predictions on ``match_ids`` (None: all), then the totals of the rounds they are in
+    (``rounds``: round → all its matches; needed unless everything is rescored). Returns (predictions rescored,
+    rounds re-aggregated)."""
     home, away = result_columns(match_results, rules)
     points, outcome = points_and_outcome(predictions.c.home_goals, predictions.c.away_goals, home, away,
                                          predictions.c.joker, rules)
@@ -84,15 +86,7 @@ def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: li
     changed = conn.execute(update(predictions).where(
         *scope, match_results.c.prediction_league_id == league_id, match_results.c.match_id == predictions.c.match_id)
         .values(points=case((final, points), else_=None), outcome=case((final, outcome), else_=None))).rowcount
-    rounds_query = select(predictions.c.round_number).where(*scope).distinct()
-    rounds = list(conn.execute(rounds_query).scalars())
-    if match_ids is None:
-        conn.execute(delete(prediction_scores).where(prediction_scores.c.prediction_league_id == league_id))
-    else:
-        conn.execute(delete(prediction_scores).where(prediction_scores.c.prediction_league_id == league_id,
-                                                     prediction_scores.c.round_number.in_(rounds)))
-    if not rounds:
-        return changed, 0
+    old = delete(prediction_scores).where(prediction_scores.c.prediction_league_id == league_id)
 
     def count(kind: Outcome):  # noqa: ANN202 - a SQL sum
         return func.sum(case((predictions.c.outcome == kind.value, 1), else_=0))
@@ -101,12 +95,19 @@ def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: li
                      func.coalesce(func.sum(predictions.c.points), 0), count(Outcome.EXACT),
                      count(Outcome.DIFFERENCE), count(Outcome.TENDENCY))
               .where(predictions.c.prediction_league_id == league_id, predictions.c.points.is_not(None))
-              .group_by(predictions.c.prediction_league_id, predictions.c.user_id, predictions.c.round_number))
+              # round first: no index has that order, so planners read the key range of the rounds' matches and
+              # sort, rather than walk the (league, user) index over the whole season
+              .group_by(predictions.c.prediction_league_id, predictions.c.round_number, predictions.c.user_id))
     if match_ids is not None:
-        totals = totals.where(predictions.c.round_number.in_(rounds))
+        if rounds is None:
+            raise ValueError("rescoring some matches needs their rounds' matches")
+        in_rounds = [m for ids in rounds.values() for m in ids]
+        old = old.where(prediction_scores.c.round_number.in_(list(rounds)))
+        totals = totals.where(predictions.c.match_id.in_(in_rounds))  # the key's prefix: contiguous rows
+    conn.execute(old)
     conn.execute(insert(prediction_scores).from_select(
         ["prediction_league_id", "user_id", "round_number", "points", "exact", "differences", "tendencies"], totals))
-    return changed, len(rounds)
+    return changed, len(rounds) if rounds is not None else -1
 
 
 def sync_league(users: Engine, football_engine: Engine, league_id: int, now: datetime | None = None,
@@ -124,6 +125,7 @@ def sync_league(users: Engine, football_engine: Engine, league_id: int, now: dat
     full = not ids or 0 in ids
     with football_engine.connect() as fconn:
         rows = football.results(fconn, league["competition_id"], league["season"], None if full else ids)
+        rounds = None if full else football.round_matches(fconn, league["competition_id"], league["season"], ids)
     rules = ScoringRules.from_dict(league["scoring"])
     with users.begin() as conn:
         scope = [match_results.c.prediction_league_id == league_id]
@@ -131,7 +133,7 @@ def sync_league(users: Engine, football_engine: Engine, league_id: int, now: dat
         if rows:
             conn.execute(insert(match_results), [{**r, "prediction_league_id": league_id, "updated_at": now}
                                                  for r in rows])
-        rescored, rounds = rescore(conn, league_id, rules, None if full else ids)
+        rescored, rounds_done = rescore(conn, league_id, rules, None if full else ids, rounds)
         if queued:
             conn.execute(delete(scoring_queue).where(scoring_queue.c.prediction_league_id == league_id,
                                                      scoring_queue.c.id <= max(q for q, _m in queued)))
@@ -141,7 +143,7 @@ def sync_league(users: Engine, football_engine: Engine, league_id: int, now: dat
                                     scores_updated_at=now)).rowcount == 1
     log.info("prediction league scored", prediction_league_id=league_id, matches=len(rows), predictions=rescored,
              up_to_date=done)
-    return SyncResult(league_id, len(rows), rescored, rounds, done)
+    return SyncResult(league_id, len(rows), rescored, rounds_done, done)
 
 
 def due(users: Engine, now: datetime) -> list[int]:

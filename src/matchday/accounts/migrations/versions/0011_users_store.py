@@ -151,10 +151,9 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('prediction_league_id', 'user_id', 'round_number', name=op.f('pk_prediction_scores'))
     )
     op.create_table('predictions',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('prediction_league_id', sa.Integer(), nullable=False),
+    sa.Column('match_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('match_id', sa.Integer(), nullable=False),
     sa.Column('round_number', sa.Integer(), nullable=False),
     sa.Column('home_goals', sa.Integer(), nullable=False),
     sa.Column('away_goals', sa.Integer(), nullable=False),
@@ -165,12 +164,11 @@ def upgrade() -> None:
     sa.Column('outcome', sa.String(length=10), nullable=True),
     sa.ForeignKeyConstraint(['prediction_league_id'], ['prediction_leagues.id'], name=op.f('fk_predictions_prediction_league_id_prediction_leagues'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_predictions_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_predictions')),
-    sa.UniqueConstraint('prediction_league_id', 'user_id', 'match_id', name=op.f('uq_predictions_prediction_league_id_user_id_match_id'))
+    sa.PrimaryKeyConstraint('prediction_league_id', 'match_id', 'user_id', name=op.f('pk_predictions')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('predictions', schema=None) as batch_op:
-        batch_op.create_index('ix_predictions_prediction_league_id_match_id', ['prediction_league_id', 'match_id'], unique=False)
-        batch_op.create_index('ix_predictions_prediction_league_id_round_number', ['prediction_league_id', 'round_number'], unique=False)
+        batch_op.create_index('ix_predictions_prediction_league_id_user_id', ['prediction_league_id', 'user_id'], unique=False)
 
     op.create_table('scoring_queue',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -203,8 +201,7 @@ def downgrade() -> None:
 
     op.drop_table('scoring_queue')
     with op.batch_alter_table('predictions', schema=None) as batch_op:
-        batch_op.drop_index('ix_predictions_prediction_league_id_round_number')
-        batch_op.drop_index('ix_predictions_prediction_league_id_match_id')
+        batch_op.drop_index('ix_predictions_prediction_league_id_user_id')
 
     op.drop_table('predictions')
     op.drop_table('prediction_scores')
