@@ -26,7 +26,7 @@ from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, bindparam, delete, insert, literal, select, text, update
+from sqlalchemy import Engine, bindparam, delete, insert, literal, select, text, true, update
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -94,7 +94,8 @@ def users_store(url: str, members: int, competition_id: int, pairs: list[tuple[i
              "created_at", "updated_at"],
             select(literal(1), member.c.user_id, match.c.match_id, match.c.home_goals,
                    (member.c.user_id * 7 + match.c.match_id * 3) % 4, (member.c.user_id * 5 + match.c.match_id) % 3,
-                   literal(False), literal(now), literal(now)).where(member.c.prediction_league_id == 1)))
+                   literal(False), literal(now), literal(now)).select_from(member.join(match, true()))
+            .where(member.c.prediction_league_id == 1)))
         conn.execute(delete(match_results))
     return engine
 
@@ -130,8 +131,8 @@ def naive(users_engine: Engine, football_engine: Engine, match_ids: list[int]) -
                for m, r in found.items()}
     with users_engine.begin() as conn:
         member_ids = list(conn.execute(select(prediction_league_members.c.user_id)).scalars())
-        query = select(predictions.c.match_id, predictions.c.match_id, predictions.c.round_number, predictions.c.home_goals,
-                       predictions.c.away_goals, predictions.c.joker).where(
+        query = select(predictions.c.match_id, predictions.c.match_id, predictions.c.round_number,
+                       predictions.c.home_goals, predictions.c.away_goals, predictions.c.joker).where(
             predictions.c.prediction_league_id == 1, predictions.c.user_id == bindparam("uid"),
             predictions.c.match_id.in_(match_ids))
         set_points = update(predictions).where(
