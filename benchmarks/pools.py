@@ -123,8 +123,9 @@ def ours(users_engine: Engine, football_engine: Engine, match_ids: list[int] | N
 def naive(users_engine: Engine, football_engine: Engine, match_ids: list[int]) -> float:
     """Per member: one SELECT of their predictions, Python scoring, one UPDATE batch, one INSERT of totals."""
     started = time.perf_counter()
+    with users_engine.connect() as conn:
+        comp = conn.execute(select(prediction_leagues.c.competition_id)).scalar()
     with football_engine.connect() as fconn:
-        comp = users_engine.connect().execute(select(prediction_leagues.c.competition_id)).scalar()
         found = {r["match_id"]: r for r in football.results(fconn, comp, SEASON, match_ids)}
     results = {m: scored_result(MatchResult(r["home_goals"], r["away_goals"], r["finish"], r["home_goals_90"],
                                             r["away_goals_90"], r["home_penalties"], r["away_penalties"]), RULES)
