@@ -101,7 +101,8 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
         shown = ("JSON.stringify(Array.from(document.querySelectorAll('[data-role=\"leaderboard\"] tbody tr'))"
                  ".map(tr => Array.from(tr.children).slice(0, 3).map(td => td.textContent)))")
         try:
-            alice.wait_for_function(f"want => {shown} === want", arg=json.dumps(expected, separators=(",", ":")), timeout=30_000)
+            alice.wait_for_function(f"want => {shown} === want", arg=json.dumps(expected, separators=(",", ":")),
+                                    timeout=30_000)
         except Exception:
             raise AssertionError(f"leaderboard shown {alice.evaluate(shown)}, stored {expected}") from None
         assert alice.locator('[data-role="scores-status"]').inner_text() == "up-to-date"
