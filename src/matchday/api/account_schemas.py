@@ -46,8 +46,9 @@ class RefreshIn(BaseModel):
 class ProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     full_name: str | None = Field(None, max_length=200)
-    timezone: str | None = Field(None, min_length=1, max_length=64, description="An IANA time zone, Europe/Berlin.")
-    language: str | None = Field(None, min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    # absent: unchanged; never null (a user always has a time zone and a language)
+    timezone: str = Field(None, min_length=1, max_length=64, description="An IANA time zone, Europe/Berlin.")
+    language: str = Field(None, min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 
 
 class PasswordIn(BaseModel):

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
 
@@ -19,6 +20,7 @@ from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.routers import auth, favorites, leagues, matches, prediction_leagues, system, teams
 from matchday.api.schemas import ErrorBody
+from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddleware
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
@@ -88,4 +90,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(CacheHitMiddleware, gzip_minimum=1024)  # hits skip routing, the thread pool and GZip
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins,
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"], max_age=600)
+    app.add_middleware(HttpMethodsMiddleware)
     return app

@@ -45,7 +45,13 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         detail = "no such endpoint" if exc.status_code == 404 and exc.detail == "Not Found" else exc.detail
-        return error_response(request, exc.status_code, code, detail, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # every method of the path, not only those of the first route matched
+            from matchday.api.security import allowed_methods
+
+            known = (headers or {}).get("Allow")
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.scope, known))}
+        return error_response(request, exc.status_code, code, detail, headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
