@@ -10,7 +10,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from matchday.accounts.schema import bonus_answers, bonus_questions
 from matchday.accounts.users import User, utcnow
-from matchday.errors import Conflict, NotFound
+from matchday.errors import Conflict, Forbidden, NotFound
 from matchday.pools.leagues import Access
 
 
@@ -48,7 +48,8 @@ def list_all(conn: Connection, acc: Access, user: User | None) -> list[dict[str,
 
 def answer(conn: Connection, acc: Access, user: User, question_id: int, text: str,
            now: datetime | None = None) -> dict[str, Any]:
-    acc.require_member()
+    if not acc.is_member:
+        raise Forbidden("only members answer")
     row = _question(conn, acc, question_id)
     if (now or utcnow()) >= row.deadline:
         raise Conflict(f"bonus question {question_id} closed at its deadline", "BONUS_LOCKED")

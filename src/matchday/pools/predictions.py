@@ -11,7 +11,7 @@ from sqlalchemy import Connection, and_, insert, select, update
 
 from matchday.accounts.schema import predictions, users
 from matchday.accounts.users import User, utcnow
-from matchday.errors import BadRequest, Conflict
+from matchday.errors import BadRequest, Conflict, Forbidden
 from matchday.pools.football import MatchInfo
 from matchday.pools.leagues import Access
 
@@ -28,9 +28,8 @@ def put(conn: Connection, acc: Access, user: User, match: MatchInfo, home: int, 
     """Create or change ``user``'s prediction; returns it and whether it was created. 409 PREDICTION_LOCKED from
     kick-off on; a joker is one match per round, moved freely while the match holding it has not kicked off
     (``is_locked(match_id)`` asks the football store)."""
-    acc.require_member()
     if not acc.is_member:
-        raise Conflict("admins who are not members cannot predict", "NOT_A_MEMBER")
+        raise Forbidden("only members predict")
     check_match(acc, match)
     now = now or utcnow()
     if match.locked(now):
