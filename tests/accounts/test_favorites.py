@@ -102,3 +102,27 @@ def test_user_channel_gets_favorite_teams_events_for_its_owner_only(world) -> No
         assert {m["type"] for m in received} <= {"match_status", "goal", "yellow_card", "red_card"}  # no ticks
         ws_muted.send_json({"action": "ping"})
         assert ws_muted.receive_json()["type"] == "pong"  # notifications off: nothing arrived
+
+
+def test_home_page_starts_with_the_signed_in_users_teams(world) -> None:  # noqa: ANN001
+    import re
+
+    client, _engine, season = world
+    upcoming = next(m for m in season if m.home_goals is None)
+    browser = TestClient(client.app)  # its own cookie jar: a browser signing in through the form
+    page = browser.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    register(client, "homefan")
+    signed_in = browser.post("/login", data={"csrf_token": token, "username": "homefan",
+                                             "password": "correct horse battery staple"}, follow_redirects=False)
+    assert signed_in.status_code == 303
+    assert "HttpOnly" in signed_in.headers["set-cookie"] and "SameSite=lax" in signed_in.headers["set-cookie"]
+    assert "Your teams" not in browser.get("/").text
+    csrf = re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/").text).group(1)
+    team_id = _team_id(client, upcoming.away.name)
+    assert browser.post("/api/v1/users/favorites", json={"entity_type": "team", "entity_id": team_id}).status_code == 403
+    assert browser.post("/api/v1/users/favorites", json={"entity_type": "team", "entity_id": team_id},
+                        headers={"X-CSRF-Token": csrf}).status_code == 201
+    home = browser.get("/").text
+    yours = home[home.index('data-role="your-matches"'):home.index('data-role="live-now"')]
+    assert upcoming.away.name in yours
