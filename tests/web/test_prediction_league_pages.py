@@ -4,11 +4,11 @@ scored after full time."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
 import httpx
+from playwright.sync_api import expect
 
 from tests.web.conftest import ARTIFACTS, start_server
 
@@ -70,8 +70,8 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
         assert time.monotonic() - started < 40, "too slow: the matches kicked off before everyone predicted"
         assert alice.locator('[data-role="save"]').first.is_enabled()
         # kick-off: every row locks in place, no reload
-        alice.wait_for_function("document.querySelectorAll('.match-row.prediction[data-locked=\"true\"]').length"
-                                " === document.querySelectorAll('.match-row.prediction').length", timeout=60_000)
+        # (locator waits: the page's CSP forbids the eval that wait_for_function needs)
+        expect(alice.locator('.match-row.prediction:not([data-locked="true"])')).to_have_count(0, timeout=60_000)
         assert not alice.locator('[data-role="save"]').first.is_enabled()
         fixtures = httpx.get(f"{base}/api/v1/prediction-leagues/{league_id}/fixtures",
                              headers=_api_token(base, "bob")).json()
@@ -98,13 +98,14 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
             raise AssertionError("the prediction league was not scored after full time")
         alice.locator('[data-role="live-flag"]').wait_for(state="hidden", timeout=30_000)
         expected = [[str(r["rank"]), r["username"], str(r["points"])] for r in board["items"]]
-        shown = ("JSON.stringify(Array.from(document.querySelectorAll('[data-role=\"leaderboard\"] tbody tr'))"
-                 ".map(tr => Array.from(tr.children).slice(0, 3).map(td => td.textContent)))")
-        try:
-            alice.wait_for_function(f"want => {shown} === want", arg=json.dumps(expected, separators=(",", ":")),
-                                    timeout=30_000)
-        except Exception:
-            raise AssertionError(f"leaderboard shown {alice.evaluate(shown)}, stored {expected}") from None
+        rows = alice.locator('[data-role="leaderboard"] tbody tr')
+        shown: list[list[str]] = []
+        for _ in range(60):
+            shown = [text.split("\t")[:3] for text in rows.all_inner_texts()]
+            if shown == expected:
+                break
+            time.sleep(0.5)
+        assert shown == expected, f"leaderboard shown {shown}, stored {expected}"
         assert alice.locator('[data-role="scores-status"]').inner_text() == "up-to-date"
         alice.screenshot(path=str(ARTIFACTS / "prediction_league_final.png"), full_page=True)
     finally:
