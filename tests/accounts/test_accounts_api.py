@@ -168,3 +168,17 @@ def test_separate_users_database(tmp_path) -> None:  # noqa: ANN001
         assert client.app.state.accounts.engine is not engine
     assert "users" not in inspect(engine).get_table_names()
     engine.dispose()
+
+
+def test_a_deactivated_account_is_403(accounts_client: TestClient) -> None:
+    from sqlalchemy import update
+
+    from matchday.accounts.schema import users as users_table
+
+    register(accounts_client, "olaf")
+    tokens = login(accounts_client, "olaf")
+    with accounts_client.app.state.accounts.engine.begin() as conn:
+        conn.execute(update(users_table).where(users_table.c.username == "olaf").values(is_active=False))
+    assert accounts_client.post("/api/v1/auth/login", data={"username": "olaf", "password": PASSWORD}
+                                ).status_code == 403
+    assert accounts_client.get("/api/v1/auth/me", headers=bearer(tokens)).status_code == 403

@@ -217,3 +217,20 @@ def test_custom_scoring_needs_its_points(world) -> None:  # noqa: ANN001
                                      "draw_difference": False, "joker": True, "knockout_result": "final"})
     assert (league["scoring"]["exact"], league["scoring"]["joker"], league["scoring"]["knockout_result"]) == (
         6, True, "final")
+
+
+def test_one_joker_per_round(world) -> None:  # noqa: ANN001
+    client, h, ids = world.client, world.h, world.ids
+    plain = _create(world)
+    refused = client.put(f"/api/v1/prediction-leagues/{plain['id']}/predictions/{ids[5]}", headers=h["olga"],
+                         json={"home": 1, "away": 0, "joker": True})
+    assert refused.status_code == 400  # this prediction league plays without jokers
+    league = _create(world, scoring={"preset": "kicktipp", "joker": True})
+    base = f"/api/v1/prediction-leagues/{league['id']}"
+    open_matches = [f["match_id"] for f in client.get(f"{base}/fixtures", headers=h["olga"]).json()
+                    if not f["locked"] and f["round_number"] == 3]
+    assert len(open_matches) == 2  # round 3: one postponed (reopened), one next week
+    for match_id in open_matches:  # the joker moves to the last match it was put on
+        client.put(f"{base}/predictions/{match_id}", headers=h["olga"], json={"home": 1, "away": 0, "joker": True})
+    mine = {p["match_id"]: p["joker"] for p in client.get(f"{base}/predictions", headers=h["olga"]).json()}
+    assert sum(mine.values()) == 1 and mine[open_matches[-1]] is True
