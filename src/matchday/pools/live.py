@@ -58,7 +58,9 @@ class PoolsRuntime:
                         if r["info"].status in leaderboard.LIVE_STATUSES]
             provisional = leaderboard.provisional(conn, league_id, rules, live) if live else {}
             rows = leaderboard.leaderboard(conn, league_id, rules, None, provisional)
+        updated = row["scores_updated_at"]
         return {"prediction_league_id": league_id, "participants_scores_status": row["participants_scores_status"],
+                "scores_updated_at": updated.isoformat() + "Z" if updated else None,
                 "live": bool(live), "live_matches": [{"match_id": m.id, "home_goals": m.home_goals,
                                                       "away_goals": m.away_goals, "status": m.status} for m in live],
                 "items": rows[:PUSHED_ROWS], "total": len(rows)}
@@ -91,7 +93,6 @@ class PoolsRuntime:
             return
         for result in results:
             await self.push(result.prediction_league_id)
-        await self._push_for_match(match_id)
 
     async def _push_for_match(self, match_id: int) -> None:
         wanted = self._subscribed_leagues()
@@ -101,6 +102,8 @@ class PoolsRuntime:
         def leagues_of_match() -> list[int]:
             with self.football.connect() as fconn:
                 info = football.match_info(fconn, match_id)
+            if info.status in FINAL:
+                return []  # the final whistle's push comes once the league is scored (_final_whistle)
             with self.users.connect() as conn:
                 return list(conn.execute(prediction_leagues.select().with_only_columns(prediction_leagues.c.id).where(
                     prediction_leagues.c.id.in_(wanted), prediction_leagues.c.competition_id == info.competition_id,

@@ -86,6 +86,11 @@ def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: li
     changed = conn.execute(update(predictions).where(
         *scope, match_results.c.prediction_league_id == league_id, match_results.c.match_id == predictions.c.match_id)
         .values(points=case((final, points), else_=None), outcome=case((final, outcome), else_=None))).rowcount
+    if match_ids is None:  # predictions on matches the season no longer has (a demo restarted) score nothing
+        known = select(match_results.c.match_id).where(match_results.c.prediction_league_id == league_id)
+        conn.execute(update(predictions).where(predictions.c.prediction_league_id == league_id,
+                                               predictions.c.match_id.not_in(known), predictions.c.points.is_not(None))
+                     .values(points=None, outcome=None))
     old = delete(prediction_scores).where(prediction_scores.c.prediction_league_id == league_id)
 
     def count(kind: Outcome):  # noqa: ANN202 - a SQL sum
