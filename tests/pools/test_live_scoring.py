@@ -51,7 +51,8 @@ def test_live_points_and_scoring_on_the_final_whistle(tmp_path) -> None:  # noqa
             ingest_snapshots(engine, "simulator", [full_time(records[2], 1, 2)])
             client.portal.call(publish_pending, engine, client.app.state.broker)
             final = _until(ws, "leaderboard_update")["data"]
-            while final["participants_scores_status"] != "up-to-date" or final["live"] or not final["scores_updated_at"]:
+            while (final["participants_scores_status"] != "up-to-date" or final["live"]
+                   or not final["scores_updated_at"]):
                 final = _until(ws, "leaderboard_update")["data"]
             # 0:2 on 1:2 is the right tendency only
             assert [(r["username"], r["points"]) for r in final["items"]] == [("member", 2), ("owner", 0)]
