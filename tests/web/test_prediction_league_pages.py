@@ -49,8 +49,8 @@ def _api_token(base: str, name: str) -> dict[str, str]:
 
 
 def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_path: Path) -> None:  # noqa: ANN001
-    process, base = start_server(tmp_path / "pools-demo.db", None, "demo", "--speed", "240", "--seed", "5",
-                                 "--teams", "4", "--kickoff-in", "40")
+    process, base = start_server(tmp_path / "pools-demo.db", None, "demo", "--speed", "300", "--seed", "5",
+                                 "--teams", "4", "--kickoff-in", "20")
     started = time.monotonic()
     alice_ctx, bob_ctx = browser.new_context(timezone_id="Europe/Berlin"), browser.new_context()
     try:
@@ -67,7 +67,7 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
         bob.wait_for_url(f"{base}/prediction-leagues/{league_id}")
         _predict(alice, 0, 0)
         _predict(bob, 3, 0)
-        assert time.monotonic() - started < 40, "too slow: the matches kicked off before everyone predicted"
+        assert time.monotonic() - started < 20, "too slow: the matches kicked off before everyone predicted"
         assert alice.locator('[data-role="save"]').first.is_enabled()
         # kick-off: every row locks in place, no reload
         # (locator waits: the page's CSP forbids the eval that wait_for_function needs)
