@@ -4,7 +4,8 @@
 
 A simulated 20-team season (380 matches, 38 rounds, all played) in the football store; a users store with
 ``--members`` users, all in one kicktipp prediction league, each with a prediction on every match (3.8 million
-predictions for 10,000 members). Two recomputes, each measured both ways on the same data:
+predictions for 10,000 members), stored in the order they arrive in a real season: round by round. Two
+recomputes, each measured both ways on the same data:
 
 - round: the 10 matches of one round finished (100,000 predictions for 10,000 members);
 - season: all 380 matches rescored (3.8 million predictions).
@@ -95,7 +96,9 @@ def users_store(url: str, members: int, competition_id: int, pairs: list[tuple[i
             select(literal(1), member.c.user_id, match.c.match_id, match.c.home_goals,
                    (member.c.user_id * 7 + match.c.match_id * 3) % 4, (member.c.user_id * 5 + match.c.match_id) % 3,
                    literal(False), literal(now), literal(now)).select_from(member.join(match, true()))
-            .where(member.c.prediction_league_id == 1)))
+            .where(member.c.prediction_league_id == 1)
+            # in the order people send them: round by round (a round is predicted before it is played)
+            .order_by(match.c.home_goals, match.c.match_id, member.c.user_id)))
         conn.execute(delete(match_results))
     return engine
 
