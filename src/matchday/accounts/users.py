@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -48,6 +49,11 @@ _COLUMNS = [users.c.id, users.c.email, users.c.username, users.c.full_name, user
 
 def _user(row: Any) -> User:
     return User(*row)
+
+
+@lru_cache(maxsize=1)
+def time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def utcnow() -> datetime:
@@ -107,7 +113,7 @@ def authenticate(conn: Connection, login: str, password: str) -> User:
 
 def update_profile(conn: Connection, user_id: int, changes: dict[str, Any]) -> User:
     allowed = {k: v for k, v in changes.items() if k in ("full_name", "timezone", "language")}
-    if "timezone" in allowed and allowed["timezone"] not in available_timezones():
+    if "timezone" in allowed and allowed["timezone"] not in time_zones():
         raise InvalidInput(f"timezone: {allowed['timezone']!r} is not an IANA time zone (e.g. Europe/Berlin)")
     if "timezone" in allowed and allowed["timezone"] is None:
         raise InvalidInput("timezone: may not be null")
