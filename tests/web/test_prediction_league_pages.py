@@ -56,6 +56,8 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
     try:
         alice, bob = alice_ctx.new_page(), bob_ctx.new_page()
         _sign_up(alice, base, "alice")
+        assert httpx.get(f"{base}/api/v1/auth/me", headers=_api_token(base, "alice")).json()["timezone"] == \
+            "Europe/Berlin"  # the browser's time zone, taken at sign-up
         alice.fill('form[data-role="create"] input[name="name"]', "Demo office")
         alice.click('form[data-role="create"] button[type="submit"]')
         alice.wait_for_url(f"{base}/prediction-leagues/*")

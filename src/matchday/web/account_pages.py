@@ -52,6 +52,8 @@ async def register_submit(request: Request) -> Response:
         state.limiter.hit("register", f"ip:{client_address(request)}")
         with state.engine.begin() as conn:
             user = users.register(conn, email, username, password)
+            if str(form.get("timezone", "UTC")) in users.time_zones():  # the browser's, as a start
+                user = users.update_profile(conn, user.id, {"timezone": str(form["timezone"])})
             pair = sessions.open_session(conn, state.lifetimes, user, request.headers.get("user-agent"),
                                          client_address(request))
     except MatchdayError as exc:

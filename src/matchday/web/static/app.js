@@ -18,6 +18,10 @@
     });
   }
   window.matchday = { localise: localise };
+  // a new account starts in the browser's time zone (changeable on the profile page)
+  document.querySelectorAll('[data-role="browser-timezone"]').forEach(function (input) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
+  });
   localise();
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) toggle.addEventListener("click", function () {
