@@ -49,7 +49,8 @@ async def register_submit(request: Request) -> Response:
     email, username, password = (str(form.get(k, "")) for k in ("email", "username", "password"))
     try:
         verify_form(request, form)
-        state.limiter.hit("register", f"ip:{client_address(request)}")
+        state.limiter.hit("register", f"ip:{client_address(request)}", f"account:{email.strip().lower()}",
+                          f"account:{username.strip().lower()}")
         with state.engine.begin() as conn:
             user = users.register(conn, email, username, password)
             if str(form.get("timezone", "UTC")) in users.time_zones():  # the browser's, as a start

@@ -33,7 +33,8 @@ def _tokens(pair: sessions.TokenPair) -> TokensOut:
 def register(body: RegisterIn, request: Request, accounts: Accounts) -> UserOut:
     """Create an account. 400: email or username taken (case-insensitively); 422: invalid email or weak
     password (the rule is named)."""
-    accounts.limiter.hit("register", f"ip:{client_address(request)}")
+    accounts.limiter.hit("register", f"ip:{client_address(request)}", f"account:{body.email.strip().lower()}",
+                         f"account:{body.username.strip().lower()}")
     with accounts.engine.begin() as conn:
         user = users.register(conn, body.email, body.username, body.password)
     return UserOut(**user.public())
