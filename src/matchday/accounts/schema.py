@@ -138,6 +138,9 @@ predictions = Table(
     Column("outcome", String(10)),
     Index("ix_predictions_prediction_league_id_user_id", "prediction_league_id", "user_id"),
     sqlite_with_rowid=False,
+    # PostgreSQL: room in each page, so rescoring (points and outcome are in no index) updates rows in place
+    # ("HOT" updates) instead of writing every index again
+    postgresql_with={"fillfactor": 70},
 )
 
 # The results each prediction league was last scored on, copied from the football store by its scoring job (the

@@ -83,9 +83,12 @@ def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: li
     scope = [predictions.c.prediction_league_id == league_id]
     if match_ids is not None:
         scope.append(predictions.c.match_id.in_(match_ids))
+    new_points, new_outcome = case((final, points), else_=None), case((final, outcome), else_=None)
     changed = conn.execute(update(predictions).where(
-        *scope, match_results.c.prediction_league_id == league_id, match_results.c.match_id == predictions.c.match_id)
-        .values(points=case((final, points), else_=None), outcome=case((final, outcome), else_=None))).rowcount
+        *scope, match_results.c.prediction_league_id == league_id, match_results.c.match_id == predictions.c.match_id,
+        # rows whose points stay as they are are not written again (a sweep's full rescore is mostly reading)
+        or_(predictions.c.points.is_distinct_from(new_points), predictions.c.outcome.is_distinct_from(new_outcome)))
+        .values(points=new_points, outcome=new_outcome)).rowcount
     if match_ids is None:  # predictions on matches the season no longer has (a demo restarted) score nothing
         known = select(match_results.c.match_id).where(match_results.c.prediction_league_id == league_id)
         conn.execute(update(predictions).where(predictions.c.prediction_league_id == league_id,

@@ -165,7 +165,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['prediction_league_id'], ['prediction_leagues.id'], name=op.f('fk_predictions_prediction_league_id_prediction_leagues'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_predictions_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('prediction_league_id', 'match_id', 'user_id', name=op.f('pk_predictions')),
-    sqlite_with_rowid=False
+    sqlite_with_rowid=False,
+    postgresql_with={'fillfactor': 70}
     )
     with op.batch_alter_table('predictions', schema=None) as batch_op:
         batch_op.create_index('ix_predictions_prediction_league_id_user_id', ['prediction_league_id', 'user_id'], unique=False)
