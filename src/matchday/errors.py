@@ -13,8 +13,13 @@ Hierarchy::
     │   ├── ParseError              a provider value we do not understand (provider, field, value)
     │   └── UnreadableFile          a whole file cannot be read (encoding, missing columns, not JSON)
     ├── NotFound                    an id, code or name that is not in the store
-    ├── Conflict                    a write that contradicts what is stored
-    └── ConfigError                 a setting that cannot work
+    ├── Conflict                    a write that contradicts what is stored (a locked prediction: 409)
+    ├── ConfigError                 a setting that cannot work
+    ├── BadRequest                  400: a taken username, a duplicate favorite
+    ├── InvalidInput                422: a rule the schema cannot express (weak password, unknown time zone)
+    ├── Unauthorized                401: no credential, or a wrong, expired or revoked one
+    ├── Forbidden                   403: a credential without the right (inactive user, not the owner)
+    └── TooManyAttempts             429 with Retry-After: our own limit on logins and registrations
 
 API errors (later) carry ``status_code`` and ``error_code``; each class sets both here so one
 handler renders every error the same way.
@@ -95,6 +100,49 @@ class Conflict(MatchdayError):
     status_code = 409
     error_code = "CONFLICT"
 
+    def __init__(self, message: str = "", error_code: str | None = None) -> None:
+        super().__init__(message)
+        if error_code:
+            self.error_code = error_code
+
 
 class ConfigError(MatchdayError):
     error_code = "CONFIG_ERROR"
+
+
+class BadRequest(MatchdayError):
+    """A request that cannot be honoured as asked (a taken username, a duplicate favorite)."""
+
+    status_code = 400
+    error_code = "BAD_REQUEST"
+
+
+class InvalidInput(MatchdayError):
+    """Input that fails a rule the schema cannot express (a weak password, an unknown time zone)."""
+
+    status_code = 422
+    error_code = "VALIDATION_ERROR"
+
+
+class Unauthorized(MatchdayError):
+    """No credential, or one that is wrong, expired or revoked."""
+
+    status_code = 401
+    error_code = "UNAUTHORIZED"
+    headers = {"WWW-Authenticate": "Bearer"}
+
+
+class Forbidden(MatchdayError):
+    status_code = 403
+    error_code = "FORBIDDEN"
+
+
+class TooManyAttempts(MatchdayError):
+    """Our own rate limit on a client (login, register): answered 429 with Retry-After."""
+
+    status_code = 429
+    error_code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.headers = {"Retry-After": str(max(1, retry_after_s))}

@@ -8,8 +8,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: the secret used when none is configured; accepted only with MATCHDAY_ENVIRONMENT=development
+DEVELOPMENT_SECRET = "matchday-development-secret-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -74,6 +77,37 @@ class Settings(BaseSettings):
                                                          "reconnect (message `reconnect`) and closed.")
     log_level: str = Field("INFO", description="Log level: DEBUG, INFO, WARNING, ERROR.")
     log_json: bool = Field(False, description="Write logs as JSON lines (for production) instead of console text.")
+    environment: str = Field("development", description="development | production. Outside development a real "
+                                                        "MATCHDAY_SECRET_KEY is required and cookies are Secure.")
+    secret_key: str = Field(DEVELOPMENT_SECRET, description="Signs access and refresh tokens (JWT, HS256) and CSRF "
+                                                            "tokens: at least 32 characters; required outside "
+                                                            "development.")
+    users_database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the users store (accounts, favorites, prediction leagues); unset: the "
+                          "football store's database.")
+    access_token_minutes: int = Field(15, ge=1, le=1440, description="Lifetime of an access token, minutes.")
+    refresh_token_days: int = Field(30, ge=1, le=365, description="Lifetime of a session (refresh-token family), "
+                                                                  "days.")
+    login_rate_limit: str = Field("10/minute", description="Login attempts per client address and per account "
+                                                           "(`limits` notation, e.g. 10/minute).")
+    register_rate_limit: str = Field("5/minute", description="Registrations per client address (`limits` notation).")
+    cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (e.g. https://app.example); "
+                                              "empty: CORS closed.")
+    scoring_sweep_s: float = Field(300.0, description="Seconds between sweeps that re-score prediction leagues whose "
+                                                      "scores are out of date (the embedded scheduler).")
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> Settings:
+        if self.environment != "development" and (self.secret_key == DEVELOPMENT_SECRET or len(self.secret_key) < 32):
+            raise ValueError(
+                f"MATCHDAY_SECRET_KEY must be set to a random value of at least 32 characters when "
+                f"MATCHDAY_ENVIRONMENT={self.environment!r} (the built-in development secret is refused); "
+                f"generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        return self
+
+    @property
+    def development(self) -> bool:
+        return self.environment == "development"
 
     # ---- the collector: API providers, jobs, quotas, retries, breakers, admin, MCP ----
     api_football_key: str | None = Field(None, description="API-Football (api-sports.io) key, sent as "

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from matchday.accounts.store import upgrade_users
 from matchday.ingest.seed import seed_reference_data
 from matchday.server import create_server
 from matchday.settings import Settings
@@ -24,6 +25,7 @@ SIM_NOW = datetime(2026, 11, 22, 12, 0)
 def build_store(path: Path) -> Engine:
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
+    upgrade_users(engine)
     seed_reference_data(engine)
     load(engine, "football-data-uk", FDUK / "E0" / "2011-12.csv", FDUK / "E0" / "2024-25.csv")
     load(engine, "openfootball", DATA / "openfootball-football.json" / "2024-25" / "en.1.json",

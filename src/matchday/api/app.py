@@ -8,23 +8,29 @@ from contextlib import asynccontextmanager, suppress
 
 import structlog
 from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
 
 from matchday import __version__
+from matchday.accounts.deps import AccountsState
+from matchday.accounts.live import PrivateChannels
+from matchday.accounts.store import users_engine
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.params import reject_unknown_query
-from matchday.api.routers import admin, leagues, matches, system, teams
+from matchday.api.routers import admin, auth, favorites, leagues, matches, prediction_leagues, system, teams
 from matchday.api.schemas import ErrorBody
+from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddleware
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
 from matchday.live.scheduler import LiveRunner, load_policy, publish_pending
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
+from matchday.pools.live import PoolsRuntime
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
@@ -58,7 +64,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         broker = app.state.broker
         broker.subscribe(app.state.hub.dispatch)
         broker.on_reconnect(app.state.hub.resync_all)
+        broker.subscribe(app.state.private_channels.on_feed)
         await broker.start()
+        await app.state.pools.start()
         runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:
             await publish_pending(engine, broker)  # whatever a previous run committed but did not send
@@ -75,9 +83,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             for task in app.state.live_tasks:
                 with suppress(asyncio.CancelledError):
                     await task
+            await app.state.pools.stop()
             await broker.stop()
             if app.state.collector is not None:
                 app.state.collector.close()
+            if app.state.accounts.engine is not engine:
+                app.state.accounts.engine.dispose()
             engine.dispose()
 
     app = FastAPI(title="matchday", version=__version__, lifespan=lifespan,
@@ -95,13 +106,25 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
                                    send_timeout_s=settings.ws_send_timeout_s)
+    app.state.accounts = AccountsState.create(settings, users_engine(settings, engine))
+    app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
+    app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
+                                   settings.scoring_sweep_s)
     errors.install(app)
     app.state.metrics.registry.register(CollectorMetrics(engine, lambda: app.state.collector))
-    for router in (matches.router, leagues.router, teams.router, admin.router):
+    for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
+                   prediction_leagues.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(CacheHitMiddleware, gzip_minimum=1024)  # hits skip routing, the thread pool and GZip
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)
+    origins = [origin.strip() for origin in settings.cors_origins.split(",") if origin.strip()]
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins,
+                           allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
+                           allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"], max_age=600)
+    app.add_middleware(HttpMethodsMiddleware)
     return app

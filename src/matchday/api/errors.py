@@ -21,13 +21,14 @@ HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "N
               422: "VALIDATION_ERROR", 429: "RATE_LIMITED"}
 
 
-def error_response(request: Request, status: int, code: str, detail: Any) -> JSONResponse:
+def error_response(request: Request, status: int, code: str, detail: Any,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
     release = getattr(request.state, "close_resources", None)
     if release is not None:
         release()
     body = {"detail": detail, "error_code": code, "timestamp": datetime.now(UTC).isoformat(),
             "path": request.url.path, "trace_id": getattr(request.state, "trace_id", "")}
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
@@ -52,7 +53,7 @@ def _is_connection_error(exc: DBAPIError) -> bool:
 def install(app: FastAPI) -> None:
     @app.exception_handler(MatchdayError)
     async def _matchday(request: Request, exc: MatchdayError) -> JSONResponse:
-        return error_response(request, exc.status_code, exc.error_code, str(exc))
+        return error_response(request, exc.status_code, exc.error_code, str(exc), getattr(exc, "headers", None))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -64,7 +65,13 @@ def install(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
         detail = "no such endpoint" if exc.status_code == 404 and exc.detail == "Not Found" else exc.detail
-        return error_response(request, exc.status_code, code, detail)
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:  # every method of the path, not only those of the first route matched
+            from matchday.api.security import allowed_methods
+
+            known = (headers or {}).get("Allow")
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.scope, known))}
+        return error_response(request, exc.status_code, code, detail, headers)
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> JSONResponse:

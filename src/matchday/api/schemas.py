@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, RootModel
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, RootModel
 
 T = TypeVar("T")
 
 # the store keeps naive UTC; on the wire every timestamp says it is UTC (RFC 3339 needs the offset)
 UtcDateTime = Annotated[datetime, AfterValidator(lambda v: v if v.tzinfo else v.replace(tzinfo=UTC))]
+
+
+def _iso_date_text(value: object) -> object:
+    """Dates arrive as YYYY-MM-DD only: pydantic alone would read ``0`` as 1970-01-01 (a Unix timestamp)."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a date must be written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
 
 
 class ErrorBody(BaseModel):

@@ -15,6 +15,7 @@ from matchday.cli import (  # noqa: F401 - importing a module registers its comm
     status,
     tables,
     teams,
+    users,
     workers,
 )
 from matchday.cli.common import app

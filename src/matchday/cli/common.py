@@ -48,9 +48,16 @@ def fail(exc: MatchdayError) -> None:
 
 
 def init_store(engine: Engine) -> None:
-    """Apply migrations and the packaged reference data (deduction ledger). Idempotent."""
+    """Apply migrations (the football store's and the users store's) and the packaged reference data
+    (deduction ledger). Idempotent."""
+    from matchday.accounts.store import upgrade_users, users_engine
+
     upgrade(engine)
     seed_reference_data(engine)
     with engine.begin() as conn:
         mark_interrupted_runs(conn, get_settings().load_run_lease_s)
+    users = users_engine(get_settings(), engine)
+    upgrade_users(users)
+    if users is not engine:
+        users.dispose()
 

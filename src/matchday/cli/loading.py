@@ -33,6 +33,19 @@ def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
     return table
 
 
+def rescore_prediction_leagues(engine, summaries: list[UnitSummary]) -> None:  # noqa: ANN001 - the store
+    """Finished or corrected results of this load rescore the prediction leagues of their seasons."""
+    from matchday.accounts.store import users_engine
+    from matchday.pools.sync import changed_results, results_changed
+
+    changed = [m for s in summaries if s.status == "ok" for m in changed_results(s.changes)]
+    if changed:
+        users = users_engine(get_settings(), engine)
+        results_changed(users, engine, changed)
+        if users is not engine:
+            users.dispose()
+
+
 @app.command()
 def load(
     source: Annotated[str, typer.Argument(help="football-data-uk, openfootball, engsoccerdata, "
@@ -80,6 +93,7 @@ def load(
                 errors.print(f"[red]failed[/] {summary.location}: {summary.error}")
 
         summaries = load_units(engine, plugin, units, done)
+    rescore_prediction_leagues(engine, summaries)
     seconds = time.perf_counter() - started
     if as_json:
         print_json([{k: v for k, v in vars(s).items() if k != "changes"} for s in summaries])

@@ -80,7 +80,9 @@ def demo(
     = 30.0,
     seed: Annotated[int, typer.Option(help="Makes the match day reproducible.")] = 1,
     teams: Annotated[int, typer.Option(help="Teams in the simulated league (even).")] = 20,
-    lead: Annotated[float, typer.Option(help="Real seconds from start-up to kick-off.")] = 10.0,
+    lead: Annotated[float, typer.Option("--kickoff-in", "--lead",
+                                        help="Real seconds from start-up to the first kick-off (time to sign up "
+                                             "and predict).")] = 10.0,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
 ) -> None:
     """Serve a simulated live match day: a whole round played on a fast clock, pushed over WebSocket."""

@@ -70,6 +70,7 @@ class Client:
         self.closing: tuple[int, str] | None = None
         self.writer: asyncio.Task | None = None  # alive only while a send waits for the socket
         self.last_seen = time.monotonic()  # last message from the client
+        self.user_id: int | None = None  # set once the connection authenticates (private channels)
 
     def offer(self, frame: str) -> bool:
         """Send now if the socket takes it, else queue behind the send in flight; False if not delivered."""

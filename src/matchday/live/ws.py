@@ -1,11 +1,13 @@
 """The WebSocket endpoint /ws: subscribe/unsubscribe/ping, snapshots for late joiners, limits, heartbeats.
 
-Client → server: ``{"action": "subscribe" | "unsubscribe", "channels": [...]}``, ``{"action": "ping"}``.
+Client → server: ``{"action": "subscribe" | "unsubscribe", "channels": [...]}``, ``{"action": "ping"}``,
+``{"action": "auth", "token": "<access token>"}`` (or ``/ws?token=``) for the private channels ``user:{id}``
+and ``prediction-league:{id}`` (``app.state.private_channels`` decides who may subscribe).
 Server → client: ``subscribed``, ``unsubscribed``, ``pong``, ``snapshot``, ``match_update``, ``goal``,
 ``yellow_card``, ``red_card``, ``match_status``, ``table_update``, ``heartbeat``, ``reconnect`` and
 ``error`` (codes INVALID_JSON, UNKNOWN_ACTION, INVALID_CHANNEL, TOO_MANY_CHANNELS, MESSAGE_TOO_LARGE,
-UNSUPPORTED_FRAME, NOT_FOUND). Data messages carry ``type``, ``channel``, ``timestamp``, ``id`` (the feed
-position) and ``data`` with ``match_id``.
+UNSUPPORTED_FRAME, NOT_FOUND, UNAUTHORIZED, FORBIDDEN), ``authenticated``. Data messages carry ``type``,
+``channel``, ``timestamp``, ``id`` (the feed position) and ``data`` with ``match_id``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from matchday.live.hub import SLOW_CONSUMER, Client, Hub, frame_json
 from matchday.live.snapshots import feed_position, snapshot
 
 router = APIRouter()
-CHANNEL = re.compile(r"^(?:(?:match|league|team):[1-9]\d{0,9}|live:all)$")
+CHANNEL = re.compile(r"^(?:(?:match|league|team|user|prediction-league):[1-9]\d{0,9}|live:all)$")
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,14 @@ def _error(code: str, message: str) -> str:
 
 async def _send_snapshot(websocket: WebSocket, hub: Hub, client: Client, channel: str) -> None:
     engine = websocket.app.state.read_engine
+    private = getattr(websocket.app.state, "private_channels", None)
 
     def read() -> tuple[int, dict]:
         with engine.connect() as conn:
-            return feed_position(conn), snapshot(conn, channel)
+            position = feed_position(conn)
+            if private is not None and private.is_private(channel):
+                return position, private.snapshot(client.user_id, channel)
+            return position, snapshot(conn, channel)
 
     try:
         position, data = await anyio.to_thread.run_sync(read)
@@ -72,8 +78,11 @@ async def _handle(websocket: WebSocket, hub: Hub, client: Client, text: str, lim
     if action == "ping":
         client.offer(frame_json("pong", None, {}))
         return
+    if action == "auth":
+        await _authenticate(websocket, client, message.get("token"))
+        return
     if action not in ("subscribe", "unsubscribe"):
-        client.offer(_error("UNKNOWN_ACTION", f"unknown action {action!r}; use subscribe, unsubscribe or ping"))
+        client.offer(_error("UNKNOWN_ACTION", f"unknown action {action!r}; use subscribe, unsubscribe, auth or ping"))
         return
     channels = message.get("channels")
     if not isinstance(channels, list) or not channels or not all(isinstance(c, str) for c in channels):
@@ -90,6 +99,8 @@ async def _handle(websocket: WebSocket, hub: Hub, client: Client, text: str, lim
         client.offer(frame_json("unsubscribed", None, {"channels": channels}))
         return
     new = [c for c in dict.fromkeys(channels) if c not in client.channels]
+    if not await _authorized(websocket, client, new):
+        return
     if len(client.channels) + len(new) > limits.max_channels:
         client.offer(_error("TOO_MANY_CHANNELS", f"at most {limits.max_channels} channels per connection"))
         return
@@ -100,12 +111,41 @@ async def _handle(websocket: WebSocket, hub: Hub, client: Client, text: str, lim
         await _send_snapshot(websocket, hub, client, channel)
 
 
+async def _authenticate(websocket: WebSocket, client: Client, token: object) -> None:
+    private = getattr(websocket.app.state, "private_channels", None)
+    if private is None or not isinstance(token, str) or not token:
+        client.offer(_error("UNAUTHORIZED", "auth needs a token (an access token)"))
+        return
+    try:
+        client.user_id = await anyio.to_thread.run_sync(private.authenticate, token)
+    except MatchdayError as exc:
+        client.offer(_error("UNAUTHORIZED", str(exc)))
+        return
+    client.offer(frame_json("authenticated", None, {"user_id": client.user_id}))
+
+
+async def _authorized(websocket: WebSocket, client: Client, channels: list[str]) -> bool:
+    """Private channels only for whom ``private_channels`` admits; an error frame otherwise."""
+    private = getattr(websocket.app.state, "private_channels", None)
+    for channel in channels:
+        if private is None or not private.is_private(channel):
+            continue
+        try:
+            await anyio.to_thread.run_sync(private.authorize, client.user_id, channel)
+        except MatchdayError as exc:
+            client.offer(_error(exc.error_code, str(exc)))
+            return False
+    return True
+
+
 @router.websocket("/ws")
 async def feed(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
     limits: WsLimits = websocket.app.state.ws_limits
     await websocket.accept()
     client = hub.add(websocket)
+    if websocket.query_params.get("token"):
+        await _authenticate(websocket, client, websocket.query_params["token"])
     opened = time.monotonic()
     last_heartbeat = opened
     try:

@@ -20,6 +20,7 @@ from matchday.store import match_queries, queries, team_queries
 from matchday.store.keys import as_internal_id
 from matchday.store.match_queries import MatchFilter
 from matchday.web.charts import position_chart
+from matchday.web.favorites import your_matches
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -67,9 +68,10 @@ def home(request: Request) -> HTMLResponse:
         recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",)), 12, 0,
                                                newest_first=True)
         leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
+        yours = your_matches(request, conn, today)  # a signed-in user's favorites come first
     quick = sorted((lg for lg in leagues if lg["matches"]), key=lambda lg: -lg["matches"])[:8]
     return _render(request, "home.html", live=live, today=_grouped(todays), recent=recent, quick_links=quick,
-                   today_date=today)
+                   today_date=today, yours=yours)
 
 
 @router.get("/fixtures", response_class=HTMLResponse)

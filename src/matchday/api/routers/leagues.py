@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -10,6 +9,7 @@ from starlette.responses import Response
 
 from matchday.api import presenters, schemas
 from matchday.api.deps import Ctx, paging
+from matchday.api.schemas import IsoDate
 from matchday.domain.records import MatchStatus, Side
 from matchday.errors import NotFound
 from matchday.services.tables import league_table, season_position_history
@@ -87,7 +87,7 @@ def league_seasons(ctx: Ctx, league_id: LeagueKey) -> Response:
 
 @router.get("/{league_id}/table", response_model=schemas.LeagueTable)
 def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
-              as_of: Annotated[date | None, Query(description="Table after this date.")] = None,
+              as_of: Annotated[IsoDate | None, Query(description="Table after this date.")] = None,
               round: Annotated[int | None, Query(ge=1, le=200, description="Table after this round.")] = None,
               venue: Annotated[Side | None, Query(description="home or away matches only.")] = None,
               conference: Annotated[str | None, Query(max_length=40, description=(
@@ -125,7 +125,8 @@ def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
 def league_fixtures(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
                     status: Annotated[MatchStatus | None, Query()] = None,
                     round: Annotated[int | None, Query(ge=1, le=200)] = None,
-                    date_from: Annotated[date | None, Query()] = None, date_to: Annotated[date | None, Query()] = None,
+                    date_from: Annotated[IsoDate | None, Query()] = None,
+                    date_to: Annotated[IsoDate | None, Query()] = None,
                     page: tuple[int, int] = Depends(paging(100, 500))) -> Response:
     """A season's fixtures and results, filterable by status, round and date range."""
     league = _league(ctx, league_id)

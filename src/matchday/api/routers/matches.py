@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -67,7 +67,8 @@ def upcoming_matches(ctx: Ctx, league_id: LeagueParam = None,
 
 
 @router.get("", response_model=schemas.Page[schemas.MatchSummary])
-def list_matches(ctx: Ctx, on_date: Annotated[date | None, Query(alias="date")] = None, league_id: LeagueParam = None,
+def list_matches(ctx: Ctx, on_date: Annotated[schemas.IsoDate | None, Query(alias="date")] = None,
+                 league_id: LeagueParam = None,
                  team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
                  season: Annotated[str | None, Query(max_length=16, description="Season label, e.g. 2011-12.")] = None,
                  status: StatusParam = None, page: tuple[int, int] = Depends(paging(50, 200))) -> Response:

@@ -7,6 +7,9 @@
     day: { weekday: "long", day: "numeric", month: "long", year: "numeric" },
     datetime: { weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }
   };
+  // a signed-in user's profile time zone, else the browser's
+  var zone = document.documentElement.dataset.timezone;
+  if (zone) Object.keys(fmt).forEach(function (k) { fmt[k] = Object.assign({ timeZone: zone }, fmt[k]); });
   function localise(root) {
     (root || document).querySelectorAll("time[datetime][data-format]").forEach(function (el) {
       var value = el.getAttribute("datetime");
@@ -15,6 +18,10 @@
     });
   }
   window.matchday = { localise: localise };
+  // a new account starts in the browser's time zone (changeable on the profile page)
+  document.querySelectorAll('[data-role="browser-timezone"]').forEach(function (input) {
+    try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
+  });
   localise();
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) toggle.addEventListener("click", function () {

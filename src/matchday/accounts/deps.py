@@ -1,0 +1,135 @@
+"""FastAPI dependencies for users: who is asking (bearer token, or the web pages' session cookie).
+
+``optional_user`` answers None for an anonymous request; ``current_user`` demands a user (401) and
+``admin_user`` an admin (403). ``is_admin_request(request)`` is the plain function the admin-key check can
+call so admin routes accept an admin user as well as an admin API key.
+
+A cookie is a credential the browser sends by itself, so a request authenticated by the cookie with an
+unsafe method must carry the CSRF token (header ``X-CSRF-Token`` or form field ``csrf_token``) matching it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy import Engine
+
+from matchday.accounts import sessions
+from matchday.accounts.ratelimit import AttemptLimiter
+from matchday.accounts.sessions import Lifetimes
+from matchday.accounts.users import User
+from matchday.errors import Forbidden, MatchdayError, Unauthorized
+from matchday.settings import Settings
+
+SESSION_COOKIE = "matchday_session"
+CSRF_COOKIE = "matchday_csrf"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class AccountsState:
+    engine: Engine
+    settings: Settings
+    lifetimes: Lifetimes
+    limiter: AttemptLimiter
+
+    @classmethod
+    def create(cls, settings: Settings, engine: Engine) -> AccountsState:
+        lifetimes = Lifetimes(settings.secret_key, timedelta(minutes=settings.access_token_minutes),
+                              timedelta(days=settings.refresh_token_days))
+        limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit)
+        return cls(engine, settings, lifetimes, limiter)
+
+    def csrf_token(self, seed: str) -> str:
+        """The CSRF token for a browser's CSRF cookie value (HMAC: a cookie planted by a sibling domain without
+        the secret cannot produce a matching token)."""
+        return hmac.new(self.settings.secret_key.encode(), f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    user: User
+    session_id: str
+    via_cookie: bool
+
+    @property
+    def is_admin(self) -> bool:
+        return self.user.is_admin
+
+
+def accounts_state(request: Request) -> AccountsState:
+    return request.app.state.accounts
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def check_csrf(request: Request, state: AccountsState, submitted: str | None) -> None:
+    seed = request.cookies.get(CSRF_COOKIE)
+    if not seed or not submitted or not hmac.compare_digest(state.csrf_token(seed), submitted):
+        raise Forbidden("missing or wrong CSRF token")
+
+
+def authenticate_request(request: Request) -> Authenticated | None:
+    """Who sent the request (None: anonymous); raises Unauthorized for a bad or revoked credential."""
+    cached = getattr(request.state, "authenticated", False)
+    if cached is not False:
+        return cached
+    state = accounts_state(request)
+    token, kind = _bearer(request), "access"
+    if token is None and request.cookies.get(SESSION_COOKIE):
+        token, kind = request.cookies[SESSION_COOKIE], "web"
+    result = None
+    if token is not None:
+        with state.engine.connect() as conn:
+            user, session_id = sessions.authenticate_token(conn, state.settings.secret_key, token, kind)
+        result = Authenticated(user, session_id, via_cookie=kind == "web")
+        if result.via_cookie and request.method not in SAFE_METHODS:
+            check_csrf(request, state, request.headers.get("x-csrf-token"))
+    request.state.authenticated = result
+    return result
+
+
+def optional_user(request: Request) -> Authenticated | None:
+    return authenticate_request(request)
+
+
+def current_user(request: Request) -> Authenticated:
+    auth = authenticate_request(request)
+    if auth is None:
+        raise Unauthorized("sign in first: send Authorization: Bearer <access token>")
+    return auth
+
+
+def admin_user(request: Request) -> Authenticated:
+    auth = current_user(request)
+    if not auth.is_admin:
+        raise Forbidden("admin users only")
+    return auth
+
+
+def is_admin_request(request: Request) -> bool:
+    """True when the request carries a valid admin user's credential (for ``require_admin``)."""
+    try:
+        auth = authenticate_request(request)
+    except MatchdayError:
+        return False
+    return auth is not None and auth.is_admin
+
+
+OptionalUser = Annotated[Authenticated | None, Depends(optional_user)]
+CurrentUser = Annotated[Authenticated, Depends(current_user)]
+AdminUser = Annotated[Authenticated, Depends(admin_user)]
+Accounts = Annotated[AccountsState, Depends(accounts_state)]

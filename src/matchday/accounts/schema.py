@@ -1,0 +1,211 @@
+"""The users store: accounts, sessions, favorites and prediction leagues (DESIGN.md §11).
+
+Its own ``MetaData`` and its own migration environment (``accounts/migrations``, version table
+``alembic_version_users``), because it may live in another database (``MATCHDAY_USERS_DATABASE_URL``). Nothing
+here has a foreign key into the football store: matches, teams and competitions are referred to by id only,
+and nothing in the football store refers to a user.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+
+users_metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+SCORES_STATUSES = ("outdata", "syncing", "up-to-date")
+
+
+def _now(name: str) -> Column:
+    return Column(name, DateTime, nullable=False, server_default=func.current_timestamp())
+
+
+users = Table(
+    "users", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("email_key", String(254), nullable=False, unique=True),  # lower-cased: unique case-insensitively
+    Column("username", String(40), nullable=False),
+    Column("username_key", String(40), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("full_name", String(200)),
+    Column("timezone", String(64), nullable=False, server_default="UTC"),
+    Column("language", String(16), nullable=False, server_default="en"),
+    Column("role", String(8), nullable=False, server_default="user"),
+    Column("is_active", Boolean, nullable=False, server_default="1"),
+    Column("is_premium", Boolean, nullable=False, server_default="0"),
+    _now("created_at"),
+    Column("password_changed_at", DateTime),
+    CheckConstraint("role IN ('user', 'admin')", name="role"),
+)
+
+# One row per session: a refresh-token family. Only ``current_jti`` may be exchanged; presenting an older
+# token of the family is reuse (a stolen token) and revokes the whole family.
+user_sessions = Table(
+    "user_sessions", users_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("current_jti", String(36), nullable=False),
+    _now("created_at"),
+    Column("last_used_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("revoked_at", DateTime),
+    Column("revoked_reason", String(40)),
+    Column("user_agent", String(300)),
+    Column("client_address", String(64)),
+)
+
+favorites = Table(
+    "favorites", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("entity_type", String(8), nullable=False),
+    Column("entity_id", Integer, nullable=False),
+    Column("name", String(200), nullable=False),  # as the football store named it when added
+    Column("notification_enabled", Boolean, nullable=False, server_default="1"),
+    _now("added_at"),
+    UniqueConstraint("user_id", "entity_type", "entity_id"),
+    Index("ix_favorites_entity_type_entity_id", "entity_type", "entity_id"),
+    CheckConstraint("entity_type IN ('team', 'league')", name="entity_type"),
+)
+
+prediction_leagues = Table(
+    "prediction_leagues", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("owner_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("competition_id", Integer, nullable=False),
+    Column("season", String(16), nullable=False),
+    Column("scoring", JSON, nullable=False),  # the rules as data (domain.prediction_scoring.ScoringRules)
+    Column("visibility", String(8), nullable=False),
+    Column("invite_code", String(16), nullable=False, unique=True),
+    Column("participants_scores_status", String(10), nullable=False, server_default="up-to-date"),
+    Column("sync_token", String(36)),  # who holds the scoring lease
+    Column("sync_lease_until", DateTime),
+    Column("scores_updated_at", DateTime),
+    _now("created_at"),
+    CheckConstraint("visibility IN ('private', 'public')", name="visibility"),
+    CheckConstraint("participants_scores_status IN ('outdata', 'syncing', 'up-to-date')", name="scores_status"),
+    Index("ix_prediction_leagues_competition_id_season", "competition_id", "season"),
+)
+
+prediction_league_members = Table(
+    "prediction_league_members", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    _now("joined_at"),
+    UniqueConstraint("prediction_league_id", "user_id"),
+)
+
+# Keyed by (prediction league, match, user) and, on SQLite, stored in that order (WITHOUT ROWID): rescoring a
+# round touches the round's rows in a few contiguous pages instead of one row in every page of the table.
+predictions = Table(
+    "predictions", users_metadata,
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("match_id", Integer, primary_key=True, autoincrement=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("round_number", Integer, nullable=False),  # the match's round (0: none), copied at prediction time
+    Column("home_goals", Integer, nullable=False),
+    Column("away_goals", Integer, nullable=False),
+    Column("joker", Boolean, nullable=False, server_default="0"),
+    _now("created_at"),
+    _now("updated_at"),
+    # set by scoring: points (joker applied) and which rule scored (exact | difference | tendency | miss)
+    Column("points", Integer),
+    Column("outcome", String(10)),
+    Index("ix_predictions_prediction_league_id_user_id", "prediction_league_id", "user_id"),
+    sqlite_with_rowid=False,
+    # PostgreSQL: room in each page, so rescoring (points and outcome are in no index) updates rows in place
+    # ("HOT" updates) instead of writing every index again
+    postgresql_with={"fillfactor": 70},
+)
+
+# The results each prediction league was last scored on, copied from the football store by its scoring job (the
+# users store may be another database; only the job holding the league's lease writes its rows): the set-based
+# recompute joins predictions with these rows.
+match_results = Table(
+    "match_results", users_metadata,
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("match_id", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(16), nullable=False),
+    Column("finish", String(16)),
+    Column("home_goals", Integer),
+    Column("away_goals", Integer),
+    Column("home_goals_90", Integer),
+    Column("away_goals_90", Integer),
+    Column("home_penalties", Integer),
+    Column("away_penalties", Integer),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Matches whose results changed since a prediction league was last scored (match_id 0: rescore everything).
+# The scoring job takes and deletes them; a mark arriving mid-sync leaves its row for the next run.
+scoring_queue = Table(
+    "scoring_queue", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("match_id", Integer, nullable=False),
+    _now("queued_at"),
+)
+
+bonus_questions = Table(
+    "bonus_questions", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("kind", String(12), nullable=False),
+    Column("question", String(200), nullable=False),
+    Column("points", Integer, nullable=False),
+    Column("deadline", DateTime, nullable=False),
+    Column("correct_answer", String(200)),
+    _now("created_at"),
+    CheckConstraint("kind IN ('champion', 'top_scorer', 'custom')", name="kind"),
+)
+
+bonus_answers = Table(
+    "bonus_answers", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("question_id", ForeignKey("bonus_questions.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("answer", String(200), nullable=False),
+    _now("answered_at"),
+    UniqueConstraint("question_id", "user_id"),
+)
+
+# The leaderboard, materialised by the scoring job: one row per member and round, recomputed set-wise from
+# ``predictions`` (bonus points are added when the leaderboard is read).
+prediction_scores = Table(
+    "prediction_scores", users_metadata,
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("round_number", Integer, primary_key=True),
+    Column("points", Integer, nullable=False),
+    Column("exact", Integer, nullable=False),
+    Column("differences", Integer, nullable=False),
+    Column("tendencies", Integer, nullable=False),
+    Column("note", Text),
+)

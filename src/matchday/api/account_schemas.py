@@ -1,0 +1,93 @@
+"""Request and response models of accounts and favorites."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchday.api.schemas import UtcDateTime
+
+
+class RegisterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(max_length=254)
+    username: str = Field(min_length=3, max_length=40)
+    password: str = Field(min_length=1, max_length=128)
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+    username: str
+    is_active: bool
+    is_premium: bool
+    created_at: UtcDateTime
+
+
+class MeOut(UserOut):
+    full_name: str | None = None
+    timezone: str
+    language: str
+    role: Literal["user", "admin"]
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class RefreshIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=2000)
+
+
+class ProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    full_name: str | None = Field(None, max_length=200)
+    # absent: unchanged; never null (a user always has a time zone and a language)
+    timezone: str = Field(None, min_length=1, max_length=64, description="An IANA time zone, Europe/Berlin.")
+    language: str = Field(None, min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+
+class PasswordIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    current_password: str = Field(min_length=1, max_length=128)
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class SessionOut(BaseModel):
+    id: str
+    created_at: UtcDateTime
+    last_used_at: UtcDateTime
+    expires_at: UtcDateTime
+    user_agent: str | None = None
+    client_address: str | None = None
+    current: bool
+
+
+class FavoriteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entity_type: str = Field(description="team or league", max_length=20)
+    entity_id: int = Field(ge=1, le=2_147_483_647)
+    notification_enabled: bool = True
+
+
+class FavoritePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    notification_enabled: bool
+
+
+class FavoriteOut(BaseModel):
+    id: int
+    team_id: int | None = None
+    league_id: int | None = None
+    name: str
+    notification_enabled: bool
+    added_at: UtcDateTime
+
+
+class FavoritesOut(BaseModel):
+    teams: list[FavoriteOut]
+    leagues: list[FavoriteOut]

@@ -1,0 +1,174 @@
+"""Request and response models of prediction leagues."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from matchday.api.schemas import LeagueRef, UtcDateTime
+
+Goals = Field(ge=0, le=99)
+
+
+class ScoringIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    preset: Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "custom"] = "kicktipp"
+    knockout_result: Literal["90min", "final"] = "90min"
+    joker: bool = False
+    # custom only
+    exact: int | None = Field(None, ge=0, le=100)
+    difference: int | None = Field(None, ge=0, le=100)
+    tendency: int | None = Field(None, ge=0, le=100)
+    draw_difference: bool = True
+
+
+class ScoringOut(BaseModel):
+    preset: str
+    exact: int
+    difference: int
+    tendency: int
+    draw_difference: bool
+    additive: bool
+    one_team_goals: int
+    knockout_result: str
+    joker: bool
+    joker_factor: int
+    tie_breakers: list[str]
+
+
+class PredictionLeagueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=100)
+    competition: str = Field(min_length=1, max_length=64, description="The league's id or code (eng.1).")
+    season: str = Field(min_length=4, max_length=16, description="2024-25, or 2024 for calendar-year leagues.")
+    scoring: ScoringIn | Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel"] = "kicktipp"
+    visibility: Literal["private", "public"] = "private"
+
+
+class PredictionLeagueOut(BaseModel):
+    id: int
+    name: str
+    competition: LeagueRef
+    season: str
+    scoring: ScoringOut
+    visibility: str
+    owner_id: int
+    invite_code: str | None = Field(None, description="Shown to members only.")
+    participants_scores_status: Literal["outdata", "syncing", "up-to-date"]
+    scores_updated_at: UtcDateTime | None = None
+    member_count: int
+    is_member: bool
+    created_at: UtcDateTime
+
+
+class JoinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invite_code: str = Field(min_length=4, max_length=16)
+
+
+class InviteCodeOut(BaseModel):
+    invite_code: str
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    username: str
+    joined_at: UtcDateTime
+
+
+class PredictionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    home: int = Goals
+    away: int = Goals
+    joker: bool = False
+
+
+class PredictionOut(BaseModel):
+    match_id: int
+    user_id: int
+    username: str
+    home: int
+    away: int
+    joker: bool
+    round_number: int
+    points: int | None = None
+    outcome: Literal["exact", "difference", "tendency", "miss"] | None = None
+    updated_at: UtcDateTime
+
+
+class LeaderboardRow(BaseModel):
+    rank: int
+    user_id: int
+    username: str
+    points: int
+    exact: int
+    differences: int
+    tendencies: int
+    round_wins: int
+    bonus_points: int
+    provisional_points: int
+
+
+class RoundWinner(BaseModel):
+    user_id: int
+    username: str
+
+
+class RoundWinners(BaseModel):
+    round: int
+    points: int
+    winners: list[RoundWinner]
+
+
+class LeaderboardOut(BaseModel):
+    prediction_league_id: int
+    round: int | None
+    participants_scores_status: str
+    live: bool = Field(description="True when provisional points of matches in play are included.")
+    total: int
+    limit: int
+    offset: int
+    items: list[LeaderboardRow]
+    round_winners: list[RoundWinners]
+
+
+class FixtureOut(BaseModel):
+    match_id: int
+    round_number: int
+    kickoff_utc: UtcDateTime | None
+    status: str
+    home: str
+    away: str
+    home_goals: int | None = None
+    away_goals: int | None = None
+    locked: bool
+    my_prediction: PredictionOut | None = None
+
+
+class BonusQuestionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["champion", "top_scorer", "custom"]
+    question: str = Field(min_length=1, max_length=200)
+    points: int = Field(ge=0, le=100)
+    deadline: UtcDateTime
+
+
+class BonusAnswerIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: str = Field(min_length=1, max_length=200)
+
+
+class BonusResolveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    correct_answer: str = Field(min_length=1, max_length=200)
+
+
+class BonusQuestionOut(BaseModel):
+    id: int
+    kind: str
+    question: str
+    points: int
+    deadline: UtcDateTime
+    correct_answer: str | None = None
+    my_answer: str | None = None

@@ -1,0 +1,57 @@
+"""Schemathesis over the users' routes (accounts, favorites, prediction leagues), signed in, every check on.
+
+A signed-in user's bearer token goes with every request. Routes answer schema-valid input with the documented
+business refusals too (400 a taken username, 422 a weak password or an unknown time zone, 409 a locked
+prediction), so those count as accepted; no 5xx, every body as documented. ``/auth/logout`` is left out: it
+would end the session the run signs in with.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+
+from tests.api.test_schema_fuzz import EXPLORE, USER_TAGS
+
+PASSWORD = "long random words 42"
+
+
+@pytest.fixture(scope="module")
+def signed_in_schema(api_store):  # noqa: ANN001, ANN201 - the schemathesis schema with a bearer token
+    import schemathesis
+    from schemathesis.config import SchemathesisConfig
+
+    from matchday.server import create_server
+    from matchday.settings import Settings
+
+    app = create_server(Settings(database_url=str(api_store.url), login_rate_limit="10000/minute",
+                                 register_rate_limit="10000/minute"), api_store)
+    with TestClient(app) as client:
+        client.post("/api/v1/auth/register", json={"email": "fuzz@example.org", "username": "fuzzer",
+                                                   "password": PASSWORD})
+        token = client.post("/api/v1/auth/login", data={"username": "fuzzer", "password": PASSWORD}).json()
+        league = client.post("/api/v1/prediction-leagues", headers={"Authorization": f"Bearer {token['access_token']}"},
+                             json={"name": "fuzz", "competition": "sim.1", "season": "2026-27"})
+        assert league.status_code == 201, league.text
+    config = SchemathesisConfig.from_dict({
+        "headers": {"Authorization": f"Bearer {token['access_token']}"},
+        "checks": {"positive_data_acceptance": {"expected-statuses": [
+            "2xx", "3xx", "400", "401", "403", "404", "409", "422", "429"]}}})
+    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+
+
+def test_users_routes_conform_to_their_schema_signed_in(signed_in_schema) -> None:  # noqa: ANN001
+    operations = [r.ok() for r in signed_in_schema.get_all_operations()]
+    operations = [op for op in operations if set(op.tags or ()) & USER_TAGS and op.path != "/api/v1/auth/logout"]
+    assert len(operations) >= 25
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=int(os.environ.get("MATCHDAY_FUZZ_EXAMPLES", "25")), deadline=None, database=None,
+                  derandomize=not EXPLORE, suppress_health_check=list(HealthCheck))
+        def conforms(case) -> None:  # noqa: ANN001 - a schemathesis Case
+            case.call_and_validate()
+
+        conforms()
