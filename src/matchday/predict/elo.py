@@ -1,7 +1,7 @@
 """Elo ratings with home advantage, a goal-difference multiplier and regression to the mean between seasons.
 
-The update is World Football Elo's: K × G × (result − expected), G = 1, 1.5, (11 + gd) / 8 for a margin of
-≤ 1, 2, ≥ 3 goals. At each new season every rating moves ``regress`` of the way back to the pool mean. A team
+The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e (e fitted,
+like K, home advantage and the regression, on the training period). At each new season every rating moves ``regress`` of the way back to the pool mean. A team
 never seen starts at the mean rating of the three weakest teams of the division it joins (promoted teams
 replace relegated ones); with several divisions in the history, one pool rates them all on one scale.
 Outcome probabilities come from an ordered logit on the rating difference (the fitted draw model).
@@ -22,16 +22,12 @@ START = 1500.0
 class EloParams:
     k: float = 20.0
     home: float = 70.0
-    regress: float = 0.2
+    regress: float = 0.1
+    margin_exponent: float = 0.7
 
 
-def margin_multiplier(goal_difference: float) -> float:
-    gd = abs(goal_difference)
-    if gd <= 1:
-        return 1.0
-    if gd == 2:
-        return 1.5
-    return (11.0 + gd) / 8.0
+def margin_multiplier(goal_difference: float, exponent: float) -> float:
+    return max(1.0, abs(goal_difference)) ** exponent
 
 
 def elo_differences(history: History, params: EloParams) -> np.ndarray:
@@ -80,6 +76,6 @@ def _apply(history: History, j: int, ratings: dict[int, float], params: EloParam
     rh, ra = ratings.get(home, START), ratings.get(away, START)
     expected = 1.0 / (1.0 + 10.0 ** (-(rh + params.home - ra) / 400.0))
     result = 1.0 if hg > ag else 0.5 if hg == ag else 0.0
-    change = params.k * margin_multiplier(hg - ag) * (result - expected)
+    change = params.k * margin_multiplier(hg - ag, params.margin_exponent) * (result - expected)
     ratings[home] = rh + change
     ratings[away] = ra - change

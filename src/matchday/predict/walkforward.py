@@ -47,9 +47,14 @@ class Forecast:
     extra: dict = field(default_factory=dict)
 
 
-def blocks(history: History, targets: np.ndarray, refit_days: int = 7) -> Iterator[tuple[int, np.ndarray]]:
-    """(block start, positions in ``targets``) in time order; every target kicks off at or after its start."""
+def blocks(history: History, targets: np.ndarray, refit_days: int = 7,
+           as_of: int | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """(block start, positions in ``targets``) in time order; every target kicks off at or after its start.
+    ``as_of`` puts every target in one block starting then (predictions made now for coming matches)."""
     if len(targets) == 0:
+        return
+    if as_of is not None:
+        yield as_of, np.arange(len(targets))
         return
     moments = history.predict_at[targets]
     if refit_days <= 0:
@@ -65,7 +70,7 @@ def blocks(history: History, targets: np.ndarray, refit_days: int = 7) -> Iterat
 
 
 def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = GoalConfig(),
-                  fitter: Callable[..., goals.GoalModel] | None = None) -> Forecast:
+                  fitter: Callable[..., goals.GoalModel] | None = None, as_of: int | None = None) -> Forecast:
     import time
 
     fitter = fitter or goals.fit_goal_model
@@ -74,7 +79,7 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
     previous: goals.GoalModel | None = None
     fits, seconds = 0, 0.0
     with threadpool_limits(1):  # multithreaded BLAS only spins on these small problems
-        for start, where in blocks(history, targets, config.refit_days):
+        for start, where in blocks(history, targets, config.refit_days, as_of):
             train = history.known_before(start, since=start - config.window_days * DAY)
             weights = np.exp(-config.xi * (start - history.predict_at[train]) / DAY)
             began = time.perf_counter()
@@ -89,7 +94,9 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
             grid = goals.score_matrix(lam, mu, model.rho)
             probs[where] = goals.outcome_probabilities(grid)
             hxg[where], axg[where], rho[where] = lam, mu, model.rho
-    return Forecast(targets, probs, hxg, axg, rho, fits, seconds)
+    forecast = Forecast(targets, probs, hxg, axg, rho, fits, seconds)
+    forecast.extra["model"] = previous
+    return forecast
 
 
 def _outcomes(history: History, idx: np.ndarray) -> np.ndarray:
@@ -97,13 +104,13 @@ def _outcomes(history: History, idx: np.ndarray) -> np.ndarray:
 
 
 def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray, refit_days: int = 7,
-                    logit_window_days: int = 3 * 365) -> Forecast:
+                    logit_window_days: int = 3 * 365, as_of: int | None = None) -> Forecast:
     """Outcome probabilities from a pre-match strength difference (Elo or pi) through a walk-forward
     ordered logit (the draw model), refitted per block on the results known then."""
     probs = np.zeros((len(targets), 3))
     model: OrderedLogit | None = None
     fits = 0
-    for start, where in blocks(history, targets, refit_days):
+    for start, where in blocks(history, targets, refit_days, as_of):
         train = history.known_before(start, since=start - logit_window_days * DAY)
         model = fit_ordered_logit(strength[train], _outcomes(history, train), start=model)
         fits += 1
@@ -111,8 +118,8 @@ def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray,
     return Forecast(targets, probs, fits=fits)
 
 
-ELO_GRID = [elo_mod.EloParams(k, home, regress)
-            for k in (16.0, 20.0, 25.0, 30.0) for home in (60.0, 80.0) for regress in (0.1, 0.25)]
+ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent)
+            for k in (14.0, 18.0, 24.0) for regress in (0.1, 0.2) for exponent in (0.5, 0.7, 1.0)]
 PI_GRID = [pi_ratings.PiParams(lr, gamma) for lr in (0.03, 0.045, 0.06) for gamma in (0.5, 0.7)]
 
 
@@ -137,37 +144,37 @@ def _tune(history: History, before: int, candidates: list, strength_fn: Callable
     return best, best_strength
 
 
-def elo_forecast(history: History, targets: np.ndarray, refit_days: int = 7,
+def elo_forecast(history: History, targets: np.ndarray, refit_days: int = 7, as_of: int | None = None,
                  params: elo_mod.EloParams | None = None) -> Forecast:
-    first = int(history.predict_at[targets].min()) if len(targets) else 0
+    first = as_of if as_of is not None else int(history.predict_at[targets].min()) if len(targets) else 0
     if params is None:
         params, strength = _tune(history, first, ELO_GRID, elo_mod.elo_differences)
     else:
         strength = elo_mod.elo_differences(history, params)
-    forecast = rating_forecast(history, targets, strength / 400.0, refit_days)
+    forecast = rating_forecast(history, targets, strength / 400.0, refit_days, as_of=as_of)
     forecast.extra["params"] = params
     forecast.extra["strength"] = strength[targets]
     return forecast
 
 
-def pi_forecast(history: History, targets: np.ndarray, refit_days: int = 7,
+def pi_forecast(history: History, targets: np.ndarray, refit_days: int = 7, as_of: int | None = None,
                 params: pi_ratings.PiParams | None = None) -> Forecast:
-    first = int(history.predict_at[targets].min()) if len(targets) else 0
+    first = as_of if as_of is not None else int(history.predict_at[targets].min()) if len(targets) else 0
     if params is None:
         params, strength = _tune(history, first, PI_GRID, pi_ratings.pi_expected_differences)
     else:
         strength = pi_ratings.pi_expected_differences(history, params)
-    forecast = rating_forecast(history, targets, strength, refit_days)
+    forecast = rating_forecast(history, targets, strength, refit_days, as_of=as_of)
     forecast.extra["params"] = params
     forecast.extra["strength"] = strength[targets]
     return forecast
 
 
 def base_rate_forecast(history: History, targets: np.ndarray, refit_days: int = 7,
-                       window_days: int = 3 * 365) -> Forecast:
+                       window_days: int = 3 * 365, as_of: int | None = None) -> Forecast:
     """Home/draw/away frequencies of the results known at each block start."""
     probs = np.tile([0.46, 0.26, 0.28], (len(targets), 1))
-    for start, where in blocks(history, targets, refit_days):
+    for start, where in blocks(history, targets, refit_days, as_of):
         train = history.known_before(start, since=start - window_days * DAY)
         if len(train):
             counts = np.bincount(_outcomes(history, train), minlength=3) + 1.0

@@ -56,3 +56,24 @@ def match_odds(conn: Connection, match_ids: Sequence[int]) -> list[OddsRecord]:
                                    odds_quotes.c.market == "1x2"))
         out += [OddsRecord(*row) for row in rows if None not in row[3:]]
     return out
+
+
+def team_names(conn: Connection, team_ids: Sequence[int]) -> dict[int, str]:
+    from matchday.store.schema import teams
+
+    ids = sorted({int(t) for t in team_ids})
+    return dict(conn.execute(select(teams.c.id, teams.c.name).where(teams.c.id.in_(ids))).all()) if ids else {}
+
+
+def match_competition(conn: Connection, match_id: int) -> tuple[str, str] | None:
+    """(competition code, season label) of a match, or None when there is no such match."""
+    row = conn.execute(select(competitions.c.code, seasons.c.label)
+                       .join(matches, matches.c.competition_id == competitions.c.id)
+                       .join(seasons, seasons.c.id == matches.c.season_id)
+                       .where(matches.c.id == match_id)).first()
+    return (row.code, row.label) if row else None
+
+
+def round_match_ids(conn: Connection, code: str, round_number: int) -> list[int]:
+    return list(conn.execute(select(matches.c.id).join(competitions, competitions.c.id == matches.c.competition_id)
+                             .where(competitions.c.code == code, matches.c.round_number == round_number)).scalars())
