@@ -1,10 +1,11 @@
 """Elo ratings with home advantage, a goal-difference multiplier and regression to the mean between seasons.
 
-The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e (e fitted,
-like K, home advantage and the regression, on the training period). At each new season every rating moves ``regress`` of the way back to the pool mean. A team
-never seen starts at the mean rating of the three weakest teams of the division it joins (promoted teams
-replace relegated ones); with several divisions in the history, one pool rates them all on one scale.
-Outcome probabilities come from an ordered logit on the rating difference (the fitted draw model).
+The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e (e fitted, like
+K and the regression, on the training period). At each new season every rating moves ``regress`` of the way
+back to its division's mean. A team never seen starts at the mean rating of the three weakest teams of the
+division it joins (promoted teams replace relegated ones); with several divisions in the history, one pool
+rates them all on one scale. Outcome probabilities come from an ordered logit on the rating difference (the
+fitted draw model).
 """
 
 from __future__ import annotations
