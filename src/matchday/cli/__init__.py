@@ -3,7 +3,15 @@
 One module per command group; importing them registers their commands on ``app``.
 """
 
-from matchday.cli import loading, quickstart, serving, status, tables, teams  # noqa: F401 - registers commands
+from matchday.cli import (  # noqa: F401 - registers commands
+    loading,
+    predict,
+    quickstart,
+    serving,
+    status,
+    tables,
+    teams,
+)
 from matchday.cli.common import app
 
 __all__ = ["app"]
