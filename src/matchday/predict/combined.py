@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from matchday.predict.features import FeatureSet
 from matchday.predict.history import History
 from matchday.predict.metrics import outcome_index
-from matchday.predict.walkforward import Forecast, blocks
+from matchday.predict.walkforward import Forecast, blocks, single_threaded
 
 MIN_TRAINING = 300
 C = 0.05
@@ -31,6 +31,7 @@ def _fallbacks(names: tuple[str, ...], pattern: tuple[bool, ...]) -> list[np.nda
     return [np.array(c) for c in (cols, without_close, without_odds)]
 
 
+@single_threaded
 def combined_forecast(history: History, features: FeatureSet, targets: np.ndarray, refit_days: int = 7,
                       min_training: int = MIN_TRAINING, as_of: int | None = None) -> Forecast:
     """Forecast ``targets`` (a subset of ``features.targets``); the feature rows of earlier matches train it.

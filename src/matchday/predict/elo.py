@@ -27,56 +27,62 @@ class EloParams:
     margin_exponent: float = 0.7
 
 
-def margin_multiplier(goal_difference: float, exponent: float) -> float:
+def margin_multiplier(goal_difference: float, exponent: np.ndarray | float) -> np.ndarray | float:
     return max(1.0, abs(goal_difference)) ** exponent
 
 
 def elo_differences(history: History, params: EloParams) -> np.ndarray:
     """For every match in ``history`` (played or not): home rating + home advantage − away rating, from the
     results known at its kick-off only. Results are applied in the order they became known."""
+    return elo_differences_many(history, [params])[:, 0]
+
+
+def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
+    """:func:`elo_differences` for several parameter sets in one pass: (matches, parameter sets)."""
+    k = np.array([p.k for p in grid])
+    home_adv = np.array([p.home for p in grid])
+    regress = np.array([p.regress for p in grid])
+    exponent = np.array([p.margin_exponent for p in grid])
     n = len(history)
-    diffs = np.zeros(n)
-    ratings: dict[int, float] = {}
+    diffs = np.zeros((n, len(grid)))
+    ratings: dict[int, np.ndarray] = {}
     last_season: dict[int, str] = {}
     division: dict[str, list[int]] = {}
     order_known = np.argsort(history.known_at, kind="stable")
     applied = 0
-    played = history.played
+    played, known_at, predict_at = history.played, history.known_at, history.predict_at
+    homes, aways = history.home.tolist(), history.away.tolist()
+    hgs, ags = history.home_goals.tolist(), history.away_goals.tolist()
     for i in range(n):
-        moment = history.predict_at[i]
-        while applied < n and history.known_at[order_known[applied]] <= moment:
+        moment = predict_at[i]
+        while applied < n and known_at[order_known[applied]] <= moment:
             j = order_known[applied]
             applied += 1
             if played[j]:
-                _apply(history, j, ratings, params)
+                h, a = homes[j], aways[j]
+                rh, ra = ratings[h], ratings[a]
+                expected = 1.0 / (1.0 + 10.0 ** (-(rh + home_adv - ra) / 400.0))
+                gd = hgs[j] - ags[j]
+                result = 1.0 if gd > 0 else 0.5 if gd == 0 else 0.0
+                change = k * max(1.0, abs(gd)) ** exponent * (result - expected)
+                ratings[h] = rh + change
+                ratings[a] = ra - change
         comp = history.competition[i]
         season = history.season[i]
-        for team in (history.home[i], history.away[i]):
-            team = int(team)
+        members = division.setdefault(comp, [])
+        for team in (homes[i], aways[i]):
             if team not in ratings:
-                ratings[team] = _newcomer(ratings, division.get(comp, []))
-            elif last_season.get(team) != season and last_season.get(team) is not None:
-                mean = float(np.mean([ratings[t] for t in division.get(comp, [team])]))
-                ratings[team] += params.regress * (mean - ratings[team])
+                known = [ratings[t] for t in members if t in ratings]
+                if known:
+                    stacked = np.sort(np.array(known), axis=0)
+                    ratings[team] = stacked[:3].mean(axis=0)
+                else:
+                    ratings[team] = np.full(len(grid), START)
+            elif last_season.get(team) not in (None, season):
+                mean = np.mean([ratings[t] for t in members], axis=0) if members else ratings[team]
+                ratings[team] = ratings[team] + regress * (mean - ratings[team])
             last_season[team] = season
-            members = division.setdefault(comp, [])
             if team not in members:
                 members.append(team)
-        diffs[i] = ratings[int(history.home[i])] + params.home - ratings[int(history.away[i])]
+        diffs[i] = ratings[homes[i]] + home_adv - ratings[aways[i]]
     return diffs
-
-
-def _newcomer(ratings: dict[int, float], members: list[int]) -> float:
-    known = sorted(ratings[t] for t in members if t in ratings)
-    return float(np.mean(known[:3])) if known else START
-
-
-def _apply(history: History, j: int, ratings: dict[int, float], params: EloParams) -> None:
-    home, away = int(history.home[j]), int(history.away[j])
-    hg, ag = history.home_goals[j], history.away_goals[j]
-    rh, ra = ratings.get(home, START), ratings.get(away, START)
-    expected = 1.0 / (1.0 + 10.0 ** (-(rh + params.home - ra) / 400.0))
-    result = 1.0 if hg > ag else 0.5 if hg == ag else 0.0
-    change = params.k * margin_multiplier(hg - ag, params.margin_exponent) * (result - expected)
-    ratings[home] = rh + change
-    ratings[away] = ra - change

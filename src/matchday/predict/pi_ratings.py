@@ -22,20 +22,28 @@ class PiParams:
     carry_over: float = 0.7
 
 
-def _psi(r: float) -> float:
-    return float(np.sign(r) * (10.0 ** (abs(r) / 3.0) - 1.0))
+def _psi(r: np.ndarray) -> np.ndarray:
+    return np.sign(r) * (10.0 ** (np.abs(r) / 3.0) - 1.0)
 
 
 def pi_expected_differences(history: History, params: PiParams) -> np.ndarray:
     """Expected goal difference for every match from results known at its kick-off."""
-    n = len(history)
-    out = np.zeros(n)
-    home_r: dict[int, float] = {}
-    away_r: dict[int, float] = {}
-    order_known = np.argsort(history.known_at, kind="stable")
+    return pi_expected_differences_many(history, [params])[:, 0]
+
+
+def pi_expected_differences_many(history: History, grid: list[PiParams]) -> np.ndarray:
+    """:func:`pi_expected_differences` for several parameter sets in one pass: (matches, parameter sets)."""
+    lam = np.array([p.learning_rate for p in grid])
+    gamma = np.array([p.carry_over for p in grid])
+    n, width = len(history), len(grid)
+    out = np.zeros((n, width))
+    home_r: dict[int, np.ndarray] = {}
+    away_r: dict[int, np.ndarray] = {}
     division: dict[str, set[int]] = {}
+    order_known = np.argsort(history.known_at, kind="stable")
     applied = 0
-    lam, gamma = params.learning_rate, params.carry_over
+    homes, aways = history.home.tolist(), history.away.tolist()
+    gds = (history.home_goals - history.away_goals).tolist()
     for i in range(n):
         moment = history.predict_at[i]
         while applied < n and history.known_at[order_known[applied]] <= moment:
@@ -43,21 +51,27 @@ def pi_expected_differences(history: History, params: PiParams) -> np.ndarray:
             applied += 1
             if not history.played[j]:
                 continue
-            h, a = int(history.home[j]), int(history.away[j])
-            expected = _psi(home_r.get(h, 0.0)) - _psi(away_r.get(a, 0.0))
-            error = (history.home_goals[j] - history.away_goals[j]) - expected
-            step = 3.0 * np.log10(1.0 + abs(error)) * np.sign(error)
-            home_r[h] = home_r.get(h, 0.0) + step * lam
-            away_r[h] = away_r.get(h, 0.0) + step * lam * gamma
-            away_r[a] = away_r.get(a, 0.0) - step * lam
-            home_r[a] = home_r.get(a, 0.0) - step * lam * gamma
-        h, a = int(history.home[i]), int(history.away[i])
+            h, a = homes[j], aways[j]
+            error = gds[j] - (_psi(home_r[h]) - _psi(away_r[a]))
+            step = 3.0 * np.log10(1.0 + np.abs(error)) * np.sign(error) * lam
+            home_r[h] = home_r[h] + step
+            away_r[h] = away_r[h] + step * gamma
+            away_r[a] = away_r[a] - step
+            home_r[a] = home_r[a] - step * gamma
+        h, a = homes[i], aways[i]
         members = division.setdefault(history.competition[i], set())
         for team in (h, a):
             if team not in home_r:  # a newcomer: the level of the division's weakest three
-                weakest = sorted(members, key=lambda t: home_r[t] + away_r[t])[:3]
-                home_r[team] = float(np.mean([home_r[t] for t in weakest])) if weakest else 0.0
-                away_r[team] = float(np.mean([away_r[t] for t in weakest])) if weakest else 0.0
+                if members:
+                    both = np.array([home_r[t] + away_r[t] for t in members])
+                    weakest = np.argsort(both, axis=0)[:3]
+                    ordered = list(members)
+                    home_r[team] = np.array([np.mean([home_r[ordered[w]][c] for w in weakest[:, c]])
+                                             for c in range(width)])
+                    away_r[team] = np.array([np.mean([away_r[ordered[w]][c] for w in weakest[:, c]])
+                                             for c in range(width)])
+                else:
+                    home_r[team], away_r[team] = np.zeros(width), np.zeros(width)
             members.add(team)
-        out[i] = _psi(home_r.get(h, 0.0)) - _psi(away_r.get(a, 0.0))
+        out[i] = _psi(home_r[h]) - _psi(away_r[a])
     return out

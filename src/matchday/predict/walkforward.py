@@ -8,6 +8,7 @@ API's one-match prediction and the benchmark.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -21,6 +22,17 @@ from matchday.predict.metrics import outcome_index
 from matchday.predict.ordered import OrderedLogit, fit_ordered_logit
 
 WEEK = 7 * DAY
+
+
+def single_threaded(fn: Callable) -> Callable:
+    """Run with one BLAS thread: these problems are small, and threads only spin (measured: 20x slower fits
+    with a multithreaded OpenBLAS on a busy two-core machine)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):  # noqa: ANN202 - whatever fn returns
+        with threadpool_limits(1):
+            return fn(*args, **kwargs)
+
+    return wrapper
 MONDAY_OFFSET = 4 * DAY  # 1970-01-01 was a Thursday: weeks start at epoch + 4 days
 
 
@@ -69,6 +81,7 @@ def blocks(history: History, targets: np.ndarray, refit_days: int = 7,
         yield int(starts[where].min()), where
 
 
+@single_threaded
 def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = GoalConfig(),
                   fitter: Callable[..., goals.GoalModel] | None = None, as_of: int | None = None) -> Forecast:
     import time
@@ -78,22 +91,21 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
     probs, hxg, axg, rho = np.zeros((n, 3)), np.zeros(n), np.zeros(n), np.zeros(n)
     previous: goals.GoalModel | None = None
     fits, seconds = 0, 0.0
-    with threadpool_limits(1):  # multithreaded BLAS only spins on these small problems
-        for start, where in blocks(history, targets, config.refit_days, as_of):
-            train = history.known_before(start, since=start - config.window_days * DAY)
-            weights = np.exp(-config.xi * (start - history.predict_at[train]) / DAY)
-            began = time.perf_counter()
-            model = fitter(history.home[train], history.away[train], history.home_goals[train],
-                           history.away_goals[train], history.tier[train], weights, dixon_coles=config.dixon_coles,
-                           ridge=config.ridge, start=previous)
-            seconds += time.perf_counter() - began
-            fits += 1
-            previous = model
-            idx = targets[where]
-            lam, mu = model.rates(history.home[idx], history.away[idx], history.tier[idx])
-            grid = goals.score_matrix(lam, mu, model.rho)
-            probs[where] = goals.outcome_probabilities(grid)
-            hxg[where], axg[where], rho[where] = lam, mu, model.rho
+    for start, where in blocks(history, targets, config.refit_days, as_of):
+        train = history.known_before(start, since=start - config.window_days * DAY)
+        weights = np.exp(-config.xi * (start - history.predict_at[train]) / DAY)
+        began = time.perf_counter()
+        model = fitter(history.home[train], history.away[train], history.home_goals[train],
+                       history.away_goals[train], history.tier[train], weights, dixon_coles=config.dixon_coles,
+                       ridge=config.ridge, start=previous)
+        seconds += time.perf_counter() - began
+        fits += 1
+        previous = model
+        idx = targets[where]
+        lam, mu = model.rates(history.home[idx], history.away[idx], history.tier[idx])
+        grid = goals.score_matrix(lam, mu, model.rho)
+        probs[where] = goals.outcome_probabilities(grid)
+        hxg[where], axg[where], rho[where] = lam, mu, model.rho
     forecast = Forecast(targets, probs, hxg, axg, rho, fits, seconds)
     forecast.extra["model"] = previous
     return forecast
@@ -103,6 +115,7 @@ def _outcomes(history: History, idx: np.ndarray) -> np.ndarray:
     return outcome_index(history.home_goals[idx], history.away_goals[idx])
 
 
+@single_threaded
 def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray, refit_days: int = 7,
                     logit_window_days: int = 3 * 365, as_of: int | None = None) -> Forecast:
     """Outcome probabilities from a pre-match strength difference (Elo or pi) through a walk-forward
@@ -123,7 +136,9 @@ ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent)
 PI_GRID = [pi_ratings.PiParams(lr, gamma) for lr in (0.03, 0.045, 0.06) for gamma in (0.5, 0.7)]
 
 
-def _tune(history: History, before: int, candidates: list, strength_fn: Callable) -> tuple[object, np.ndarray]:
+@single_threaded
+def _tune(history: History, before: int, candidates: list, strength_fn: Callable,
+          many_fn: Callable) -> tuple[object, np.ndarray]:
     """The candidate whose ordered logit, fitted on the results known at ``before``, has the lowest log loss
     on them (in-sample on the training period only: nothing from the target period is used)."""
     train = history.known_before(before)
@@ -134,8 +149,9 @@ def _tune(history: History, before: int, candidates: list, strength_fn: Callable
     # skip the first seasons of the training data: ratings start from nothing there
     scored = train[len(train) // 4:]
     outcomes = _outcomes(history, scored)
-    for params in candidates:
-        strength = strength_fn(history, params)
+    strengths = many_fn(history, candidates)
+    for column, params in enumerate(candidates):
+        strength = strengths[:, column]
         fitted = fit_ordered_logit(strength[scored], outcomes)
         p = fitted.probabilities(strength[scored])
         loss = -np.log(p[np.arange(len(scored)), outcomes]).mean()
@@ -148,7 +164,8 @@ def elo_forecast(history: History, targets: np.ndarray, refit_days: int = 7, as_
                  params: elo_mod.EloParams | None = None) -> Forecast:
     first = as_of if as_of is not None else int(history.predict_at[targets].min()) if len(targets) else 0
     if params is None:
-        params, strength = _tune(history, first, ELO_GRID, elo_mod.elo_differences)
+        params, strength = _tune(history, first, ELO_GRID, elo_mod.elo_differences,
+                                 elo_mod.elo_differences_many)
     else:
         strength = elo_mod.elo_differences(history, params)
     forecast = rating_forecast(history, targets, strength / 400.0, refit_days, as_of=as_of)
@@ -161,7 +178,8 @@ def pi_forecast(history: History, targets: np.ndarray, refit_days: int = 7, as_o
                 params: pi_ratings.PiParams | None = None) -> Forecast:
     first = as_of if as_of is not None else int(history.predict_at[targets].min()) if len(targets) else 0
     if params is None:
-        params, strength = _tune(history, first, PI_GRID, pi_ratings.pi_expected_differences)
+        params, strength = _tune(history, first, PI_GRID, pi_ratings.pi_expected_differences,
+                                 pi_ratings.pi_expected_differences_many)
     else:
         strength = pi_ratings.pi_expected_differences(history, params)
     forecast = rating_forecast(history, targets, strength, refit_days, as_of=as_of)
