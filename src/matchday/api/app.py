@@ -14,7 +14,7 @@ from matchday import __version__
 from matchday.api import errors
 from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.observability import Metrics, ObservabilityMiddleware
-from matchday.api.routers import leagues, matches, system, teams
+from matchday.api.routers import leagues, matches, predictions, system, teams
 from matchday.api.schemas import ErrorBody
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s)
     errors.install(app)
-    for router in (matches.router, leagues.router, teams.router):
+    for router in (matches.router, leagues.router, teams.router, predictions.router):
         app.include_router(router, prefix="/api/v1")
     app.include_router(system.router)
     app.include_router(ws_router)
