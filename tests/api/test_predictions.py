@@ -53,3 +53,21 @@ def test_simulation_of_a_finished_season_is_its_table(client: TestClient) -> Non
     assert {t["team_name"]: t["positions"].index(1.0) + 1 for t in sim["teams"]} == \
         {r["team_name"]: r["position"] for r in table}
     _error(client.get("/api/v1/leagues/eng.1/simulation", params={"season": "1888-89"}), 404, "NOT_FOUND")
+
+
+def test_match_page_shows_the_prediction(client: TestClient) -> None:
+    match = client.get("/api/v1/matches", params={"league_id": "eng.1", "season": "2024-25"}).json()["items"][0]
+    prediction = client.get(f"/api/v1/matches/{match['id']}/prediction").json()
+    html = client.get(f"/matches/{match['id']}").text
+    assert 'id="prediction-h"' in html and "Most likely scores" in html
+    top = prediction["likely_scores"][0]
+    assert f"<b>{top['home']}-{top['away']}</b>" in html
+    assert f"{prediction['p_home'] * 100:.0f}%" in html
+
+
+def test_league_page_shows_position_probabilities(client: TestClient) -> None:
+    html = client.get("/leagues/sim.1", params={"season": "2026-27"}).text
+    assert 'id="outlook-h"' in html and "Probability of each final position" in html
+    assert html.count("<rect") >= 10
+    finished = client.get("/leagues/eng.1", params={"season": "2011-12"}).text
+    assert 'id="outlook-h"' not in finished  # nothing left to simulate
