@@ -2,8 +2,9 @@
 
 The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e (e fitted, like
 K and the regression, on the training period). At each new season every rating moves ``regress`` of the way
-back to its division's mean. A team never seen starts at the mean rating of the three weakest teams of the
-division it joins (promoted teams replace relegated ones); with several divisions in the history, one pool
+back to the mean of its division's last season. A team never seen, or back after seasons in no division we
+hold, starts at the mean rating of last season's three weakest teams of the division it joins (promoted teams
+replace relegated ones); with several divisions in the history, one pool
 rates them all on one scale. Outcome probabilities come from an ordered logit on the rating difference (the
 fitted draw model).
 """
@@ -47,7 +48,9 @@ def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
     diffs = np.zeros((n, len(grid)))
     ratings: dict[int, np.ndarray] = {}
     last_season: dict[int, str] = {}
-    division: dict[str, list[int]] = {}
+    division: dict[tuple[str, str], list[int]] = {}  # (competition, season) -> its teams so far
+    labels = sorted(set(history.season.tolist()))
+    previous_season = dict(zip(labels[1:], labels[:-1], strict=True))
     order_known = np.argsort(history.known_at, kind="stable")
     applied = 0
     played, known_at, predict_at = history.played, history.known_at, history.predict_at
@@ -67,22 +70,24 @@ def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
                 change = k * max(1.0, abs(gd)) ** exponent * (result - expected)
                 ratings[h] = rh + change
                 ratings[a] = ra - change
-        comp = history.competition[i]
-        season = history.season[i]
-        members = division.setdefault(comp, [])
+        comp, season = history.competition[i], history.season[i]
+        this_season = division.setdefault((comp, season), [])
         for team in (homes[i], aways[i]):
-            if team not in ratings:
-                known = [ratings[t] for t in members if t in ratings]
+            if last_season.get(team) == season:
+                continue
+            before = division.get((comp, previous_season.get(season, "")), [])
+            if team not in ratings or last_season[team] != previous_season.get(season):
+                # new, or back after seasons outside every division we hold: the level of last season's
+                # weakest three of the division it joins (the teams promoted sides replace)
+                known = [ratings[t] for t in before if t in ratings]
                 if known:
-                    stacked = np.sort(np.array(known), axis=0)
-                    ratings[team] = stacked[:3].mean(axis=0)
-                else:
+                    ratings[team] = np.sort(np.array(known), axis=0)[:3].mean(axis=0)
+                elif team not in ratings:
                     ratings[team] = np.full(len(grid), START)
-            elif last_season.get(team) not in (None, season):
-                mean = np.mean([ratings[t] for t in members], axis=0) if members else ratings[team]
-                ratings[team] = ratings[team] + regress * (mean - ratings[team])
+            else:
+                pool = [ratings[t] for t in before] or [ratings[team]]
+                ratings[team] = ratings[team] + regress * (np.mean(pool, axis=0) - ratings[team])
             last_season[team] = season
-            if team not in members:
-                members.append(team)
+            this_season.append(team)
         diffs[i] = ratings[homes[i]] + home_adv - ratings[aways[i]]
     return diffs

@@ -132,8 +132,8 @@ def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray,
 
 
 ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent)
-            for k in (14.0, 18.0, 24.0) for regress in (0.1, 0.2) for exponent in (0.5, 0.7, 1.0)]
-PI_GRID = [pi_ratings.PiParams(lr, gamma) for lr in (0.03, 0.045, 0.06) for gamma in (0.5, 0.7)]
+            for k in (10.0, 14.0, 18.0, 24.0) for regress in (0.1, 0.2) for exponent in (0.5, 0.7, 1.0)]
+PI_GRID = [pi_ratings.PiParams(lr, gamma) for lr in (0.02, 0.03, 0.045, 0.06) for gamma in (0.5, 0.7)]
 
 
 @single_threaded
