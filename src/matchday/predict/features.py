@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -31,6 +32,10 @@ class FeatureSet:
     values: np.ndarray  # (n, len(names)); NaN where a value is not available (no odds)
     trace: list[dict[str, object]]
     forecasts: dict[str, Forecast]  # the base models' walk-forward forecasts behind the values
+
+
+def _iso(moment: int) -> str:
+    return (datetime(1970, 1, 1) + timedelta(seconds=moment)).isoformat()
 
 
 def log_ratios(probs: np.ndarray) -> np.ndarray:
@@ -121,11 +126,14 @@ def build_features(history: History, targets: np.ndarray, odds: Sequence[OddsRec
                               log_ratios(closing)])
     values[np.isnan(opening[:, 0]), 10:12] = np.nan
     values[np.isnan(closing[:, 0]), 12:14] = np.nan
-    elo_params, pi_params = forecasts["elo"].extra.get("params"), forecasts["pi"].extra.get("params")
     for k, trace in enumerate(traces):
         i = int(targets[k])
-        trace["ratings_and_goal_model"] = (f"results known at {int(history.predict_at[i])} (epoch s); "
-                                           f"elo {elo_params}, pi {pi_params}")
+        for name, fc in forecasts.items():
+            # ratings: every result known at kick-off; their draw model and the goal model: those known at the fit
+            fitted = fc.extra.get("fitted_at")
+            trace[name] = {"results_known_at": _iso(int(history.predict_at[i])),
+                           "fitted_on_results_known_at": _iso(int(fitted[k])) if fitted is not None else None,
+                           "params": repr(fc.extra["params"]) if "params" in fc.extra else None}
         trace["opening_odds"] = open_books[k]
         trace["closing_odds"] = close_books[k]
     return FeatureSet(FEATURE_SET_VERSION, NAMES, targets, values, traces, forecasts)

@@ -91,7 +91,9 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
     probs, hxg, axg, rho = np.zeros((n, 3)), np.zeros(n), np.zeros(n), np.zeros(n)
     previous: goals.GoalModel | None = None
     fits, seconds = 0, 0.0
+    fitted_at = np.zeros(n, dtype=np.int64)
     for start, where in blocks(history, targets, config.refit_days, as_of):
+        fitted_at[where] = start
         train = history.known_before(start, since=start - config.window_days * DAY)
         weights = np.exp(-config.xi * (start - history.predict_at[train]) / DAY)
         began = time.perf_counter()
@@ -108,6 +110,7 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
         hxg[where], axg[where], rho[where] = lam, mu, model.rho
     forecast = Forecast(targets, probs, hxg, axg, rho, fits, seconds)
     forecast.extra["model"] = previous
+    forecast.extra["fitted_at"] = fitted_at  # per target: the moment whose known results the fit used
     return forecast
 
 
@@ -123,12 +126,14 @@ def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray,
     probs = np.zeros((len(targets), 3))
     model: OrderedLogit | None = None
     fits = 0
+    fitted_at = np.zeros(len(targets), dtype=np.int64)
     for start, where in blocks(history, targets, refit_days, as_of):
+        fitted_at[where] = start
         train = history.known_before(start, since=start - logit_window_days * DAY)
         model = fit_ordered_logit(strength[train], _outcomes(history, train), start=model)
         fits += 1
         probs[where] = model.probabilities(strength[targets[where]])
-    return Forecast(targets, probs, fits=fits)
+    return Forecast(targets, probs, fits=fits, extra={"fitted_at": fitted_at})
 
 
 ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent)

@@ -53,7 +53,8 @@ def _merge(first: wf.Forecast, second: wf.Forecast, order: np.ndarray) -> wf.For
     probs = np.concatenate([first.probs, second.probs])
     pos = {int(t): k for k, t in enumerate(targets)}
     take = np.array([pos[int(t)] for t in order], dtype=np.int64)
-    return wf.Forecast(order, probs[take], extra=first.extra)
+    fitted_at = np.concatenate([first.extra["fitted_at"], second.extra["fitted_at"]])[take]
+    return wf.Forecast(order, probs[take], extra={"fitted_at": fitted_at})
 
 
 def forecast(data: LeagueData, targets: np.ndarray, model: str = DEFAULT_MODEL, *, as_of: int | None = None,
