@@ -121,7 +121,7 @@ def main() -> None:
     from matchday.store.engine import make_engine
 
     with make_engine(f"sqlite:///{args.db}").connect() as conn:
-        data = league_data(conn, "eng.1")
+        data = league_data(conn, "eng.1", since=None)  # every season from 1993-94
     h = data.history
     candidates = np.flatnonzero((h.competition == "eng.1") & np.isin(h.season, SEASONS) & h.played)
     pinnacle_prop, _ = features.market_probabilities(h, candidates, data.odds, closing=True, method="proportional",

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import numpy as np
 from sqlalchemy import Connection
 
+from matchday.domain.seasons import season_start_year
 from matchday.errors import NotFound
 from matchday.predict import combined, features, goals
 from matchday.predict import walkforward as wf
@@ -22,6 +23,7 @@ from matchday.store import predict_queries, queries
 MODELS = ("combined", "dixon-coles", "poisson", "elo", "pi", "market", "base-rates")
 DEFAULT_MODEL = "combined"
 TRAINING_DAYS = 3 * 365  # the combined model learns from the forecasts of this much history before a target
+HISTORY_YEARS = 12  # results read before the first match predicted
 
 
 @dataclass
@@ -33,14 +35,23 @@ class LeagueData:
     names: dict[int, str]
 
 
-def league_data(conn: Connection, league: str) -> LeagueData:
+def league_data(conn: Connection, league: str, since: date | None = None) -> LeagueData:
+    """The country's league history (from ``since``: ratings need years, not a century) and the league's odds."""
     comp = queries.find_competition(conn, league)
-    records = predict_queries.league_history(conn, comp.country, () if comp.country else (comp.code,))
+    records = predict_queries.league_history(conn, comp.country, () if comp.country else (comp.code,), since)
     history = History(records)
     own = [int(m) for m, c in zip(history.match_id, history.competition, strict=True) if c == comp.code]
     odds = predict_queries.match_odds(conn, own)
     names = predict_queries.team_names(conn, np.concatenate([history.home, history.away]).tolist())
     return LeagueData(comp.code, comp.name, history, odds, names)
+
+
+def _history_start(first: date | None) -> date | None:
+    return date(first.year - HISTORY_YEARS, 7, 1) if first else None
+
+
+def season_start(label: str) -> date:
+    return date(season_start_year(label), 7, 1)
 
 
 def _check_model(model: str) -> None:
@@ -158,7 +169,7 @@ def backtest(conn: Connection, league: str, season: str, model: str = DEFAULT_MO
 
     _check_model(model)
     comp, label, _season_id = queries.find_competition_season(conn, league, season)
-    data = league_data(conn, comp.code)
+    data = league_data(conn, comp.code, _history_start(season_start(label)))
     targets = season_targets(data, label)
     fc = forecast(data, targets, model)
     y = outcomes(data, targets)
@@ -168,7 +179,8 @@ def backtest(conn: Connection, league: str, season: str, model: str = DEFAULT_MO
     with_odds = ~np.isnan(closing[:, 0])
     if with_odds.any():
         scores["market-closing"] = metrics.score_all(closing[with_odds], y[with_odds])
-        scores[f"{model} (matches with closing odds)"] = metrics.score_all(fc.probs[with_odds], y[with_odds])
+        if not with_odds.all():
+            scores[f"{model} (matches with closing odds)"] = metrics.score_all(fc.probs[with_odds], y[with_odds])
     return {"league": comp.code, "season": label, "model": model, "rows": rows(data, fc), "scores": scores,
             "calibration": metrics.calibration(fc.probs, y)}
 
@@ -177,7 +189,7 @@ def upcoming(conn: Connection, league: str, *, on_date=None, round_number: int |
              model: str = DEFAULT_MODEL, now: int | None = None) -> list[dict]:
     """Coming matches of the league (all unplayed, or those of ``on_date`` / ``round_number``) predicted from
     everything in the store known now."""
-    data = league_data(conn, league)
+    data = league_data(conn, league, _history_start(date.today()))
     h = data.history
     now = now if now is not None else now_epoch()
     mask = (h.competition == data.code) & ~h.played & (h.predict_at >= now - DAY)
@@ -201,7 +213,7 @@ def match_prediction(conn: Connection, match_id: int, model: str = DEFAULT_MODEL
     found = predict_queries.match_competition(conn, match_id)
     if found is None:
         raise NotFound(f"no match with id {match_id}")
-    data = league_data(conn, found[0])
+    data = league_data(conn, found[0], _history_start(predict_queries.match_day(conn, match_id)))
     index = data.history.index.get(match_id)
     if index is None:
         raise NotFound(f"match {match_id} is not a league match that can be predicted")
@@ -223,7 +235,7 @@ def simulate(conn: Connection, league: str, season: str, *, runs: int = 10_000, 
     from matchday.predict.simulate import Fixture, simulate_season
 
     comp, label, season_id = queries.find_competition_season(conn, league, season)
-    data = league_data(conn, comp.code)
+    data = league_data(conn, comp.code, _history_start(season_start(label)))
     h = data.history
     moment = epoch(datetime.combine(as_of + timedelta(days=1), time())) if as_of else now_epoch()
     results = [r for r in queries.table_results(conn, season_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import Connection, select
 
@@ -20,9 +21,10 @@ def division_tier(code: str) -> int:
     return int(tail) if tail.isdigit() else 1
 
 
-def league_history(conn: Connection, country: str | None, codes: Sequence[str] = ()) -> list[MatchRecord]:
+def league_history(conn: Connection, country: str | None, codes: Sequence[str] = (),
+                   since: date | None = None) -> list[MatchRecord]:
     """Regular-stage matches of every league competition of ``country`` (all divisions, so promoted teams
-    bring their lower-division results), or of ``codes`` when given."""
+    bring their lower-division results), or of ``codes`` when given; from ``since`` on when given."""
     query = (select(matches.c.id, competitions.c.code, seasons.c.label, matches.c.match_date,
                     matches.c.kickoff_utc, matches.c.home_team_id, matches.c.away_team_id, matches.c.status,
                     matches.c.home_goals, matches.c.away_goals)
@@ -31,6 +33,8 @@ def league_history(conn: Connection, country: str | None, codes: Sequence[str] =
              .where(matches.c.stage == "regular", competitions.c.kind == "league",
                     matches.c.match_date.is_not(None),
                     matches.c.status.in_([s.value for s in COUNTED_STATUSES] + list(_OPEN_STATUSES))))
+    if since is not None:
+        query = query.where(matches.c.match_date >= since)
     if codes:
         query = query.where(competitions.c.code.in_(list(codes)))
     elif country is not None:
@@ -77,3 +81,7 @@ def match_competition(conn: Connection, match_id: int) -> tuple[str, str] | None
 def round_match_ids(conn: Connection, code: str, round_number: int) -> list[int]:
     return list(conn.execute(select(matches.c.id).join(competitions, competitions.c.id == matches.c.competition_id)
                              .where(competitions.c.code == code, matches.c.round_number == round_number)).scalars())
+
+
+def match_day(conn: Connection, match_id: int) -> date | None:
+    return conn.execute(select(matches.c.match_date).where(matches.c.id == match_id)).scalar()
