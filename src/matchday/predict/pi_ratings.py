@@ -39,7 +39,10 @@ def pi_expected_differences_many(history: History, grid: list[PiParams]) -> np.n
     out = np.zeros((n, width))
     home_r: dict[int, np.ndarray] = {}
     away_r: dict[int, np.ndarray] = {}
-    division: dict[str, set[int]] = {}
+    division: dict[tuple[str, str], list[int]] = {}  # (competition, season) -> its teams so far
+    last_season: dict[int, str] = {}
+    labels = sorted(set(history.season.tolist()))
+    previous_season = dict(zip(labels[1:], labels[:-1], strict=True))
     order_known = np.argsort(history.known_at, kind="stable")
     applied = 0
     homes, aways = history.home.tolist(), history.away.tolist()
@@ -59,19 +62,23 @@ def pi_expected_differences_many(history: History, grid: list[PiParams]) -> np.n
             away_r[a] = away_r[a] - step
             home_r[a] = home_r[a] - step * gamma
         h, a = homes[i], aways[i]
-        members = division.setdefault(history.competition[i], set())
+        comp, season = history.competition[i], history.season[i]
+        this_season = division.setdefault((comp, season), [])
         for team in (h, a):
-            if team not in home_r:  # a newcomer: the level of the division's weakest three
-                if members:
-                    both = np.array([home_r[t] + away_r[t] for t in members])
+            if last_season.get(team) == season:
+                continue
+            if team not in home_r or last_season[team] != previous_season.get(season):
+                # new, or back after seasons in no division we hold: last season's weakest three's level
+                before = [t for t in division.get((comp, previous_season.get(season, "")), []) if t in home_r]
+                if before:
+                    both = np.array([home_r[t] + away_r[t] for t in before])
                     weakest = np.argsort(both, axis=0)[:3]
-                    ordered = list(members)
-                    home_r[team] = np.array([np.mean([home_r[ordered[w]][c] for w in weakest[:, c]])
-                                             for c in range(width)])
-                    away_r[team] = np.array([np.mean([away_r[ordered[w]][c] for w in weakest[:, c]])
-                                             for c in range(width)])
-                else:
+                    cols = np.arange(width)
+                    home_r[team] = np.array([home_r[before[w]] for w in range(len(before))])[weakest, cols].mean(0)
+                    away_r[team] = np.array([away_r[before[w]] for w in range(len(before))])[weakest, cols].mean(0)
+                elif team not in home_r:
                     home_r[team], away_r[team] = np.zeros(width), np.zeros(width)
-            members.add(team)
+            last_season[team] = season
+            this_season.append(team)
         out[i] = _psi(home_r[h]) - _psi(away_r[a])
     return out
