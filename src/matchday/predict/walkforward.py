@@ -43,6 +43,7 @@ class GoalConfig:
     xi: float = 0.0018  # time decay per day
     ridge: float = 0.002
     refit_days: int = 7
+    lower_division_weight: float = 1.0  # weight of a lower division's match relative to the top flight's
 
 
 @dataclass
@@ -96,6 +97,9 @@ def goal_forecast(history: History, targets: np.ndarray, config: GoalConfig = Go
         fitted_at[where] = start
         train = history.known_before(start, since=start - config.window_days * DAY)
         weights = np.exp(-config.xi * (start - history.predict_at[train]) / DAY)
+        if config.lower_division_weight != 1.0:
+            weights = np.where(history.tier[train] > history.tier[targets[where]].min(),
+                               weights * config.lower_division_weight, weights)
         began = time.perf_counter()
         model = fitter(history.home[train], history.away[train], history.home_goals[train],
                        history.away_goals[train], history.tier[train], weights, dixon_coles=config.dixon_coles,
