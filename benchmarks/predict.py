@@ -54,10 +54,12 @@ def build_store(db: Path, data: Path) -> None:
     engine.dispose()
 
 
-def penaltyblog_forecast(history: History, targets: np.ndarray) -> tuple[np.ndarray, int, float]:
+def penaltyblog_forecast(history: History, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray, int, float]:
+    """Probabilities, a mask of the targets it could rate (both teams in its window), fits, fitting seconds."""
     import penaltyblog as pb
 
     probs = np.zeros((len(targets), 3))
+    rated = np.zeros(len(targets), dtype=bool)
     top = history.competition == "eng.1"
     fits, seconds = 0, 0.0
     for start, where in wf.blocks(history, targets, 7):
@@ -80,9 +82,10 @@ def penaltyblog_forecast(history: History, targets: np.ndarray) -> tuple[np.ndar
             home, away = str(history.home[i]), str(history.away[i])
             if home in known and away in known:
                 probs[w] = model.predict(home, away).home_draw_away
+                rated[w] = True
             else:
                 probs[w] = counts / counts.sum()
-    return probs / probs.sum(axis=1, keepdims=True), fits, seconds
+    return probs / probs.sum(axis=1, keepdims=True), rated, fits, seconds
 
 
 def time_three_season_fit(history: History, repeats: int = 15) -> dict[str, float]:
@@ -148,17 +151,17 @@ def main() -> None:
     forecasts["matchday combined"] = combined.combined_forecast(h, feature_set, targets).probs
     seconds["combined"] = time.perf_counter() - began
     began = time.perf_counter()
-    forecasts["penaltyblog dixon-coles"], pb_fits, pb_fit_s = penaltyblog_forecast(h, targets)
+    forecasts["penaltyblog dixon-coles"], pb_rated, pb_fits, pb_fit_s = penaltyblog_forecast(h, targets)
     seconds["penaltyblog walk-forward"] = time.perf_counter() - began
     forecasts["pinnacle closing (proportional)"] = pinnacle_prop[keep]
     forecasts["pinnacle closing (shin)"], _ = features.market_probabilities(h, targets, data.odds, closing=True,
                                                                             bookmakers=("pinnacle",))
     forecasts["base rates"] = wf.base_rate_forecast(h, targets).probs
-    report(h, targets, y, forecasts, seconds, pb_fits, pb_fit_s, args.json)
+    report(h, targets, y, forecasts, seconds, pb_fits, pb_fit_s, pb_rated, args.json)
 
 
 def report(h: History, targets: np.ndarray, y: np.ndarray, forecasts: dict[str, np.ndarray],
-           seconds: dict[str, float], pb_fits: int, pb_fit_s: float, out: Path | None) -> None:
+           seconds: dict[str, float], pb_fits: int, pb_fit_s: float, pb_rated: np.ndarray, out: Path | None) -> None:
     rps = {name: metrics.rps(p, y) for name, p in forecasts.items()}
     seasons = h.season[targets]
     header = f"{'season':<10}" + "".join(f"{name[:22]:>24}" for name in forecasts)
@@ -181,6 +184,11 @@ def report(h: History, targets: np.ndarray, y: np.ndarray, forecasts: dict[str, 
             mean, lo, hi = metrics.paired_bootstrap(rps[ours], rps[other])
             pairs[f"{ours} - {other}"] = (mean, lo, hi)
             print(f"  {ours:<22} - {other:<32} {mean:+.4f}  [{lo:+.4f}, {hi:+.4f}]")
+    print(f"\npenaltyblog could rate {pb_rated.sum()} of {len(pb_rated)} matches (the rest: a team absent from its "
+          "window, given base rates); on those matches only, RPS:")
+    for name in ("matchday combined", "matchday dixon-coles", "matchday elo", "matchday pi", "penaltyblog dixon-coles",
+                 "pinnacle closing (proportional)"):
+        print(f"  {name:<34}{rps[name][pb_rated].mean():.4f}")
     gap = overall["penaltyblog dixon-coles"]["rps"] - overall["pinnacle closing (proportional)"]["rps"]
     closed = (overall["penaltyblog dixon-coles"]["rps"] - overall["matchday combined"]["rps"]) / gap if gap else 0.0
     print(f"\ncombined closes {closed:.0%} of the gap between penaltyblog and the closing line")
