@@ -133,8 +133,9 @@ def simulate(
         print_json(result)
         return
     zones = [z for z in result["zones"] if z != "title"]
-    out = Table(title=f"{result['league']} {result['season']}: {result['runs']} simulations from "
-                      f"{result['as_of'][:10]} ({result['matches_remaining']} matches to play)")
+    since = f"the table after {day}" if day else f"results known at {result['as_of'][:16].replace('T', ' ')}"
+    out = Table(title=f"{result['league']} {result['season']}: {result['runs']} simulations from {since} "
+                      f"({result['matches_remaining']} matches to play)")
     for column in ("team", "exp. pts", "title", *zones, "most likely position"):
         out.add_column(column, justify="left" if column == "team" else "right")
     for t in result["teams"]:
