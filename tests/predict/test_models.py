@@ -79,6 +79,8 @@ def test_elo_update_by_hand() -> None:
     expected = 1.0 / (1.0 + 10.0 ** (-70.0 / 400.0))
     change = 20.0 * 2 ** 0.7 * (1.0 - expected)  # a two-goal win
     assert diffs[1] == pytest.approx(70.0 + 2 * change)
+    boosted = elo_differences(_two_matches((2, 0)), EloParams(20.0, 70.0, 0.1, 0.7, early_boost=0.5))
+    assert boosted[1] == pytest.approx(70.0 + 2 * 1.5 * change)  # a season's first matches move ratings more
 
 
 def test_pi_rating_update_by_hand() -> None:

@@ -1,12 +1,12 @@
 """Elo ratings with home advantage, a goal-difference multiplier and regression to the mean between seasons.
 
-The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e (e fitted, like
-K and the regression, on the training period). At each new season every rating moves ``regress`` of the way
-back to the mean of its division's last season. A team never seen, or back after seasons in no division we
+The update is K × G × (result − expected) with the goal-difference multiplier G = max(1, |gd|)^e, and K raised by
+a factor over a season's first six matches (after the summer's transfers early results say more). e, that factor,
+K and the regression are fitted on the training period. At each new season every rating moves ``regress`` of the
+way back to the mean of its division's last season. A team never seen, or back after seasons in no division we
 hold, starts at the mean rating of last season's three weakest teams of the division it joins (promoted teams
-replace relegated ones); with several divisions in the history, one pool
-rates them all on one scale. Outcome probabilities come from an ordered logit on the rating difference (the
-fitted draw model).
+replace relegated ones); with several divisions in the history, one pool rates them all on one scale. Outcome
+probabilities come from an ordered logit on the rating difference (the fitted draw model).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import numpy as np
 from matchday.predict.history import History
 
 START = 1500.0
+EARLY_GAMES = 6
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class EloParams:
     home: float = 70.0
     regress: float = 0.1
     margin_exponent: float = 0.7
+    early_boost: float = 0.0  # K × (1 + boost) while either team has played fewer than EARLY_GAMES this season
 
 
 def margin_multiplier(goal_difference: float, exponent: np.ndarray | float) -> np.ndarray | float:
@@ -44,6 +46,8 @@ def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
     home_adv = np.array([p.home for p in grid])
     regress = np.array([p.regress for p in grid])
     exponent = np.array([p.margin_exponent for p in grid])
+    early_k = k * (1.0 + np.array([p.early_boost for p in grid]))
+    games: dict[int, int] = {}  # results applied this season, per team
     n = len(history)
     diffs = np.zeros((n, len(grid)))
     ratings: dict[int, np.ndarray] = {}
@@ -67,7 +71,9 @@ def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
                 expected = 1.0 / (1.0 + 10.0 ** (-(rh + home_adv - ra) / 400.0))
                 gd = hgs[j] - ags[j]
                 result = 1.0 if gd > 0 else 0.5 if gd == 0 else 0.0
-                change = k * max(1.0, abs(gd)) ** exponent * (result - expected)
+                early = min(games.get(h, 0), games.get(a, 0)) < EARLY_GAMES
+                games[h], games[a] = games.get(h, 0) + 1, games.get(a, 0) + 1
+                change = (early_k if early else k) * max(1.0, abs(gd)) ** exponent * (result - expected)
                 ratings[h] = rh + change
                 ratings[a] = ra - change
         comp, season = history.competition[i], history.season[i]
@@ -88,6 +94,7 @@ def elo_differences_many(history: History, grid: list[EloParams]) -> np.ndarray:
                 pool = [ratings[t] for t in before] or [ratings[team]]
                 ratings[team] = ratings[team] + regress * (np.mean(pool, axis=0) - ratings[team])
             last_season[team] = season
+            games[team] = 0
             this_season.append(team)
         diffs[i] = ratings[homes[i]] + home_adv - ratings[aways[i]]
     return diffs

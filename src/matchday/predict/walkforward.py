@@ -140,8 +140,8 @@ def rating_forecast(history: History, targets: np.ndarray, strength: np.ndarray,
     return Forecast(targets, probs, fits=fits, extra={"fitted_at": fitted_at})
 
 
-ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent)
-            for k in (10.0, 14.0, 18.0, 24.0) for regress in (0.1, 0.2) for exponent in (0.5, 0.7, 1.0)]
+ELO_GRID = [elo_mod.EloParams(k, 70.0, regress, exponent, boost)
+            for k in (10.0, 14.0, 18.0) for regress in (0.1, 0.2) for exponent in (0.7, 1.0) for boost in (0.0, 0.5)]
 PI_GRID = [pi_ratings.PiParams(lr, gamma) for lr in (0.02, 0.03, 0.045, 0.06) for gamma in (0.5, 0.7)]
 
 
