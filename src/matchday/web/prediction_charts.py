@@ -61,7 +61,7 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
                      f'text-anchor="middle">{pos + 1}</text>')
     for row, team in enumerate(teams):
         y = top + row * cell
-        parts.append(f'<text x="{label_width - 6}" y="{y + cell * 0.65:.1f}" text-anchor="end">'
+        parts.append(f'<text x="{label_width - 6}" y="{y + cell * 0.65:.1f}" text-anchor="end" fill="currentColor">'
                      f'{escape(team["team_name"])}</text>')
         for pos, p in enumerate(team["positions"]):
             if p <= 0:
@@ -72,7 +72,7 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
                          f'{pos + 1}. {p:.1%}</title></rect>')
             if p >= 0.095:
                 parts.append(f'<text x="{label_width + pos * cell + cell / 2}" y="{y + cell * 0.65:.1f}" '
-                             f'text-anchor="middle" font-size="10" fill="{"#fff" if p > 0.4 else "#000"}">'
+                             f'text-anchor="middle" font-size="10" fill="{"#fff" if p > 0.4 else "currentColor"}">'
                              f'{round(p * 100)}</text>')
     parts.append("</svg>")
     return "".join(parts)
