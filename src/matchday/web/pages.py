@@ -100,14 +100,29 @@ def match_page(request: Request, match_id: int) -> HTMLResponse:
                    stats=stat_rows, lineups=lineups, odds=odds, h2h=h2h, prediction=prediction)
 
 
+_PREDICTIONS: OrderedDict[tuple, Any] = OrderedDict()  # (what, store write-log position) -> result
+
+
+def _memo(conn: Any, key: tuple, compute: Any) -> Any:
+    """A prediction or simulation, recomputed only after a write (the store's write log moved on)."""
+    from matchday.store.invalidation import latest_id
+
+    full = (*key, latest_id(conn))
+    if full not in _PREDICTIONS:
+        try:
+            _PREDICTIONS[full] = compute()
+        except MatchdayError:
+            _PREDICTIONS[full] = None
+        while len(_PREDICTIONS) > 256:
+            _PREDICTIONS.popitem(last=False)
+    return _PREDICTIONS[full]
+
+
 def _prediction(conn: Any, match_id: int) -> dict | None:
     """The match's prediction from the results known before kick-off; None for a match models cannot predict."""
     from matchday.services.predictions import match_prediction
 
-    try:
-        return match_prediction(conn, match_id)
-    except MatchdayError:
-        return None
+    return _memo(conn, ("match", match_id), lambda: match_prediction(conn, match_id))
 
 
 @router.get("/leagues", response_class=HTMLResponse)
@@ -154,11 +169,8 @@ def _outlook(conn: Any, code: str, season: str, played: int) -> dict | None:
 
     if not played:
         return None
-    try:
-        sim = simulate(conn, code, season, runs=5000)
-    except MatchdayError:
-        return None
-    if not sim["matches_remaining"]:
+    sim = _memo(conn, ("simulation", code, season), lambda: simulate(conn, code, season, runs=5000))
+    if not sim or not sim["matches_remaining"]:
         return None
     return {"runs": sim["runs"], "remaining": sim["matches_remaining"],
             "chart": position_probability_chart(sim["teams"])}
