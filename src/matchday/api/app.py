@@ -21,7 +21,17 @@ from matchday.api.caching import CacheHitMiddleware, ResponseCache
 from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.params import reject_unknown_query
-from matchday.api.routers import admin, auth, favorites, leagues, matches, prediction_leagues, system, teams
+from matchday.api.routers import (
+    admin,
+    auth,
+    favorites,
+    leagues,
+    matches,
+    prediction_leagues,
+    predictions,
+    system,
+    teams,
+)
 from matchday.api.schemas import ErrorBody
 from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddleware
 from matchday.domain.polling import PollingPolicy
@@ -113,7 +123,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     errors.install(app)
     app.state.metrics.registry.register(CollectorMetrics(engine, lambda: app.state.collector))
     for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
-                   prediction_leagues.router):
+                   prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)

@@ -10,6 +10,7 @@ from matchday.cli import (  # noqa: F401 - importing a module registers its comm
     collector,
     conflicts,
     loading,
+    predict,
     quickstart,
     serving,
     status,

@@ -97,6 +97,7 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
         lineups = match_queries.lineups(conn, match_id)
         odds = [q for q in match_queries.odds(conn, match_id) if q["market"] == "1x2"]
         h2h = match_queries.head_to_head(conn, match["home_team_id"], match["away_team_id"], match["match_date"], 8)
+        prediction = _prediction(conn, match_id)
     for quote in odds:
         quote["probabilities"], quote["margin"] = implied_probabilities(
             [quote["price_home"], quote["price_draw"], quote["price_away"]])
@@ -108,7 +109,32 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
             stat_rows.append({"label": label, "home": home, "away": away,
                               "home_pct": round(100 * (home or 0) / total) if total else 50})
     return _render(request, "match.html", m=match, detail=detail, events=events, icons=EVENT_ICONS,
-                   stats=stat_rows, lineups=lineups, odds=odds, h2h=h2h)
+                   stats=stat_rows, lineups=lineups, odds=odds, h2h=h2h, prediction=prediction)
+
+
+_PREDICTIONS: OrderedDict[tuple, Any] = OrderedDict()  # (what, store write-log position) -> result
+
+
+def _memo(conn: Any, key: tuple, compute: Any) -> Any:
+    """A prediction or simulation, recomputed only after a write (the store's write log moved on)."""
+    from matchday.store.invalidation import latest_id
+
+    full = (*key, latest_id(conn))
+    if full not in _PREDICTIONS:
+        try:
+            _PREDICTIONS[full] = compute()
+        except MatchdayError:
+            _PREDICTIONS[full] = None
+        while len(_PREDICTIONS) > 256:
+            _PREDICTIONS.popitem(last=False)
+    return _PREDICTIONS[full]
+
+
+def _prediction(conn: Any, match_id: int) -> dict | None:
+    """The match's prediction from the results known before kick-off; None for a match models cannot predict."""
+    from matchday.services.predictions import match_prediction
+
+    return _memo(conn, ("match", match_id), lambda: match_prediction(conn, match_id))
 
 
 @router.get("/leagues", response_class=HTMLResponse)
@@ -141,11 +167,26 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
                else MatchFilter(competition_id=comp.id, season=label))
         round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
                                                       newest_first=not chosen_round)
+        outlook = _outlook(conn, comp.code, label, table.matches_counted)
     return _render(request, "league.html", comp=comp, seasons=seasons, season=label, table=table.rows,
                    matches_counted=table.matches_counted, charts=_position_charts(history, table.rows),
                    season_status=table.status, season_note=table.note,
                    scorers=scorers, rounds=rounds,
-                   round=chosen_round, round_matches=round_matches)
+                   round=chosen_round, round_matches=round_matches, outlook=outlook)
+
+
+def _outlook(conn: Any, code: str, season: str, played: int) -> dict | None:
+    """The simulated final positions (a heat map), for a season with matches still to play."""
+    from matchday.services.predictions import simulate
+    from matchday.web.prediction_charts import position_probability_chart
+
+    if not played:
+        return None
+    sim = _memo(conn, ("simulation", code, season), lambda: simulate(conn, code, season, runs=5000))
+    if not sim or not sim["matches_remaining"]:
+        return None
+    return {"runs": sim["runs"], "remaining": sim["matches_remaining"],
+            "chart": position_probability_chart(sim["teams"])}
 
 
 def _position_charts(history: dict[str, Any], rows: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
