@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e .
+# the versions CI tested (requirements.lock, from `pip-compile --extra dev`), then matchday itself
+.venv/bin/python -m pip install -q -r requirements.lock
+.venv/bin/python -m pip install -q --no-deps -e .
 .venv/bin/matchday quickstart --no-serve
 exec .venv/bin/matchday demo "$@"

@@ -21,6 +21,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[dev]"
+# the versions CI tested (requirements.lock, from `pip-compile --extra dev`), then matchday itself
+.venv/bin/python -m pip install -q -r requirements.lock
+.venv/bin/python -m pip install -q --no-deps -e ".[dev]"
 .venv/bin/ruff check src tests benchmarks loadtests
 .venv/bin/pytest "$@"
