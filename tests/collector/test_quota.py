@@ -118,3 +118,23 @@ def test_several_processes_share_one_quota_through_redis(redis_server) -> None:
             pass
     assert granted == 5
     assert first.status("p").daily_remaining == second.status("p").daily_remaining == 0
+
+
+def test_two_collectors_share_the_days_quota_through_redis(make_collector, fake, redis_server) -> None:
+    import redis
+
+    url = redis_server.url.rsplit("/", 1)[0] + "/9"
+    redis.Redis.from_url(url).flushdb()
+    plans = {"api-football": {"daily_limit": 5, "minute_limit": 100}}
+    first = make_collector(providers=plans, redis_url=url)
+    second = make_collector(providers=plans, redis_url=url)
+    fake.script("/standings", Reply.file(STANDINGS))
+    sent = 0
+    for collector in (first, second) * 4:
+        try:
+            collector.client.request("api-football", "standings", PARAMS, Priority.CRITICAL)
+            sent += 1
+        except QuotaExhausted:
+            pass
+    assert sent == 5 and fake.requests_to("/standings") == 5  # one quota for both processes
+    assert first.quota_report()[0]["shared"] is True

@@ -239,6 +239,8 @@ class Collector:
         except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
             retry = self._retry_delay(job.job_id, exc)
             status = "skipped" if isinstance(exc, PrioritySkipped | QuotaExhausted) else "failed"
+            if status == "failed":  # live scores cannot wait for a doubling backoff: at most the base delay
+                retry = min(retry, self.settings.job_retry_s)
             jobs.finish(self.engine, run_id, started, status, 0, str(exc), requests=len(fetched),
                         log=[_line("error", f"{status}: {exc}")])
             for result in fetched:
