@@ -95,7 +95,16 @@ class Precedence:
         return (rank, source)
 
     def trust(self, competition: str | None) -> Trust:
-        return lambda source, field_name=None: self.key(source, competition, field_name)
+        """The trust function of one competition (memoised: a batch asks it the same few questions)."""
+        known: dict[tuple[str, str | None], TrustKey] = {}
+
+        def key(source: str, field_name: str | None = None) -> TrustKey:
+            found = known.get((source, field_name))
+            if found is None:
+                found = known[(source, field_name)] = self.key(source, competition, field_name)
+            return found
+
+        return key
 
     def name_key(self, source: str | None) -> TrustKey:
         """Trust of a team's display name: the alias file first, then the default order; unknown last."""

@@ -115,8 +115,9 @@ class ChildOwner:
     def may_replace(self, match_id: int, stored_source: str | None) -> bool:
         if stored_source is None or stored_source == self.source:
             return True
-        trust = source_precedence().trust(self.competition_of.get(match_id))
-        return trust(self.source) > trust(stored_source)
+        key = source_precedence().key
+        competition = self.competition_of.get(match_id)
+        return key(self.source, competition) > key(stored_source, competition)
 
 
 def coalesce_stats(conn: Connection, wanted: dict[int, list[tuple]], owner: ChildOwner

@@ -128,6 +128,7 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
         work = {m: (replace(item, values=fresh[m]), claim) for m, (item, claim) in work.items() if m in fresh}
     rows = _all_rows(conn, list(work))
     precedence = source_precedence()
+    trusts: dict[str, merge.Trust] = {}
     source_updates: list[dict[str, Any]] = []
     source_inserts: list[tuple] = []
     wanted_conflicts: dict[int, list[merge.Conflict]] = {}
@@ -136,7 +137,10 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
         claims = _claims(old_rows, item.values)
         before = claims.get(source)
         claims[source] = merge.update_claim(before, claim)
-        resolution = merge.resolve(claims, precedence.trust(item.competition))
+        trust = trusts.get(item.competition)
+        if trust is None:
+            trust = trusts[item.competition] = precedence.trust(item.competition)
+        resolution = merge.resolve(claims, trust)
         values = resolution.values
         changed = {name: value for name, value, old in zip(merge.FIELDS, (values[f] for f in merge.FIELDS),
                                                              item.values, strict=True) if value != old}
