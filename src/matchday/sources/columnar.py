@@ -155,8 +155,8 @@ def records_frame(records: Sequence[MatchRecord]) -> tuple[pl.DataFrame, pl.Data
     rows = []
     events = []
     for rec in records:
-        if rec.stats or rec.odds or rec.lineups:
-            raise ValueError("the columnar path carries events only; this source's records need write_matches")
+        if rec.stats or rec.odds or rec.lineups or rec.shots or rec.player_stats or rec.source_key:
+            raise ValueError("the columnar path carries matches and events only; this source needs write_matches")
         comp, home, away = rec.competition, rec.home, rec.away
         rows.append((rec.source_line, comp.code, comp.name, comp.country, comp.kind, comp.source_key, rec.season,
                      home.name, home.country, home.source_key, away.name, away.country, away.source_key,
