@@ -1,31 +1,30 @@
-"""`matchday users create-admin`: the password from standard input; the admin can sign in as an admin."""
+"""`matchday users create-admin` as a person runs it (a real process): the password from standard input; the
+admin can then sign in as an admin."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 from matchday.accounts import users
-from matchday.cli import app
-from matchday.settings import get_settings
 from matchday.store.engine import make_engine
+from tests.conftest import REPO
 
 
-def test_create_admin_reads_the_password_from_stdin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MATCHDAY_DATABASE_URL", f"sqlite:///{tmp_path / 'm.db'}")
-    get_settings.cache_clear()
-    try:
-        runner = CliRunner()
-        result = runner.invoke(app, ["users", "create-admin", "root", "root@example.org"],
-                               input="a long admin passphrase\n")
-        assert result.exit_code == 0, result.output
-        assert "created" in result.output
-        weak = runner.invoke(app, ["users", "create-admin", "root2", "root2@example.org"], input="123456\n")
-        assert weak.exit_code == 2 and "too short" in weak.output
-    finally:
-        get_settings.cache_clear()
+def _matchday(tmp_path: Path, password: str, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{tmp_path / 'm.db'}"}
+    return subprocess.run([sys.executable, "-m", "matchday.cli", *args], input=password + "\n", capture_output=True,
+                          text=True, env=env, cwd=REPO, check=False, timeout=120)
+
+
+def test_create_admin_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    created = _matchday(tmp_path, "a long admin passphrase", "users", "create-admin", "root", "root@example.org")
+    assert created.returncode == 0, created.stderr
+    assert "created" in created.stdout
+    weak = _matchday(tmp_path, "123456", "users", "create-admin", "root2", "root2@example.org")
+    assert weak.returncode == 2 and "too short" in weak.stderr
     engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
         admin = users.authenticate(conn, "root@example.org", "a long admin passphrase")
