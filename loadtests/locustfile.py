@@ -4,7 +4,9 @@
 
 ``Browser`` is the published scenario (browse live, today, fixtures, tables, teams, match pages); ``Predictor``
 signs up, joins one prediction league and keeps changing predictions of upcoming matches. Ids are discovered
-from the API at start, so any store works (one with a current season has upcoming matches to predict).
+from the API at start, so any store works (one with a current season has upcoming matches to predict). All
+users come from one address: run the server with high sign-in limits (``MATCHDAY_REGISTER_RATE_LIMIT``,
+``MATCHDAY_LOGIN_RATE_LIMIT``), as ``benchmarks/stack.py`` does.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 
 from locust import HttpUser, between, events, task
 
-STATE: dict[str, list] = {"leagues": [], "matches": [], "teams": [], "upcoming": []}
+STATE: dict[str, list] = {"leagues": [], "matches": [], "teams": [], "upcoming": [], "prediction_season": []}
 LEAGUE_INVITE: dict[str, str] = {}
 
 
@@ -32,8 +34,11 @@ def discover(environment, **_kwargs) -> None:  # noqa: ANN001 - Locust's environ
         matches = client.get("/api/v1/matches", params={"limit": 200}).json()["items"]
         STATE["matches"] = [m["id"] for m in matches]
         STATE["teams"] = [t["id"] for t in client.get("/api/v1/teams", params={"limit": 200}).json()["items"]]
-        STATE["upcoming"] = [m["id"] for m in client.get("/api/v1/matches/upcoming",
-                                                         params={"days": 30}).json()["items"]]
+        upcoming = client.get("/api/v1/matches/upcoming", params={"days": 30}).json()["items"]
+        if upcoming:  # predict in the competition and season of the coming matches
+            first = upcoming[0]
+            STATE["prediction_season"] = [(first["league"]["id"], first["season"])]
+            STATE["upcoming"] = [m["id"] for m in upcoming if m["league"]["id"] == first["league"]["id"]]
 
 
 class Browser(HttpUser):
@@ -83,14 +88,14 @@ class Predictor(HttpUser):
         tokens = self.client.post("/api/v1/auth/login", data={"username": name, "password": password}).json()
         self.client.headers["Authorization"] = f"Bearer {tokens['access_token']}"
         self.league_id = None
-        if STATE["leagues"] and STATE["upcoming"]:
+        if STATE["upcoming"]:
             self.league_id = self._join_or_create()
 
     def _join_or_create(self) -> int:
         if "code" not in LEAGUE_INVITE:
-            league_id, season = STATE["leagues"][-1]
+            league_id, season = STATE["prediction_season"][0]
             created = self.client.post("/api/v1/prediction-leagues", json={
-                "name": "load test", "competition": league_id, "season": season, "scoring": "kicktipp",
+                "name": "load test", "competition": str(league_id), "season": season, "scoring": "kicktipp",
                 "visibility": "private"}).json()
             LEAGUE_INVITE.update(code=created["invite_code"], id=str(created["id"]))
             return created["id"]
