@@ -17,6 +17,7 @@ import redis
 import structlog
 from celery import Task
 from celery.signals import worker_process_shutdown
+from sqlalchemy import Engine
 
 from matchday.ingest.collector import Collector
 from matchday.ingest.job_config import JobType
@@ -38,6 +39,15 @@ def _now() -> datetime:
 def worker_collector() -> Collector:
     """One collector per worker process (its HTTP client, quota and breaker views, live runners)."""
     return Collector.create(sync_definitions=False)
+
+
+@lru_cache(maxsize=1)
+def _users_engine() -> Engine:
+    """The users store (prediction leagues): the football store's engine unless it has its own database."""
+    from matchday.accounts.store import users_engine
+
+    collector = worker_collector()
+    return users_engine(collector.settings, collector.engine)
 
 
 @lru_cache(maxsize=1)
@@ -111,5 +121,9 @@ def run_job(self: Task, job_id: str, trigger: str = "beat") -> dict[str, Any]:
 
 @app.task(name="matchday.maintenance")
 def maintenance() -> dict[str, Any]:
-    """Every 5 minutes: publish any feed events a dead worker committed but did not send."""
-    return {"published": publish_feed()}
+    """Every 5 minutes: publish any feed events a dead worker committed but did not send, and score the prediction
+    leagues left out of date (missed events, a crashed sync: the lease in the users store keeps it to one worker)."""
+    from matchday.pools.sync import sweep
+
+    scored = sweep(_users_engine(), worker_collector().engine)
+    return {"published": publish_feed(), "prediction_leagues_scored": len(scored)}
