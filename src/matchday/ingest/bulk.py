@@ -5,7 +5,6 @@ Same transaction, same load run, same quarantine; only the matches go through ``
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -15,7 +14,6 @@ from matchday.store import invalidation
 from matchday.store.bulk_load import write_columns
 from matchday.store.fk_check import checked_at_end
 from matchday.store.identity import Resolver
-from matchday.store.runs import finish_run, replace_quarantine
 
 if TYPE_CHECKING:
     from matchday.ingest.pipeline import UnitSummary
@@ -32,11 +30,5 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
         everything = counts.tags_everything or bool(resolver.renamed_teams)
         invalidation.record(conn, {invalidation.EVERYTHING} if everything else
                             invalidation.tags_for(counts.changes + counts.provenance_only))
-        replace_quarantine(conn, run_id, source_name, location, parsed.problems)
-        summary.rows_read, summary.quarantined = parsed.rows_read, len(parsed.problems)
-        summary.not_matches = sum(parsed.not_matches.values())
-        summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged
-        summary.changes = counts.changes
-        summary.duration_s = time.perf_counter() - summary.duration_s
-        finish_run(conn, run_id, "ok", summary.duration_s, rows_read=summary.rows_read, new=summary.new,
-                   changed=summary.changed, unchanged=summary.unchanged, quarantined=summary.quarantined)
+        summary.close_run(conn, run_id, source_name, location, counts, parsed.problems, parsed.rows_read,
+                          parsed.not_matches)

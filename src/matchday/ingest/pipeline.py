@@ -14,9 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import structlog
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
-from matchday.domain.records import ParseResult
+from matchday.domain.records import ParseResult, RowProblem
 from matchday.errors import MatchdayError
 from matchday.ingest.bulk import write_columnar
 from matchday.settings import get_settings
@@ -28,7 +28,7 @@ from matchday.sources.reading import read_bounded
 from matchday.store import invalidation
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
-from matchday.store.match_writes import MatchChange, write_matches
+from matchday.store.match_writes import MatchChange, WriteCounts, write_matches
 from matchday.store.provider_writes import (
     ProviderCounts,
     write_competitions,
@@ -59,6 +59,18 @@ class UnitSummary:
     error: str | None = None
     changes: list[MatchChange] = field(default_factory=list, repr=False)
 
+    def close_run(self, conn: Connection, run_id: int, source_name: str, location: str, counts: WriteCounts,
+                  problems: list[RowProblem], rows_read: int, not_matches: dict[str, int]) -> None:
+        """Quarantine the unit's bad rows, take its counts and end its load run as ok, in the write's transaction
+        (the record path and the columnar path alike)."""
+        replace_quarantine(conn, run_id, source_name, location, problems)
+        self.rows_read, self.quarantined, self.not_matches = rows_read, len(problems), sum(not_matches.values())
+        self.new, self.changed, self.unchanged = counts.new, counts.changed, counts.unchanged
+        self.changes = counts.changes
+        self.duration_s = time.perf_counter() - self.duration_s
+        finish_run(conn, run_id, "ok", self.duration_s, rows_read=self.rows_read, new=self.new,
+                   changed=self.changed, unchanged=self.unchanged, quarantined=self.quarantined)
+
 
 def configured_limits() -> InputLimits:
     settings = get_settings()
@@ -88,16 +100,9 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         resolver.flush()
         invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only) | provided.tags
                             | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
-        problems = [*parsed.problems, *provided.problems]
-        replace_quarantine(conn, run_id, source_name, location, problems)
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
-        summary.rows_read, summary.quarantined = parsed.rows_read, len(problems)
-        summary.not_matches = sum(parsed.not_matches.values())
-        summary.new, summary.changed, summary.unchanged = counts.new, counts.changed, counts.unchanged
-        summary.changes = counts.changes
-        summary.duration_s = time.perf_counter() - summary.duration_s
-        finish_run(conn, run_id, "ok", summary.duration_s, rows_read=summary.rows_read, new=summary.new,
-                   changed=summary.changed, unchanged=summary.unchanged, quarantined=summary.quarantined)
+        summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],
+                          parsed.rows_read, parsed.not_matches)
 
 
 def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:
