@@ -46,13 +46,15 @@ class BoundedHttpProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if not self._in_request:
-            if self._head_timer is None:
-                self._arm_head_timer()  # the next request of a kept-alive connection begins
             self._head_bytes += len(data)
             if self._head_bytes > self.max_head_bytes:
                 self._refuse(_431)
                 return
         super().data_received(data)
+        if not self._in_request and self._head_timer is None and not self.transport.is_closing():
+            # a head still incomplete after this packet has a deadline from now; a head that arrives whole (the
+            # usual case) never arms a timer, which would cost a tenth of a small request
+            self._arm_head_timer()
 
     def on_headers_complete(self) -> None:
         self._in_request = True

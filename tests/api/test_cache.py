@@ -107,3 +107,25 @@ def test_etag_cache_control_and_gzip(sqlite_engine: Engine, tmp_path: Path) -> N
             assert again.json() == table.json()
         live = client.get("/api/v1/matches/live")
         assert live.headers["cache-control"] == "public, max-age=30"
+
+
+def test_a_hit_carries_the_headers_of_a_miss(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """Hits are answered by the outermost layer, which adds itself what the inner ones add to a miss."""
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    settings = Settings(database_url=str(sqlite_engine.url), environment="production", secret_key="s" * 40)
+    with TestClient(create_server(settings, sqlite_engine), base_url="https://testserver") as client:
+        path = "/api/v1/leagues/eng.1/table?season=2011-12"
+        miss = client.get(path, headers={"X-Request-ID": "probe-1"})
+        hit = client.get(path, headers={"X-Request-ID": "probe-2"})
+        assert (miss.headers["x-cache"], hit.headers["x-cache"]) == ("miss", "hit")
+        varying = {"x-cache", "x-trace-id", "date", "content-length", "content-encoding", "vary"}
+        assert {k: v for k, v in hit.headers.items() if k not in varying} == \
+            {k: v for k, v in miss.headers.items() if k not in varying}
+        assert "strict-transport-security" in hit.headers  # HTTPS outside development
+        assert hit.headers["x-trace-id"] == "probe-2"
+        assert hit.content == miss.content
+        metrics = client.get("/metrics").text
+        assert 'matchday_cache_lookups_total{result="hit"} 1.0' in metrics
+        assert 'matchday_http_requests_total{method="GET",route="(cache hit)",status="200"} 1.0' in metrics
+        plain = client.get("http://testserver" + path)
+        assert plain.headers["x-cache"] == "hit" and "strict-transport-security" not in plain.headers

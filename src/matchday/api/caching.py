@@ -12,6 +12,7 @@ import hashlib
 import re
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 
@@ -22,6 +23,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from matchday.api.observability import Metrics, trace_id
+from matchday.api.security import security_headers
 from matchday.cache import MemoryCache, RedisCache, TaggedCache
 from matchday.store import invalidation
 
@@ -93,6 +96,7 @@ class ResponseCache:
             entry = _entry(ttl, model.model_dump_json().encode())
             if len(entry) <= self.max_entry_bytes:
                 self.backend.set(key, entry, ttl, tags, version)
+        request.scope["matchday.cache"] = status
         etag, headers = _headers(entry, status)
         if if_none_match(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
@@ -135,9 +139,16 @@ class _SqliteProbe:
     def __init__(self, engine: Engine) -> None:
         self._conn = sqlite3.connect(engine.url.database or ":memory:", check_same_thread=False,
                                      isolation_level=None)
+        self._data_version, self._latest = -1, 0
 
     def latest_id(self) -> int:
-        return self._conn.execute("SELECT max(id) FROM cache_invalidations").fetchone()[0] or 0
+        """``PRAGMA data_version`` changes when any other connection, in any process, commits: the log is read
+        only then. (Read before the log, so a commit in between is seen now or on the next call.)"""
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._data_version = version
+            self._latest = self._conn.execute("SELECT max(id) FROM cache_invalidations").fetchone()[0] or 0
+        return self._latest
 
     def since(self, last_id: int) -> tuple[int, set[str]]:
         rows = self._conn.execute("SELECT id, tag FROM cache_invalidations WHERE id > ?", (last_id,)).fetchall()
@@ -166,15 +177,34 @@ class _GzipMemo:
 
 
 class CacheHitMiddleware:
-    """Answers cached GETs under /api/v1/ directly (raw ASGI messages); everything else goes to the app."""
+    """Answers cached GETs under /api/v1/ directly (raw ASGI messages); everything else goes to the app.
 
-    def __init__(self, app: ASGIApp, gzip_minimum: int = 1024) -> None:
-        self.app = app
+    It sits outside the other middleware, so a hit adds itself what they would: the security headers, the trace
+    id and the request metrics (``tests/api/test_cache.py`` holds a hit's headers to a miss's). A request with
+    an Origin header goes the long way when CORS is configured, so that CORS answers it; the endpoint then still
+    serves the cached entry."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics, hsts: bool, cors: bool, gzip_minimum: int = 1024) -> None:
+        self.app, self.metrics, self.hsts, self.cors = app, metrics, hsts, cors
         self.gzip_minimum = gzip_minimum
         self.gzipped = _GzipMemo()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        if_none, encodings, request_id, origin = b"", b"", b"", False
+        for name, value in scope["headers"]:
+            if name == b"if-none-match":
+                if_none = value
+            elif name == b"accept-encoding":
+                encodings = value
+            elif name == b"x-request-id":
+                request_id = value
+            elif name == b"origin":
+                origin = True
+        if origin and self.cors:
             await self.app(scope, receive, send)
             return
         cache: ResponseCache = scope["app"].state.cache
@@ -183,19 +213,20 @@ class CacheHitMiddleware:
         if entry is None:
             await self.app(scope, receive, send)
             return
-        scope["matchday.route"] = "(cache hit)"
         etag = entry[5:_HEAD]
         headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
-                   (b"x-cache", b"hit")]
-        request_headers = dict(scope["headers"])
-        if if_none_match(request_headers.get(b"if-none-match", b"").decode("latin-1"), etag.decode()):
+                   (b"x-cache", b"hit"), *security_headers(scope["path"], scope["scheme"], self.hsts),
+                   (b"x-trace-id", trace_id(request_id).encode())]
+        if if_none and if_none_match(if_none.decode("latin-1"), etag.decode()):
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
+            self.metrics.observe("GET", "(cache hit)", 304, "hit", time.perf_counter() - started)
             return
         body = entry[_HEAD:]
-        if len(body) >= self.gzip_minimum and b"gzip" in request_headers.get(b"accept-encoding", b""):
+        if len(body) >= self.gzip_minimum and b"gzip" in encodings:
             body = self.gzipped.compress(etag, body)
             headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        self.metrics.observe("GET", "(cache hit)", 200, "hit", time.perf_counter() - started)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,6 +20,21 @@ class Metrics:
                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
         self.cache = Counter("matchday_cache_lookups_total", "Response cache lookups", ["result"],
                              registry=self.registry)
+        self._children: dict[tuple[str, ...], tuple[Any, Any, Any]] = {}
+
+    def observe(self, method: str, route: str, status: int, cache: str | None, seconds: float) -> None:
+        """Count one request. The labelled children are looked up once per label set: ``labels()`` costs more
+        than the rest of a cache hit's bookkeeping."""
+        key = (method, route, str(status), cache or "")
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (self.requests.labels(method, route, key[2]),
+                                              self.latency.labels(route),
+                                              self.cache.labels(cache) if cache else None)
+        children[0].inc()
+        children[1].observe(seconds)
+        if children[2] is not None:
+            children[2].inc()
 
 
 _ID_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:/+=")
@@ -34,6 +50,11 @@ def safe_request_id(raw: bytes) -> str:
     return raw.decode("ascii")
 
 
+def trace_id(request_id: bytes) -> str:
+    """The request's trace id: the client's X-Request-ID when it is safe to echo, else a new random one."""
+    return safe_request_id(request_id) or os.urandom(12).hex()
+
+
 class ObservabilityMiddleware:
     def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
         self.app, self.metrics = app, metrics
@@ -42,9 +63,14 @@ class ObservabilityMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope.get("headers") or [])
-        trace_id = safe_request_id(headers.get(b"x-request-id", b"")) or os.urandom(12).hex()
-        scope.setdefault("state", {})["trace_id"] = trace_id
+        request_id = b""
+        for name, value in scope.get("headers") or ():
+            if name == b"x-request-id":
+                request_id = value
+                break
+        trace = trace_id(request_id)
+        scope.setdefault("state", {})["trace_id"] = trace
+        trace_header = (b"x-trace-id", trace.encode())
         started = time.perf_counter()
         status = 500
 
@@ -52,10 +78,7 @@ class ObservabilityMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append((b"x-trace-id", trace_id.encode()))
-                for name, value in message["headers"]:
-                    if name.lower() == b"x-cache":
-                        self.metrics.cache.labels(value.decode()).inc()
+                message.setdefault("headers", []).append(trace_header)
             await send(message)
 
         try:
@@ -63,5 +86,5 @@ class ObservabilityMiddleware:
         finally:
             # hits answered by the cache middleware never reach routing: one label for them all
             route = getattr(scope.get("route"), "path", None) or scope.get("matchday.route") or "unmatched"
-            self.metrics.requests.labels(scope["method"], route, str(status)).inc()
-            self.metrics.latency.labels(route).observe(time.perf_counter() - started)
+            self.metrics.observe(scope["method"], route, status, scope.get("matchday.cache"),
+                                 time.perf_counter() - started)

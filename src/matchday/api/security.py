@@ -50,6 +50,22 @@ def allowed_methods(app: Any, scope: Scope, known: str | None = None) -> list[st
     return sorted(methods | {"OPTIONS"})
 
 
+# what is not a page needs no sources at all: a JSON answer loads nothing and may not be framed
+API_CSP = "default-src 'none'; frame-ancestors 'none'"
+_COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"strict-origin-when-cross-origin"), (b"cross-origin-opener-policy", b"same-origin"))
+_HSTS = ((b"strict-transport-security", b"max-age=31536000; includeSubDomains"),)
+_SETS = {(kind, secure): ((b"content-security-policy", csp.encode()), *_COMMON, *(_HSTS if secure else ()))
+         for kind, csp in (("page", PAGE_CSP), ("docs", DOCS_CSP), ("api", API_CSP)) for secure in (False, True)}
+
+
+def security_headers(path: str, scheme: str, hsts: bool) -> tuple[tuple[bytes, bytes], ...]:
+    """The security headers of a response at ``path`` (built once per kind). HSTS only over HTTPS, as RFC 6797
+    §7.2 requires: behind the reverse proxy the scheme is the one it forwards (X-Forwarded-Proto)."""
+    kind = "docs" if path in ("/docs", "/redoc") else "api" if path.startswith("/api/") else "page"
+    return _SETS[kind, hsts and scheme in ("https", "wss")]
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, app: ASGIApp, hsts: bool) -> None:
         self.app, self.hsts = app, hsts
@@ -59,12 +75,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path = scope["path"]
-        extra = [(b"content-security-policy", (DOCS_CSP if path in ("/docs", "/redoc") else PAGE_CSP).encode()),
-                 (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-                 (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                 (b"cross-origin-opener-policy", b"same-origin")]
-        if self.hsts:
-            extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        extra = security_headers(path, scope.get("scheme", "http"), self.hsts)
         private = path.startswith(PRIVATE_PREFIXES)
 
         async def send_with_headers(message: Message) -> None:
