@@ -153,7 +153,7 @@ def uvicorn_config(app: Any, host: str, port: int, settings: Settings, **extra: 
         "header_timeout_s": settings.http_header_timeout_s, "max_head_bytes": settings.http_max_head_bytes}) \
         if extra.get("workers", 1) == 1 else SettingsHttpProtocol
     return uvicorn.Config(
-        app, host=host, port=port, log_level="warning", access_log=False, backlog=4096,
+        app, host=host, port=port, log_level="warning", access_log=False, backlog=4096, server_header=False,
         http=http, ws=BoundedWebSocketProtocol, ws_max_size=65536, ws_per_message_deflate=False,
         ws_ping_interval=settings.ws_ping_interval_s, ws_ping_timeout=settings.ws_ping_interval_s,
         timeout_keep_alive=settings.http_keep_alive_s, h11_max_incomplete_event_size=settings.http_max_head_bytes,

@@ -10,7 +10,8 @@ from sqlalchemy import Engine
 from matchday.server import create_server
 from matchday.settings import Settings
 
-HEADERS = ("content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options")
+HEADERS = ("content-security-policy", "x-content-type-options", "x-frame-options")
+DOCUMENT_HEADERS = ("referrer-policy", "cross-origin-opener-policy")  # pages only: a JSON answer has no links
 
 
 def _get_routes(client: TestClient) -> list[tuple[str, set[str]]]:
@@ -33,6 +34,8 @@ def test_security_headers_on_pages_api_errors_and_static(client: TestClient) -> 
         response = client.get(path)
         for header in HEADERS:
             assert header in response.headers, (path, header)
+        for header in DOCUMENT_HEADERS:
+            assert (header in response.headers) == (not path.startswith("/api/")), (path, header)
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["x-content-type-options"] == "nosniff"
     script_src = client.get("/").headers["content-security-policy"].split("script-src")[1].split(";")[0]

@@ -11,13 +11,14 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from sqlalchemy import Engine
+from starlette.types import Receive, Scope, Send
 
 from matchday import __version__
 from matchday.accounts.deps import AccountsState
 from matchday.accounts.live import PrivateChannels
 from matchday.accounts.store import users_engine
 from matchday.api import errors
-from matchday.api.caching import CacheHitMiddleware, ResponseCache
+from matchday.api.caching import CacheHits, ResponseCache
 from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.params import reject_unknown_query
@@ -44,6 +45,18 @@ from matchday.pools.live import PoolsRuntime
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
+
+
+class MatchdayApi(FastAPI):
+    """FastAPI that answers cache hits before its middleware stack: a hit skips every layer, routing, the thread
+    pool and GZip (``api.caching.CacheHits``)."""
+
+    cache_hits: CacheHits | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.cache_hits is not None and await self.cache_hits.answer(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def start_collector(app: FastAPI, settings: Settings, engine: Engine, broker: object) -> object | None:
@@ -103,7 +116,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
 
     # FastAPI's own OpenTelemetry bridge is off: matchday exports Prometheus metrics, and the bridge's check
     # for a configured provider costs a fifth of a cached answer on every request
-    app = FastAPI(title="matchday", version=__version__, lifespan=lifespan,
+    app = MatchdayApi(title="matchday", version=__version__, lifespan=lifespan,
                   telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="Football data you own: matches, leagues, tables, teams and players.",
                   responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
@@ -139,7 +152,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                            allow_methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"],
                            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"], max_age=600)
     app.add_middleware(HttpMethodsMiddleware)
-    # outermost: a hit skips every other layer, routing, the thread pool and GZip
-    app.add_middleware(CacheHitMiddleware, metrics=app.state.metrics, hsts=not settings.development,
-                       cors=bool(origins), gzip_minimum=1024)
+    app.cache_hits = CacheHits(app.state.cache, app.state.metrics, hsts=not settings.development, cors=bool(origins))
     return app

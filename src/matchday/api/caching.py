@@ -1,6 +1,6 @@
 """Cached JSON responses: TTL by kind, ETag/304, Cache-Control, invalidated by the store's write log.
 
-Two paths share one cache: endpoints fill it (``ResponseCache.respond``), and ``CacheHitMiddleware`` answers
+Two paths share one cache: endpoints fill it (``ResponseCache.respond``), and ``CacheHits`` answers
 hits before the request reaches FastAPI at all (no routing, no worker thread, no pool checkout), after checking
 the write log so that no answer outlives a write. Entries are ``TTL(5) ETAG(26) BODY``.
 """
@@ -21,7 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
@@ -176,23 +176,25 @@ class _GzipMemo:
         return packed
 
 
-class CacheHitMiddleware:
-    """Answers cached GETs under /api/v1/ directly (raw ASGI messages); everything else goes to the app.
+class CacheHits:
+    """Answers cached GETs under /api/v1/ directly (raw ASGI messages), before the app's middleware stack.
 
-    It sits outside the other middleware, so a hit adds itself what they would: the security headers, the trace
-    id and the request metrics (``tests/api/test_cache.py`` holds a hit's headers to a miss's). A request with
-    an Origin header goes the long way when CORS is configured, so that CORS answers it; the endpoint then still
-    serves the cached entry."""
+    ``MatchdayApi`` asks it first, so a hit adds itself what the middleware would: the security headers, the
+    trace id and the request metrics (``tests/api/test_cache.py`` holds a hit's headers to a miss's). A request
+    with an Origin header goes the long way when CORS is configured, so that CORS answers it; the endpoint then
+    still serves the cached entry. Anything that goes wrong here (Redis unreachable, say) also goes the long way,
+    where it gets the API's error shape."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics, hsts: bool, cors: bool, gzip_minimum: int = 1024) -> None:
-        self.app, self.metrics, self.hsts, self.cors = app, metrics, hsts, cors
+    def __init__(self, cache: ResponseCache, metrics: Metrics, hsts: bool, cors: bool,
+                 gzip_minimum: int = 1024) -> None:
+        self.cache, self.metrics, self.hsts, self.cors = cache, metrics, hsts, cors
         self.gzip_minimum = gzip_minimum
         self.gzipped = _GzipMemo()
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """True when the request was answered from the cache."""
         if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
-            await self.app(scope, receive, send)
-            return
+            return False
         started = time.perf_counter()
         if_none, encodings, request_id, origin = b"", b"", b"", False
         for name, value in scope["headers"]:
@@ -205,28 +207,27 @@ class CacheHitMiddleware:
             elif name == b"origin":
                 origin = True
         if origin and self.cors:
-            await self.app(scope, receive, send)
-            return
-        cache: ResponseCache = scope["app"].state.cache
-        await cache.sync_async()
-        entry = cache.backend.get(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
+            return False
+        try:
+            await self.cache.sync_async()
+            entry = self.cache.backend.get(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
+        except Exception:  # noqa: BLE001 - the full stack answers, with the error shape if it fails there too
+            return False
         if entry is None:
-            await self.app(scope, receive, send)
-            return
+            return False
         etag = entry[5:_HEAD]
         headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
                    (b"x-cache", b"hit"), *security_headers(scope["path"], scope["scheme"], self.hsts),
                    (b"x-trace-id", trace_id(request_id).encode())]
+        status, body = 200, entry[_HEAD:]
         if if_none and if_none_match(if_none.decode("latin-1"), etag.decode()):
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
-            await send({"type": "http.response.body", "body": b""})
-            self.metrics.observe("GET", "(cache hit)", 304, "hit", time.perf_counter() - started)
-            return
-        body = entry[_HEAD:]
-        if len(body) >= self.gzip_minimum and b"gzip" in encodings:
-            body = self.gzipped.compress(etag, body)
-            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+            status, body = 304, b""
+        else:
+            if len(body) >= self.gzip_minimum and b"gzip" in encodings:
+                body = self.gzipped.compress(etag, body)
+                headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
-        self.metrics.observe("GET", "(cache hit)", 200, "hit", time.perf_counter() - started)
+        self.metrics.observe("GET", "(cache hit)", status, "hit", time.perf_counter() - started)
+        return True

@@ -52,10 +52,12 @@ def allowed_methods(app: Any, scope: Scope, known: str | None = None) -> list[st
 
 # what is not a page needs no sources at all: a JSON answer loads nothing and may not be framed
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
-_COMMON = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-           (b"referrer-policy", b"strict-origin-when-cross-origin"), (b"cross-origin-opener-policy", b"same-origin"))
+_ANY = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"))
+# what only a document (a page) can act on: the links it follows and the windows it opens
+_DOCUMENT = ((b"referrer-policy", b"strict-origin-when-cross-origin"), (b"cross-origin-opener-policy", b"same-origin"))
 _HSTS = ((b"strict-transport-security", b"max-age=31536000; includeSubDomains"),)
-_SETS = {(kind, secure): ((b"content-security-policy", csp.encode()), *_COMMON, *(_HSTS if secure else ()))
+_SETS = {(kind, secure): ((b"content-security-policy", csp.encode()), *_ANY, *(_DOCUMENT if kind != "api" else ()),
+                          *(_HSTS if secure else ()))
          for kind, csp in (("page", PAGE_CSP), ("docs", DOCS_CSP), ("api", API_CSP)) for secure in (False, True)}
 
 
