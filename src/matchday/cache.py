@@ -14,6 +14,7 @@ from collections import defaultdict
 from typing import Protocol
 
 EVERYTHING = "*"
+WRITE_POSITION_KEY = "matchday:write-position"  # store.write_position.KEY
 
 
 class TaggedCache(Protocol):
@@ -152,13 +153,28 @@ class RedisCache:
 
     def __init__(self, url: str) -> None:
         import redis
+        import redis.asyncio
 
         self._redis = redis.Redis.from_url(url)
+        self._async_redis = redis.asyncio.Redis.from_url(url)  # the hit path's: the event loop never blocks
         self._set = self._redis.register_script(_SET)
         self._invalidate = self._redis.register_script(_INVALIDATE)
 
     def get(self, key: str) -> bytes | None:
         return self._redis.get(self.PREFIX + key)
+
+    async def get_async(self, key: str) -> bytes | None:
+        return await self._async_redis.get(self.PREFIX + key)
+
+    async def aclose(self) -> None:
+        """Drops the hit path's connections (the server's shutdown); they are made again when next needed."""
+        await self._async_redis.aclose()
+
+    async def get_with_position(self, key: str) -> tuple[int | None, bytes | None]:
+        """The write log's announced position (``store.write_position``; None when unknown) and the entry, in
+        one round trip."""
+        position, entry = await self._async_redis.mget(WRITE_POSITION_KEY, self.PREFIX + key)
+        return (int(position) if position is not None else None), entry
 
     def set(self, key: str, value: bytes, ttl_s: int, tags: list[str], version: int) -> bool:
         return bool(self._set(keys=[self.PREFIX + key, self.INVALIDATED],

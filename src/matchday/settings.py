@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     )
     cache_max_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024, description="In-process response cache: most "
                                  "bytes it holds (oldest answers leave first); Redis is bounded by its maxmemory.")
+    cache_recheck_s: float = Field(1.0, gt=0, description="With Redis, a cache hit reads the write log's position "
+                                   "from Redis (every writer announces it after its commit) and the log itself only "
+                                   "when that moved, or when it last read it this many seconds ago: the bound on "
+                                   "staleness for a writer that died between commit and announcement.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
     http_header_timeout_s: float = Field(10.0, gt=0, description="`matchday serve`: close a connection whose "

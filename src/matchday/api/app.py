@@ -35,6 +35,7 @@ from matchday.api.routers import (
 )
 from matchday.api.schemas import ErrorBody
 from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddleware
+from matchday.api.stack_metrics import StackMetrics
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
@@ -44,7 +45,9 @@ from matchday.live.ws import router as ws_router
 from matchday.pools.live import PoolsRuntime
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
+from matchday.store import write_position
 from matchday.store.engine import make_engine, read_only
+from matchday.workers.queue import QUEUE
 
 
 class MatchdayApi(FastAPI):
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     under ``policy`` (default: the packaged data/polling.json)."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
+    write_position.attach(engine, settings.redis_url)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -108,10 +112,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                     await task
             await app.state.pools.stop()
             await broker.stop()
+            await app.state.cache.aclose()
             if app.state.collector is not None:
                 app.state.collector.close()
             if app.state.accounts.engine is not engine:
                 app.state.accounts.engine.dispose()
+            write_position.detach(engine)
             engine.dispose()
 
     # FastAPI's own OpenTelemetry bridge is off: matchday exports Prometheus metrics, and the bridge's check
@@ -125,7 +131,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.collector = None  # built at start when jobs are enabled, or on the first admin request
     app.state.collector_stop = asyncio.Event()
     app.state.read_engine = read_only(engine)
-    app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes)
+    app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes,
+                                           settings.cache_recheck_s)
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
     app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
@@ -137,7 +144,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
                                    settings.scoring_sweep_s)
     errors.install(app)
-    app.state.metrics.registry.register(CollectorMetrics(engine, lambda: app.state.collector))
+    app.state.metrics.register_shared(CollectorMetrics(engine, lambda: app.state.collector))
+    app.state.metrics.register_shared(StackMetrics(engine, settings.redis_url, QUEUE))
+    app.state.cache.log_reads = app.state.metrics.log_reads.inc
+    app.state.hub.clients_gauge = app.state.metrics.ws_clients
     for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
                    prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])

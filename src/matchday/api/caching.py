@@ -27,6 +27,7 @@ from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
 from matchday.cache import MemoryCache, RedisCache, TaggedCache
 from matchday.store import invalidation
+from matchday.store.write_position import RECHECK_S, WritePosition
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
@@ -44,9 +45,14 @@ def _headers(entry: bytes, status: str) -> tuple[str, dict[str, str]]:
 
 
 class ResponseCache:
-    def __init__(self, backend: TaggedCache, engine: Engine, max_entry_bytes: int = 16 * 1024 * 1024) -> None:
+    def __init__(self, backend: TaggedCache, engine: Engine, max_entry_bytes: int = 16 * 1024 * 1024,
+                 redis_url: str | None = None, recheck_s: float = RECHECK_S) -> None:
         self.backend = backend
         self.engine = engine
+        self.redis_url, self.recheck_s = redis_url, recheck_s
+        self.log_reads: Callable[[], None] = lambda: None  # counts the hit path's reads of the write log
+        self._read_at = 0.0  # when the write log was last read (monotonic)
+        self._position: WritePosition | None = None
         self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
         self._lock = threading.Lock()
         with engine.connect() as conn:
@@ -56,8 +62,10 @@ class ResponseCache:
         self._probe = _SqliteProbe(engine) if engine.dialect.name == "sqlite" else None
 
     @classmethod
-    def create(cls, redis_url: str | None, engine: Engine, max_bytes: int = 64 * 1024 * 1024) -> ResponseCache:
-        return cls(RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=max_bytes), engine, max_bytes // 4)
+    def create(cls, redis_url: str | None, engine: Engine, max_bytes: int = 64 * 1024 * 1024,
+               recheck_s: float = RECHECK_S) -> ResponseCache:
+        return cls(RedisCache(redis_url) if redis_url else MemoryCache(max_bytes=max_bytes), engine, max_bytes // 4,
+                   redis_url, recheck_s)
 
     def sync(self, conn: Connection) -> int:
         """Apply the writes logged since the last look; returns the log position the caller's reads are at."""
@@ -72,8 +80,36 @@ class ResponseCache:
                     self._seen = last
         return latest
 
-    async def sync_async(self) -> None:
-        """The same check for the hit path: in the event loop on SQLite (microseconds), in a thread elsewhere."""
+    async def lookup(self, key: str) -> bytes | None:
+        """The hit path's read: the entry, after making sure no write since it was stored went unseen.
+
+        With Redis, the write log's position comes with the entry in one round trip (``store.write_position``),
+        and the log itself is read only when the position moved, is unknown, or was last read over
+        ``recheck_s`` ago (``MATCHDAY_CACHE_RECHECK_S``). Without Redis, the log's position is read each time:
+        on SQLite in the event loop (``PRAGMA data_version``, microseconds), elsewhere in a thread."""
+        if not isinstance(self.backend, RedisCache):
+            await self._sync_async()
+            return self.backend.get(key)
+        position, entry = await self.backend.get_with_position(key)
+        if position is not None and position <= self._seen and time.monotonic() - self._read_at < self.recheck_s:
+            return entry
+        await self._sync_async()
+        if position != self._seen:
+            await anyio.to_thread.run_sync(self._correct, position)
+        return await self.backend.get_async(key)
+
+    async def aclose(self) -> None:
+        if isinstance(self.backend, RedisCache):
+            await self.backend.aclose()
+
+    def _correct(self, announced: int | None) -> None:
+        if self._position is None:
+            self._position = WritePosition(self.redis_url)  # type: ignore[arg-type]
+        self._position.correct(announced, self._seen)
+
+    async def _sync_async(self) -> None:
+        self._read_at = time.monotonic()
+        self.log_reads()
         if self._probe is not None:
             self._apply(self._probe.latest_id(), self._probe.since)
             return
@@ -209,8 +245,7 @@ class CacheHits:
         if origin and self.cors:
             return False
         try:
-            await self.cache.sync_async()
-            entry = self.cache.backend.get(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
+            entry = await self.cache.lookup(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
         except Exception:  # noqa: BLE001 - the full stack answers, with the error shape if it fails there too
             return False
         if entry is None:

@@ -6,13 +6,21 @@ import os
 import time
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class Metrics:
+    """This process's metrics, and the collectors whose figures are the same from every process (they read the
+    store or Redis at scrape time).
+
+    Under ``matchday serve --workers N`` (``PROMETHEUS_MULTIPROC_DIR`` set), prometheus_client keeps each
+    process's counts in files there, and a scrape of any process answers the sum over all of them."""
+
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.shared: list[Collector] = []
         self.requests = Counter("matchday_http_requests_total", "HTTP requests", ["method", "route", "status"],
                                 registry=self.registry)
         self.latency = Histogram("matchday_http_request_seconds", "HTTP request latency", ["route"],
@@ -20,7 +28,25 @@ class Metrics:
                                  buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
         self.cache = Counter("matchday_cache_lookups_total", "Response cache lookups", ["result"],
                              registry=self.registry)
+        self.ws_clients = Gauge("matchday_websocket_clients", "WebSocket clients connected", registry=self.registry,
+                                multiprocess_mode="livesum")
+        self.log_reads = Counter("matchday_cache_write_log_reads_total", "Reads of the write log by the cache's hit "
+                                 "path (with Redis: only when a write was announced, or once a recheck interval)",
+                                 registry=self.registry)
         self._children: dict[tuple[str, ...], tuple[Any, Any, Any]] = {}
+
+    def register_shared(self, collector: Collector) -> None:
+        self.shared.append(collector)
+        self.registry.register(collector)
+
+    def exposition(self) -> bytes:
+        if "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+            return generate_latest(self.registry)
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        for collector in self.shared:
+            registry.register(collector)
+        return generate_latest(registry)
 
     def observe(self, method: str, route: str, status: int, cache: str | None, seconds: float) -> None:
         """Count one request. The labelled children are looked up once per label set: ``labels()`` costs more

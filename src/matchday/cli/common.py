@@ -14,6 +14,7 @@ from matchday.errors import MatchdayError
 from matchday.ingest.seed import seed_reference_data
 from matchday.logs import configure_logging
 from matchday.settings import get_settings
+from matchday.store import write_position
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from matchday.store.runs import mark_interrupted_runs
@@ -33,8 +34,10 @@ def _setup() -> None:
 
 def store_engine() -> Engine:
     """The configured store, migrated to the current schema (a no-op when it already is)."""
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
     init_store(engine)
+    write_position.attach(engine, settings.redis_url)  # the API processes learn of this process's writes
     return engine
 
 

@@ -68,8 +68,26 @@ def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: 
         return
     from uvicorn.supervisors import Multiprocess
 
+    _metrics_dir()
     config = uvicorn_config(app, host, port, get_settings(), workers=workers, factory=True)
     Multiprocess(config, sockets=[config.bind_socket()]).run()
+
+
+def _metrics_dir() -> None:
+    """prometheus_client's multiprocess mode for the worker processes: each keeps its counts in files in
+    PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set; emptied at start, as the library requires),
+    and a scrape of any of them answers the sum."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    else:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="matchday-metrics-")
 
 
 @app.command()

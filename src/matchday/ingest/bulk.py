@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 from matchday.sources.columnar import ColumnarParse
-from matchday.store import invalidation
+from matchday.store import invalidation, write_position
 from matchday.store.bulk_load import write_columns
 from matchday.store.fk_check import checked_at_end
 from matchday.store.identity import Resolver
@@ -32,3 +32,4 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
                             invalidation.tags_for(counts.changes + counts.provenance_only))
         summary.close_run(conn, run_id, source_name, location, counts, parsed.problems, parsed.rows_read,
                           parsed.not_matches)
+    write_position.announce(engine)

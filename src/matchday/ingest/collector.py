@@ -36,7 +36,7 @@ from matchday.live.scheduler import LiveRunner
 from matchday.settings import Settings, get_settings
 from matchday.sources.base import available_sources
 from matchday.sources.provider import Provider
-from matchday.store import job_registry, jobs, raw_archive
+from matchday.store import job_registry, jobs, raw_archive, write_position
 from matchday.store.engine import make_engine
 
 log = structlog.get_logger(__name__)
@@ -84,6 +84,7 @@ class Collector:
                sync_definitions: bool = True) -> Collector:
         settings = settings or get_settings()
         engine = engine or make_engine(settings.database_url)
+        write_position.attach(engine, settings.redis_url)
         providers = dict(providers) if providers is not None else discover_providers()
         registry = load_registry(settings.jobs_dir, providers)
         quota = QuotaGuard(registry.plans(), settings.redis_url)

@@ -19,7 +19,7 @@ from matchday.domain.live import FeedEvent, MatchState, derive_events, is_stale
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
 from matchday.errors import NotFound
 from matchday.services.tables import league_table
-from matchday.store import invalidation
+from matchday.store import invalidation, write_position
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
 from matchday.store.live_watch import stamp_checked
@@ -103,6 +103,7 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
         bulk_insert(conn, feed_events, feed)
         invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
                             | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
+    write_position.announce(engine)
     return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 

@@ -25,7 +25,7 @@ from matchday.sources.columnar import ColumnarParse
 from matchday.sources.csvtext import LIMITS, InputLimits
 from matchday.sources.csvtext import input_limits as csv_limits
 from matchday.sources.reading import read_bounded
-from matchday.store import invalidation
+from matchday.store import invalidation, write_position
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import MatchChange, WriteCounts, write_matches
@@ -103,6 +103,7 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
         summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],
                           parsed.rows_read, parsed.not_matches)
+    write_position.announce(engine)
 
 
 def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:

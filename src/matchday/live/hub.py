@@ -144,10 +144,13 @@ class Hub:
         self.queue_bytes = queue_bytes
         self.clients: set[Client] = set()
         self.by_channel: dict[str, set[Client]] = defaultdict(set)
+        self.clients_gauge: Any = None  # a prometheus Gauge of connected clients, when the server exports one
 
     def add(self, websocket: WebSocket) -> Client:
         client = Client(websocket, self.queue_size, self.queue_bytes)
         self.clients.add(client)
+        if self.clients_gauge is not None:
+            self.clients_gauge.inc()
         return client
 
     async def remove(self, client: Client) -> None:
@@ -155,7 +158,10 @@ class Hub:
             self.by_channel[channel].discard(client)
             if not self.by_channel[channel]:
                 del self.by_channel[channel]
-        self.clients.discard(client)
+        if client in self.clients:
+            self.clients.discard(client)
+            if self.clients_gauge is not None:
+                self.clients_gauge.dec()
         client.close_later(GOING_AWAY, "closing")
         if client.writer is not None:
             with suppress(asyncio.TimeoutError, asyncio.CancelledError):

@@ -20,8 +20,7 @@ from sqlalchemy.engine import make_url
 from matchday.errors import ConfigError
 from matchday.ingest.job_config import CronInterval, JobRegistry, SecondsInterval
 from matchday.settings import Settings, get_settings
-
-QUEUE = "matchday"
+from matchday.workers.queue import QUEUE
 
 
 def check_scaled_out(settings: Settings) -> None:

@@ -1,0 +1,68 @@
+"""With Redis, a cache hit touches no database and is still exactly fresh: a write committed by any process is
+seen by every API process's next answer. Real PostgreSQL, real Redis, two `matchday serve` processes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+
+from matchday.store import write_position
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+from tests.api.test_cache import _season_file
+from tests.conftest import _fresh_postgres_url
+from tests.ingest.helpers import load
+from tests.web.conftest import start_server
+
+TABLE = "/api/v1/leagues/eng.1/table?season=2011-12"
+
+
+def _log_reads(client: httpx.Client) -> float:
+    found = re.search(r"^matchday_cache_write_log_reads_total (\S+)$", client.get("/metrics").text, re.MULTILINE)
+    assert found, "the metric is exported"
+    return float(found.group(1))
+
+
+def _wolves(client: httpx.Client) -> tuple[int, str]:
+    response = client.get(TABLE)
+    assert response.status_code == 200
+    row = next(r for r in response.json()["standings"] if r["team_name"].startswith("Wolverhampton"))
+    return row["points"], response.headers["x-cache"]
+
+
+def test_hits_read_no_database_and_see_a_write_from_another_process_at_once(tmp_path: Path, postgres,  # noqa: ANN001
+                                                                            redis_server) -> None:  # noqa: ANN001
+    url = _fresh_postgres_url(postgres)
+    engine = make_engine(url)
+    upgrade(engine)
+    load(engine, "football-data-uk", _season_file(tmp_path))
+    # a recheck interval far longer than the test: only the writers' announcements can make answers fresh
+    env = {"MATCHDAY_DATABASE_URL": url, "MATCHDAY_REDIS_URL": redis_server.url, "MATCHDAY_CACHE_RECHECK_S": "3600"}
+    servers = [start_server(tmp_path / f"unused-{n}.db", env) for n in (1, 2)]
+    clients: list[httpx.Client] = []
+    try:
+        one, two = (httpx.Client(base_url=base, timeout=10) for _process, base in servers)
+        clients.extend((one, two))
+        assert _wolves(one) == (25, "miss")  # Blackburn 1-2 Wolves, as published: Wolves finished on 25
+        assert _wolves(two) == (25, "hit")  # one shared cache
+        before = _log_reads(two)
+        for _ in range(200):
+            assert _wolves(two) == (25, "hit")
+        assert _log_reads(two) - before <= 1, "200 hits read the write log at most once (its first look)"
+
+        write_position.attach(engine, redis_server.url)  # this test process is now a writer like any other
+        for score, points in (("3-0", 22), ("0-0", 23), ("1-2", 25)):
+            load(engine, "football-data-uk", _season_file(tmp_path, score))  # the source corrects the score
+            assert _wolves(two)[0] == points, f"after {score}, the other process's very next answer"
+            assert _wolves(one)[0] == points
+            assert _wolves(two) == (points, "hit")
+    finally:
+        write_position.detach(engine)
+        for process, _base in servers:
+            process.terminate()
+            process.wait(timeout=30)
+        for client in clients:
+            client.close()
+        engine.dispose()
