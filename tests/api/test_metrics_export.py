@@ -15,6 +15,7 @@ from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.store import jobs
 from matchday.workers.queue import QUEUE
+from tests.conftest import REPO
 from tests.web.conftest import start_server
 
 
@@ -65,3 +66,14 @@ def test_several_processes_answer_one_sum(tmp_path: Path, redis_server) -> None:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_every_metric_the_dashboard_charts_is_exported(sqlite_engine: Engine, redis_server) -> None:  # noqa: ANN001
+    dashboard = (REPO / "deploy" / "grafana" / "matchday.json").read_text()
+    charted = {re.sub(r"_(bucket|count|sum)$", "", name) for name in re.findall(r"matchday_\w+", dashboard)}
+    settings = Settings(database_url=str(sqlite_engine.url), redis_url=redis_server.url)
+    with TestClient(create_server(settings, sqlite_engine)) as client:
+        exported = set(re.findall(r"^# TYPE (matchday_\w+)", client.get("/metrics").text, re.MULTILINE))
+    exported |= {name.removesuffix("_total") for name in exported}
+    only_with_collector = {"matchday_quota_remaining", "matchday_breaker_state"}  # a configured collector's
+    assert charted - exported - only_with_collector == set()
