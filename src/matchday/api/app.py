@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.accounts = AccountsState.create(settings, users_engine(settings, engine))
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
-                                   settings.scoring_sweep_s)
+                                   settings.scoring_sweep_s, app.state.broker)
     errors.install(app)
     app.state.metrics.register_shared(CollectorMetrics(engine, lambda: app.state.collector))
     app.state.metrics.register_shared(StackMetrics(engine, settings.redis_url, QUEUE))

@@ -27,6 +27,10 @@ class Broker(Protocol):
 
     async def publish(self, message: dict[str, Any]) -> None: ...
 
+    def after_publish(self, handler: Handler) -> None:
+        """``handler`` sees each message this process published, once it is sent (work only its publisher does,
+        such as scoring a final whistle)."""
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -35,6 +39,10 @@ class Broker(Protocol):
 class MemoryBroker:
     def __init__(self) -> None:
         self._handlers: list[Handler] = []
+        self._published: list[Handler] = []
+
+    def after_publish(self, handler: Handler) -> None:
+        self._published.append(handler)
 
     def subscribe(self, handler: Handler) -> None:
         self._handlers.append(handler)
@@ -44,6 +52,8 @@ class MemoryBroker:
 
     async def publish(self, message: dict[str, Any]) -> None:
         for handler in self._handlers:
+            handler(message)
+        for handler in self._published:
             handler(message)
 
     async def start(self) -> None:
@@ -60,6 +70,7 @@ class RedisBroker:
         self._url = url
         self._redis = aioredis.Redis.from_url(url)
         self._handlers: list[Handler] = []
+        self._published: list[Handler] = []
         self._reconnect_handlers: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._ready = asyncio.Event()
@@ -70,8 +81,13 @@ class RedisBroker:
     def on_reconnect(self, handler: Callable[[], None]) -> None:
         self._reconnect_handlers.append(handler)
 
+    def after_publish(self, handler: Handler) -> None:
+        self._published.append(handler)
+
     async def publish(self, message: dict[str, Any]) -> None:
         await self._redis.publish(REDIS_CHANNEL, json.dumps(message, separators=(",", ":")))
+        for handler in self._published:
+            handler(message)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._listen())

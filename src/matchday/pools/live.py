@@ -17,7 +17,8 @@ from matchday.accounts.schema import prediction_leagues
 from matchday.accounts.users import get as get_user
 from matchday.domain.prediction_scoring import ScoringRules
 from matchday.errors import Forbidden
-from matchday.pools import football, leaderboard, leagues, sync
+from matchday.live.broker import Broker
+from matchday.pools import feed, football, leaderboard, leagues, sync
 
 log = structlog.get_logger(__name__)
 SCORE_EVENTS = frozenset({"goal", "match_status", "match_update"})
@@ -26,8 +27,10 @@ PUSHED_ROWS = 100
 
 
 class PoolsRuntime:
-    def __init__(self, users: Engine, football_engine: Engine, private: PrivateChannels, sweep_s: float) -> None:
+    def __init__(self, users: Engine, football_engine: Engine, private: PrivateChannels, sweep_s: float,
+                 broker: Broker) -> None:
         self.users = users
+        self.broker = broker
         self.football = football_engine
         self.private = private
         self.hub = private.hub
@@ -37,6 +40,7 @@ class PoolsRuntime:
         self._pushing: dict[int, bool] = {}  # league id → another push wanted after the running one
         private.scopes["prediction-league"] = (self.authorize, self.snapshot)
         private.feed_listeners.append(self.on_feed)
+        broker.after_publish(self.on_published)
 
     # -- the channel -------------------------------------------------------------------------------------------
     def authorize(self, user_id: int, league_id: int) -> None:
@@ -67,14 +71,23 @@ class PoolsRuntime:
 
     # -- the feed ------------------------------------------------------------------------------------------------
     def on_feed(self, message: dict[str, Any]) -> None:
+        """Every message of the feed, whoever published it: leaderboards pushed, never a league scored."""
         kind, data = message.get("type"), message.get("data") or {}
+        if kind == feed.SCORED:
+            for league_id in data.get("prediction_league_ids", ()):
+                self._spawn(self.push(league_id))
+            return
         if kind not in SCORE_EVENTS or "match_id" not in data:
             return
-        match_id = data["match_id"]
         if kind == "match_status" and data.get("status") in FINAL:
+            return  # its publisher scores it, then tells every process (feed.SCORED)
+        if self._subscribed_leagues():
+            self._spawn(self._push_for_match(data["match_id"]))
+
+    def on_published(self, message: dict[str, Any]) -> None:
+        """This process published a final whistle: it scores the match's leagues, once for the deployment."""
+        for match_id in feed.final_whistles([message]):
             self._spawn(self._final_whistle(match_id))
-        elif self._subscribed_leagues():
-            self._spawn(self._push_for_match(match_id))
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -91,8 +104,8 @@ class PoolsRuntime:
         except Exception as exc:  # noqa: BLE001 - the sweep retries; the feed must go on
             log.warning("scoring after final whistle failed", match_id=match_id, error=repr(exc))
             return
-        for result in results:
-            await self.push(result.prediction_league_id)
+        if results:
+            await self.broker.publish(feed.scored_message(r.prediction_league_id for r in results))
 
     async def _push_for_match(self, match_id: int) -> None:
         wanted = self._subscribed_leagues()

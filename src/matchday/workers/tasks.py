@@ -23,6 +23,7 @@ from matchday.ingest.collector import Collector
 from matchday.ingest.job_config import JobType
 from matchday.ingest.live import mark_published, pending
 from matchday.live.broker import REDIS_CHANNEL
+from matchday.pools.feed import final_whistles, scored_message
 from matchday.store import job_registry
 from matchday.workers.app import celery_app
 
@@ -62,17 +63,40 @@ def _close(**_kwargs: Any) -> None:
 
 
 def publish_feed() -> int:
-    """Send the feed events committed but not yet published, in id order, once (a Redis lock serialises it)."""
-    engine, client, sent = worker_collector().engine, _redis(), 0
+    """Send the feed events committed but not yet published, in id order, once (a Redis lock serialises it).
+
+    The publisher of a final whistle scores it (``pools.feed``): the match's prediction leagues are scored here,
+    once, and every API process is told to push their new leaderboards."""
+    engine, client, sent, finals = worker_collector().engine, _redis(), 0, []
     with client.lock(PUBLISH_LOCK, timeout=30, blocking_timeout=30):
         while messages := pending(engine):
             pipe = client.pipeline(transaction=False)
             for message in messages:
-                pipe.publish(REDIS_CHANNEL, json.dumps(message, separators=(",", ":"), default=str))
+                pipe.publish(REDIS_CHANNEL, _json(message))
             pipe.execute()
             mark_published(engine, messages[-1]["id"])
             sent += len(messages)
+            finals += final_whistles(messages)
+    if finals:
+        _score_final_whistles(client, finals)
     return sent
+
+
+def _json(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"), default=str)
+
+
+def _score_final_whistles(client: redis.Redis, match_ids: list[int]) -> None:
+    """A failure is logged: the maintenance sweep scores whatever is left out of date."""
+    from matchday.pools.sync import results_changed
+
+    try:
+        results = results_changed(_users_engine(), worker_collector().engine, match_ids)
+    except Exception as exc:  # noqa: BLE001 - published already; the sweep heals the scoring
+        log.warning("scoring after final whistle failed", match_ids=match_ids, error=repr(exc))
+        return
+    if results:
+        client.publish(REDIS_CHANNEL, _json(scored_message(r.prediction_league_id for r in results)))
 
 
 def _nothing_to_do(collector: Collector, job_id: str, trigger: str) -> str | None:
