@@ -1,11 +1,15 @@
 """API benchmark: cached matchday endpoints vs a bare Starlette endpoint of the same body size, same run.
 
-    .venv/bin/python benchmarks/api.py [--connections 64] [--seconds 10]
+    .venv/bin/python benchmarks/api.py [--connections 64] [--seconds 10] [--no-stack]
 
 Builds a store from the shared data (Premier League 1993-2025, World Cup 2022, a simulated current season),
 starts `matchday serve` and, beside it, the same uvicorn serving ``bare_app`` with byte-identical bodies, then
 drives each endpoint with wrk (Debian's package) at a fixed concurrency and prints requests/s, p50/p95/p99 and
 the ratio ours/bare. Both servers are single uvicorn processes on this machine; wrk runs on the same 2 cores.
+
+Unless ``--no-stack``, the same store is also loaded into a PostgreSQL server and served with Redis (the
+scaled-out deployment, one API process): writers push the write log's position to the API processes, so a hit
+is answered from the process's mirror of the shared cache (``api/cache_push.py``).
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ def _port() -> int:
         return sock.getsockname()[1]
 
 
-def _store(path: Path) -> None:
-    engine = make_engine(f"sqlite:///{path}")
+def _store(url: str) -> None:
+    engine = make_engine(url)
     upgrade(engine)
     seed_reference_data(engine)
     for source, paths, options in (
@@ -77,24 +81,56 @@ def _wrk(url: str, connections: int, seconds: int) -> dict[str, float]:
             "errors": int(errors) + int(non2xx)}
 
 
+def _servers(stack: bool, db: Path, work: Path) -> tuple[dict[str, dict[str, str]], list]:  # type: ignore[type-arg]
+    """The set-ups to measure: name → environment; and the servers to stop afterwards."""
+    setups = {"embedded (SQLite)": {"MATCHDAY_DATABASE_URL": f"sqlite:///{db}"}}
+    if not stack:
+        return setups, []
+    sys.path.insert(0, str(REPO))
+    from tests.postgres_server import PostgresServer, PostgresUnavailable
+    from tests.redis_server import RedisServer, RedisUnavailable
+
+    try:
+        postgres, redis_server = PostgresServer(), RedisServer()
+        postgres.start()
+        redis_server.start()
+    except (PostgresUnavailable, RedisUnavailable) as exc:
+        print(f"(no scaled-out figures: {exc})")
+        return setups, []
+    _store(postgres.url())
+    scaled = {"MATCHDAY_DATABASE_URL": postgres.url(), "MATCHDAY_REDIS_URL": redis_server.url}
+    setups["PostgreSQL + Redis"] = scaled
+    return setups, [postgres, redis_server]
+
+
+def _row(label: str, size: int, result: dict[str, float]) -> None:
+    print(f"{label:<52}{size:>7}{result['rps']:>10.0f}{result['p50_ms']:>9.2f}{result['p95_ms']:>9.2f}"
+          f"{result['p99_ms']:>9.2f}{result['errors']:>6}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--no-stack", action="store_true", help="SQLite only: no PostgreSQL + Redis figures")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
     work = Path(tempfile.mkdtemp(prefix="matchday-bench-"))
     db = work / "bench.db"
-    _store(db)
-    ours_port, bare_port = _port(), _port()
-    env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{db}"}
-    ours = subprocess.Popen([sys.executable, "-m", "matchday.cli", "serve", "--port", str(ours_port)], env=env,
-                            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{ours_port}"
-    bare_proc = None
+    _store(f"sqlite:///{db}")
+    setups, services = _servers(not args.no_stack, db, work)
+    processes: list[subprocess.Popen] = []
     try:
-        _wait(base + "/health")
+        bases = {}
+        for name, extra in setups.items():
+            port = _port()
+            processes.append(subprocess.Popen([sys.executable, "-m", "matchday.cli", "serve", "--port", str(port)],
+                                              env={**os.environ, **extra}, cwd=REPO, stdout=subprocess.DEVNULL,
+                                              stderr=subprocess.DEVNULL))
+            bases[name] = f"http://127.0.0.1:{port}"
+            _wait(bases[name] + "/health")
+        base = bases["embedded (SQLite)"]
         match_id = httpx.get(base + "/api/v1/matches", params={"date": "2024-08-16"}).json()["items"][0]["id"]
         endpoints = {"today": "/api/v1/matches/today", "table": "/api/v1/leagues/eng.1/table?season=2011-12",
                      "match": f"/api/v1/matches/{match_id}"}
@@ -102,27 +138,30 @@ def main() -> None:
         bodies.mkdir()
         for name, path in endpoints.items():
             (bodies / f"{name}.json").write_bytes(httpx.get(base + path).content)
-        bare_proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE),
-                                      "--port", str(bare_port), "--log-level", "warning", "--no-access-log"],
-                                     env={**env, "BARE_BODIES": str(bodies)}, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+        bare_port = _port()
+        processes.append(subprocess.Popen([sys.executable, "-m", "uvicorn", "bare_app:app", "--app-dir", str(HERE),
+                                           "--port", str(bare_port), "--log-level", "warning", "--no-access-log"],
+                                          env={**os.environ, "BARE_BODIES": str(bodies)},
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait(f"http://127.0.0.1:{bare_port}/bare/table")
         print(f"wrk -t2 -c{args.connections} -d{args.seconds}s; one uvicorn process each; "
-              f"{os.cpu_count()} cores shared with wrk")
-        print(f"{'endpoint':<42}{'bytes':>7}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'err':>6}")
+              f"{os.cpu_count()} cores shared with wrk (and PostgreSQL, Redis)")
+        print(f"{'endpoint':<52}{'bytes':>7}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'err':>6}")
         for name, path in endpoints.items():
             size = (bodies / f"{name}.json").stat().st_size
-            httpx.get(base + path)  # warm the cache, as in steady state
-            mine = _wrk(base + path, args.connections, args.seconds)
             bare = _wrk(f"http://127.0.0.1:{bare_port}/bare/{name}", args.connections, args.seconds)
-            for label, result in ((path, mine), (f"bare starlette ({name})", bare)):
-                print(f"{label:<42}{size:>7}{result['rps']:>10.0f}{result['p50_ms']:>9.2f}{result['p95_ms']:>9.2f}"
-                      f"{result['p99_ms']:>9.2f}{result['errors']:>6}")
-            print(f"{'  ratio ours/bare (throughput)':<42}{'':>7}{mine['rps'] / bare['rps']:>10.2f}")
+            print(path)
+            _row(f"  bare starlette ({name})", size, bare)
+            for setup, setup_base in bases.items():
+                httpx.get(setup_base + path)  # warm the cache, as in steady state
+                mine = _wrk(setup_base + path, args.connections, args.seconds)
+                _row(f"  {setup}", size, mine)
+                print(f"{'    ratio ours/bare (throughput)':<52}{'':>7}{mine['rps'] / bare['rps']:>10.2f}")
     finally:
-        ours.terminate()
-        if bare_proc:
-            bare_proc.terminate()
+        for process in processes:
+            process.terminate()
+        for service in services:
+            service.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 

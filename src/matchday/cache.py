@@ -170,6 +170,12 @@ class RedisCache:
         """Drops the hit path's connections (the server's shutdown); they are made again when next needed."""
         await self._async_redis.aclose()
 
+    async def get_with_ttl(self, key: str) -> tuple[bytes | None, int]:
+        """The entry and its time left in milliseconds, in one round trip."""
+        async with self._async_redis.pipeline(transaction=False) as pipe:
+            entry, ttl_ms = await pipe.get(self.PREFIX + key).pttl(self.PREFIX + key).execute()
+        return entry, int(ttl_ms)
+
     async def get_with_position(self, key: str) -> tuple[int | None, bytes | None]:
         """The write log's announced position (``store.write_position``; None when unknown) and the entry, in
         one round trip."""

@@ -54,10 +54,11 @@ class Settings(BaseSettings):
     )
     cache_max_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024, description="In-process response cache: most "
                                  "bytes it holds (oldest answers leave first); Redis is bounded by its maxmemory.")
-    cache_recheck_s: float = Field(1.0, gt=0, description="With Redis, a cache hit reads the write log's position "
-                                   "from Redis (every writer announces it after its commit) and the log itself only "
-                                   "when that moved, or when it last read it this many seconds ago: the bound on "
-                                   "staleness for a writer that died between commit and announcement.")
+    cache_recheck_s: float = Field(1.0, gt=0, description="With Redis, writers push the write log's position to "
+                                   "every API process and wait until each has applied it, so cache hits ask "
+                                   "nothing; each process also reads the log in the background this often: the "
+                                   "bound on staleness for a writer that died between its commit and its "
+                                   "announcement, or one started without MATCHDAY_REDIS_URL.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
     http_header_timeout_s: float = Field(10.0, gt=0, description="`matchday serve`: close a connection whose "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 
 from matchday.server import create_server
 from matchday.settings import Settings
+from matchday.store import write_position
 from tests.conftest import FDUK, REPO
 from tests.ingest.helpers import load
 
@@ -129,3 +131,20 @@ def test_a_hit_carries_the_headers_of_a_miss(sqlite_engine: Engine, tmp_path: Pa
         assert 'matchday_http_requests_total{method="GET",route="(cache hit)",status="200"} 1.0' in metrics
         plain = client.get("http://testserver" + path)
         assert plain.headers["x-cache"] == "hit" and "strict-transport-security" not in plain.headers
+
+
+def test_an_unannounced_write_is_seen_within_the_recheck_interval(sqlite_engine: Engine, tmp_path: Path,
+                                                                 redis_server) -> None:  # noqa: ANN001
+    """A writer that died between its commit and its announcement (or runs without Redis) is caught by each API
+    process reading the log in the background every MATCHDAY_CACHE_RECHECK_S."""
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    settings = Settings(database_url=str(sqlite_engine.url), redis_url=redis_server.url, cache_recheck_s=0.2)
+    with TestClient(create_server(settings, sqlite_engine)) as client:
+        _first_match(client)
+        assert _first_match(client).headers["x-cache"] == "hit"
+        write_position.detach(sqlite_engine)  # from here on, writes through this engine announce nothing
+        load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "5-5"))
+        deadline = time.monotonic() + 10
+        while _first_match(client).json()["score"]["home"] != 5:
+            assert time.monotonic() < deadline, "the recheck never saw the write"
+            time.sleep(0.05)

@@ -92,7 +92,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         broker.subscribe(app.state.hub.dispatch)
         broker.on_reconnect(app.state.hub.resync_all)
         broker.subscribe(app.state.private_channels.on_feed)
+        push = app.state.cache.push
+        if push is not None:
+            broker.subscribe(push.on_feed)
+            broker.on_reconnect(push.on_reconnect)
         await broker.start()
+        if push is not None:
+            await push.start()
         await app.state.pools.start()
         runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
         if runners:
@@ -111,6 +117,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                 with suppress(asyncio.CancelledError):
                     await task
             await app.state.pools.stop()
+            if push is not None:
+                await push.stop()
             await broker.stop()
             await app.state.cache.aclose()
             if app.state.collector is not None:

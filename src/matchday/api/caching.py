@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope, Send
 
+from matchday.api.cache_push import PushedPositions
 from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
 from matchday.cache import MemoryCache, RedisCache, TaggedCache
@@ -53,6 +54,8 @@ class ResponseCache:
         self.log_reads: Callable[[], None] = lambda: None  # counts the hit path's reads of the write log
         self._read_at = 0.0  # when the write log was last read (monotonic)
         self._position: WritePosition | None = None
+        # with Redis: hits with no round trip while the pushed positions are trusted (api.cache_push)
+        self.push = PushedPositions(self, redis_url) if redis_url and isinstance(backend, RedisCache) else None
         self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
         self._lock = threading.Lock()
         with engine.connect() as conn:
@@ -88,12 +91,14 @@ class ResponseCache:
         ``recheck_s`` ago (``MATCHDAY_CACHE_RECHECK_S``). Without Redis, the log's position is read each time:
         on SQLite in the event loop (``PRAGMA data_version``, microseconds), elsewhere in a thread."""
         if not isinstance(self.backend, RedisCache):
-            await self._sync_async()
+            await self.read_log()
             return self.backend.get(key)
+        if self.push is not None and self.push.trusted():
+            return await self.push.lookup(key)
         position, entry = await self.backend.get_with_position(key)
         if position is not None and position <= self._seen and time.monotonic() - self._read_at < self.recheck_s:
             return entry
-        await self._sync_async()
+        await self.read_log()
         if position != self._seen:
             await anyio.to_thread.run_sync(self._correct, position)
         return await self.backend.get_async(key)
@@ -107,7 +112,18 @@ class ResponseCache:
             self._position = WritePosition(self.redis_url)  # type: ignore[arg-type]
         self._position.correct(announced, self._seen)
 
-    async def _sync_async(self) -> None:
+    @property
+    def read_at(self) -> float:
+        """When the write log was last read (monotonic seconds)."""
+        return self._read_at
+
+    @property
+    def seen(self) -> int:
+        """The write-log position this process's cache reflects."""
+        return self._seen
+
+    async def read_log(self) -> None:
+        """Read the write log and apply what it holds since the last look."""
         self._read_at = time.monotonic()
         self.log_reads()
         if self._probe is not None:
