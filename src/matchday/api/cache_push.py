@@ -104,9 +104,13 @@ class PushedPositions:
 
     async def _recheck(self) -> None:
         """The backstop for a write nobody announced (its writer died after the commit, or has no Redis): the
-        log is read in the background every ``MATCHDAY_CACHE_RECHECK_S``; hits never wait for it."""
+        log is read in the background every ``MATCHDAY_CACHE_RECHECK_S``; hits never wait for it. Its failure
+        (the database away) leaves the trust as it is: the writes that matter are announced through Redis."""
         seen = self.cache.seen
-        await self.cache.read_log()
+        try:
+            await self.cache.read_log()
+        except Exception as exc:  # noqa: BLE001 - the database is away: no write can commit, trust stands
+            log.warning("cache recheck failed", error=repr(exc))
         if self.cache.seen != seen:
             self._empty_mirror()
 
@@ -133,11 +137,12 @@ class PushedPositions:
                     await self._register("nx")
                 elif not self._subscribed:
                     await self._resync()
-                elif time.monotonic() - self.cache.read_at >= self.cache.recheck_s:
-                    await self._recheck()
                 self._last_beat = time.monotonic()
             except Exception as exc:  # noqa: BLE001 - not trusted until a heartbeat succeeds again
                 log.warning("cache heartbeat failed", error=repr(exc))
+                continue
+            if self._subscribed and time.monotonic() - self.cache.read_at >= self.cache.recheck_s:
+                await self._recheck()
 
     async def _register(self, mode: str) -> bool:
         return bool(await self._beat_script(keys=[READERS], args=[self.id, mode, TTL_S]))
