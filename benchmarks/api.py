@@ -149,14 +149,22 @@ def main() -> None:
         print(f"{'endpoint':<52}{'bytes':>7}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'err':>6}")
         for name, path in endpoints.items():
             size = (bodies / f"{name}.json").stat().st_size
-            bare = _wrk(f"http://127.0.0.1:{bare_port}/bare/{name}", args.connections, args.seconds)
+            bare_url = f"http://127.0.0.1:{bare_port}/bare/{name}"
             print(path)
-            _row(f"  bare starlette ({name})", size, bare)
+            # the baseline before and after ours: the ratio is to their mean, so drift of the shared machine
+            # during the run weighs on both sides alike
+            before = _wrk(bare_url, args.connections, args.seconds)
+            _row(f"  bare starlette ({name}), before", size, before)
+            results = {}
             for setup, setup_base in bases.items():
                 httpx.get(setup_base + path)  # warm the cache, as in steady state
-                mine = _wrk(setup_base + path, args.connections, args.seconds)
+                results[setup] = _wrk(setup_base + path, args.connections, args.seconds)
+            after = _wrk(bare_url, args.connections, args.seconds)
+            _row(f"  bare starlette ({name}), after", size, after)
+            bare_rps = (before["rps"] + after["rps"]) / 2
+            for setup, mine in results.items():
                 _row(f"  {setup}", size, mine)
-                print(f"{'    ratio ours/bare (throughput)':<52}{'':>7}{mine['rps'] / bare['rps']:>10.2f}")
+                print(f"{'    ratio ours/bare (throughput)':<52}{'':>7}{mine['rps'] / bare_rps:>10.2f}")
     finally:
         for process in processes:
             process.terminate()
