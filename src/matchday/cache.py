@@ -156,7 +156,8 @@ class RedisCache:
         import redis.asyncio
 
         self._redis = redis.Redis.from_url(url)
-        self._async_redis = redis.asyncio.Redis.from_url(url)  # the hit path's: the event loop never blocks
+        # the hit path's: the event loop never blocks, and a Redis that stopped answering fails the hit in 2 s
+        self._async_redis = redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._set = self._redis.register_script(_SET)
         self._invalidate = self._redis.register_script(_INVALIDATE)
 
@@ -169,6 +170,7 @@ class RedisCache:
     async def aclose(self) -> None:
         """Drops the hit path's connections (the server's shutdown); they are made again when next needed."""
         await self._async_redis.aclose()
+        self._redis.close()
 
     async def get_with_ttl(self, key: str) -> tuple[bytes | None, int]:
         """The entry and its time left in milliseconds, in one round trip."""

@@ -96,6 +96,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         if push is not None:
             broker.subscribe(push.on_feed)
             broker.on_reconnect(push.on_reconnect)
+            broker.on_disconnect(push.on_disconnect)
         await broker.start()
         if push is not None:
             await push.start()

@@ -106,6 +106,8 @@ class ResponseCache:
     async def aclose(self) -> None:
         if isinstance(self.backend, RedisCache):
             await self.backend.aclose()
+        if self._position is not None:
+            self._position.close()
 
     def _correct(self, announced: int | None) -> None:
         if self._position is None:
@@ -122,8 +124,8 @@ class ResponseCache:
         """The write-log position this process's cache reflects."""
         return self._seen
 
-    async def read_log(self) -> None:
-        """Read the write log and apply what it holds since the last look."""
+    async def read_log(self, limiter: anyio.CapacityLimiter | None = None) -> None:
+        """Read the write log and apply what it holds since the last look (``limiter``: whose threads)."""
         self._read_at = time.monotonic()
         self.log_reads()
         if self._probe is not None:
@@ -134,7 +136,7 @@ class ResponseCache:
             with self.engine.connect() as conn:
                 self.sync(conn)
 
-        await anyio.to_thread.run_sync(_sync)
+        await anyio.to_thread.run_sync(_sync, limiter=limiter)
 
     def respond(self, request: Request, version: int, tags: list[str], build: Callable[[], BaseModel],
                 kind: str | Callable[[BaseModel], str] = "default") -> Response:
@@ -274,9 +276,11 @@ class CacheHits:
         if if_none and if_none_match(if_none.decode("latin-1"), etag.decode()):
             status, body = 304, b""
         else:
-            if len(body) >= self.gzip_minimum and b"gzip" in encodings:
-                body = self.gzipped.compress(etag, body)
-                headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+            if len(body) >= self.gzip_minimum:  # GZipMiddleware varies on these, compressed or not
+                headers.append((b"vary", b"Accept-Encoding"))
+                if b"gzip" in encodings:
+                    body = self.gzipped.compress(etag, body)
+                    headers.append((b"content-encoding", b"gzip"))
             headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

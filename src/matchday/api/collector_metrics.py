@@ -23,6 +23,10 @@ class CollectorMetrics(Collector):
     def __init__(self, engine: Engine, collector: Callable[[], Any | None]) -> None:
         self.engine, self.collector = engine, collector
 
+    def describe(self) -> list:
+        """Nothing: the registry then does not collect (query the store) at registration."""
+        return []
+
     def collect(self) -> Iterator[GaugeMetricFamily]:
         from matchday.ingest import coverage
         from matchday.store import job_registry

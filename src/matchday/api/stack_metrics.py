@@ -24,6 +24,10 @@ class StackMetrics(Collector):
 
             self._redis = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
 
+    def describe(self) -> list:
+        """Nothing: the registry then does not collect (query the store) at registration."""
+        return []
+
     def collect(self) -> Iterator[CounterMetricFamily | GaugeMetricFamily]:
         runs = CounterMetricFamily("matchday_job_runs", "Job runs recorded, by job and final status (running, ok, "
                                    "failed, retried, skipped)", labels=["job", "status"])

@@ -78,14 +78,14 @@ def _metrics_dir() -> None:
     PROMETHEUS_MULTIPROC_DIR (a fresh temporary folder unless set; emptied at start, as the library requires),
     and a scrape of any of them answers the sum."""
     import os
-    import shutil
     import tempfile
     from pathlib import Path
 
     folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if folder:
-        shutil.rmtree(folder, ignore_errors=True)
         Path(folder).mkdir(parents=True, exist_ok=True)
+        for stale in Path(folder).glob("*.db"):  # the library's own files only, whatever else is there
+            stale.unlink()
     else:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="matchday-metrics-")
 

@@ -28,8 +28,9 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
             resolver.add_alias(alias)
         resolver.flush()
         everything = counts.tags_everything or bool(resolver.renamed_teams)
-        invalidation.record(conn, {invalidation.EVERYTHING} if everything else
-                            invalidation.tags_for(counts.changes + counts.provenance_only))
         summary.close_run(conn, run_id, source_name, location, counts, parsed.problems, parsed.rows_read,
                           parsed.not_matches)
-    write_position.announce(engine)
+        logged = invalidation.record(conn, {invalidation.EVERYTHING} if everything else
+                                     invalidation.tags_for(counts.changes + counts.provenance_only))
+    if logged:
+        write_position.announce(engine)

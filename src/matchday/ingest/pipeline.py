@@ -98,12 +98,13 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         write_scorers(conn, resolver, source_name, parsed.scorers, provided)
         write_details(conn, resolver, source_name, parsed.details, provided)
         resolver.flush()
-        invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only) | provided.tags
-                            | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
         summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],
                           parsed.rows_read, parsed.not_matches)
-    write_position.announce(engine)
+        logged = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
+                                     | provided.tags | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
+    if logged:
+        write_position.announce(engine)
 
 
 def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:

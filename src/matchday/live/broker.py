@@ -25,6 +25,9 @@ class Broker(Protocol):
     def on_reconnect(self, handler: Callable[[], None]) -> None:
         """``handler`` runs after the connection to the broker was lost and is back (messages may be missed)."""
 
+    def on_disconnect(self, handler: Callable[[], None]) -> None:
+        """``handler`` runs as soon as the connection to the broker is found lost."""
+
     async def publish(self, message: dict[str, Any]) -> None: ...
 
     def after_publish(self, handler: Handler) -> None:
@@ -50,6 +53,9 @@ class MemoryBroker:
     def on_reconnect(self, handler: Callable[[], None]) -> None:
         return None  # in-process: never disconnected
 
+    def on_disconnect(self, handler: Callable[[], None]) -> None:
+        return None
+
     async def publish(self, message: dict[str, Any]) -> None:
         for handler in self._handlers:
             handler(message)
@@ -68,10 +74,11 @@ class RedisBroker:
         import redis.asyncio as aioredis
 
         self._url = url
-        self._redis = aioredis.Redis.from_url(url)
+        self._redis = aioredis.Redis.from_url(url, socket_keepalive=True)  # a dead peer is found, eventually
         self._handlers: list[Handler] = []
         self._published: list[Handler] = []
         self._reconnect_handlers: list[Callable[[], None]] = []
+        self._disconnect_handlers: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._ready = asyncio.Event()
 
@@ -80,6 +87,9 @@ class RedisBroker:
 
     def on_reconnect(self, handler: Callable[[], None]) -> None:
         self._reconnect_handlers.append(handler)
+
+    def on_disconnect(self, handler: Callable[[], None]) -> None:
+        self._disconnect_handlers.append(handler)
 
     def after_publish(self, handler: Handler) -> None:
         self._published.append(handler)
@@ -119,6 +129,8 @@ class RedisBroker:
             except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
                 if not lost:
                     log.warning("redis pub/sub connection lost; reconnecting", error=str(exc))
+                    for on_disconnect in self._disconnect_handlers:
+                        on_disconnect()
                 lost = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, delete, func, select, text
 
 from matchday.store.bulk import bulk_insert
 from matchday.store.match_writes import MatchChange
@@ -27,8 +27,22 @@ def tags_for(changes: Sequence[MatchChange]) -> set[str]:
     return tags
 
 
-def record(conn: Connection, tags: Iterable[str]) -> None:
-    bulk_insert(conn, cache_invalidations, [{"tag": tag} for tag in sorted(tags)])
+# PostgreSQL hands out ids when a row is inserted, not when it commits: two writers could commit their log rows
+# out of id order, and a reader that saw the later id would never look at the earlier one. One lock, held from the
+# insert to the commit, keeps ids in commit order (SQLite has one writer at a time anyway).
+_LOG_LOCK = 0x6D61_7463_6864_6179 & 0x7FFF_FFFF_FFFF_FFFF  # "matchday"
+
+
+def record(conn: Connection, tags: Iterable[str]) -> bool:
+    """Log the tags a write touched, in the write's transaction; call it last, just before the commit, since
+    concurrent writers wait here until this one commits. True when anything was logged."""
+    rows = [{"tag": tag} for tag in sorted(tags)]
+    if not rows:
+        return False
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
+    bulk_insert(conn, cache_invalidations, rows)
+    return True
 
 
 def latest_id(conn: Connection) -> int:

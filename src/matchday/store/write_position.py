@@ -33,6 +33,7 @@ READERS = "matchday:cache-readers"  # sorted set: API process id → alive until
 APPLIED = "matchday:cache-applied"  # hash: API process id → write-log position it has applied
 TTL_S = 3.0  # an API process whose heartbeat stopped this long ago is not waited for
 WAIT_S = 10.0  # the longest a writer waits for a live API process; then it fences it (it distrusts its mirror)
+FENCE_GRACE_S = 1.5  # api.cache_push.TRUST_S: how long a fenced process may still answer from its mirror
 
 _MAX_SET = """
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -58,6 +59,12 @@ _LIVE_READERS = """
 local t = redis.call('TIME')
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(t[1]) + tonumber(t[2]) / 1000000)
 return {redis.call('ZRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2])}
+"""
+
+ACK = """
+local at = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+if tonumber(ARGV[2]) > at then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1
 """
 
 log = structlog.get_logger(__name__)
@@ -90,6 +97,8 @@ class WritePosition:
             if time.monotonic() > deadline:
                 self._redis.zrem(READERS, *behind)
                 log.warning("API processes did not apply a write in time; fenced", readers=behind, position=position)
+                # a fenced process distrusts itself at its next heartbeat, or TRUST_S after its last one
+                time.sleep(FENCE_GRACE_S)
                 return
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
