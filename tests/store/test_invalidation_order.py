@@ -1,0 +1,50 @@
+"""The write log's ids follow commit order, so a reader that has seen id N has seen every write below N: on
+PostgreSQL a second writer waits at the log until the first commits (real server, two real transactions)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import text
+
+from matchday.store import invalidation
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+from tests.conftest import _fresh_postgres_url
+
+
+@pytest.mark.postgres
+def test_a_second_writer_waits_at_the_log_until_the_first_commits(postgres) -> None:  # noqa: ANN001
+    engine = make_engine(_fresh_postgres_url(postgres))
+    upgrade(engine)
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        with engine.begin() as conn:
+            invalidation.record(conn, {"match:2"})
+        second_done.set()
+
+    try:
+        with engine.connect() as first:
+            transaction = first.begin()
+            invalidation.record(first, {"match:1"})
+            thread = threading.Thread(target=second_writer)
+            thread.start()
+            with engine.connect() as watcher:  # the second writer is seen waiting on the advisory lock
+                deadline = time.monotonic() + 20
+                while not watcher.execute(text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND wait_event = 'advisory'")).scalar():
+                    assert time.monotonic() < deadline, "the second writer never waited"
+                    time.sleep(0.05)
+            assert not second_done.is_set()
+            transaction.commit()
+        thread.join(timeout=20)
+        assert second_done.is_set()
+        with engine.connect() as conn:
+            order = conn.execute(text("SELECT tag FROM cache_invalidations ORDER BY id")).scalars().all()
+        assert order == ["match:1", "match:2"]  # ids in commit order
+    finally:
+        engine.dispose()
