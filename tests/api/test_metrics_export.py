@@ -3,7 +3,12 @@ status, the Celery queue's depth, cache write-log reads, and sums over processes
 
 from __future__ import annotations
 
+import os
 import re
+import signal
+import subprocess
+import time
+from contextlib import ExitStack, suppress
 from pathlib import Path
 
 import httpx
@@ -77,3 +82,73 @@ def test_every_metric_the_dashboard_charts_is_exported(sqlite_engine: Engine, re
     exported |= {name.removesuffix("_total") for name in exported}
     only_with_collector = {"matchday_quota_remaining", "matchday_breaker_state"}  # a configured collector's
     assert charted - exported - only_with_collector == set()
+
+
+def _children(parent: int) -> set[int]:
+    """The worker processes of a `serve --workers` parent (not multiprocessing's resource tracker)."""
+    found = subprocess.run(["pgrep", "-P", str(parent)], capture_output=True, text=True, check=False).stdout.split()
+    workers = set()
+    for pid in map(int, found):
+        with suppress(OSError):
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                workers.add(pid)
+    return workers
+
+
+def _clients_of(folder: Path, pid: int) -> float:
+    """The WebSocket clients one worker process counts, from its own file in PROMETHEUS_MULTIPROC_DIR."""
+    from prometheus_client.mmap_dict import MmapedDict
+
+    path = folder / f"gauge_livesum_{pid}.db"
+    if not path.exists():
+        return 0.0
+    return sum(value for key, value, *_rest in MmapedDict.read_all_values_from_file(str(path))
+               if "matchday_websocket_clients" in key)
+
+
+def _is_open(ws) -> bool:  # noqa: ANN001
+    try:
+        ws.ping().wait(timeout=5)
+        return True
+    except Exception:  # noqa: BLE001 - closed, reset or gone: not a client any more
+        return False
+
+
+def test_a_dead_worker_process_leaves_no_clients_behind(tmp_path: Path, redis_server) -> None:  # noqa: ANN001
+    """uvicorn replaces a worker that died; the WebSocket clients it held leave the count with it."""
+    from websockets.sync.client import connect
+
+    counts = tmp_path / "metrics"  # given: the test reads which process holds the clients
+    process, base = start_server(tmp_path / "d.db", {"MATCHDAY_REDIS_URL": redis_server.url,
+                                                     "PROMETHEUS_MULTIPROC_DIR": str(counts)}, "serve", "--workers",
+                                 "2")
+    stack = ExitStack()
+    try:
+        sockets = []
+        for _ in range(8):
+            ws = stack.enter_context(connect(base.replace("http", "ws") + "/ws"))
+            assert _is_open(ws)
+            sockets.append(ws)
+        clients = 'matchday_websocket_clients'
+        assert _value(httpx.get(base + "/metrics", timeout=10).text, clients) == 8
+        workers = _children(process.pid)
+        assert len(workers) == 2
+        victim = max(workers, key=lambda pid: _clients_of(counts, pid))  # one that holds clients
+        held = _clients_of(counts, victim)
+        assert held > 0
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while len(_children(process.pid) - {victim}) < 2:  # the supervisor started a replacement
+            assert time.monotonic() < deadline, "no replacement worker"
+            time.sleep(0.2)
+        open_sockets = sum(_is_open(ws) for ws in sockets)
+        assert open_sockets == 8 - held
+        deadline = time.monotonic() + 30
+        while _value(httpx.get(base + "/metrics", timeout=10).text, clients) != open_sockets:
+            assert time.monotonic() < deadline, "the dead process's clients are still counted"
+            time.sleep(0.2)
+    finally:
+        with suppress(Exception):
+            stack.close()
+        process.terminate()
+        process.wait(timeout=30)

@@ -66,11 +66,28 @@ def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: 
     if workers == 1:
         uvicorn.Server(uvicorn_config(app, host, port, get_settings())).run()
         return
-    from uvicorn.supervisors import Multiprocess
-
     _metrics_dir()
     config = uvicorn_config(app, host, port, get_settings(), workers=workers, factory=True)
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    _supervisor_class()(config, sockets=[config.bind_socket()]).run()
+
+
+def _supervisor_class() -> type:
+    from prometheus_client import multiprocess
+    from uvicorn.supervisors import Multiprocess
+
+    class Supervisor(Multiprocess):
+        """uvicorn's supervisor, which replaces a worker process that died; the dead one's live gauges (its
+        WebSocket clients) are then dropped from the metrics, as prometheus_client's multiprocess mode asks."""
+
+        def keep_subprocess_alive(self) -> None:
+            before = [process.pid for process in self.processes]
+            super().keep_subprocess_alive()
+            after = {process.pid for process in self.processes}
+            for pid in before:
+                if pid is not None and pid not in after:
+                    multiprocess.mark_process_dead(pid)
+
+    return Supervisor
 
 
 def _metrics_dir() -> None:
