@@ -40,8 +40,7 @@ def postgres() -> Iterator[PostgresServer]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
+def _redis() -> Iterator[RedisServer]:
     try:
         server = RedisServer()
         server.start()
@@ -51,6 +50,17 @@ def redis_server() -> Iterator[RedisServer]:
         pytest.skip(f"Redis cannot start here: {exc}")
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    yield from _redis()
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A Redis of the test's own: its command counts are the test's processes', nobody else's."""
+    yield from _redis()
 
 
 _db_numbers = itertools.count(1)

@@ -7,11 +7,9 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 import redis
 
 from matchday.store import write_position
@@ -20,7 +18,7 @@ from matchday.store.migrate import upgrade
 from tests.api.test_cache import _season_file
 from tests.conftest import _fresh_postgres_url
 from tests.ingest.helpers import load
-from tests.redis_server import RedisServer, RedisUnavailable
+from tests.redis_server import RedisServer
 from tests.web.conftest import start_server
 
 TABLE = "/api/v1/leagues/eng.1/table?season=2011-12"
@@ -43,20 +41,6 @@ def _wolves(client: httpx.Client) -> tuple[int, str]:
     assert response.status_code == 200
     row = next(r for r in response.json()["standings"] if r["team_name"].startswith("Wolverhampton"))
     return row["points"], response.headers["x-cache"]
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    """A Redis of this test's own: its command counts are the two servers' and this test's, nobody else's."""
-    try:
-        server = RedisServer()
-        server.start()
-    except RedisUnavailable as exc:
-        if os.environ.get("CI"):
-            raise  # CI must run the Redis tests, never skip them
-        pytest.skip(f"redis-server cannot start here: {exc}")
-    yield server
-    server.stop()
 
 
 def test_hits_read_no_database_and_see_a_write_from_another_process_at_once(tmp_path: Path, postgres,  # noqa: ANN001
