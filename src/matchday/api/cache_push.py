@@ -148,7 +148,9 @@ class PushedPositions:
     # -- the heartbeat -----------------------------------------------------------------------------------------
     async def start(self) -> None:
         # registered before the first acknowledgement: a writer never sees an acknowledgement of a stranger
+        sent = time.monotonic()
         await self._register("nx")
+        self._last_beat = sent  # trusted from the first answer on, not only after the first heartbeat
         await self._resync()
         self._task = asyncio.create_task(self._beat())
 
