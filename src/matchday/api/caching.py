@@ -27,8 +27,8 @@ from matchday.api.cache_push import PushedPositions
 from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
 from matchday.cache import MemoryCache, RedisCache, TaggedCache
-from matchday.store import invalidation
-from matchday.store.write_position import RECHECK_S, WritePosition
+from matchday.store import invalidation, write_position
+from matchday.store.write_position import RECHECK_S
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
@@ -50,10 +50,9 @@ class ResponseCache:
                  redis_url: str | None = None, recheck_s: float = RECHECK_S) -> None:
         self.backend = backend
         self.engine = engine
-        self.redis_url, self.recheck_s = redis_url, recheck_s
+        self.recheck_s = recheck_s
         self.log_reads: Callable[[], None] = lambda: None  # counts the hit path's reads of the write log
         self._read_at = 0.0  # when the write log was last read (monotonic)
-        self._position: WritePosition | None = None
         # with Redis: hits with no round trip while the pushed positions are trusted (api.cache_push)
         self.push = PushedPositions(self, redis_url) if redis_url and isinstance(backend, RedisCache) else None
         self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
@@ -100,19 +99,12 @@ class ResponseCache:
             return entry
         await self.read_log()
         if position != self._seen:
-            await anyio.to_thread.run_sync(self._correct, position)
+            await anyio.to_thread.run_sync(write_position.correct, self.engine, position, self._seen)
         return await self.backend.get_async(key)
 
     async def aclose(self) -> None:
         if isinstance(self.backend, RedisCache):
             await self.backend.aclose()
-        if self._position is not None:
-            self._position.close()
-
-    def _correct(self, announced: int | None) -> None:
-        if self._position is None:
-            self._position = WritePosition(self.redis_url)  # type: ignore[arg-type]
-        self._position.correct(announced, self._seen)
 
     @property
     def read_at(self) -> float:

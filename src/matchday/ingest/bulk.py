@@ -30,7 +30,6 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
         everything = counts.tags_everything or bool(resolver.renamed_teams)
         summary.close_run(conn, run_id, source_name, location, counts, parsed.problems, parsed.rows_read,
                           parsed.not_matches)
-        logged = invalidation.record(conn, {invalidation.EVERYTHING} if everything else
+        position = invalidation.record(conn, {invalidation.EVERYTHING} if everything else
                                      invalidation.tags_for(counts.changes + counts.provenance_only))
-    if logged:
-        write_position.announce(engine)
+    write_position.announce(engine, position)

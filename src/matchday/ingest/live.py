@@ -101,10 +101,9 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                 feed.append(_feed_row(match_id, next_seq[match_id], FeedEvent("table_update", table),
                                       [f"league:{competition_id}"], now))
         bulk_insert(conn, feed_events, feed)
-        logged = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
+        position = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
                                      | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
-    if logged:
-        write_position.announce(engine)
+    write_position.announce(engine, position)
     return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 

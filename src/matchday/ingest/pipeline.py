@@ -101,10 +101,9 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
         summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],
                           parsed.rows_read, parsed.not_matches)
-        logged = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
+        position = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
                                      | provided.tags | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
-    if logged:
-        write_position.announce(engine)
+    write_position.announce(engine, position)
 
 
 def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:

@@ -33,16 +33,17 @@ def tags_for(changes: Sequence[MatchChange]) -> set[str]:
 _LOG_LOCK = 0x6D61_7463_6864_6179 & 0x7FFF_FFFF_FFFF_FFFF  # "matchday"
 
 
-def record(conn: Connection, tags: Iterable[str]) -> bool:
+def record(conn: Connection, tags: Iterable[str]) -> int | None:
     """Log the tags a write touched, in the write's transaction; call it last, just before the commit, since
-    concurrent writers wait here until this one commits. True when anything was logged."""
+    concurrent writers wait here until this one commits. Returns the log position the write reaches once
+    committed (None: nothing to log), for ``store.write_position.announce``."""
     rows = [{"tag": tag} for tag in sorted(tags)]
     if not rows:
-        return False
+        return None
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOG_LOCK})
     bulk_insert(conn, cache_invalidations, rows)
-    return True
+    return latest_id(conn)  # under the lock (or SQLite's one writer): this write's own last id
 
 
 def latest_id(conn: Connection) -> int:

@@ -25,7 +25,6 @@ from sqlalchemy import Engine
 
 from matchday.cache import WRITE_POSITION_KEY as KEY
 from matchday.live.broker import REDIS_CHANNEL
-from matchday.store import invalidation
 
 RECHECK_S = 1.0  # how stale an unannounced write can be, at most
 WRITE_POSITION = "write_position"  # the feed message telling the API processes (no channels: no client sees it)
@@ -132,15 +131,21 @@ def detach(engine: Engine) -> None:
         position.close()
 
 
-def announce(engine: Engine) -> None:
-    """Called after a commit that logged invalidations. A failure is logged, never raised: the write is stored,
-    and the API processes' once-a-second look at the log catches up with it."""
-    position = _ATTACHED.get(engine)
-    if position is None:
+def announce(engine: Engine, position: int | None) -> None:
+    """Called after the commit of a write that reached ``position`` in the log (``invalidation.record``; None:
+    it logged nothing). A failure is logged, never raised: the write is stored, and the API processes' background
+    look at the log catches up with it."""
+    writer = _ATTACHED.get(engine)
+    if writer is None or position is None:
         return
     try:
-        with engine.connect() as conn:
-            latest = invalidation.latest_id(conn)
-        position.announce(latest)
-    except Exception as exc:  # noqa: BLE001 - Redis down or the database gone after the commit
+        writer.announce(position)
+    except Exception as exc:  # noqa: BLE001 - Redis down
         log.warning("write position not announced", error=str(exc))
+
+
+def correct(engine: Engine, announced: int | None, position: int) -> None:
+    """``WritePosition.correct`` through the engine's attached Redis (none attached: nothing to correct)."""
+    writer = _ATTACHED.get(engine)
+    if writer is not None:
+        writer.correct(announced, position)
