@@ -9,7 +9,7 @@ the ratio ours/bare. Both servers are single uvicorn processes on this machine; 
 
 Unless ``--no-stack``, the same store is also loaded into a PostgreSQL server and served with Redis (the
 scaled-out deployment, one API process): writers push the write log's position to the API processes, so a hit
-is answered from the process's mirror of the shared cache (``api/cache_push.py``).
+is answered from the process's mirror of the shared cache (``cache/push.py``).
 """
 
 from __future__ import annotations

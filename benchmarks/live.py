@@ -37,7 +37,7 @@ import websockets
 
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
 from matchday.ingest.live import ingest_snapshots
-from matchday.live.scheduler import load_policy
+from matchday.ingest.live_runner import load_policy
 from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.sources.simulator.generator import generate_season

@@ -119,13 +119,12 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         """A competition's table for a season (league code such as eng.1; season such as 2024-25), optionally as
         of a date (YYYY-MM-DD), computed by the competition's own tie-breakers."""
         from matchday.services.tables import league_table as compute
+        from matchday.services.tables import standing_row
 
         with reader.connect() as conn:
             table = compute(conn, league, season, as_of=date.fromisoformat(as_of) if as_of else None)
-        keep = ("position", "team_name", "played", "won", "drawn", "lost", "goals_for", "goals_against",
-                "goal_difference", "points", "points_deducted", "form", "decided_by", "group")
         return {"league": table.league_code, "name": table.league_name, "season": table.season,
-                "standings": [_jsonable({k: row.get(k) for k in keep}) for row in table.rows]}
+                "standings": [_jsonable(standing_row(row)) for row in table.rows]}
 
     @server.tool()
     @_answers_errors

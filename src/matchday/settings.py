@@ -55,10 +55,10 @@ class Settings(BaseSettings):
     cache_max_bytes: int = Field(64 * 1024 * 1024, ge=1024 * 1024, description="In-process response cache: most "
                                  "bytes it holds (oldest answers leave first); Redis is bounded by its maxmemory.")
     cache_recheck_s: float = Field(1.0, gt=0, description="With Redis, writers push the write log's position to "
-                                   "every API process and wait until each has applied it, so cache hits ask "
+                                   "every API process after each commit (waiting for nobody), so cache hits ask "
                                    "nothing; each process also reads the log in the background this often: the "
                                    "bound on staleness for a writer that died between its commit and its "
-                                   "announcement, or one started without MATCHDAY_REDIS_URL.")
+                                   "announcement, or runs without MATCHDAY_REDIS_URL.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
     http_header_timeout_s: float = Field(10.0, gt=0, description="`matchday serve`: close a connection whose "
@@ -98,6 +98,21 @@ class Settings(BaseSettings):
     register_rate_limit: str = Field("5/minute", description="Registrations per client address (`limits` notation).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (e.g. https://app.example); "
                                               "empty: CORS closed.")
+    outbox_poll_s: float = Field(1.0, gt=0, description="Seconds between looks at the change stream's outbox by a "
+                                 "serving process's publisher, for writes committed by other processes (its own "
+                                 "writes wake it at once).")
+    outbox_keep_s: float = Field(86400.0, gt=0, description="Seconds delivered feed events and change sets are "
+                                 "kept before the maintenance job prunes them.")
+    cache_log_keep_s: float = Field(3600.0, gt=0, description="Seconds the cache-invalidation log keeps a write's "
+                                    "tags; an API process further behind than this flushes its whole cache.")
+    job_runs_keep_days: float = Field(30.0, gt=0, description="Days of job and load run records the maintenance "
+                                      "job keeps.")
+    archive_keep_days: float = Field(90.0, gt=0, description="Days the raw archive keeps provider response bodies "
+                                     "(`matchday archive prune`, and the maintenance job); the collector design's "
+                                     "figure.")
+    maintenance_s: float = Field(300.0, gt=0, description="Seconds between maintenance runs of the embedded "
+                                 "scheduler (retention pruning); Celery beat runs the same task on its own "
+                                 "schedule.")
     scoring_sweep_s: float = Field(300.0, description="Seconds between sweeps that re-score prediction leagues whose "
                                                       "scores are out of date (the embedded scheduler).")
 

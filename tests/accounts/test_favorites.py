@@ -9,9 +9,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from matchday.domain.records import MatchStatus, Period
-from matchday.ingest.live import ingest_snapshots, mark_published
-from matchday.live.scheduler import publish_pending
+from matchday.ingest.live import ingest_snapshots
 from matchday.sources.simulator.generator import generate_season
+from matchday.store.outbox import mark_feed_published as mark_published
 from tests.accounts.conftest import bearer, football_store, login, make_client, register
 
 
@@ -91,7 +91,7 @@ def test_user_channel_gets_favorite_teams_events_for_its_owner_only(world) -> No
         assert ws_muted.receive_json()["type"] == "subscribed" and ws_muted.receive_json()["type"] == "snapshot"
         ingest_snapshots(engine, "simulator", [replace(upcoming, status=MatchStatus.LIVE, period=Period.FIRST_HALF,
                                                        minute=12, home_goals=1, away_goals=0, events=())])
-        client.portal.call(publish_pending, engine, client.app.state.broker)
+        client.portal.call(client.app.state.publisher.publish)
         ws.send_json({"action": "ping"})
         received = []
         while (message := ws.receive_json())["type"] != "pong":

@@ -12,9 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
+from matchday.cache import write_position
 from matchday.server import create_server
 from matchday.settings import Settings
-from matchday.store import write_position
 from tests.conftest import FDUK, REPO
 from tests.ingest.helpers import load
 

@@ -14,7 +14,6 @@ from sqlalchemy import Engine
 from matchday.domain.records import MatchStatus, Period
 from matchday.ingest.live import ingest_snapshots
 from matchday.live.hub import SLOW_CONSUMER, Hub
-from matchday.live.scheduler import publish_pending
 from matchday.server import create_server
 from matchday.settings import Settings
 from matchday.sources.simulator.generator import generate_season
@@ -125,7 +124,7 @@ def test_every_match_status_carries_the_score(sqlite_engine: Engine) -> None:
             assert ws.receive_json()["type"] == "snapshot"
             for step in steps:
                 ingest_snapshots(sqlite_engine, "simulator", [step])
-            client.portal.call(publish_pending, sqlite_engine, client.app.state.broker)
+            client.portal.call(client.app.state.publisher.publish)
             statuses = []
             while not statuses or statuses[-1]["status"] != "finished":
                 message = ws.receive_json()

@@ -11,8 +11,7 @@ from sqlalchemy import Engine, select
 
 from matchday.domain.polling import PollingPolicy
 from matchday.domain.records import MatchRecord, MatchStatus, Period
-from matchday.live.broker import MemoryBroker
-from matchday.live.scheduler import LiveRunner
+from matchday.ingest.live_runner import LiveRunner
 from matchday.sources.simulator.generator import generate_season
 from matchday.store import jobs
 from matchday.store.live_watch import flagged
@@ -62,7 +61,7 @@ def _stored(engine: Engine) -> dict:
 
 def test_only_due_matches_are_fetched_retried_then_flagged(sqlite_engine: Engine, provider: StuckProvider) -> None:
     policy = replace(PollingPolicy(), discovery_interval_s=10**9)  # discovery once, at start
-    runner = LiveRunner(sqlite_engine, MemoryBroker(), provider, policy, speed=10_000)
+    runner = LiveRunner(sqlite_engine, None, provider, policy, speed=10_000)
 
     def look(at: datetime) -> None:
         provider.clock = at
@@ -117,7 +116,7 @@ def test_only_due_matches_are_fetched_retried_then_flagged(sqlite_engine: Engine
 
 
 def test_discovery_runs_again_after_its_interval(sqlite_engine: Engine, provider: StuckProvider) -> None:
-    runner = LiveRunner(sqlite_engine, MemoryBroker(), provider, PollingPolicy(), speed=10_000)
+    runner = LiveRunner(sqlite_engine, None, provider, PollingPolicy(), speed=10_000)
     provider.clock = KICKOFF + timedelta(minutes=1)
     run_async(runner.poll_once())
     provider.clock = KICKOFF + timedelta(minutes=1, seconds=30)

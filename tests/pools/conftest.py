@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine
 
 from matchday.domain.records import CompetitionRef, MatchRecord, MatchStatus, Period, TeamRef
-from matchday.ingest.live import ingest_snapshots, mark_published
+from matchday.ingest.live import ingest_snapshots
+from matchday.store.outbox import mark_feed_published as mark_published
 
 COMP = CompetitionRef("test.1", "Test League", "England", "league")
 TEAMS = [TeamRef(name, "England") for name in ("Avon", "Bure", "Cam", "Dee")]

@@ -4,7 +4,6 @@ final whistle from the live feed scores the prediction league (outdata → synci
 from __future__ import annotations
 
 from matchday.ingest.live import ingest_snapshots
-from matchday.live.scheduler import publish_pending
 from tests.accounts.conftest import bearer, football_store, login, make_client, register
 from tests.pools.conftest import SEASON, full_time, kick_off, season_records, write
 
@@ -44,12 +43,12 @@ def test_live_points_and_scoring_on_the_final_whistle(tmp_path) -> None:  # noqa
             snapshot = ws.receive_json()
             assert snapshot["type"] == "snapshot" and snapshot["data"]["total"] == 2
             ingest_snapshots(engine, "simulator", [kick_off(records[2], 1, 0, minute=20)])  # Bure 1:0 Avon
-            client.portal.call(publish_pending, engine, client.app.state.broker)
+            client.portal.call(client.app.state.publisher.publish)
             update = _until(ws, "leaderboard_update")["data"]
             assert update["live"] is True
             assert [(r["username"], r["provisional_points"]) for r in update["items"]] == [("owner", 4), ("member", 0)]
             ingest_snapshots(engine, "simulator", [full_time(records[2], 1, 2)])
-            client.portal.call(publish_pending, engine, client.app.state.broker)
+            client.portal.call(client.app.state.publisher.publish)
             final = _until(ws, "leaderboard_update")["data"]
             while (final["participants_scores_status"] != "up-to-date" or final["live"]
                    or not final["scores_updated_at"]):

@@ -11,9 +11,9 @@ from sqlalchemy import insert, select
 from matchday.accounts import users
 from matchday.accounts.schema import prediction_leagues, predictions
 from matchday.accounts.store import upgrade_users
-from matchday.cli.loading import rescore_prediction_leagues
 from matchday.domain.prediction_scoring import rules_for
 from matchday.pools import football, leagues
+from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 from tests.accounts.conftest import football_store
 from tests.ingest.helpers import load
@@ -37,9 +37,8 @@ def test_a_load_that_finishes_matches_scores_their_prediction_leagues(tmp_path: 
                                             "match_id": m.id, "round_number": 1, "home_goals": 1, "away_goals": 1}
                                            for m in first_round])
     try:
-        summaries = load(engine, "simulator", teams="4", seed="3", season="2026-27",
-                         played_until="2026-09-01T00:00:00")
-        rescore_prediction_leagues(engine, summaries)
+        load(engine, "simulator", teams="4", seed="3", season="2026-27", played_until="2026-09-01T00:00:00")
+        publish_from_cli(engine, get_settings())
     finally:
         get_settings.cache_clear()
     with engine.connect() as conn:

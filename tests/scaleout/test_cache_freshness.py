@@ -1,6 +1,6 @@
 """With Redis, a cache hit touches neither the database nor Redis and is still exactly fresh: a write committed
-by any process is seen by every API process's next answer, even one that was frozen while the write happened.
-Real PostgreSQL, real Redis, two `matchday serve` processes."""
+by any process is seen by every API process's next answer, even one that was frozen while the write happened, and
+the writer waits for none of them. Real PostgreSQL, real Redis, two `matchday serve` processes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import redis
 
-from matchday.store import write_position
+from matchday.cache import write_position
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.api.test_cache import _season_file
@@ -75,8 +75,8 @@ def test_hits_read_no_database_and_see_a_write_from_another_process_at_once(tmp_
             assert _wolves(one)[0] == points
             assert _wolves(two) == (points, "hit")
 
-        # a frozen API process (SIGSTOP: no heartbeat, no acknowledgement) is waited for only until its
-        # registration runs out; thawed, it distrusts its mirror and its first answer is already fresh
+        # a frozen API process (SIGSTOP) holds up no writer; thawed, it handles the announcement waiting on its
+        # subscription before the request, and its first answer is already fresh
         frozen = servers[1][0]
         os.kill(frozen.pid, signal.SIGSTOP)
         try:

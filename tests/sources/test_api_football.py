@@ -261,15 +261,16 @@ def test_odds_in_the_documented_shape() -> None:
 def test_live_source_drives_the_live_pipeline(sqlite_engine) -> None:  # noqa: ANN001 - an Engine
     """Discovery with the recorded ``live=all`` answer: every live match stored, its goals on the feed."""
     from matchday.domain.polling import PollingPolicy
+    from matchday.ingest.live_runner import LiveRunner
     from matchday.live.broker import MemoryBroker
-    from matchday.live.scheduler import LiveRunner
+    from matchday.runtime import feed_publisher
     from tests.conftest import run_async
 
     broker = MemoryBroker()
     messages: list[dict] = []
     broker.subscribe(messages.append)
     live = ApiFootballLive(lambda endpoint, params: LIVE.read_bytes(), clock=lambda: datetime(2024, 5, 11, 14, 0))
-    runner = LiveRunner(sqlite_engine, broker, live, PollingPolicy(), speed=10_000)
+    runner = LiveRunner(sqlite_engine, feed_publisher(sqlite_engine, broker), live, PollingPolicy(), speed=10_000)
     run_async(runner.poll_once(discover=True))
     assert len(runner.watched) == 246
     goals = [m["data"] for m in messages if m["type"] == "goal"]

@@ -14,8 +14,9 @@ from sqlalchemy import Engine
 from matchday.domain.polling import PollingPolicy
 from matchday.domain.records import EventType, Finish, MatchStatus, ParseResult, Period, Side
 from matchday.errors import ParseError
+from matchday.ingest.live_runner import LiveRunner
 from matchday.live.broker import MemoryBroker
-from matchday.live.scheduler import LiveRunner
+from matchday.runtime import feed_publisher
 from matchday.sources.espn import PROVIDER, SOURCE, EspnLive
 from matchday.sources.espn.parser import clock, status_of
 from tests.conftest import DATA, run_async
@@ -135,7 +136,7 @@ def test_live_source_drives_the_live_pipeline(sqlite_engine: Engine) -> None:
     broker = MemoryBroker()
     messages: list[dict] = []
     broker.subscribe(messages.append)
-    runner = LiveRunner(sqlite_engine, broker, source, PollingPolicy(), speed=10_000)
+    runner = LiveRunner(sqlite_engine, feed_publisher(sqlite_engine, broker), source, PollingPolicy(), speed=10_000)
     run_async(runner.poll_once(discover=True))
     assert asked == [{"endpoint": "scoreboard", "league": "fifa.world"}]
     bodies.pop(0)

@@ -1,5 +1,6 @@
-"""The write log's ids follow commit order, so a reader that has seen id N has seen every write below N: on
-PostgreSQL a second writer waits at the log until the first commits (real server, two real transactions)."""
+"""The outbox's ids follow commit order, so a reader (a cursor, an API process's cache) that has seen id N has seen
+every write below N: on PostgreSQL a second writer waits at the outbox until the first commits (real server, two
+real transactions)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import time
 import pytest
 from sqlalchemy import text
 
-from matchday.store import invalidation
+from matchday.domain.changes import ChangeSet
+from matchday.store import outbox
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.conftest import _fresh_postgres_url
@@ -23,20 +25,24 @@ def test_a_second_writer_waits_at_the_log_until_the_first_commits(postgres) -> N
 
     def second_writer() -> None:
         with engine.begin() as conn:
-            invalidation.record(conn, {"match:2"})
+            outbox.append(conn, ChangeSet(tags={"match:2"}))
         second_done.set()
 
     try:
         with engine.connect() as first:
             transaction = first.begin()
-            invalidation.record(first, {"match:1"})
+            outbox.append(first, ChangeSet(tags={"match:1"}))
             thread = threading.Thread(target=second_writer)
             thread.start()
             with engine.connect() as watcher:  # the second writer is seen waiting on the advisory lock
                 deadline = time.monotonic() + 20
+                # each look in a transaction of its own: PostgreSQL snapshots pg_stat_activity once per
+                # transaction, so a loop inside one transaction never saw a writer that started waiting after its
+                # first look (the race behind this test's occasional failure)
                 while not watcher.execute(text(
                         "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                        "AND wait_event = 'advisory'")).scalar():
+                        "AND wait_event = 'advisory' AND datname = current_database()")).scalar():
+                    watcher.rollback()
                     assert time.monotonic() < deadline, "the second writer never waited"
                     time.sleep(0.05)
             assert not second_done.is_set()

@@ -36,16 +36,17 @@ from matchday.api.routers import (
 from matchday.api.schemas import ErrorBody
 from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddleware
 from matchday.api.stack_metrics import StackMetrics
+from matchday.cache import write_position
 from matchday.domain.polling import PollingPolicy
+from matchday.ingest.live_runner import LiveRunner, load_policy
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
-from matchday.live.scheduler import LiveRunner, load_policy, publish_pending
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
 from matchday.pools.live import PoolsRuntime
+from matchday.runtime import Maintenance, ServerPublisher
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
-from matchday.store import write_position
 from matchday.store.engine import make_engine, read_only
 from matchday.workers.queue import QUEUE
 
@@ -62,7 +63,7 @@ class MatchdayApi(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def start_collector(app: FastAPI, settings: Settings, engine: Engine, broker: object) -> object | None:
+def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> object | None:
     """The collector's scheduler for the server's lifespan, when the jobs folder has enabled jobs."""
     if not settings.collect_in_serve or not settings.jobs_dir.exists():
         return None
@@ -74,7 +75,7 @@ def start_collector(app: FastAPI, settings: Settings, engine: Engine, broker: ob
     if not enabled:
         return None
     structlog.get_logger(__name__).info("collector started", jobs=len(enabled), jobs_dir=str(settings.jobs_dir))
-    return JobScheduler(app.state.collector, broker)  # type: ignore[arg-type]
+    return JobScheduler(app.state.collector)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
@@ -97,15 +98,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             broker.subscribe(push.on_feed)
             broker.on_reconnect(push.on_reconnect)
             broker.on_disconnect(push.on_disconnect)
+            push.unread = getattr(broker, "has_unread", push.unread)
         await broker.start()
         if push is not None:
             await push.start()
         await app.state.pools.start()
-        runners = [LiveRunner(engine, broker, source, policy or load_policy(), speed) for source in live_sources]
-        if runners:
-            await publish_pending(engine, broker)  # whatever a previous run committed but did not send
+        publisher = app.state.publisher
+        await publisher.start()  # sends whatever a previous run committed but did not send
+        runners = [LiveRunner(engine, publisher.publish, source, policy or load_policy(), speed)
+                   for source in live_sources]
         app.state.live_tasks = [asyncio.create_task(runner.run()) for runner in runners]
-        scheduler = start_collector(app, settings, engine, broker)  # a bad job file refuses the start
+        app.state.live_tasks.append(asyncio.create_task(app.state.maintenance.run()))
+        scheduler = start_collector(app, settings, engine)  # a bad job file refuses the start
         if scheduler is not None:
             app.state.live_tasks.append(asyncio.create_task(scheduler.run(app.state.collector_stop)))
         try:
@@ -117,6 +121,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             for task in app.state.live_tasks:
                 with suppress(asyncio.CancelledError):
                     await task
+            await publisher.stop()
             await app.state.pools.stop()
             if push is not None:
                 await push.stop()
@@ -152,6 +157,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
                                    settings.scoring_sweep_s, app.state.broker)
+    app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s)
+    app.state.maintenance = Maintenance(engine, settings)
     errors.install(app)
     app.state.metrics.register_shared(CollectorMetrics(engine, lambda: app.state.collector))
     app.state.metrics.register_shared(StackMetrics(engine, settings.redis_url, QUEUE))

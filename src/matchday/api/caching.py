@@ -23,12 +23,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Scope, Send
 
-from matchday.api.cache_push import PushedPositions
 from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
-from matchday.cache import MemoryCache, RedisCache, TaggedCache
-from matchday.store import invalidation, write_position
-from matchday.store.write_position import RECHECK_S
+from matchday.cache import EVERYTHING, MemoryCache, RedisCache, TaggedCache, write_position
+from matchday.cache.push import PushedPositions
+from matchday.cache.write_position import RECHECK_S
+from matchday.store import outbox
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
@@ -53,12 +53,12 @@ class ResponseCache:
         self.recheck_s = recheck_s
         self.log_reads: Callable[[], None] = lambda: None  # counts the hit path's reads of the write log
         self._read_at = 0.0  # when the write log was last read (monotonic)
-        # with Redis: hits with no round trip while the pushed positions are trusted (api.cache_push)
-        self.push = PushedPositions(self, redis_url) if redis_url and isinstance(backend, RedisCache) else None
+        # with Redis: hits with no round trip while the pushed positions are trusted (cache.push)
+        self.push = PushedPositions(self) if redis_url and isinstance(backend, RedisCache) else None
         self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
         self._lock = threading.Lock()
         with engine.connect() as conn:
-            self._seen = invalidation.latest_id(conn)
+            self._seen = outbox.latest_tag_id(conn)
         # a shared cache may hold answers computed before writes this process never saw: start clean
         backend.reset(self._seen)
         self._probe = _SqliteProbe(engine) if engine.dialect.name == "sqlite" else None
@@ -71,7 +71,7 @@ class ResponseCache:
 
     def sync(self, conn: Connection) -> int:
         """Apply the writes logged since the last look; returns the log position the caller's reads are at."""
-        return self._apply(invalidation.latest_id(conn), lambda last: invalidation.since(conn, last))
+        return self._apply(outbox.latest_tag_id(conn), lambda last: outbox.tags_since(conn, last))
 
     def _apply(self, latest: int, read_since: Callable[[int], tuple[int, set[str]]]) -> int:
         if latest > self._seen:
@@ -85,7 +85,7 @@ class ResponseCache:
     async def lookup(self, key: str) -> bytes | None:
         """The hit path's read: the entry, after making sure no write since it was stored went unseen.
 
-        With Redis, the write log's position comes with the entry in one round trip (``store.write_position``),
+        With Redis, the write log's position comes with the entry in one round trip (``cache.write_position``),
         and the log itself is read only when the position moved, is unknown, or was last read over
         ``recheck_s`` ago (``MATCHDAY_CACHE_RECHECK_S``). Without Redis, the log's position is read each time:
         on SQLite in the event loop (``PRAGMA data_version``, microseconds), elsewhere in a thread."""
@@ -197,8 +197,14 @@ class _SqliteProbe:
         return self._latest
 
     def since(self, last_id: int) -> tuple[int, set[str]]:
+        """``store.outbox.tags_since`` on the probe's connection (a reader behind the pruned log flushes all)."""
         rows = self._conn.execute("SELECT id, tag FROM cache_invalidations WHERE id > ?", (last_id,)).fetchall()
-        return max((r[0] for r in rows), default=last_id), {r[1] for r in rows}
+        position, tags = max((r[0] for r in rows), default=last_id), {r[1] for r in rows}
+        pruned = self._conn.execute("SELECT position FROM outbox_cursors WHERE consumer = ?",
+                                    (outbox.PRUNED_TAGS,)).fetchone()
+        if pruned is not None and last_id < pruned[0]:
+            return max(position, pruned[0]), tags | {EVERYTHING}
+        return position, tags
 
 
 class _GzipMemo:

@@ -231,6 +231,7 @@ class StandingRow(BaseModel):
     position: int
     movement: int | None = Field(description="places gained (+) or lost (-) since the previous match date")
     team: TeamRef
+    team_id: int
     team_name: str
     played: int
     won: int

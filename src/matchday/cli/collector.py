@@ -11,6 +11,7 @@ from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_engine
 from matchday.errors import MatchdayError
+from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 
 jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR).", no_args_is_help=True)
@@ -65,6 +66,7 @@ def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday
     collector = _collector()
     try:
         outcome = collector.run_job(job_id, "manual")
+        publish_from_cli(collector.engine, collector.settings)  # what it stored reaches every subscriber
     except MatchdayError as exc:
         fail(exc)
     finally:
@@ -84,8 +86,9 @@ def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday
 def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop after this many seconds.")] = None
             ) -> None:
     """Run the collector's scheduler without the web server (every enabled job, on its schedule)."""
+    import anyio
+
     from matchday.ingest.job_scheduler import JobScheduler
-    from matchday.live.broker import make_broker
 
     settings = get_settings()
     collector = _collector()
@@ -94,15 +97,29 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
                   f"{settings.jobs_dir}" + (f", for {duration:g} s" if duration else " (Ctrl-C stops)"))
 
     async def main() -> None:
-        # with Redis, live events reach every server now; without it `matchday serve` sends them at its start
-        broker = make_broker(settings.redis_url) if settings.redis_url else None
-        if broker is not None:
-            await broker.start()
+        # what the jobs commit is delivered here: results to prediction-league scoring, and with Redis the live
+        # feed to every server (without Redis, `matchday serve` sends the feed when it reads the outbox)
+        from matchday.accounts.store import users_engine
+        from matchday.ingest.publish import Publisher
+        from matchday.runtime import redis_sender, subscribers
+
+        send, close = redis_sender(settings.redis_url) if settings.redis_url else (None, lambda: None)
+        users = users_engine(settings, collector.engine)
+        publisher = Publisher(collector.engine, subscribers(collector.engine, users, send))
+
+        async def publish_forever() -> None:
+            while True:
+                await anyio.to_thread.run_sync(publisher.publish_once)
+                await asyncio.sleep(settings.outbox_poll_s)
+
+        publishing = asyncio.create_task(publish_forever())
         try:
-            await JobScheduler(collector, broker).run(duration_s=duration)
+            await JobScheduler(collector).run(duration_s=duration)
         finally:
-            if broker is not None:
-                await broker.stop()
+            publishing.cancel()
+            await asyncio.gather(publishing, return_exceptions=True)
+            await anyio.to_thread.run_sync(publisher.publish_once)
+            close()
 
     try:
         asyncio.run(main())
@@ -194,6 +211,7 @@ def reparse(provider: Annotated[str | None, typer.Option(help="Only this provide
                               f"{r['parse_error']}")
         return
     report = run_reparse(engine, discover_providers(), provider, since_at)
+    publish_from_cli(engine, get_settings())  # the results it stored reach every subscriber (scoring included)
     if as_json:
         print_json(vars(report))
         return
@@ -201,3 +219,25 @@ def reparse(provider: Annotated[str | None, typer.Option(help="Only this provide
                   f"duplicates): {report.new} new, {report.changed} changed, {report.unchanged} unchanged")
     for response_id, error in report.failed:
         console.print(f"[red]failed[/] response {response_id}: {error}")
+    if report.pruned:
+        console.print(f"[yellow]{len(report.pruned)} responses not reparsed: their bodies were pruned from the raw "
+                      f"archive (MATCHDAY_ARCHIVE_KEEP_DAYS); fetch them again with their jobs[/]")
+
+
+archive_app = typer.Typer(help="The raw archive of provider responses.")
+app.add_typer(archive_app, name="archive")
+
+
+@archive_app.command("prune")
+def archive_prune(days: Annotated[float | None, typer.Option(help="Keep bodies fetched in the last DAYS days "
+                                                                  "(default MATCHDAY_ARCHIVE_KEEP_DAYS, 90).")] = None,
+                  as_json: JsonOpt = False) -> None:
+    """Drop raw response bodies older than the retention; their records stay (reparse says what it lacks)."""
+    from matchday.ingest.maintenance import prune_archive
+
+    keep = days if days is not None else get_settings().archive_keep_days
+    pruned = prune_archive(store_engine(), keep)
+    if as_json:
+        print_json({"bodies_pruned": pruned, "keep_days": keep})
+    else:
+        console.print(f"pruned {pruned} raw bodies fetched more than {keep:g} days ago")

@@ -10,11 +10,11 @@ import typer
 from rich.console import Console
 from sqlalchemy import Engine
 
+from matchday.cache import write_position
 from matchday.errors import MatchdayError
 from matchday.ingest.seed import seed_reference_data
 from matchday.logs import configure_logging
 from matchday.settings import get_settings
-from matchday.store import write_position
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from matchday.store.runs import mark_interrupted_runs

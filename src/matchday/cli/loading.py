@@ -14,6 +14,7 @@ from matchday.cli.common import JsonOpt, app, console, errors, fail, print_json,
 from matchday.errors import MatchdayError
 from matchday.fetch.client import download_all, url_cache_path
 from matchday.ingest.pipeline import UnitSummary, load_units
+from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 from matchday.sources.base import get_source
 
@@ -31,19 +32,6 @@ def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
                   str(sum(s.unchanged for s in ok)), str(sum(s.quarantined for s in ok)),
                   *[str(byes)] * bool(byes), f"{seconds:.1f}")
     return table
-
-
-def rescore_prediction_leagues(engine, summaries: list[UnitSummary]) -> None:  # noqa: ANN001 - the store
-    """Finished or corrected results of this load rescore the prediction leagues of their seasons."""
-    from matchday.accounts.store import users_engine
-    from matchday.pools.sync import changed_results, results_changed
-
-    changed = [m for s in summaries if s.status == "ok" for m in changed_results(s.changes)]
-    if changed:
-        users = users_engine(get_settings(), engine)
-        results_changed(users, engine, changed)
-        if users is not engine:
-            users.dispose()
 
 
 @app.command()
@@ -93,7 +81,7 @@ def load(
                 errors.print(f"[red]failed[/] {summary.location}: {summary.error}")
 
         summaries = load_units(engine, plugin, units, done)
-    rescore_prediction_leagues(engine, summaries)
+    publish_from_cli(engine, settings)  # what the load changed reaches every subscriber (prediction leagues)
     seconds = time.perf_counter() - started
     if as_json:
         print_json([{k: v for k, v in vars(s).items() if k != "changes"} for s in summaries])

@@ -8,7 +8,9 @@ import typer
 from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_engine
+from matchday.domain.changes import EVERYTHING
 from matchday.errors import MatchdayError
+from matchday.ingest.apply import writing
 from matchday.store import queries
 from matchday.store.team_merge import merge_teams
 
@@ -53,9 +55,11 @@ def teams_merge(
 ) -> None:
     """Merge team B into team A: matches, aliases, external ids, players and deductions move to A."""
     try:
-        with store_engine().begin() as conn:
+        engine = store_engine()
+        with writing(engine) as (conn, changes):
             keep_id, drop_id = queries.find_team(conn, keep), queries.find_team(conn, drop)
             result = merge_teams(conn, keep_id, drop_id)
+            changes.tags.add(EVERYTHING)  # every answer naming either team
     except MatchdayError as exc:
         fail(exc)
     if as_json:

@@ -7,9 +7,10 @@ changes, minute ticks. A snapshot older than what is stored (an earlier period o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from matchday.domain.changes import FeedEvent
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
 
 PERIOD_ORDER = {None: 0, Period.FIRST_HALF: 1, Period.HALFTIME: 2, Period.SECOND_HALF: 3, Period.EXTRA_TIME: 4,
@@ -46,12 +47,6 @@ class MatchState:
         if self.period is Period.HALFTIME and (self.minute or 0) >= 90:
             rank = 3.5  # the break before extra time comes after the second half
         return (1, rank, self.minute or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class FeedEvent:
-    type: str  # match_status | goal | yellow_card | red_card | match_update
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def is_stale(before: MatchState | None, after: MatchState) -> bool:

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from matchday.domain.changes import EVERYTHING
+from matchday.ingest.apply import writing
 from matchday.sources.columnar import ColumnarParse
-from matchday.store import invalidation, write_position
 from matchday.store.bulk_load import write_columns
 from matchday.store.fk_check import checked_at_end
 from matchday.store.identity import Resolver
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def write_columnar(engine: Engine, source_name: str, run_id: int, location: str, parsed: ColumnarParse,
                    summary: UnitSummary) -> None:
-    with checked_at_end(engine) as conn:
+    with writing(engine, lambda: checked_at_end(engine)) as (conn, changes):
         resolver = Resolver(conn, source_name)
         counts = write_columns(conn, resolver, parsed, source_name)
         for alias in parsed.aliases:
@@ -30,6 +31,7 @@ def write_columnar(engine: Engine, source_name: str, run_id: int, location: str,
         everything = counts.tags_everything or bool(resolver.renamed_teams)
         summary.close_run(conn, run_id, source_name, location, counts, parsed.problems, parsed.rows_read,
                           parsed.not_matches)
-        position = invalidation.record(conn, {invalidation.EVERYTHING} if everything else
-                                     invalidation.tags_for(counts.changes + counts.provenance_only))
-    write_position.announce(engine, position)
+        changes.add(counts.changes, counts.provenance_only)
+        changes.seasons |= counts.bulk_seasons  # too many new matches to name: their seasons' results all moved
+        if everything:
+            changes.tags.add(EVERYTHING)

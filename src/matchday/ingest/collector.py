@@ -23,6 +23,7 @@ import httpx
 import structlog
 from sqlalchemy import Engine
 
+from matchday.cache import write_position
 from matchday.domain.records import ParseResult
 from matchday.errors import CircuitOpen, ConfigError, NotFound, PrioritySkipped, QuotaExhausted
 from matchday.fetch.breaker import Breakers
@@ -30,13 +31,13 @@ from matchday.fetch.providers import FetchResult, ProviderClient
 from matchday.fetch.quota import QuotaGuard
 from matchday.ingest import coverage
 from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, load_registry
-from matchday.ingest.live_jobs import make_live_source, new_runner, poll_live
+from matchday.ingest.live_jobs import make_live_source, new_runner
+from matchday.ingest.live_runner import LiveRunner
 from matchday.ingest.responses import store_response
-from matchday.live.scheduler import LiveRunner
 from matchday.settings import Settings, get_settings
 from matchday.sources.base import available_sources
 from matchday.sources.provider import Provider
-from matchday.store import job_registry, jobs, raw_archive, write_position
+from matchday.store import job_registry, jobs, raw_archive
 from matchday.store.engine import make_engine
 
 log = structlog.get_logger(__name__)
@@ -235,7 +236,7 @@ class Collector:
             return RunOutcome(job.job_id, "idle")
         run_id, started = self._start(job, trigger)
         try:
-            snapshots, events = poll_live(runner, now, keys)
+            snapshots, events = runner.poll_step(now, keys)
             polled = len(snapshots)
         except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
             retry = self._retry_delay(job.job_id, exc)

@@ -3,8 +3,9 @@
 Every tick it finds the enabled jobs that are due (by interval or cron; a bootstrap or backfill once, until it
 succeeds; a failed or skipped job at its retry time), orders them dependencies first and then by priority, and runs
 each through the one runner (``Collector.run_job``) in a worker thread, a few at a time. A job in flight is not
-started again (and the runner's lease guards against other processes). Feed events committed by live loops are
-published to the broker after each run.
+started again (and the runner's lease guards against other processes). What a run commits reaches the
+subscribers through the change stream (``ingest.apply`` wakes the process's publisher); the scheduler publishes
+nothing itself.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import structlog
 from matchday.fetch.quota import Priority
 from matchday.ingest.collector import Collector, RunOutcome
 from matchday.ingest.job_config import JobType
-from matchday.live.broker import Broker
-from matchday.live.scheduler import publish_pending
 from matchday.store import job_registry
 
 log = structlog.get_logger(__name__)
@@ -32,9 +31,8 @@ def _now() -> datetime:
 
 
 class JobScheduler:
-    def __init__(self, collector: Collector, broker: Broker | None = None, tick_s: float | None = None,
-                 concurrency: int = 4) -> None:
-        self.collector, self.broker = collector, broker
+    def __init__(self, collector: Collector, tick_s: float | None = None, concurrency: int = 4) -> None:
+        self.collector = collector
         self.tick_s = tick_s if tick_s is not None else collector.settings.scheduler_tick_s
         self.next_due: dict[str, datetime] = {}
         self.in_flight: set[str] = set()
@@ -80,8 +78,6 @@ class JobScheduler:
             if outcome.status not in ("idle",):
                 log.info("job run", job_id=job_id, status=outcome.status, items=outcome.items,
                          requests=outcome.requests, error=outcome.error)
-            if self.broker is not None and outcome.events:
-                await publish_pending(self.collector.engine, self.broker)
         except Exception as exc:  # noqa: BLE001 - a job's crash never stops the scheduler; the run is recorded
             log.error("job crashed", job_id=job_id, error=repr(exc))
         finally:

@@ -2,7 +2,7 @@
 
 Called from the scheduler's worker thread. Events are derived by comparing the stored match with the snapshot
 (domain.live), written to ``feed_events`` with a per-match sequence in the same transaction as the upsert, and
-published after commit by ``publish_pending`` in id order. A repeated snapshot changes nothing and so yields no
+published after commit by ``ingest.publish`` in id order. A repeated snapshot changes nothing and so yields no
 event; an older snapshot (earlier period/minute than stored) is dropped before it can roll a match back.
 """
 
@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select
 
-from matchday.domain.live import FeedEvent, MatchState, derive_events, is_stale
+from matchday.domain.changes import EVERYTHING, FeedEvent
+from matchday.domain.live import MatchState, derive_events, is_stale
 from matchday.domain.records import EventType, MatchEventRecord, MatchRecord, MatchStatus, Period, Side
 from matchday.errors import NotFound
-from matchday.services.tables import league_table
-from matchday.store import invalidation, write_position
-from matchday.store.bulk import bulk_insert
+from matchday.ingest.apply import writing
+from matchday.services.tables import league_table, standing_row
 from matchday.store.identity import Resolver
 from matchday.store.live_watch import stamp_checked
 from matchday.store.match_writes import stored_match_ids, write_matches
@@ -62,7 +62,7 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                      checked_at: datetime | None = None) -> IngestResult:
     """``checked_at``: when the source was asked (its clock; simulated in the demo), stored as last_checked_at."""
     now = datetime.now(UTC).replace(tzinfo=None)
-    with engine.begin() as conn:
+    with writing(engine) as (conn, changes):
         resolver = Resolver(conn, source)
         known = stored_match_ids(conn, resolver, snapshots)
         before = _stored_states(conn, [m for m in known if m])
@@ -100,10 +100,10 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                 next_seq[match_id] = next_seq.get(match_id, 0) + 1
                 feed.append(_feed_row(match_id, next_seq[match_id], FeedEvent("table_update", table),
                                       [f"league:{competition_id}"], now))
-        bulk_insert(conn, feed_events, feed)
-        position = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
-                                     | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
-    write_position.announce(engine, position)
+        changes.feed.extend(feed)
+        changes.add(counts.changes, counts.provenance_only)
+        if resolver.renamed_teams:
+            changes.tags.add(EVERYTHING)
     return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 
@@ -121,22 +121,5 @@ def _live_table(conn: Connection, competition_id: int, season_id: int) -> dict[s
         table = league_table(conn, code, label, live=True)
     except NotFound:  # a season label the table cannot resolve: the feed goes on without a live table
         return None
-    keep = ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for", "goals_against",
-            "goal_difference", "points", "form", "zone", "movement", "group")
     return {"league_id": competition_id, "season": label, "live": True,
-            "standings": [{k: row[k] for k in keep} for row in table.rows]}
-
-
-def pending(engine: Engine, limit: int = 5000) -> list[dict[str, Any]]:
-    """Committed, not yet published feed events, oldest first, as broker messages."""
-    with engine.connect() as conn:
-        rows = conn.execute(select(feed_events).where(feed_events.c.published_at.is_(None))
-                            .order_by(feed_events.c.id).limit(limit)).mappings().all()
-    return [{"id": r["id"], "type": r["type"], "channels": r["channels"],
-             "timestamp": r["created_at"].replace(tzinfo=UTC).isoformat(), "data": r["payload"]} for r in rows]
-
-
-def mark_published(engine: Engine, up_to_id: int) -> None:
-    with engine.begin() as conn:
-        conn.execute(update(feed_events).where(feed_events.c.id <= up_to_id, feed_events.c.published_at.is_(None))
-                     .values(published_at=datetime.now(UTC).replace(tzinfo=None)))
+            "standings": [standing_row(row) for row in table.rows]}

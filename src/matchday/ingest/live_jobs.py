@@ -1,11 +1,11 @@
-"""Live-loop jobs: a provider's live source driving the existing live pipeline (live/scheduler, ingest/live).
+"""Live-loop jobs: a provider's live source driving the live pipeline (ingest.live_runner, ingest.live).
 
 The source is the connector's own when it offers one (``provider.live_source(fetch, params)``); otherwise any
 provider whose endpoint is ``live`` becomes one here: each poll fetches the endpoint through the collector's client
 and parses it with the provider's pure parser. Either way the source fetches with the injected
 ``fetch(endpoint_name, params) -> bytes``, so quota, breaker, retries and the archive apply.
 
-One poll is a plain synchronous step (``poll_live``), so the embedded scheduler, ``matchday jobs run`` and a
+One poll is a plain synchronous step (``LiveRunner.poll_step``), so the embedded scheduler, ``matchday jobs run`` and a
 Celery task all run it the same way; the feed events it commits are published by whoever holds the broker.
 """
 
@@ -19,11 +19,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from matchday.domain.records import MatchRecord
-from matchday.ingest.live import ingest_snapshots
-from matchday.live.scheduler import LiveRunner, load_policy
+from matchday.ingest.live_runner import LiveRunner, load_policy
 from matchday.sources.live import LiveSource
 from matchday.sources.provider import Provider
-from matchday.store.live_watch import mark_checked
 
 Fetch = Callable[[str, Mapping[str, Any]], bytes]
 
@@ -97,20 +95,4 @@ def new_runner(engine: Any, source: LiveSource, discovery_s: float | None = None
         policy = replace(policy, discovery_interval_s=discovery_s)
     if live_interval_s is not None:
         policy = replace(policy, live_interval_s=live_interval_s)
-    return LiveRunner(engine, None, source, policy)  # type: ignore[arg-type] - no broker: the caller publishes
-
-
-def poll_live(runner: LiveRunner, now: datetime, keys: list[str] | None) -> tuple[list[MatchRecord], int]:
-    """Fetch and ingest the due matches ``keys`` (None: discovery) by the source's clock ``now``:
-    (the snapshots, how many feed events were committed to the outbox)."""
-    try:
-        snapshots = runner.source.poll(keys)
-    except Exception:
-        asked = [m for m, key in runner.watched.items() if keys is None or key in keys]
-        mark_checked(runner.engine, asked, now)
-        raise
-    result = ingest_snapshots(runner.engine, runner.source.name, list(snapshots.values()), now)
-    runner.watched.update(zip(result.match_ids, snapshots, strict=True))
-    if keys is None:
-        runner.discovered_at = now
-    return list(snapshots.values()), result.events
+    return LiveRunner(engine, None, source, policy)  # the process's publisher delivers what it commits

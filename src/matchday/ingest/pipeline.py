@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 import structlog
 from sqlalchemy import Connection, Engine
 
+from matchday.domain.changes import EVERYTHING, MatchChange
 from matchday.domain.records import ParseResult, RowProblem
 from matchday.errors import MatchdayError
+from matchday.ingest.apply import writing
 from matchday.ingest.bulk import write_columnar
 from matchday.settings import get_settings
 from matchday.sources.base import LoadUnit, Source
@@ -25,10 +27,9 @@ from matchday.sources.columnar import ColumnarParse
 from matchday.sources.csvtext import LIMITS, InputLimits
 from matchday.sources.csvtext import input_limits as csv_limits
 from matchday.sources.reading import read_bounded
-from matchday.store import invalidation, write_position
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
-from matchday.store.match_writes import MatchChange, WriteCounts, write_matches
+from matchday.store.match_writes import WriteCounts, write_matches
 from matchday.store.provider_writes import (
     ProviderCounts,
     write_competitions,
@@ -85,7 +86,7 @@ def read_contents(unit: LoadUnit, limits: InputLimits | None = None) -> dict[str
 
 def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, parsed: ParseResult,
                  summary: UnitSummary) -> None:
-    with engine.begin() as conn:
+    with writing(engine) as (conn, changes):
         resolver = Resolver(conn, source_name)
         counts = write_matches(conn, resolver, parsed.matches, source_name)
         summary.deductions_new = write_deductions(conn, resolver, parsed.deductions)
@@ -101,9 +102,8 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
         summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],
                           parsed.rows_read, parsed.not_matches)
-        position = invalidation.record(conn, invalidation.tags_for(counts.changes + counts.provenance_only)
-                                     | provided.tags | ({invalidation.EVERYTHING} if resolver.renamed_teams else set()))
-    write_position.announce(engine, position)
+        changes.add(counts.changes, counts.provenance_only)
+        changes.tags |= provided.tags | ({EVERYTHING} if resolver.renamed_teams else set())
 
 
 def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:

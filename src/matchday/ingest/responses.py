@@ -74,6 +74,7 @@ class ReparseReport:
     parsed: int = 0
     failed: list[tuple[int, str]] = field(default_factory=list)
     duplicates: int = 0
+    pruned: list[int] = field(default_factory=list)  # responses whose body the archive's retention removed
     new: int = 0
     changed: int = 0
     unchanged: int = 0
@@ -95,8 +96,12 @@ def reparse(engine: Engine, providers: Mapping[str, Provider], provider: str | N
             first = seen[key]
             raw_archive.mark(engine, item.id, first.status, first.error)
             continue
-        stored = store_response(engine, providers[item.provider], item.id, item.endpoint, item.params,
-                                raw_archive.body_of(engine, item.content_hash))
+        try:
+            body = raw_archive.body_of(engine, item.content_hash)
+        except raw_archive.BodyPruned:
+            report.pruned.append(item.id)
+            continue
+        stored = store_response(engine, providers[item.provider], item.id, item.endpoint, item.params, body)
         seen[key] = stored
         if stored.status == "ok":
             report.parsed += 1

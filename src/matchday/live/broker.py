@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
 from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, Protocol
@@ -81,6 +82,24 @@ class RedisBroker:
         self._disconnect_handlers: list[Callable[[], None]] = []
         self._task: asyncio.Task | None = None
         self._ready = asyncio.Event()
+        self._pubsub: Any = None
+
+    def has_unread(self) -> bool:
+        """Whether a message may be on its way through this process: in the subscription's socket, in its stream's
+        buffer, or taken from the stream but not yet handed to the handlers (the listening task is not parked on
+        the stream). A local look, no round trip. A message published before a client's request reaches this host
+        first, so an answer given while this is False reflects every write announced before the request
+        (``cache.push``). When it cannot tell (not subscribed, an unknown client version) it says True: the caller
+        then checks with Redis."""
+        try:
+            connection = self._pubsub.connection
+            reader, writer = connection._reader, connection._writer
+            if reader is None or writer is None or reader._buffer or reader._waiter is None:
+                return True
+            ready, _, _ = select.select([writer.get_extra_info("socket").fileno()], [], [], 0)
+            return bool(ready)
+        except Exception:  # noqa: BLE001 - whatever the client's internals: not known to be drained
+            return True
 
     def subscribe(self, handler: Handler) -> None:
         self._handlers.append(handler)
@@ -111,7 +130,7 @@ class RedisBroker:
 
         lost, delay = False, 0.1
         while True:
-            pubsub = self._redis.pubsub()
+            pubsub = self._pubsub = self._redis.pubsub()
             try:
                 await pubsub.subscribe(REDIS_CHANNEL)
                 self._ready.set()

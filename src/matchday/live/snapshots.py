@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from matchday.errors import NotFound
-from matchday.services.tables import league_table
+from matchday.services.tables import league_table, standing_row
 from matchday.store import match_queries, team_queries
 from matchday.store.match_queries import MatchFilter
 from matchday.store.schema import feed_events, seasons
@@ -41,10 +41,8 @@ def snapshot(conn: Connection, channel: str) -> dict[str, Any]:
         table = league_table(conn, league.code, latest, live=True)
         live, _ = match_queries.list_matches(conn, MatchFilter(competition_id=league.id,
                                                                statuses=match_queries.LIVE_STATUSES), 100, 0)
-        return {"league_id": league.id, "season": latest, "live": True, "standings": [
-            {k: r[k] for k in ("position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
-                               "goals_against", "goal_difference", "points", "form", "zone", "group", "split")}
-            for r in table.rows],
+        return {"league_id": league.id, "season": latest, "live": True,
+                "standings": [standing_row(r) for r in table.rows],
             "live_matches": [_summary(m) for m in live]}
     if scope == "team":
         team_queries.team(conn, int(key))

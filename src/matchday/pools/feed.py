@@ -10,16 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from matchday.pools.football import FINAL_RESULT_STATUSES
-
 SCORED = "prediction_leagues_scored"  # internal: no channel, no client ever sees it
-
-
-def final_whistles(messages: Iterable[dict[str, Any]]) -> list[int]:
-    """Match ids whose ``match_status`` message reports a final result (finished, awarded), in order, once."""
-    ids = [m["data"]["match_id"] for m in messages if m.get("type") == "match_status"
-           and (m.get("data") or {}).get("status") in FINAL_RESULT_STATUSES and "match_id" in m["data"]]
-    return list(dict.fromkeys(ids))
 
 
 def scored_message(league_ids: Iterable[int]) -> dict[str, Any]:

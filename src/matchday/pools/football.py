@@ -122,3 +122,11 @@ def matches_competitions(conn: Connection, match_ids: list[int]) -> dict[tuple[i
                 .join(seasons, seasons.c.id == matches.c.season_id).where(matches.c.id.in_(chunk))):
             found.setdefault((comp, label), []).append(match_id)
     return found
+
+
+def seasons_competitions(conn: Connection, season_ids: list[int]) -> list[tuple[int, str]]:
+    """(competition id, season label) of the given seasons."""
+    if not season_ids:
+        return []
+    return [(comp, label) for comp, label in conn.execute(
+        select(seasons.c.competition_id, seasons.c.label).where(seasons.c.id.in_(sorted(set(season_ids)))))]

@@ -1,6 +1,7 @@
 """Prediction leagues inside the running server: the ``prediction-league:{id}`` WebSocket channel (members
-only), scoring on final whistles from the live feed, provisional leaderboards pushed as goals go in, and the
-periodic sweep of the embedded scheduler (every MATCHDAY_SCORING_SWEEP_S) that heals whatever was missed."""
+only), provisional leaderboards pushed as goals go in, scored leaderboards pushed when any process scored them
+(scoring itself is a subscriber of the change stream: ``pools.subscriber``), and the periodic sweep of the
+embedded scheduler (every MATCHDAY_SCORING_SWEEP_S) that heals whatever was missed."""
 
 from __future__ import annotations
 
@@ -40,7 +41,6 @@ class PoolsRuntime:
         self._pushing: dict[int, bool] = {}  # league id → another push wanted after the running one
         private.scopes["prediction-league"] = (self.authorize, self.snapshot)
         private.feed_listeners.append(self.on_feed)
-        broker.after_publish(self.on_published)
 
     # -- the channel -------------------------------------------------------------------------------------------
     def authorize(self, user_id: int, league_id: int) -> None:
@@ -80,14 +80,9 @@ class PoolsRuntime:
         if kind not in SCORE_EVENTS or "match_id" not in data:
             return
         if kind == "match_status" and data.get("status") in FINAL:
-            return  # its publisher scores it, then tells every process (feed.SCORED)
+            return  # the scoring subscriber scores it, then tells every process (feed.SCORED)
         if self._subscribed_leagues():
             self._spawn(self._push_for_match(data["match_id"]))
-
-    def on_published(self, message: dict[str, Any]) -> None:
-        """This process published a final whistle: it scores the match's leagues, once for the deployment."""
-        for match_id in feed.final_whistles([message]):
-            self._spawn(self._final_whistle(match_id))
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -97,15 +92,6 @@ class PoolsRuntime:
     def _subscribed_leagues(self) -> list[int]:
         prefix = "prediction-league:"
         return [int(c[len(prefix):]) for c in list(self.hub.by_channel) if c.startswith(prefix)]
-
-    async def _final_whistle(self, match_id: int) -> None:
-        try:
-            results = await anyio.to_thread.run_sync(sync.results_changed, self.users, self.football, [match_id])
-        except Exception as exc:  # noqa: BLE001 - the sweep retries; the feed must go on
-            log.warning("scoring after final whistle failed", match_id=match_id, error=repr(exc))
-            return
-        if results:
-            await self.broker.publish(feed.scored_message(r.prediction_league_id for r in results))
 
     async def _push_for_match(self, match_id: int) -> None:
         wanted = self._subscribed_leagues()

@@ -25,8 +25,6 @@ from matchday.pools.scoring_sql import points_and_outcome, result_columns
 
 log = structlog.get_logger(__name__)
 LEASE = timedelta(minutes=2)
-RESULT_FIELDS = frozenset({"status", "home_goals", "away_goals", "home_goals_et", "away_goals_et", "home_penalties",
-                           "away_penalties", "finish", "attributes"})
 
 
 @dataclass(frozen=True)
@@ -171,16 +169,15 @@ def sweep(users: Engine, football_engine: Engine, now: datetime | None = None) -
     return results
 
 
-def results_changed(users: Engine, football_engine: Engine, match_ids: list[int]) -> list[SyncResult]:
-    """Matches finished or corrected: mark their prediction leagues and score them now."""
+def results_changed(users: Engine, football_engine: Engine, match_ids: list[int],
+                    season_ids: list[int] = ()) -> list[SyncResult]:
+    """Matches finished or corrected (or whole seasons loaded): mark their prediction leagues and score them now.
+    Idempotent: a result delivered twice scores the same points."""
     with football_engine.connect() as fconn:
         by_season = football.matches_competitions(fconn, sorted(set(match_ids)))
+        for key in football.seasons_competitions(fconn, list(season_ids)):
+            by_season[key] = [0]  # the queue's "every match of the season"
     with users.begin() as conn:
         marked = mark_outdata(conn, by_season)
     results = [sync_league(users, football_engine, league_id) for league_id in dict.fromkeys(marked)]
     return [r for r in results if r is not None]
-
-
-def changed_results(changes: list) -> list[int]:  # noqa: ANN001 - store.match_writes.MatchChange
-    """The matches of a load whose result may have moved (new, or a result field changed)."""
-    return [c.match_id for c in changes if c.new or RESULT_FIELDS & set(c.fields)]

@@ -85,6 +85,18 @@ def _mark_playoff_winner(conn: Connection, season_id: int, label: str, spec: dic
             for r in rows]
 
 
+ROW_FIELDS = ("position", "movement", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
+              "goals_against", "goal_difference", "points", "points_deducted", "form", "zone", "decided_by", "group",
+              "split", "points_per_game", "conference", "conference_position")
+
+
+def standing_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row as every face shows it (REST table, live snapshot, ``table_update``, MCP, pages): one shape."""
+    data = {key: row.get(key) for key in ROW_FIELDS}
+    data["team"] = {"id": row["team_id"], "name": row["team_name"]}
+    return data
+
+
 def _row(row: TableRow, names: dict[int, str], previous: dict[int, int]) -> dict[str, Any]:
     data = asdict(row)
     data["team_name"] = names.get(row.team_id, str(row.team_id))

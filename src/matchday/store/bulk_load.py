@@ -18,7 +18,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -26,6 +26,7 @@ import polars as pl
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
 
 from matchday.domain import merge
+from matchday.domain.changes import MatchChange
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -43,7 +44,6 @@ from matchday.store.identity import Resolver
 from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
     UPDATABLE,
-    MatchChange,
     WriteCounts,
     utcnow,
     write_matches,
@@ -69,6 +69,7 @@ class BulkCounts(WriteCounts):
 
     bulk_new: int = 0  # matches inserted by the bulk insert (the rest went through write_matches)
     tags_everything: bool = False
+    bulk_seasons: set[int] = field(default_factory=set)  # seasons of new matches too many to list one by one
 
 
 def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
@@ -157,6 +158,7 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
                     "id", "competition_id", "season_id", "home_id", "away_id").iter_rows())
         else:
             counts.tags_everything = True
+            counts.bulk_seasons = set(fresh.get_column("season_id").unique().to_list())
     return counts
 
 

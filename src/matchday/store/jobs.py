@@ -55,3 +55,10 @@ def get(engine: Engine, run_id: int) -> dict | None:
     with engine.connect() as conn:
         row = conn.execute(select(job_runs).where(job_runs.c.id == run_id)).mappings().first()
     return dict(row) if row else None
+
+
+def prune(engine: Engine, older_than: datetime) -> int:
+    """Delete the records of runs that finished before ``older_than`` (a running one stays); returns how many."""
+    with engine.begin() as conn:
+        return conn.execute(job_runs.delete().where(job_runs.c.started_at < older_than,
+                                                    job_runs.c.status != "running")).rowcount

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select, update
 
 from matchday.domain import merge
+from matchday.domain.changes import MatchChange
 from matchday.domain.records import MatchRecord
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
@@ -27,19 +28,6 @@ from matchday.store.schema import external_ids, match_sources, matches
 UPDATABLE = merge.FIELDS
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
 
-
-
-@dataclass
-class MatchChange:
-    """What one write did to one match: the seed of change events and cache invalidation."""
-
-    match_id: int
-    new: bool
-    fields: dict[str, Any] = field(default_factory=dict)
-    competition_id: int = 0
-    season_id: int = 0
-    home_team_id: int = 0
-    away_team_id: int = 0
 
 
 @dataclass

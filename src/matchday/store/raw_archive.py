@@ -62,10 +62,31 @@ def archive(engine: Engine, provider: str, endpoint: str, params: Mapping[str, A
             "parse_status": parse_status}).scalar_one()
 
 
+PRUNED = "pruned"  # raw_bodies.encoding of a body the retention removed (the response's record stays)
+
+
+class BodyPruned(LookupError):
+    """The archive's retention removed this body: re-parsing it needs the provider again."""
+
+
 def body_of(engine: Engine, content_hash: str) -> bytes:
     with engine.connect() as conn:
-        stored = conn.execute(select(raw_bodies.c.body).where(raw_bodies.c.content_hash == content_hash)).scalar_one()
+        stored, encoding = conn.execute(select(raw_bodies.c.body, raw_bodies.c.encoding)
+                                        .where(raw_bodies.c.content_hash == content_hash)).one()
+    if encoding == PRUNED:
+        raise BodyPruned(content_hash)
     return gzip.decompress(stored)
+
+
+def prune_bodies(engine: Engine, older_than: datetime) -> int:
+    """Drop the bodies whose every response was fetched before ``older_than``; the responses' records (request,
+    status, headers, when) stay, so ``matchday reparse`` can say what it no longer has. Returns bodies pruned."""
+    newest = (select(raw_responses.c.content_hash).group_by(raw_responses.c.content_hash)
+              .having(func.max(raw_responses.c.fetched_at) < older_than))
+    with engine.begin() as conn:
+        return conn.execute(update(raw_bodies).where(raw_bodies.c.content_hash.in_(newest),
+                                                     raw_bodies.c.encoding != PRUNED)
+                            .values(body=b"", encoding=PRUNED, size=0)).rowcount
 
 
 def mark(engine: Engine, response_id: int, parse_status: str, error: str | None = None) -> None:

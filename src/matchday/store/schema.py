@@ -395,6 +395,25 @@ feed_events = Table(
     Index("ix_feed_events_published_at", "published_at"),
 )
 
+# The change stream's outbox (DESIGN §13): every write appends what it changed in its own transaction. A change
+# set names the matches (or whole seasons) whose results may have moved; feed_events above hold the feed's
+# messages. Subscribers read past their cursor, one process at a time per consumer (a lease), so a row is delivered
+# once and in order; rows every consumer has passed are pruned by the maintenance job.
+change_sets = Table(
+    "change_sets", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("results", JSON, nullable=False),  # {"matches": [id, ...], "seasons": [season id, ...]}
+    _created(),
+)
+
+outbox_cursors = Table(
+    "outbox_cursors", metadata,
+    Column("consumer", String(40), primary_key=True),
+    Column("position", Integer, nullable=False, default=0, server_default="0"),
+    Column("owner", String(120)),
+    Column("lease_until", DateTime),
+)
+
 # Scheduled jobs (live polling): what ran, when, how long, how many items, how it ended.
 job_runs = Table(
     "job_runs", metadata,

@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from matchday.domain.odds import implied_probabilities
 from matchday.domain.team_form import season_record
 from matchday.errors import MatchdayError, NotFound
-from matchday.services.tables import league_table, season_position_history
+from matchday.services.tables import league_table, season_position_history, standing_row
 from matchday.store import match_queries, queries, team_queries
 from matchday.store.keys import as_internal_id
 from matchday.store.match_queries import MatchFilter
@@ -117,7 +117,7 @@ _PREDICTIONS: OrderedDict[tuple, Any] = OrderedDict()  # (what, store write-log 
 
 def _memo(conn: Any, key: tuple, compute: Any) -> Any:
     """A prediction or simulation, recomputed only after a write (the store's write log moved on)."""
-    from matchday.store.invalidation import latest_id
+    from matchday.store.outbox import latest_tag_id as latest_id
 
     full = (*key, latest_id(conn))
     if full not in _PREDICTIONS:
@@ -168,7 +168,8 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
         round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
                                                       newest_first=not chosen_round)
         outlook = _outlook(conn, comp.code, label, table.matches_counted)
-    return _render(request, "league.html", comp=comp, seasons=seasons, season=label, table=table.rows,
+    return _render(request, "league.html", comp=comp, seasons=seasons, season=label,
+                   table=[standing_row(r) for r in table.rows],
                    matches_counted=table.matches_counted, charts=_position_charts(history, table.rows),
                    season_status=table.status, season_note=table.note,
                    scorers=scorers, rounds=rounds,

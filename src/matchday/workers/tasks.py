@@ -2,18 +2,17 @@
 
 A job is defined once (the job files) and run by the same code as in the embedded scheduler; what a task adds is
 Celery's delivery: a beat tick that finds its job still waiting for a retry (or a bootstrap already done) does
-nothing; a job delivered again after its worker died waits for the dead run's lease to expire, then runs; feed
-events that a live job committed are published to Redis under a lock, so two workers never send one twice.
+nothing; a job delivered again after its worker died waits for the dead run's lease to expire, then runs; what a
+job committed is delivered by the change stream's one publish loop (``ingest.publish``, a lease per subscriber in
+the store, so two workers never deliver one row twice): the feed to Redis, results to prediction-league scoring.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-import redis
 import structlog
 from celery import Task
 from celery.signals import worker_process_shutdown
@@ -21,15 +20,13 @@ from sqlalchemy import Engine
 
 from matchday.ingest.collector import Collector
 from matchday.ingest.job_config import JobType
-from matchday.ingest.live import mark_published, pending
-from matchday.live.broker import REDIS_CHANNEL
-from matchday.pools.feed import final_whistles, scored_message
+from matchday.ingest.publish import Publisher
+from matchday.runtime import redis_sender, subscribers
 from matchday.store import job_registry
 from matchday.workers.app import celery_app
 
 log = structlog.get_logger(__name__)
 app = celery_app()
-PUBLISH_LOCK = "matchday:lock:feed-publish"
 
 
 def _now() -> datetime:
@@ -52,8 +49,11 @@ def _users_engine() -> Engine:
 
 
 @lru_cache(maxsize=1)
-def _redis() -> redis.Redis:
-    return redis.Redis.from_url(worker_collector().settings.redis_url)
+def _publisher() -> Publisher:
+    """The worker process's publisher: the feed to Redis, results to prediction-league scoring."""
+    collector = worker_collector()
+    send, _close = redis_sender(collector.settings.redis_url)
+    return Publisher(collector.engine, subscribers(collector.engine, _users_engine(), send))
 
 
 @worker_process_shutdown.connect
@@ -63,40 +63,8 @@ def _close(**_kwargs: Any) -> None:
 
 
 def publish_feed() -> int:
-    """Send the feed events committed but not yet published, in id order, once (a Redis lock serialises it).
-
-    The publisher of a final whistle scores it (``pools.feed``): the match's prediction leagues are scored here,
-    once, and every API process is told to push their new leaderboards."""
-    engine, client, sent, finals = worker_collector().engine, _redis(), 0, []
-    with client.lock(PUBLISH_LOCK, timeout=30, blocking_timeout=30):
-        while messages := pending(engine):
-            pipe = client.pipeline(transaction=False)
-            for message in messages:
-                pipe.publish(REDIS_CHANNEL, _json(message))
-            pipe.execute()
-            mark_published(engine, messages[-1]["id"])
-            sent += len(messages)
-            finals += final_whistles(messages)
-    if finals:
-        _score_final_whistles(client, finals)
-    return sent
-
-
-def _json(message: dict[str, Any]) -> str:
-    return json.dumps(message, separators=(",", ":"), default=str)
-
-
-def _score_final_whistles(client: redis.Redis, match_ids: list[int]) -> None:
-    """A failure is logged: the maintenance sweep scores whatever is left out of date."""
-    from matchday.pools.sync import results_changed
-
-    try:
-        results = results_changed(_users_engine(), worker_collector().engine, match_ids)
-    except Exception as exc:  # noqa: BLE001 - published already; the sweep heals the scoring
-        log.warning("scoring after final whistle failed", match_ids=match_ids, error=repr(exc))
-        return
-    if results:
-        client.publish(REDIS_CHANNEL, _json(scored_message(r.prediction_league_id for r in results)))
+    """Deliver what the change stream holds that no process delivered yet (``ingest.publish``)."""
+    return _publisher().publish_once()
 
 
 def _nothing_to_do(collector: Collector, job_id: str, trigger: str) -> str | None:
@@ -126,8 +94,7 @@ def run_job(self: Task, job_id: str, trigger: str = "beat") -> dict[str, Any]:
     if trigger in ("beat", "startup") and not redelivered and (why := _nothing_to_do(collector, job_id, trigger)):
         return {"job_id": job_id, "status": "not due", "why": why}
     outcome = collector.run_job(job_id, f"celery:{trigger}")
-    if outcome.events or collector.registry.jobs[job_id].type is JobType.LIVE_LOOP:
-        publish_feed()
+    publish_feed()
     if outcome.status == "busy" and redelivered:
         # the worker that held it died mid-run: its lease runs out, then this delivery runs the job
         state = job_registry.state(collector.engine, job_id) or {}
@@ -145,9 +112,12 @@ def run_job(self: Task, job_id: str, trigger: str = "beat") -> dict[str, Any]:
 
 @app.task(name="matchday.maintenance")
 def maintenance() -> dict[str, Any]:
-    """Every 5 minutes: publish any feed events a dead worker committed but did not send, and score the prediction
-    leagues left out of date (missed events, a crashed sync: the lease in the users store keeps it to one worker)."""
+    """Every 5 minutes: deliver what a dead worker committed but did not deliver, score the prediction leagues left
+    out of date (a crashed sync: the lease in the users store keeps it to one worker), and prune the logs that grow
+    with traffic (``ingest.maintenance``)."""
+    from matchday.ingest.maintenance import maintain
     from matchday.pools.sync import sweep
 
     scored = sweep(_users_engine(), worker_collector().engine)
-    return {"published": publish_feed(), "prediction_leagues_scored": len(scored)}
+    pruned = maintain(worker_collector().engine, worker_collector().settings)
+    return {"published": publish_feed(), "prediction_leagues_scored": len(scored), "pruned": pruned}

@@ -12,7 +12,7 @@ from matchday.api.deps import Ctx, paging
 from matchday.api.schemas import IsoDate
 from matchday.domain.records import MatchStatus, Side
 from matchday.errors import NotFound
-from matchday.services.tables import league_table, season_position_history
+from matchday.services.tables import league_table, season_position_history, standing_row
 from matchday.store import match_queries, provenance_queries, queries, team_queries
 from matchday.store.match_queries import MatchFilter
 
@@ -110,8 +110,7 @@ def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
         if conference is not None:
             rows = [{**row, "position": row["conference_position"]} for row in rows
                     if (row["conference"] or "").lower() == conference.lower()]
-        standings = [schemas.StandingRow(**row, team=schemas.TeamRef(id=row["team_id"], name=row["team_name"]))
-                     for row in rows]
+        standings = [schemas.StandingRow(**standing_row(row)) for row in rows]
         return schemas.LeagueTable(league_id=league.id, league_code=league.code, league_name=league.name,
                                    season=label, as_of=as_of, round=round, venue=venue.value if venue else None,
                                    matches_counted=table.matches_counted, status=table.status, note=table.note,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Protocol
 
 EVERYTHING = "*"
-WRITE_POSITION_KEY = "matchday:write-position"  # store.write_position.KEY
+WRITE_POSITION_KEY = "matchday:write-position"  # cache.write_position.KEY
 
 
 class TaggedCache(Protocol):
@@ -179,7 +179,7 @@ class RedisCache:
         return entry, int(ttl_ms)
 
     async def get_with_position(self, key: str) -> tuple[int | None, bytes | None]:
-        """The write log's announced position (``store.write_position``; None when unknown) and the entry, in
+        """The write log's announced position (``cache.write_position``; None when unknown) and the entry, in
         one round trip."""
         position, entry = await self._async_redis.mget(WRITE_POSITION_KEY, self.PREFIX + key)
         return (int(position) if position is not None else None), entry

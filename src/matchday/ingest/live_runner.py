@@ -1,8 +1,9 @@
-"""The embedded scheduler: one poll loop per live source inside `matchday serve`/`demo`/`replay`.
+"""A live source's poll loop inside `matchday serve`/`demo`/`replay` (and the state live-loop jobs keep).
 
 Every ``interval_s`` the runner asks the polling policy (domain.polling) which watched matches are due, by the
-source's clock: nothing due, nothing fetched. Due matches are fetched, ingested (worker thread, one transaction),
-the committed feed events published, and the job run recorded. Discovery (which matches the source covers)
+source's clock: nothing due, nothing fetched. Due matches are fetched and ingested (``poll_step``: the one poll
+step, shared with live-loop jobs; worker thread, one transaction), the process's publisher is asked to deliver the
+change stream, and the job run recorded. Discovery (which matches the source covers)
 runs at start and every ``discovery_interval_s``. A failed fetch is retried after the policy's delays (scaled to
 the source's clock) before the next regular poll; every attempt stamps ``last_checked_at``. A match still not
 final hours after kick-off is flagged for attention (``matchday status``) and no longer polled.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
@@ -21,8 +23,8 @@ import structlog
 from sqlalchemy import Engine
 
 from matchday.domain.polling import Decision, PollingPolicy, decide
-from matchday.ingest.live import ingest_snapshots, mark_published, pending
-from matchday.live.broker import Broker
+from matchday.domain.records import MatchRecord
+from matchday.ingest.live import ingest_snapshots
 from matchday.sources.live import LiveSource, ScriptedSource
 from matchday.store import jobs
 from matchday.store.live_watch import flag_for_attention, mark_checked, watched_states
@@ -37,22 +39,10 @@ def load_policy() -> PollingPolicy:
     return PollingPolicy(**data)
 
 
-async def publish_pending(engine: Engine, broker: Broker) -> int:
-    sent = 0
-    while True:
-        messages = await anyio.to_thread.run_sync(pending, engine)
-        if not messages:
-            return sent
-        for message in messages:
-            await broker.publish(message)
-        await anyio.to_thread.run_sync(mark_published, engine, messages[-1]["id"])
-        sent += len(messages)
-
-
 @dataclass
 class LiveRunner:
     engine: Engine
-    broker: Broker
+    publish: Callable[[], Awaitable[int]] | None  # the process's publisher (None: whoever calls publishes)
     source: LiveSource
     policy: PollingPolicy
     speed: float = 1.0  # provider seconds per real second (the policy's intervals are provider time)
@@ -90,24 +80,33 @@ class LiveRunner:
         delays = [d / self.speed for d in self.policy.retry_delays_s]
         for attempt in range(len(delays) + 1):
             try:
-                snapshots = await anyio.to_thread.run_sync(self.source.poll, keys)
-                result = await anyio.to_thread.run_sync(ingest_snapshots, self.engine, self.source.name,
-                                                        list(snapshots.values()), now)
-                self.watched.update(zip(result.match_ids, snapshots, strict=True))
-                if keys is None:
-                    self.discovered_at = now
-                await publish_pending(self.engine, self.broker)
+                snapshots, events = await anyio.to_thread.run_sync(self.poll_step, now, keys)
+                if self.publish is not None:
+                    await self.publish()
                 await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "ok", len(snapshots))
-                return result.events
+                return events
             except Exception as exc:  # noqa: BLE001 - any failure of a poll is retried, then recorded
                 log.warning("live poll failed", source=self.source.name, attempt=attempt + 1, error=repr(exc))
-                asked = [m for m, key in self.watched.items() if keys is None or key in keys]
-                await anyio.to_thread.run_sync(mark_checked, self.engine, asked, now)
                 if attempt == len(delays):
                     await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "failed", 0, repr(exc))
                     return 0
                 await asyncio.sleep(delays[attempt])
         return 0
+
+    def poll_step(self, now: datetime, keys: list[str] | None) -> tuple[list[MatchRecord], int]:
+        """Fetch and ingest the due matches ``keys`` (None: discovery) by the source's clock ``now``: (the
+        snapshots, how many feed events were committed to the outbox). The one poll step: the loop above and
+        live-loop jobs (``ingest.collector``) both take it. A failed fetch still stamps the matches checked."""
+        try:
+            snapshots = self.source.poll(keys)
+        except Exception:
+            mark_checked(self.engine, [m for m, key in self.watched.items() if keys is None or key in keys], now)
+            raise
+        result = ingest_snapshots(self.engine, self.source.name, list(snapshots.values()), now)
+        self.watched.update(zip(result.match_ids, snapshots, strict=True))
+        if keys is None:
+            self.discovered_at = now
+        return list(snapshots.values()), result.events
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
         while True:

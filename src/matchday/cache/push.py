@@ -1,32 +1,30 @@
 """Scaled out, a cache hit with no round trip at all: writers push the write log's position to every API process
-through the broker, and a write is complete only once every live API process has applied it.
+through the broker (``cache.write_position``), and each process applies it when it arrives. No writer waits.
 
-Each API process (a *reader*) registers in Redis with a heartbeat (``READERS``: id → alive until) and records the
-log position it has applied (``APPLIED``). A writer, after its commit, publishes ``write_position`` on the feed
-channel and waits until every live reader has applied it (``store.write_position.announce``). A reader that
-receives it marks itself *pending* at once, in the event loop, reads the log (invalidating what the write
-touched, in Redis too), and acknowledges. So an answer given after a write completed, by any process, reflects it.
+A process (a *reader*) that receives a position beyond what it has applied marks itself *pending* at once, in the
+event loop, so no hit is served from its mirror until it has read the log (invalidating what the write touched, in
+Redis too). While a reader is *trusted* (subscribed, nothing pending, nothing on its way through the subscription,
+its event loop not stalled) a hit is served from an in-process mirror of the shared Redis cache without asking
+anything; the mirror is emptied whenever the log position this process has applied moves. Otherwise hits take the
+checked path (``ResponseCache.lookup``: the announced position from Redis with the entry, one round trip).
 
-While a reader is *trusted* (subscribed, nothing pending, its own heartbeat fresh) a hit is served from an
-in-process mirror of the shared Redis cache without asking anything; the mirror is emptied whenever the log
-position this process has applied moves. When not trusted (the broker's connection lost, a stalled event loop,
-a pending or failed write, fenced by a writer that stopped waiting for it) hits take the checked path
-(``ResponseCache.lookup``: the announced position from Redis with the entry).
+Why that is exact for a client: an announcement is published before the writer returns, so it reaches this host
+before any request the writer's client sends after seeing the write; a hit first looks (locally, no round trip)
+whether anything is on its way through the subscription (``live.broker.RedisBroker.has_unread``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-import uuid
-from contextlib import suppress
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import structlog
 
-from matchday.cache import MemoryCache
-from matchday.store.write_position import ACK, APPLIED, BEAT, READERS, TTL_S, WRITE_POSITION
+from matchday.cache.backends import MemoryCache
+from matchday.cache.write_position import WRITE_POSITION
 
 if TYPE_CHECKING:
     from matchday.api.caching import ResponseCache
@@ -34,20 +32,13 @@ if TYPE_CHECKING:
 log = structlog.get_logger(__name__)
 
 BEAT_S = 0.5
-TRUST_S = 1.5  # a reader trusts its mirror only while its last heartbeat is this recent (< TTL_S)
+TRUST_S = 1.5  # a reader trusts its mirror only while its event loop ticked this recently (not frozen, not stalled)
 
 
 class PushedPositions:
-    def __init__(self, cache: ResponseCache, redis_url: str, mirror_bytes: int = 64 * 1024 * 1024) -> None:
-        import redis.asyncio
-
+    def __init__(self, cache: ResponseCache, mirror_bytes: int = 64 * 1024 * 1024) -> None:
         self.cache = cache
-        self.id = uuid.uuid4().hex
-        self._redis = redis.asyncio.Redis.from_url(redis_url, socket_timeout=2, socket_connect_timeout=2)
-        self._beat_script = self._redis.register_script(BEAT)
-        self._ack_script = self._redis.register_script(ACK)
-        # its own threads: a thread pool saturated by requests (or by writers waiting for acknowledgements)
-        # must not hold up the log reads that acknowledge
+        # its own threads: a thread pool saturated by requests must not hold up the log reads
         self._limiter = anyio.CapacityLimiter(2)
         self.mirror = MemoryCache(max_bytes=mirror_bytes)
         self._mirror_seen = -1  # the log position the mirror's entries are valid at
@@ -58,10 +49,14 @@ class PushedPositions:
         self._last_beat = float("-inf")
         self._task: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
+        self.unread: Callable[[], bool] = lambda: True  # the broker's look at its subscription (live.broker)
 
     # -- the hit path ------------------------------------------------------------------------------------------
     def trusted(self) -> bool:
-        return self._subscribed and not self._pending and time.monotonic() - self._last_beat < TRUST_S
+        """Nothing pending, nothing unread on the subscription (an announcement that arrived but was not yet
+        handled), and an event loop that is not stalled."""
+        return self._subscribed and not self._pending and time.monotonic() - self._last_beat < TRUST_S \
+            and not self.unread()
 
     async def lookup(self, key: str) -> bytes | None:
         """The entry for a trusted reader: the mirror, else the shared cache (kept in the mirror)."""
@@ -87,10 +82,7 @@ class PushedPositions:
 
     # -- the broker --------------------------------------------------------------------------------------------
     def on_feed(self, message: dict[str, Any]) -> None:
-        if message.get("type") != WRITE_POSITION:
-            return
-        if message["data"]["position"] <= self.cache.seen:
-            self._spawn(self._acknowledge())  # read already (an endpoint's look): only say so
+        if message.get("type") != WRITE_POSITION or message["data"]["position"] <= self.cache.seen:
             return
         self._pending += 1  # before anything else runs: no hit is served unchecked from here on
         self._empty_mirror()
@@ -108,9 +100,8 @@ class PushedPositions:
 
     async def _apply(self) -> None:
         try:
-            await self._read_log()
+            await self.cache.read_log(self._limiter)
             self._empty_mirror()
-            await self._acknowledge()
         except Exception as exc:  # noqa: BLE001 - distrusted until a resync succeeds (the heartbeat retries)
             log.warning("write position not applied", error=repr(exc))
             self._distrust()
@@ -121,72 +112,46 @@ class PushedPositions:
         try:
             if reset:
                 await anyio.to_thread.run_sync(self.cache.backend.reset, self.cache.seen, limiter=self._limiter)
-            await self._read_log()
+            await self.cache.read_log(self._limiter)
             self._empty_mirror()
-            await self._acknowledge()
             self._subscribed = True
         except Exception as exc:  # noqa: BLE001 - the next heartbeat tries again
             log.warning("cache resynchronisation failed", error=repr(exc))
-
-    async def _read_log(self) -> None:
-        await self.cache.read_log(self._limiter)
-
-    async def _acknowledge(self) -> None:
-        await self._ack_script(keys=[APPLIED], args=[self.id, self.cache.seen])  # a Lua max: never backwards
 
     async def _recheck(self) -> None:
         """The backstop for a write nobody announced (its writer died after the commit, or has no Redis): the
         log is read in the background every ``MATCHDAY_CACHE_RECHECK_S``; hits never wait for it. Its failure
         (the database away) leaves the trust as it is: the writes that matter are announced through Redis."""
         try:
-            await self._read_log()
+            await self.cache.read_log(self._limiter)
         except Exception as exc:  # noqa: BLE001
             log.warning("cache recheck failed", error=repr(exc))
         finally:
             self._rechecking = False
 
-    # -- the heartbeat -----------------------------------------------------------------------------------------
+    # -- the heartbeat: the event loop's own pulse ---------------------------------------------------------------
     async def start(self) -> None:
-        # registered before the first acknowledgement: a writer never sees an acknowledgement of a stranger
-        sent = time.monotonic()
-        await self._register("nx")
-        self._last_beat = sent  # trusted from the first answer on, not only after the first heartbeat
+        self._last_beat = time.monotonic()
         await self._resync()
         self._task = asyncio.create_task(self._beat())
 
     async def _beat(self) -> None:
         while True:
             await asyncio.sleep(BEAT_S)
-            try:
-                sent = time.monotonic()  # the registration runs out TTL_S after Redis ran this, not after the reply
-                # only while registered: a writer that stopped waiting for this reader removed it (fenced)
-                if not await self._register("xx"):
-                    log.warning("cache reader fenced by a writer; resynchronising", reader=self.id)
-                    self._distrust()
-                    await self._register("nx")
-                    await self._resync()
-                elif not self._subscribed:
-                    await self._resync()
-                self._last_beat = sent
-            except Exception as exc:  # noqa: BLE001 - not trusted until a heartbeat succeeds again
-                log.warning("cache heartbeat failed", error=repr(exc))
-                continue
+            if time.monotonic() - self._last_beat > TRUST_S:  # frozen or stalled: pushes may have queued unread
+                self._empty_mirror()
+            self._last_beat = time.monotonic()
+            if not self._subscribed:
+                await self._resync()
             if not self._rechecking and time.monotonic() - self.cache.read_at >= self.cache.recheck_s:
                 self._rechecking = True
                 self._spawn(self._recheck())
-
-    async def _register(self, mode: str) -> bool:
-        return bool(await self._beat_script(keys=[READERS], args=[self.id, mode, TTL_S]))
 
     async def stop(self) -> None:
         tasks = [t for t in (self._task, *self._tasks) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        with suppress(Exception):
-            await self._redis.zrem(READERS, self.id)
-            await self._redis.hdel(APPLIED, self.id)
-        await self._redis.aclose()
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

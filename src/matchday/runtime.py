@@ -1,0 +1,160 @@
+"""The wiring (DESIGN §13): which subscribers of the change stream a process runs and how it publishes.
+
+One list of subscribers for every kind of process, in delivery order:
+- ``feed``: the live feed's messages to the broker (the WebSocket hubs of every API process); only where a broker
+  reaches them: an API process (in-process broker or Redis), a Celery worker or the CLI with Redis. A CLI without
+  Redis leaves the feed to the serving process, which reads the outbox every ``MATCHDAY_OUTBOX_POLL_S``.
+- ``changes:scoring``: results changed by any write re-score prediction leagues (``pools.subscriber``), then
+  "prediction leagues scored" goes to the broker so API processes push the new leaderboards.
+Cache invalidation needs no subscriber: the writer announces its position and every API process reads the tag log
+(``cache``); follow-up work (coverage) is done by the job runner itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+from typing import Any
+
+import anyio
+import structlog
+from sqlalchemy import Engine
+
+from matchday.ingest import apply
+from matchday.ingest.publish import Publisher, Subscriber
+from matchday.live.broker import REDIS_CHANNEL, Broker
+from matchday.pools.subscriber import scoring_subscriber
+from matchday.settings import Settings
+
+log = structlog.get_logger(__name__)
+Send = Callable[[dict[str, Any]], None]
+
+
+def _has_users_store(users: Engine) -> bool:
+    from sqlalchemy import inspect
+
+    return inspect(users).has_table("prediction_leagues")
+
+
+def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list[Subscriber]:
+    """The subscribers of a process whose broker is ``send`` (None: no broker reaches the API processes)."""
+    found: list[Subscriber] = []
+    if send is not None:
+        found.append(Subscriber("feed", "feed", lambda batch: [send(message) for message in batch]))
+    if users is not None and _has_users_store(users):
+        found.append(scoring_subscriber(users, engine, send))
+    return found
+
+
+def redis_sender(redis_url: str) -> tuple[Send, Callable[[], None]]:
+    """Send messages to every API process through Redis (synchronously); and how to close the connection."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=5)
+
+    def send(message: dict[str, Any]) -> None:
+        client.publish(REDIS_CHANNEL, json.dumps(message, separators=(",", ":"), default=str))
+
+    return send, client.close
+
+
+def publish_from_cli(engine: Engine, settings: Settings) -> int:
+    """After a CLI command's writes: deliver what this process may (scoring; the feed with Redis)."""
+    from matchday.accounts.store import users_engine
+
+    users = users_engine(settings, engine)
+    send, close = redis_sender(settings.redis_url) if settings.redis_url else (None, lambda: None)
+    try:
+        return Publisher(engine, subscribers(engine, users, send)).publish_once()
+    finally:
+        close()
+        if users is not engine:
+            users.dispose()
+
+
+class ServerPublisher:
+    """An API process's publish loop: woken by this process's commits, and every ``poll_s`` for other
+    processes' (the CLI, a worker without Redis)."""
+
+    def __init__(self, engine: Engine, users: Engine, broker: Broker, poll_s: float) -> None:
+        self.engine, self.users, self.broker, self.poll_s = engine, users, broker, poll_s
+        self.publisher: Publisher | None = None
+        self._wake: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task | None = None
+
+    def _send(self, message: dict[str, Any]) -> None:
+        """From the publisher's worker thread: the broker's publish, in the event loop."""
+        anyio.from_thread.run(self.broker.publish, message)
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        subs = await anyio.to_thread.run_sync(subscribers, self.engine, self.users, self._send)
+        self.publisher = Publisher(self.engine, subs)
+        apply.on_commit(self.wake)
+        await self.publish()  # whatever a previous run committed but did not send
+        self._task = self._loop.create_task(self._run())
+
+    def wake(self) -> None:
+        """Thread-safe: a write committed in this process."""
+        if self._loop is not None and self._wake is not None:
+            with suppress(RuntimeError):  # the loop is closing
+                self._loop.call_soon_threadsafe(self._wake.set)
+
+    async def publish(self) -> int:
+        """Deliver what is pending now (also what tests and the live runners await after a write)."""
+        if self.publisher is None:
+            return 0
+        return await anyio.to_thread.run_sync(self.publisher.publish_once)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while True:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_s)
+            self._wake.clear()
+            try:
+                await self.publish()
+            except Exception as exc:  # noqa: BLE001 - the next pass tries again
+                log.warning("publish pass failed", error=repr(exc))
+
+    async def stop(self) -> None:
+        apply.forget(self.wake)
+        if self._task is not None:
+            self._task.cancel()
+            with suppress(asyncio.CancelledError):
+                await self._task
+
+
+class Maintenance:
+    """The embedded scheduler's maintenance job (retention), every ``MATCHDAY_MAINTENANCE_S``."""
+
+    def __init__(self, engine: Engine, settings: Settings) -> None:
+        self.engine, self.settings = engine, settings
+
+    async def run(self) -> None:
+        from matchday.ingest.maintenance import maintain
+
+        while True:
+            try:
+                await anyio.to_thread.run_sync(maintain, self.engine, self.settings)
+            except Exception as exc:  # noqa: BLE001 - the next run tries again
+                log.warning("maintenance failed", error=repr(exc))
+            await asyncio.sleep(self.settings.maintenance_s)
+
+
+def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int]]:
+    """A publish step that delivers only the live feed to ``broker`` (a live runner's own, outside a server)."""
+
+    def send(message: dict[str, Any]) -> None:
+        anyio.from_thread.run(broker.publish, message)
+
+    publisher = Publisher(engine, [Subscriber("feed", "feed", lambda batch: [send(m) for m in batch])])
+
+    async def publish() -> int:
+        return await anyio.to_thread.run_sync(publisher.publish_once)
+
+    return publish
