@@ -80,6 +80,7 @@ def check_csrf(request: Request, state: AccountsState, submitted: str | None) ->
     seed = request.cookies.get(CSRF_COOKIE)
     if not seed or not submitted or not hmac.compare_digest(state.csrf_token(seed), submitted):
         raise Forbidden("missing or wrong CSRF token")
+    request.state.csrf_checked = True  # a page form's token (or the header) proves the cookie's request
 
 
 def authenticate_request(request: Request) -> Authenticated | None:
@@ -96,7 +97,8 @@ def authenticate_request(request: Request) -> Authenticated | None:
         with state.engine.connect() as conn:
             user, session_id = sessions.authenticate_token(conn, state.settings.secret_key, token, kind)
         result = Authenticated(user, session_id, via_cookie=kind == "web")
-        if result.via_cookie and request.method not in SAFE_METHODS:
+        if result.via_cookie and request.method not in SAFE_METHODS and not getattr(request.state, "csrf_checked",
+                                                                                     False):
             check_csrf(request, state, request.headers.get("x-csrf-token"))
     request.state.authenticated = result
     return result
