@@ -38,7 +38,7 @@ def test_understat_season_after_football_data_uk(sqlite_engine: Engine) -> None:
         assert conn.execute(select(func.count()).select_from(published_scorers)).scalar_one() == 499
     # football-data.co.uk's corners and fouls stay; Understat adds xG (shots: both say 8 and 11)
     assert (stats["home"].expected_goals, stats["home"].shots, stats["away"].shots) == (0.742397, 8, 11)
-    assert stats["home"].corners is not None and stats["home"].fouls is not None
+    assert (stats["home"].corners, stats["away"].corners, stats["home"].fouls, stats["away"].fouls) == (4, 6, 4, 13)
     again = load(engine, "understat", UNDERSTAT / "league_EPL_2020.html", UNDERSTAT / "match_14717.html")
     assert [(s.new, s.changed) for s in again] == [(0, 0), (0, 0)]
 

@@ -12,7 +12,6 @@ import httpx
 import websockets
 
 from matchday.domain.records import EventType
-from matchday.domain.seasons import season_for_date
 from matchday.sources.simulator.live import live_round
 from tests.conftest import run_async
 from tests.web.conftest import start_server
@@ -40,10 +39,11 @@ def test_demo_feed_equals_the_simulated_truth(tmp_path: Path) -> None:
     try:
         messages = run_async(_collect(base.replace("http", "ws") + "/ws", TEAMS // 2, 120))
         ids = {m["data"]["match_id"] for m in messages if "match_id" in m.get("data", {})}
-        names = {}
+        names, rounds = {}, set()
         for match_id in ids:
             match = httpx.get(f"{base}/api/v1/matches/{match_id}").json()
             names[match_id] = (match["home"]["name"], match["away"]["name"])
+            rounds.add((match["season"], match["kickoff_utc"]))
     finally:
         process.terminate()
         process.wait(timeout=20)
@@ -58,9 +58,10 @@ def test_demo_feed_equals_the_simulated_truth(tmp_path: Path) -> None:
         seqs = [m["data"]["seq"] for m in events]
         assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs), "in order, no duplicates"
 
-    today = datetime.now(UTC).date()
-    _history, scripts = live_round(TEAMS, SEED, season_for_date(today, calendar_year=False),
-                                   datetime.combine(today, datetime.min.time()), league="demo.1")
+    # the round the demo chose (its season and kick-off come from its start time, not the test's clock)
+    (season, kickoff), = rounds
+    kickoff_at = datetime.fromisoformat(kickoff.replace("Z", "+00:00")).astimezone(UTC).replace(tzinfo=None)
+    _history, scripts = live_round(TEAMS, SEED, season, kickoff_at, league="demo.1")
     truth = {(s.base.home.name, s.base.away.name): s for s in scripts}
     assert len(by_match) == len(truth)
     for match_id, events in by_match.items():
@@ -70,7 +71,8 @@ def test_demo_feed_equals_the_simulated_truth(tmp_path: Path) -> None:
                     if e.type in (EventType.GOAL, EventType.PENALTY_GOAL, EventType.OWN_GOAL)]
         assert [(g["side"], g["minute"], g["added_minute"], g["player"]) for g in goals] == expected, "no gaps"
         final = script.snapshot(script.duration_minutes * 60)
-        assert goals[-1]["score"] == {"home": final.home_goals, "away": final.away_goals} if goals else True
+        last_score = goals[-1]["score"] if goals else {"home": 0, "away": 0}
+        assert last_score == {"home": final.home_goals, "away": final.away_goals}
         statuses = [m["data"]["status"] for m in events if m["type"] == "match_status"]
         assert statuses == ["live", "halftime", "live", "finished"]
         reds = [m for m in events if m["type"] == "red_card"]

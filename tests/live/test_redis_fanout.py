@@ -6,6 +6,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import httpx
 import websockets
 
 from tests.conftest import run_async
@@ -30,8 +31,14 @@ def test_goal_ingested_by_one_process_reaches_a_client_of_the_other(tmp_path: Pa
     serving, serving_url = start_server(database, env, "serve")
     try:
         goal = run_async(_first_goal(serving_url.replace("http", "ws") + "/ws", 90))
+        match = httpx.get(f"{serving_url}/api/v1/matches/{goal['data']['match_id']}").json()
     finally:
         for process in (ingesting, serving):
             process.terminate()
             process.wait(timeout=20)
-    assert goal["channel"] == "live:all" and goal["data"]["match_id"] and goal["data"]["score"]
+    assert goal["channel"] == "live:all"
+    side, score = goal["data"]["side"], goal["data"]["score"]
+    assert side in ("home", "away") and score[side] >= 1  # the score after this goal counts it
+    # the serving process knows the match, with at least this goal's score (later goals may follow)
+    assert match["id"] == goal["data"]["match_id"]
+    assert match["score"]["home"] >= score["home"] and match["score"]["away"] >= score["away"]

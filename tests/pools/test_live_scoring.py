@@ -56,5 +56,6 @@ def test_live_points_and_scoring_on_the_final_whistle(tmp_path) -> None:  # noqa
             # 0:2 on 1:2 is the right tendency only
             assert [(r["username"], r["points"]) for r in final["items"]] == [("member", 2), ("owner", 0)]
         detail = client.get(base, headers=bearer(h["owner"])).json()
-        assert detail["participants_scores_status"] == "up-to-date" and detail["scores_updated_at"]
+        assert detail["participants_scores_status"] == "up-to-date"
+        assert detail["scores_updated_at"] == final["scores_updated_at"]  # the scoring the update announced
     engine.dispose()

@@ -5,6 +5,7 @@ refuses a request without a credential (the two that create credentials, registe
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -228,11 +229,33 @@ def test_every_route_is_in_the_matrix_and_nothing_writes_anonymously(world: Worl
 
 def test_pages_that_write_demand_the_csrf_token(world: World) -> None:
     client = world.client
-    for path in ("/login", "/register", "/logout", "/profile"):
+    for path in ("/login", "/register", "/logout"):
         response = client.post(path, data={"username": "user", "password": PASSWORD}, follow_redirects=False)
-        assert response.status_code in (303, 403), (path, response.status_code)
-        if path != "/profile":
-            assert response.status_code == 403 or "csrf" in response.text.lower(), path
-    session = TestClient(client.app)  # a browser's cookie session: cookie alone never writes through the API
+        assert response.status_code == 403 and "csrf" in response.text.lower(), (path, response.status_code)
+    # a browser's cookie session, signed in through the login form with its token
+    session = TestClient(client.app, base_url="https://testserver")  # the cookies are Secure
     page = session.get("/login")
     assert page.status_code == 200 and "matchday_csrf" in page.headers.get("set-cookie", "")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    signed_in = session.post("/login", data={"username": "user", "password": PASSWORD, "csrf_token": token},
+                             follow_redirects=False)
+    assert signed_in.status_code == 303
+    me = world.headers("user")
+    before = client.get("/api/v1/auth/me", headers=me).json()["full_name"]
+    # the session cookie alone changes nothing: neither the profile form nor the API
+    refused = session.post("/profile", data={"full_name": "Forged", "timezone": "UTC", "language": "en"},
+                           follow_redirects=False)
+    assert refused.status_code == 403 and "csrf" in refused.text.lower()
+    assert session.patch("/api/v1/users/me", json={"full_name": "Forged"}).status_code == 403
+    assert client.get("/api/v1/auth/me", headers=me).json()["full_name"] == before
+    # with the token, the same requests go through (so the refusals above were the token's)
+    saved = session.post("/profile", data={"full_name": "Via form", "timezone": "UTC", "language": "en",
+                                           "csrf_token": token}, follow_redirects=False)
+    assert saved.status_code == 200 and "Profile saved." in saved.text
+    assert session.patch("/api/v1/users/me", json={"full_name": before},
+                         headers={"X-CSRF-Token": token}).status_code == 200
+    # signing out through the page ends the session itself, not only the cookie in this browser
+    cookie = session.cookies["matchday_session"]
+    assert session.post("/logout", data={"csrf_token": token}, follow_redirects=False).status_code == 303
+    replayed = TestClient(client.app, cookies={"matchday_session": cookie})
+    assert replayed.get("/profile", follow_redirects=False).headers["location"].startswith("/login")

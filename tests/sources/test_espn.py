@@ -84,7 +84,9 @@ def test_final_scoreboard(parsed: dict[str, ParseResult]) -> None:
     own = next(m for m in matches if m.home.name == "Australia" and m.away.name == "Egypt")
     assert [(e.side, e.type) for e in own.events if e.type is EventType.OWN_GOAL] == [(Side.HOME, EventType.OWN_GOAL)]
     stats = {s.side: s for s in matches[0].stats}
-    assert stats[Side.HOME].possession is not None and stats[Side.HOME].shots is not None
+    # South Africa v Canada as the payload has it: possessionPct, totalShots, shotsOnTarget, wonCorners
+    assert [(stats[side].possession, stats[side].shots, stats[side].shots_on_target, stats[side].corners)
+            for side in (Side.HOME, Side.AWAY)] == [(58.4, 6, 1, 1), (41.6, 12, 7, 4)]
 
 
 def test_summary(parsed: dict[str, ParseResult]) -> None:

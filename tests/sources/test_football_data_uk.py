@@ -74,7 +74,9 @@ def test_extra_league_layout_and_header_typo() -> None:
     # "B36CA" in the header is Bet365's closing away price
     with_b365 = next(m for m in result.matches if any(q.bookmaker == "bet365" for q in m.odds))
     closing = next(q for q in with_b365.odds if q.bookmaker == "bet365")
-    assert closing.closing and closing.price_away is not None
+    # CF Montreal v DC United, 17/08/2025: B365CH, B365CD, B36CA = 2.05, 3.6, 3.4
+    assert (with_b365.home.name, with_b365.away.name) == ("CF Montreal", "DC United")
+    assert (closing.closing, closing.price_home, closing.price_draw, closing.price_away) == (True, 2.05, 3.6, 3.4)
 
 
 def test_both_date_formats() -> None:

@@ -8,12 +8,25 @@ from matchday.services.tables import league_table
 from matchday.store.engine import make_engine
 
 
+def _row_ids(page, heading: str, keep_order: bool = False) -> list[int]:
+    """The match ids of the rows in the section labelled by ``heading``."""
+    ids = page.locator(f'section[aria-labelledby="{heading}"] a.match-row').evaluate_all(
+        "rows => rows.map(row => Number(row.dataset.matchId))")
+    return ids if keep_order else sorted(ids)
+
+
 def test_home_page(page, base_url: str) -> None:
     page.goto(base_url + "/")
     assert page.locator("h2#live-h").inner_text().strip() == "Live now"
-    assert page.locator("h2#today-h").is_visible()
-    # the simulated season has matches today (2026-11-22 is a Sunday of its schedule) or shows latest results
-    assert page.locator("a.match-row").count() > 0
+    # whatever day the suite runs on, the page agrees with the API about the server's today (read off the page)
+    day = page.locator("h2#today-h time").get_attribute("datetime")
+    todays = httpx.get(f"{base_url}/api/v1/matches", params={"date": day, "limit": 200}).json()["items"]
+    assert _row_ids(page, "today-h") == sorted(m["id"] for m in todays)
+    # latest results: twelve finished matches of that day or earlier, newest first
+    recent = [httpx.get(f"{base_url}/api/v1/matches/{i}").json() for i in _row_ids(page, "recent-h", keep_order=True)]
+    assert len(recent) == 12 and all(m["status"] == "finished" and m["match_date"] <= day for m in recent)
+    dates = [m["match_date"] for m in recent]
+    assert dates == sorted(dates, reverse=True)
     assert page.locator(".quick-links a.pill").count() >= 3
 
 
@@ -22,16 +35,18 @@ def test_league_table_equals_the_computed_table(page, base_url: str, web_store) 
     rows = page.locator("table.standings tbody tr")
     assert rows.count() == 20
     shown = [(int(r.locator("td.pos").inner_text().split()[0]), r.locator("td.team a").inner_text(),
-              int(r.locator("td.pts").inner_text())) for r in rows.all()]
+              int(r.locator("td.pts").inner_text()), r.locator(".chip").evaluate_all(
+                  "chips => chips.map(chip => chip.textContent).join('')")) for r in rows.all()]
     engine = make_engine(f"sqlite:///{web_store}")
     with engine.connect() as conn:
-        computed = [(r["position"], r["team_name"], r["points"]) for r in league_table(conn, "eng.1", "2011-12").rows]
+        computed = [(r["position"], r["team_name"], r["points"], r["form"])
+                    for r in league_table(conn, "eng.1", "2011-12").rows]
     engine.dispose()
     assert shown == computed
     assert page.locator("tr.zone-title").count() == 1 and page.locator("tr.zone-relegation").count() == 3
     tiebreak = page.locator("table.standings tbody tr").first.locator(".tiebreak")
     assert "goal difference" in tiebreak.get_attribute("title")
-    assert page.locator(".chip.W").count() > 0
+    assert shown[0][3] == "WWWWW"  # Manchester City won their last five: the chips are the real form
 
 
 def test_position_chart_renders(page, base_url: str) -> None:
@@ -62,7 +77,12 @@ def test_team_page_and_search(page, base_url: str) -> None:
     page.locator("a", has_text="Manchester United").first.click()
     assert page.locator("h2").first.inner_text().startswith("Manchester United")
     assert page.locator("table.record tbody tr").count() == 3
-    assert page.locator("#recent-h").is_visible() and page.locator(".match-row").count() > 0
+    # recent results: the team's ten latest finished matches, newest first
+    team_id = int(page.url.rstrip("/").split("/")[-1])
+    finished = httpx.get(f"{base_url}/api/v1/matches", params={"team_id": team_id, "status": "finished",
+                                                               "limit": 200}).json()["items"]
+    newest = sorted(finished, key=lambda m: (m["match_date"], m["kickoff_utc"] or ""), reverse=True)[:10]
+    assert _row_ids(page, "recent-h", keep_order=True) == [m["id"] for m in newest]
 
 
 def test_fixtures_by_date(page, base_url: str) -> None:

@@ -1,8 +1,7 @@
 """FastAPI dependencies for users: who is asking (bearer token, or the web pages' session cookie).
 
 ``optional_user`` answers None for an anonymous request; ``current_user`` demands a user (401) and
-``admin_user`` an admin (403). ``is_admin_request(request)`` is the plain function the admin-key check can
-call so admin routes accept an admin user as well as an admin API key.
+``admin_user`` an admin (403).
 
 A cookie is a credential the browser sends by itself, so a request authenticated by the cookie with an
 unsafe method must carry the CSRF token (header ``X-CSRF-Token`` or form field ``csrf_token``) matching it.
@@ -23,7 +22,7 @@ from matchday.accounts import sessions
 from matchday.accounts.ratelimit import AttemptLimiter
 from matchday.accounts.sessions import Lifetimes
 from matchday.accounts.users import User
-from matchday.errors import Forbidden, MatchdayError, Unauthorized
+from matchday.errors import Forbidden, Unauthorized
 from matchday.settings import Settings
 
 SESSION_COOKIE = "matchday_session"
@@ -80,6 +79,7 @@ def check_csrf(request: Request, state: AccountsState, submitted: str | None) ->
     seed = request.cookies.get(CSRF_COOKIE)
     if not seed or not submitted or not hmac.compare_digest(state.csrf_token(seed), submitted):
         raise Forbidden("missing or wrong CSRF token")
+    request.state.csrf_checked = True  # a page form's token (or the header) proves the cookie's request
 
 
 def authenticate_request(request: Request) -> Authenticated | None:
@@ -96,7 +96,8 @@ def authenticate_request(request: Request) -> Authenticated | None:
         with state.engine.connect() as conn:
             user, session_id = sessions.authenticate_token(conn, state.settings.secret_key, token, kind)
         result = Authenticated(user, session_id, via_cookie=kind == "web")
-        if result.via_cookie and request.method not in SAFE_METHODS:
+        if result.via_cookie and request.method not in SAFE_METHODS and not getattr(request.state, "csrf_checked",
+                                                                                     False):
             check_csrf(request, state, request.headers.get("x-csrf-token"))
     request.state.authenticated = result
     return result
@@ -118,15 +119,6 @@ def admin_user(request: Request) -> Authenticated:
     if not auth.is_admin:
         raise Forbidden("admin users only")
     return auth
-
-
-def is_admin_request(request: Request) -> bool:
-    """True when the request carries a valid admin user's credential (for ``require_admin``)."""
-    try:
-        auth = authenticate_request(request)
-    except MatchdayError:
-        return False
-    return auth is not None and auth.is_admin
 
 
 OptionalUser = Annotated[Authenticated | None, Depends(optional_user)]

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from matchday.accounts.schema import prediction_league_members, prediction_leagues, scoring_queue, users
+from matchday.accounts.schema import prediction_league_members, prediction_leagues, users
 from matchday.accounts.users import User, utcnow
 from matchday.domain.prediction_scoring import ScoringRules
 from matchday.errors import BadRequest, Conflict, Forbidden, NotFound
@@ -135,9 +135,3 @@ def members(conn: Connection, league_id: int) -> list[dict[str, Any]]:
                         .where(prediction_league_members.c.prediction_league_id == league_id)
                         .order_by(prediction_league_members.c.joined_at, users.c.id)).all()
     return [{"user_id": r.id, "username": r.username, "joined_at": r.joined_at} for r in rows]
-
-
-def queue_full_rescore(conn: Connection, league_id: int) -> None:
-    conn.execute(insert(scoring_queue).values(prediction_league_id=league_id, match_id=0, queued_at=utcnow()))
-    conn.execute(update(prediction_leagues).where(prediction_leagues.c.id == league_id)
-                 .values(participants_scores_status="outdata", sync_token=None))

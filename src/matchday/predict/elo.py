@@ -30,10 +30,6 @@ class EloParams:
     early_boost: float = 0.0  # K × (1 + boost) while either team has played fewer than EARLY_GAMES this season
 
 
-def margin_multiplier(goal_difference: float, exponent: np.ndarray | float) -> np.ndarray | float:
-    return max(1.0, abs(goal_difference)) ** exponent
-
-
 def elo_differences(history: History, params: EloParams) -> np.ndarray:
     """For every match in ``history`` (played or not): home rating + home advantage − away rating, from the
     results known at its kick-off only. Results are applied in the order they became known."""

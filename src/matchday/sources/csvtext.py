@@ -129,18 +129,6 @@ def raw_line(fields: list[str]) -> str:
     return ",".join(fields)[:RAW_KEEP]
 
 
-def optional_int(value: str) -> int | None:
-    value = value.strip()
-    if value in NA_VALUES:
-        return None
-    if len(value) > 12:
-        raise ValueError(f"not a plausible number: {value[:40]!r}")
-    number = float(value)
-    if not number.is_integer():
-        raise ValueError(f"not a whole number: {value!r}")
-    return int(number)
-
-
 def optional_float(value: str) -> float | None:
     value = value.strip()
     return None if value in NA_VALUES else float(value)

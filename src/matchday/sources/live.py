@@ -71,10 +71,6 @@ class ScriptedSource:
         now = self.clock.now()
         return all((now - s.base.kickoff_utc).total_seconds() >= s.duration_minutes * 60 for s in self.scripts)
 
-    @property
-    def first_kickoff(self) -> datetime:
-        return min(s.base.kickoff_utc for s in self.scripts)
-
 
 def script_for(record: MatchRecord, kickoff: datetime | None = None) -> MatchScript:
     """A script from a finished match with timed events (stoppage time long enough for every event)."""

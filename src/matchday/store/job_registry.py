@@ -7,7 +7,7 @@ every other caller sees it taken. So a job never runs twice at once, across proc
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Engine, delete, insert, or_, select, update
@@ -85,10 +85,3 @@ def state(engine: Engine, job_id: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
         row = conn.execute(select(job_definitions).where(job_definitions.c.job_id == job_id)).mappings().first()
     return dict(row) if row else None
-
-
-def due_retries(engine: Engine, now: datetime | None = None) -> list[str]:
-    now = now or utcnow()
-    with engine.connect() as conn:
-        return list(conn.execute(select(job_definitions.c.job_id).where(
-            job_definitions.c.retry_at.is_not(None), job_definitions.c.retry_at <= now)).scalars())

@@ -17,7 +17,6 @@ from matchday.store.schema import (
     match_lineups,
     matches,
     odds_quotes,
-    players,
     seasons,
     team_match_stats,
     teams,
@@ -143,9 +142,3 @@ def head_to_head(conn: Connection, team_a: int, team_b: int, before: date | None
         query = query.where(matches.c.match_date < before)
     rows = conn.execute(query.order_by(matches.c.match_date.desc()).limit(limit))
     return [dict(r._mapping) for r in rows]
-
-
-def player_names(conn: Connection, player_ids: set[int]) -> dict[int, str]:
-    if not player_ids:
-        return {}
-    return dict(conn.execute(select(players.c.id, players.c.name).where(players.c.id.in_(player_ids))).all())

@@ -118,11 +118,11 @@ def profile_page(request: Request) -> Response:
 async def profile_submit(request: Request) -> Response:
     form = await request.form()
     state = request.app.state.accounts
+    verify_form(request, form)  # first: a cookie session's POST is signed in only with the form's token
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
     try:
-        verify_form(request, form)
         auth = current_user(request)
         with state.engine.begin() as conn:
             if form.get("new_password"):
