@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anyio
 import structlog
@@ -26,8 +26,20 @@ import structlog
 from matchday.cache.backends import MemoryCache
 from matchday.cache.write_position import WRITE_POSITION
 
-if TYPE_CHECKING:
-    from matchday.api.caching import ResponseCache
+
+class ResponseCache(Protocol):
+    """What the pushed positions need of the API's response cache (``api.caching.ResponseCache``)."""
+
+    backend: Any  # the shared RedisCache
+    recheck_s: float
+
+    @property
+    def seen(self) -> int: ...
+
+    @property
+    def read_at(self) -> float: ...
+
+    async def read_log(self, limiter: anyio.CapacityLimiter | None = None) -> None: ...
 
 log = structlog.get_logger(__name__)
 

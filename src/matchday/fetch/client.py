@@ -21,9 +21,9 @@ from urllib.parse import urlsplit
 import httpx
 from tenacity import retry, retry_if_exception, stop_after_attempt, stop_after_delay, wait_exponential
 
+from matchday.domain.interfaces import Download
 from matchday.errors import FetchError, RateLimited
 from matchday.settings import Settings
-from matchday.sources.base import Download
 
 MAX_REDIRECTS = 5
 _SAFE_PART = re.compile(r"[^A-Za-z0-9._-]+")

@@ -15,21 +15,19 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import httpx
 import pybreaker
 import structlog
-from sqlalchemy import Engine
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from matchday.domain.interfaces import Endpoint, Provider
 from matchday.errors import CircuitOpen, ConfigError, FetchError, NotFound, RateLimited, SourceError
 from matchday.fetch.breaker import Breakers, EndpointFailure
 from matchday.fetch.quota import Priority, QuotaGuard
 from matchday.settings import Settings
-from matchday.sources.provider import Endpoint, Provider
-from matchday.store import raw_archive
 
 log = structlog.get_logger(__name__)
 
@@ -81,11 +79,20 @@ def build_request(endpoint: Endpoint, params: Mapping[str, Any]) -> tuple[str, d
     return path, query
 
 
+class Archive(Protocol):
+    """Where every response is kept (``store.raw_archive.StoreArchive``): handed in, so ``fetch`` knows no store."""
+
+    def archive(self, provider: str, endpoint: str, params: Mapping[str, Any], url: str, status: int,
+                headers: Mapping[str, str], body: bytes, job_run_id: int | None, parse_status: str) -> int: ...
+
+    def mark(self, response_id: int, parse_status: str, error: str | None = None) -> None: ...
+
+
 class ProviderClient:
-    def __init__(self, settings: Settings, engine: Engine, providers: Mapping[str, Provider], quota: QuotaGuard,
+    def __init__(self, settings: Settings, archive: Archive, providers: Mapping[str, Provider], quota: QuotaGuard,
                  breakers: Breakers, transport: httpx.BaseTransport | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
-        self.settings, self.engine, self.providers = settings, engine, dict(providers)
+        self.settings, self.archive, self.providers = settings, archive, dict(providers)
         self.quota, self.breakers, self.sleep = quota, breakers, sleep
         self.http = httpx.Client(timeout=settings.http_timeout_s, transport=transport, follow_redirects=True,
                                  headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"})
@@ -160,9 +167,9 @@ class ProviderClient:
         headers = {k: v for k, v in response.headers.items() if k.lower() not in SECRET_HEADERS
                    and k.lower() != (provider.info.auth_header or "").lower()}
         failed = response.status_code >= 500 or response.status_code == 429
-        response_id = raw_archive.archive(self.engine, name, endpoint_name, stored_params, shown_url,
-                                          response.status_code, headers, response.content, job_run_id,
-                                          parse_status="error" if response.status_code >= 400 else "pending")
+        response_id = self.archive.archive(name, endpoint_name, stored_params, shown_url, response.status_code,
+                                           headers, response.content, job_run_id,
+                                           "error" if response.status_code >= 400 else "pending")
         reading = provider.quota_headers(response.headers)
         self.quota.correct(name, reading)
         if failed and response.status_code != 429:
@@ -182,10 +189,10 @@ class ProviderClient:
         try:
             provider.check_body(endpoint_name, status, response.content)
         except RateLimited as exc:
-            raw_archive.mark(self.engine, response_id, "error", str(exc))
+            self.archive.mark(response_id, "error", str(exc))
             raise _Retry(RateLimited(str(exc)), provider.quota_headers(response.headers).retry_after_s) from None
         except SourceError as exc:
-            raw_archive.mark(self.engine, response_id, "error", str(exc))
+            self.archive.mark(response_id, "error", str(exc))
             raise
         return FetchResult(response_id, status, response.content, attempts)
 

@@ -26,8 +26,8 @@ from limits import RateLimitItemPerDay, RateLimitItemPerMinute
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
+from matchday.domain.interfaces import QuotaReading
 from matchday.errors import PrioritySkipped, QuotaExhausted
-from matchday.sources.provider import QuotaReading
 
 
 class Priority(enum.StrEnum):

@@ -95,7 +95,7 @@ class Collector:
                        raw_archive.requests_since(engine, name, datetime.now(UTC).replace(tzinfo=None)
                                                   - timedelta(minutes=1)))
         breakers = Breakers(settings.breaker_fail_max, settings.breaker_reset_s, settings.redis_url)
-        client = ProviderClient(settings, engine, providers, quota, breakers, transport,
+        client = ProviderClient(settings, raw_archive.StoreArchive(engine), providers, quota, breakers, transport,
                                 **({"sleep": sleep} if sleep is not None else {}))
         collector = cls(settings, engine, registry, client, live_clock)
         if sync_definitions:

@@ -95,7 +95,7 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
                 if event.type == "goal":
                     leagues_with_goals[row.competition_id] = (match_id, row)
         for competition_id, (match_id, row) in leagues_with_goals.items():
-            table = _live_table(conn, competition_id, row.season_id)
+            table = live_table(conn, competition_id, row.season_id)
             if table is not None:
                 next_seq[match_id] = next_seq.get(match_id, 0) + 1
                 feed.append(_feed_row(match_id, next_seq[match_id], FeedEvent("table_update", table),
@@ -112,7 +112,7 @@ def _feed_row(match_id: int, seq: int, event: FeedEvent, channels: list[str], no
             "payload": {"match_id": match_id, "seq": seq, **event.data}, "created_at": now, "published_at": None}
 
 
-def _live_table(conn: Connection, competition_id: int, season_id: int) -> dict[str, Any] | None:
+def live_table(conn: Connection, competition_id: int, season_id: int) -> dict[str, Any] | None:
     code = conn.execute(select(competitions.c.code).where(competitions.c.id == competition_id)).scalar_one()
     label = conn.execute(select(seasons.c.label).where(seasons.c.id == season_id)).scalar_one()
     if conn.execute(select(competitions.c.kind).where(competitions.c.id == competition_id)).scalar_one() != "league":

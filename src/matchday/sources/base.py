@@ -8,10 +8,12 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Protocol
 
+from matchday.domain.interfaces import Download
 from matchday.domain.records import ParseResult
 from matchday.errors import NotFound
 
 ENTRY_POINT_GROUP = "matchday.sources"
+__all__ = ["Download", "LoadUnit", "Source", "ENTRY_POINT_GROUP"]
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,6 @@ class LoadUnit:
     location: str
     files: Mapping[str, Path] = field(default_factory=dict)
     hints: Mapping[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Download:
-    url: str
-    cache_path: str  # where the raw body is kept under the cache directory
 
 
 class Source(Protocol):

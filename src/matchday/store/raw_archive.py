@@ -127,3 +127,17 @@ def counts(engine: Engine) -> dict[str, int]:
         responses_n = conn.execute(select(func.count()).select_from(raw_responses)).scalar_one()
         bodies_n = conn.execute(select(func.count()).select_from(raw_bodies)).scalar_one()
     return {"responses": responses_n, "bodies": bodies_n}
+
+
+class StoreArchive:
+    """The archive the collector's HTTP client is handed (``fetch.providers.Archive``): this store's tables."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def archive(self, provider: str, endpoint: str, params: Mapping[str, Any], url: str, status: int,
+                headers: Mapping[str, str], body: bytes, job_run_id: int | None, parse_status: str) -> int:
+        return archive(self.engine, provider, endpoint, params, url, status, headers, body, job_run_id, parse_status)
+
+    def mark(self, response_id: int, parse_status: str, error: str | None = None) -> None:
+        mark(self.engine, response_id, parse_status, error)
