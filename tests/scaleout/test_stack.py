@@ -61,6 +61,8 @@ class LiveMatch:
         self.envelope = {k: v for k, v in capture.items() if k != "response"}
         self.fixture = next(f for f in capture["response"] if f["fixture"]["id"] == LIVE_FIXTURE)
         self.home = 0
+        self.final = False  # full time: the next answer says FT (the first one stalls, so a worker can be killed)
+        self.final_served = 0
         self.times: list[float] = []
         self._lock = threading.Lock()
 
@@ -73,8 +75,14 @@ class LiveMatch:
             fixture["fixture"]["timestamp"] = int(kickoff.timestamp())
             fixture["goals"] = {"home": self.home, "away": 0}
             fixture["events"] = []
+            stall = 0.0
+            if self.final:
+                fixture["fixture"]["status"] = {"long": "Match Finished", "short": "FT", "elapsed": 90}
+                fixture["score"]["fulltime"] = {"home": self.home, "away": 0}
+                self.final_served += 1
+                stall = 4.0 if self.final_served == 1 else 0.0
             body = {**self.envelope, "parameters": request.query, "results": 1, "response": [fixture]}
-        return Reply(body=json.dumps(body).encode())
+        return Reply(body=json.dumps(body).encode(), stall_s=stall)
 
 
 def _fixtures(live: LiveMatch) -> Callable[[Received], Reply]:
@@ -347,3 +355,65 @@ def test_postgres_restart_fails_cleanly_then_recovers(stack) -> None:  # noqa: A
     _wait_until(lambda: len(_runs(engine, "bundesliga-fixtures")) > before, 60, "jobs running again")
     for name in ("api-1", "api-2", "beat"):
         assert running.processes[name].poll() is None, running.log(name)
+
+
+def test_a_final_whistle_scores_the_prediction_league_once_through_a_kill_9(stack) -> None:  # noqa: ANN001
+    """The live match ends while the worker fetching its final whistle is killed (``kill -9``): the other worker's
+    next poll stores the result, its change set is delivered once (a lease per subscriber, whichever process holds
+    it: a worker or an API process), and the prediction league ends scored once, with the right points."""
+    from matchday.accounts import users
+    from matchday.accounts.schema import prediction_leagues, predictions
+    from matchday.domain.prediction_scoring import rules_for
+    from matchday.pools import leagues
+    from matchday.store.schema import external_ids, job_definitions, seasons
+
+    running, live, engine = stack
+    with engine.begin() as conn:
+        match = conn.execute(select(matches.c.id, matches.c.competition_id, seasons.c.label)
+                             .join(seasons, seasons.c.id == matches.c.season_id)
+                             .join(external_ids, (external_ids.c.internal_id == matches.c.id)
+                                   & (external_ids.c.entity == "match"))
+                             .where(external_ids.c.external_id == str(LIVE_FIXTURE))).one()
+        owner = users.register(conn, "owner@example.org", "owner", "a long passphrase 1")
+        member = users.register(conn, "member@example.org", "member", "a long passphrase 1")
+        league_id = leagues.create(conn, owner, "stack", match.competition_id, match.label, rules_for("kicktipp"),
+                                   "private")
+        invite = conn.execute(select(prediction_leagues.c.invite_code)
+                              .where(prediction_leagues.c.id == league_id)).scalar_one()
+        leagues.join(conn, member, invite)
+        final_home = live.home
+        conn.execute(predictions.insert(), [  # exact for the owner (4), the right difference for the member (3)
+            {"prediction_league_id": league_id, "user_id": owner.id, "match_id": match.id, "round_number": 32,
+             "home_goals": final_home, "away_goals": 0},
+            {"prediction_league_id": league_id, "user_id": member.id, "match_id": match.id, "round_number": 32,
+             "home_goals": final_home + 1, "away_goals": 1}])
+
+    def holder() -> str | None:
+        with engine.connect() as conn:
+            return conn.execute(select(job_definitions.c.lease_owner)
+                                .where(job_definitions.c.job_id == "live")).scalar()
+
+    logged = {name: (running.tmp / f"{name}.log").stat().st_size for name in running.processes}
+    live.final = True
+    _wait_until(lambda: live.final_served >= 1, 30, "the final whistle's first (stalled) answer", every=0.05)
+    pid = int(str(_wait_until(holder, 5, "the live job's lease holder", every=0.05)).split(":")[1])
+    victim = next(name for name, p in running.processes.items() if p.pid == pid)
+    os.kill(pid, signal.SIGKILL)  # mid-fetch of the final whistle: nothing of that poll was committed
+    running.processes[victim].wait(timeout=10)
+
+    def scored() -> tuple | None:
+        with engine.connect() as conn:
+            status = conn.execute(select(prediction_leagues.c.participants_scores_status)
+                                  .where(prediction_leagues.c.id == league_id)).scalar_one()
+            points = dict(conn.execute(select(predictions.c.user_id, predictions.c.points)
+                                       .where(predictions.c.prediction_league_id == league_id)).all())
+        return (status, points) if status == "up-to-date" and None not in points.values() else None
+
+    status, points = _wait_until(scored, 60, "the prediction league scored after the final whistle", every=0.5)
+    assert points == {owner.id: 4, member.id: 3}
+    logs = "".join((running.tmp / f"{name}.log").read_bytes()[size:].decode(errors="replace")
+                   for name, size in logged.items())
+    runs = [line for line in logs.splitlines() if "prediction league scored" in line
+            and f"prediction_league_id={league_id} " in line + " "]
+    assert len(runs) == 1, runs  # once for the deployment: one process delivered the change set
+    running.start(victim, "worker", "--concurrency", "2", "--hostname", f"{victim.replace('-', '')}c@stack")

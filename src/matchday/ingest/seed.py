@@ -8,7 +8,9 @@ from importlib import resources
 
 from sqlalchemy import Engine
 
+from matchday.domain.changes import EVERYTHING
 from matchday.domain.records import DeductionRecord, TeamRef
+from matchday.ingest.apply import writing
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
 
@@ -26,8 +28,10 @@ def packaged_deductions() -> list[DeductionRecord]:
 
 def seed_reference_data(engine: Engine) -> int:
     """Write the packaged deduction ledger (idempotent); returns how many entries were new."""
-    with engine.begin() as conn:
+    with writing(engine) as (conn, changes):
         resolver = Resolver(conn, "matchday")
         new = write_deductions(conn, resolver, packaged_deductions())
         resolver.flush()
+        if new:
+            changes.tags.add(EVERYTHING)  # tables of any season may move
     return new
