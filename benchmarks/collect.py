@@ -31,8 +31,8 @@ sys.path.insert(0, str(REPO))
 from tests.collector.fake_provider import FakeProvider, Reply  # noqa: E402
 
 from matchday.ingest.collector import Collector, discover_providers  # noqa: E402
-from matchday.ingest.job_scheduler import JobScheduler  # noqa: E402
 from matchday.ingest.pipeline import UnitSummary, write_parsed  # noqa: E402
+from matchday.ingest.scheduler import Scheduler  # noqa: E402
 from matchday.ingest.seed import seed_reference_data  # noqa: E402
 from matchday.logs import configure_logging  # noqa: E402
 from matchday.settings import Settings  # noqa: E402
@@ -106,7 +106,7 @@ def scheduler_overhead(samples: Path, job_count: int) -> dict:
             started = time.perf_counter()
             collector = Collector.create(settings, engine)
             load_s = time.perf_counter() - started
-            scheduler = JobScheduler(collector, tick_s=0, concurrency=1)
+            scheduler = Scheduler(collector, tick_s=0, concurrency=1)
             now = datetime.now(UTC).replace(tzinfo=None)
             all_due_s = _best(lambda: scheduler.due(now), repeat=3)
 

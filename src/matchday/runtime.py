@@ -130,20 +130,15 @@ class ServerPublisher:
 
 
 class Maintenance:
-    """The embedded scheduler's maintenance job (retention), every ``MATCHDAY_MAINTENANCE_S``."""
+    """The maintenance job (retention) as the embedded scheduler runs it, every ``MATCHDAY_MAINTENANCE_S``."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine, self.settings = engine, settings
 
-    async def run(self) -> None:
+    async def run_once(self) -> dict[str, int]:
         from matchday.ingest.maintenance import maintain
 
-        while True:
-            try:
-                await anyio.to_thread.run_sync(maintain, self.engine, self.settings)
-            except Exception as exc:  # noqa: BLE001 - the next run tries again
-                log.warning("maintenance failed", error=repr(exc))
-            await asyncio.sleep(self.settings.maintenance_s)
+        return await anyio.to_thread.run_sync(maintain, self.engine, self.settings)
 
 
 def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int]]:

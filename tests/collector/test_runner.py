@@ -10,8 +10,8 @@ import json
 from sqlalchemy import delete, func, select
 
 from matchday.ingest import coverage
-from matchday.ingest.job_scheduler import JobScheduler
 from matchday.ingest.responses import reparse
+from matchday.ingest.scheduler import Scheduler
 from matchday.store import job_registry, jobs, raw_archive
 from matchday.store.schema import matches, published_standings
 from tests.collector.conftest import APIF
@@ -94,7 +94,7 @@ def test_a_job_never_runs_twice_at_once(make_collector, fake) -> None:
 def test_a_failed_job_is_retried_later_and_nothing_is_lost(make_collector, fake) -> None:
     collector = make_collector([STANDINGS_JOB], http_retries=2, job_retry_s=0.0)
     fake.script("/standings", server_error(502), server_error(502), Reply.file(STANDINGS))
-    scheduler = JobScheduler(collector, tick_s=0)
+    scheduler = Scheduler(collector, tick_s=0)
 
     async def two_ticks() -> None:
         for _ in range(2):
@@ -121,7 +121,7 @@ def test_a_skipped_low_priority_job_is_retried_when_quota_returns(make_collector
     state = job_registry.state(collector.engine, "pl-standings")
     assert state["skipped"] == 1 and state["retry_at"] is not None
     collector.client.quota.storage.reset()  # a new day
-    scheduler = JobScheduler(collector, tick_s=0)
+    scheduler = Scheduler(collector, tick_s=0)
 
     async def tick() -> None:
         await scheduler.tick()

@@ -38,7 +38,9 @@ from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddlewa
 from matchday.api.stack_metrics import StackMetrics
 from matchday.cache import write_position
 from matchday.domain.polling import PollingPolicy
+from matchday.ingest.collector import Collector
 from matchday.ingest.live_runner import LiveRunner, load_policy
+from matchday.ingest.scheduler import Scheduler
 from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
 from matchday.live.ws import WsLimits
@@ -63,19 +65,16 @@ class MatchdayApi(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> object | None:
-    """The collector's scheduler for the server's lifespan, when the jobs folder has enabled jobs."""
+def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> Collector | None:
+    """The collector for the server's scheduler, when the jobs folder has enabled jobs."""
     if not settings.collect_in_serve or not settings.jobs_dir.exists():
         return None
-    from matchday.ingest.collector import Collector
-    from matchday.ingest.job_scheduler import JobScheduler
-
     app.state.collector = Collector.create(settings, engine)
     enabled = app.state.collector.registry.enabled()
     if not enabled:
         return None
     structlog.get_logger(__name__).info("collector started", jobs=len(enabled), jobs_dir=str(settings.jobs_dir))
-    return JobScheduler(app.state.collector)
+    return app.state.collector
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
@@ -107,11 +106,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         await publisher.start()  # sends whatever a previous run committed but did not send
         runners = [LiveRunner(engine, publisher.publish, source, policy or load_policy(), speed)
                    for source in live_sources]
-        app.state.live_tasks = [asyncio.create_task(runner.run()) for runner in runners]
-        app.state.live_tasks.append(asyncio.create_task(app.state.maintenance.run()))
-        scheduler = start_collector(app, settings, engine)  # a bad job file refuses the start
-        if scheduler is not None:
-            app.state.live_tasks.append(asyncio.create_task(scheduler.run(app.state.collector_stop)))
+        collector = start_collector(app, settings, engine)  # a bad job file refuses the start
+        app.state.scheduler = Scheduler(collector, live_runners=runners, periodic=[
+            (settings.maintenance_s, app.state.maintenance.run_once),
+            (settings.scoring_sweep_s, app.state.pools.sweep)])
+        app.state.live_tasks = [asyncio.create_task(app.state.scheduler.run(app.state.collector_stop))]
         try:
             yield
         finally:
@@ -156,7 +155,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.accounts = AccountsState.create(settings, users_engine(settings, engine))
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
-                                   settings.scoring_sweep_s, app.state.broker)
+                                   app.state.broker)
     app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s)
     app.state.maintenance = Maintenance(engine, settings)
     errors.install(app)

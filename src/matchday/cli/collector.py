@@ -88,7 +88,7 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
     """Run the collector's scheduler without the web server (every enabled job, on its schedule)."""
     import anyio
 
-    from matchday.ingest.job_scheduler import JobScheduler
+    from matchday.ingest.scheduler import Scheduler
 
     settings = get_settings()
     collector = _collector()
@@ -107,18 +107,13 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
         users = users_engine(settings, collector.engine)
         publisher = Publisher(collector.engine, subscribers(collector.engine, users, send))
 
-        async def publish_forever() -> None:
-            while True:
-                await anyio.to_thread.run_sync(publisher.publish_once)
-                await asyncio.sleep(settings.outbox_poll_s)
-
-        publishing = asyncio.create_task(publish_forever())
-        try:
-            await JobScheduler(collector).run(duration_s=duration)
-        finally:
-            publishing.cancel()
-            await asyncio.gather(publishing, return_exceptions=True)
+        async def publish() -> None:
             await anyio.to_thread.run_sync(publisher.publish_once)
+
+        try:
+            await Scheduler(collector, periodic=[(settings.outbox_poll_s, publish)]).run(duration_s=duration)
+        finally:
+            await publish()
             close()
 
     try:

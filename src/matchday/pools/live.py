@@ -28,15 +28,14 @@ PUSHED_ROWS = 100
 
 
 class PoolsRuntime:
-    def __init__(self, users: Engine, football_engine: Engine, private: PrivateChannels, sweep_s: float,
+    def __init__(self, users: Engine, football_engine: Engine, private: PrivateChannels,
                  broker: Broker) -> None:
         self.users = users
         self.broker = broker
         self.football = football_engine
         self.private = private
         self.hub = private.hub
-        self.sweep_s = sweep_s
-        self._sweeper: asyncio.Task | None = None
+        self._ready = False
         self._tasks: set[asyncio.Task] = set()
         self._pushing: dict[int, bool] = {}  # league id → another push wanted after the running one
         private.scopes["prediction-league"] = (self.authorize, self.snapshot)
@@ -133,24 +132,19 @@ class PoolsRuntime:
         finally:
             self._pushing.pop(league_id, None)
 
-    # -- the sweep -----------------------------------------------------------------------------------------------
+    # -- the sweep (run by the embedded scheduler every MATCHDAY_SCORING_SWEEP_S) ----------------------------
     async def start(self) -> None:
-        ready = await anyio.to_thread.run_sync(lambda: inspect(self.users).has_table("prediction_leagues"))
-        if ready:
-            self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+        self._ready = await anyio.to_thread.run_sync(lambda: inspect(self.users).has_table("prediction_leagues"))
 
-    async def _sweep_forever(self) -> None:
-        while True:
-            try:
-                results = await anyio.to_thread.run_sync(sync.sweep, self.users, self.football)
-                for result in results:
-                    await self.push(result.prediction_league_id)
-            except Exception as exc:  # noqa: BLE001 - the next sweep tries again
-                log.warning("scoring sweep failed", error=repr(exc))
-            await asyncio.sleep(self.sweep_s)
+    async def sweep(self) -> None:
+        """Score every prediction league left out of date (missed changes, a crashed sync) and push the boards."""
+        if not self._ready:
+            return
+        for result in await anyio.to_thread.run_sync(sync.sweep, self.users, self.football):
+            await self.push(result.prediction_league_id)
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._sweeper, *self._tasks) if t is not None]
+        tasks = list(self._tasks)
         for task in tasks:
             task.cancel()
         for task in tasks:

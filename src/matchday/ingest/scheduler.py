@@ -1,4 +1,6 @@
-"""The embedded collector scheduler (inside ``matchday serve`` and ``matchday collect``).
+"""The one in-process scheduler (inside ``matchday serve``, ``demo``, ``replay`` and ``matchday collect``): the
+collector's jobs, the live runners of sources that are not jobs (the demo, a replay), and periodic work (the
+maintenance job, the prediction-league sweep). Celery beat reads the same job files for the scaled-out stack.
 
 Every tick it finds the enabled jobs that are due (by interval or cron; a bootstrap or backfill once, until it
 succeeds; a failed or skipped job at its retry time), orders them dependencies first and then by priority, and runs
@@ -11,6 +13,7 @@ nothing itself.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
 
@@ -20,6 +23,7 @@ import structlog
 from matchday.fetch.quota import Priority
 from matchday.ingest.collector import Collector, RunOutcome
 from matchday.ingest.job_config import JobType
+from matchday.ingest.live_runner import LiveRunner
 from matchday.store import job_registry
 
 log = structlog.get_logger(__name__)
@@ -30,10 +34,15 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class JobScheduler:
-    def __init__(self, collector: Collector, tick_s: float | None = None, concurrency: int = 4) -> None:
+Periodic = tuple[float, Callable[[], Awaitable[object]]]  # every so many seconds, this coroutine
+
+
+class Scheduler:
+    def __init__(self, collector: Collector | None = None, tick_s: float | None = None, concurrency: int = 4,
+                 live_runners: Sequence[LiveRunner] = (), periodic: Sequence[Periodic] = ()) -> None:
         self.collector = collector
-        self.tick_s = tick_s if tick_s is not None else collector.settings.scheduler_tick_s
+        self.live_runners, self.periodic = list(live_runners), list(periodic)
+        self.tick_s = tick_s if tick_s is not None else collector.settings.scheduler_tick_s if collector else 1.0
         self.next_due: dict[str, datetime] = {}
         self.in_flight: set[str] = set()
         self.outcomes: list[RunOutcome] = []
@@ -41,6 +50,8 @@ class JobScheduler:
         self._tasks: set[asyncio.Task] = set()
 
     def due(self, now: datetime) -> list[str]:
+        if self.collector is None:
+            return []
         registry = self.collector.registry
         states = job_registry.states(self.collector.engine)
         due = []
@@ -70,6 +81,7 @@ class JobScheduler:
         return sorted(due, key=lambda j: (PRIORITY_ORDER[registry.jobs[j].priority], rank[j]))
 
     async def _run(self, job_id: str) -> None:
+        assert self.collector is not None
         job = self.collector.registry.jobs[job_id]
         try:
             async with self._limit:
@@ -101,9 +113,19 @@ class JobScheduler:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[object]]) -> None:
+        while True:
+            try:
+                await work()
+            except Exception as exc:  # noqa: BLE001 - periodic work never stops the scheduler; it runs again
+                log.warning("periodic work failed", work=getattr(work, "__qualname__", repr(work)), error=repr(exc))
+            await asyncio.sleep(seconds)
+
     async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + duration_s if duration_s is not None else None
+        loops = [loop.create_task(runner.run()) for runner in self.live_runners]
+        loops += [loop.create_task(self._every(seconds, work)) for seconds, work in self.periodic]
         try:
             while True:
                 await self.tick()
@@ -118,4 +140,7 @@ class JobScheduler:
                 else:
                     await asyncio.sleep(wait)
         finally:
+            for task in loops:
+                task.cancel()
+            await asyncio.gather(*loops, return_exceptions=True)
             await self.drain()
