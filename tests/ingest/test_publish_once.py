@@ -120,3 +120,25 @@ def test_two_processes_deliver_each_row_once(tmp_path: Path) -> None:
     for out in outputs:  # within each process, in order
         mine = [json.loads(line) for line in out.read_text().splitlines()]
         assert mine == sorted(mine)
+
+
+def test_rows_written_after_the_newest_were_deleted_are_still_delivered(tmp_path: Path) -> None:
+    """A demo restarted clears its season, feed events included; SQLite would hand their ids out again and the
+    feed's cursor, already past them, would skip the new run's events. Ids are never reused (AUTOINCREMENT)."""
+    from matchday.domain.changes import EVERYTHING
+    from matchday.store.ephemeral import clear_season
+
+    engine, ids = _store(tmp_path)
+    feed: list[int] = []
+    publisher = Publisher(engine, [Subscriber("feed", "feed", lambda batch: feed.extend(_feed_rows(batch)))])
+    _write(engine, ids, 0, 5)
+    publisher.publish_once()
+    with writing(engine) as (conn, changes):  # as `matchday demo` does at its start
+        assert clear_season(conn, "sim.1", "2026-27") == len(ids)
+        changes.tags.add(EVERYTHING)
+    load(engine, "simulator", teams="4", seed="1", season="2026-27")
+    with engine.connect() as conn:
+        ids = list(conn.execute(select(matches.c.id).order_by(matches.c.id)).scalars())
+    _write(engine, ids, 5, 5)
+    publisher.publish_once()
+    assert feed == list(range(10))

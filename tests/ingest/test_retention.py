@@ -1,8 +1,8 @@
 """Logs that grow with traffic stay bounded (DESIGN §13): a simulated week of live polling (seven match days of
 one match polled every two minutes), with the feed delivered after each poll and the maintenance job run as the
 embedded scheduler would, leaves the outbox and the cache-invalidation log holding only the recent rows, where
-without retention they would hold every poll's; and no row is lost or delivered twice across the pruning (SQLite
-reuses the ids of deleted rows at the top of a table: the newest row always stays)."""
+without retention they would hold every poll's; and no row is lost or delivered twice across the pruning (an id is
+never handed out twice, even once the rows at the top were deleted: SQLite AUTOINCREMENT)."""
 
 from __future__ import annotations
 

@@ -123,8 +123,10 @@ def demo(
     """Serve a simulated live match day: a whole round played on a fast clock, pushed over WebSocket."""
     from datetime import UTC, datetime, timedelta
 
+    from matchday.domain.changes import EVERYTHING
     from matchday.domain.records import ParseResult
     from matchday.domain.seasons import season_for_date
+    from matchday.ingest.apply import writing
     from matchday.ingest.pipeline import write_parsed
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.simulator.live import live_round
@@ -137,7 +139,9 @@ def demo(
     season = season_for_date(now.date(), calendar_year=False)
     kickoff = now + timedelta(seconds=lead * speed)
     history, scripts = live_round(teams, seed, season, kickoff, league="demo.1")
-    clear_season(engine, "demo.1", season)
+    with writing(engine) as (conn, changes):
+        if clear_season(conn, "demo.1", season):
+            changes.tags.add(EVERYTHING)  # the previous run's matches are gone from every answer
     with engine.begin() as conn:
         run_id = start_run(conn, "simulator", f"demo:{season}?seed={seed}")
     write_parsed(engine, "simulator", run_id, f"demo:{season}?seed={seed}", ParseResult(matches=history),
@@ -165,7 +169,9 @@ def replay(
     from dataclasses import replace as dc_replace
     from datetime import UTC, datetime, timedelta
 
+    from matchday.domain.changes import EVERYTHING
     from matchday.domain.records import CompetitionRef
+    from matchday.ingest.apply import writing
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.replay import matches_on, replay_scripts
     from matchday.store.ephemeral import clear_season
@@ -186,8 +192,9 @@ def replay(
                for code, comp in comps.items()}
     season = str(today.year)
     found = [dc_replace(m, competition=renamed[m.competition.code], season=season, match_date=today) for m in found]
-    for comp in renamed.values():
-        clear_season(engine, comp.code, season)
+    with writing(engine) as (conn, changes):
+        if sum(clear_season(conn, comp.code, season) for comp in renamed.values()):
+            changes.tags.add(EVERYTHING)
     scripts = replay_scripts(found, now + timedelta(seconds=lead * speed))
     clock = SimulatedClock(start=now, speed=speed)
     live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 10 / speed))

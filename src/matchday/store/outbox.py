@@ -156,21 +156,17 @@ def prune(engine: Engine, *, keep_s: float, tags_keep_s: float) -> dict[str, int
     now = utcnow()
     counts: dict[str, int] = {}
     with engine.begin() as conn:
-        # the newest row of each log always stays: SQLite hands out max(id) + 1, so emptying a log would reuse ids
-        # that cursors and API processes have already passed
-        tops = {table.name: conn.execute(select(func.max(table.c.id))).scalar() or 0
-                for table in (feed_events, change_sets, cache_invalidations)}
+        # (ids are never handed out twice, so emptying a log leaves every cursor and API process where it was)
         cursors = dict(conn.execute(select(outbox_cursors.c.consumer, outbox_cursors.c.position)).all())
-        feed_floor = min(cursors.get("feed", 0), tops["feed_events"] - 1)
-        change_floor = min(min((p for c, p in cursors.items() if c.startswith("changes")),
-                               default=tops["change_sets"]), tops["change_sets"] - 1)
+        feed_floor = cursors.get("feed", 0)
+        change_floor = min((p for c, p in cursors.items() if c.startswith("changes")),
+                           default=conn.execute(select(func.max(change_sets.c.id))).scalar() or 0)
         counts["feed_events"] = conn.execute(delete(feed_events).where(
             feed_events.c.id <= feed_floor, feed_events.c.created_at < now - timedelta(seconds=keep_s))).rowcount
         counts["change_sets"] = conn.execute(delete(change_sets).where(
             change_sets.c.id <= change_floor, change_sets.c.created_at < now - timedelta(seconds=keep_s))).rowcount
-        edge = min(conn.execute(select(func.max(cache_invalidations.c.id)).where(
-            cache_invalidations.c.created_at < now - timedelta(seconds=tags_keep_s))).scalar() or 0,
-            tops["cache_invalidations"] - 1)
+        edge = conn.execute(select(func.max(cache_invalidations.c.id)).where(
+            cache_invalidations.c.created_at < now - timedelta(seconds=tags_keep_s))).scalar() or 0
         counts["cache_invalidations"] = 0
         if edge > 0:
             _insert_ignoring_conflict(conn, {"consumer": PRUNED_TAGS, "position": 0})

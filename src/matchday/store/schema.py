@@ -372,11 +372,14 @@ quarantined_rows = Table(
 
 # Every write transaction that changes data appends the cache tags it touched; API processes read this log
 # (cheaply, by id) before answering, so no cached answer outlives a write, whichever process wrote.
+# The change stream's logs are read by position (cursors, API processes): an id is never handed out twice, even
+# after the rows at the top were deleted (SQLite's AUTOINCREMENT; PostgreSQL's sequences never go back).
 cache_invalidations = Table(
     "cache_invalidations", metadata,
     Column("id", Integer, primary_key=True),
     Column("tag", String(80), nullable=False),
     _created(),
+    sqlite_autoincrement=True,
 )
 
 # The live feed's outbox: events derived from a write are stored in the write's transaction and published
@@ -393,6 +396,7 @@ feed_events = Table(
     Column("published_at", DateTime),
     UniqueConstraint("match_id", "seq"),
     Index("ix_feed_events_published_at", "published_at"),
+    sqlite_autoincrement=True,
 )
 
 # The change stream's outbox (DESIGN §13): every write appends what it changed in its own transaction. A change
@@ -404,6 +408,7 @@ change_sets = Table(
     Column("id", Integer, primary_key=True),
     Column("results", JSON, nullable=False),  # {"matches": [id, ...], "seasons": [season id, ...]}
     _created(),
+    sqlite_autoincrement=True,
 )
 
 outbox_cursors = Table(

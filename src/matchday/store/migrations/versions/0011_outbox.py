@@ -1,4 +1,4 @@
-"""the change stream's outbox: change sets and consumer cursors
+"""the change stream's outbox: change sets and consumer cursors; ids of the logs never reused (SQLite AUTOINCREMENT)
 
 Revision ID: 0011_outbox
 Revises: 0010
@@ -19,7 +19,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('results', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_sets'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_sets')),
+    sqlite_autoincrement=True,
     )
     op.create_table('outbox_cursors',
     sa.Column('consumer', sa.String(length=40), nullable=False),
@@ -28,6 +29,10 @@ def upgrade() -> None:
     sa.Column('lease_until', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('consumer', name=op.f('pk_outbox_cursors'))
     )
+    if op.get_bind().dialect.name == "sqlite":  # rebuilt with AUTOINCREMENT: a deleted top id is never handed out again
+        for table in ("feed_events", "cache_invalidations"):
+            with op.batch_alter_table(table, recreate="always", table_kwargs={"sqlite_autoincrement": True}):
+                pass
 
 
 def downgrade() -> None:
