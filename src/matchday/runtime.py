@@ -22,11 +22,13 @@ import anyio
 import structlog
 from sqlalchemy import Engine
 
+from matchday.cache import write_position
 from matchday.ingest import apply
 from matchday.ingest.publish import Publisher, Subscriber
 from matchday.live.broker import REDIS_CHANNEL, Broker
 from matchday.pools.subscriber import scoring_subscriber
 from matchday.settings import Settings
+from matchday.store import outbox
 
 log = structlog.get_logger(__name__)
 Send = Callable[[dict[str, Any]], None]
@@ -42,7 +44,16 @@ def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list
     """The subscribers of a process whose broker is ``send`` (None: no broker reaches the API processes)."""
     found: list[Subscriber] = []
     if send is not None:
-        found.append(Subscriber("feed", "feed", lambda batch: [send(message) for message in batch]))
+        def deliver_feed(batch: list[dict[str, Any]]) -> None:
+            # the cache log's position first: feed rows and their tags commit together, in id order, so an API
+            # process hears of the write before any of its clients hears of the change (whoever wrote it)
+            if write_position.is_attached(engine):
+                with engine.connect() as conn:
+                    write_position.announce(engine, outbox.latest_tag_id(conn))
+            for message in batch:
+                send(message)
+
+        found.append(Subscriber("feed", "feed", deliver_feed))
     if users is not None and _has_users_store(users):
         found.append(scoring_subscriber(users, engine, send))
     return found
@@ -105,10 +116,16 @@ class ServerPublisher:
                 self._loop.call_soon_threadsafe(self._wake.set)
 
     async def publish(self) -> int:
-        """Deliver what is pending now (also what tests and the live runners await after a write)."""
+        """Deliver what is pending now to every subscriber."""
         if self.publisher is None:
             return 0
         return await anyio.to_thread.run_sync(self.publisher.publish_once)
+
+    async def publish_feed(self) -> int:
+        """Deliver the live feed now (what a live runner awaits after its poll; scoring follows on the loop)."""
+        if self.publisher is None:
+            return 0
+        return await anyio.to_thread.run_sync(self.publisher.publish_once, "feed")
 
     async def _run(self) -> None:
         assert self._wake is not None

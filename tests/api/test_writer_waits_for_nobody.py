@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from matchday.cache import write_position
 from matchday.server import create_server
 from matchday.settings import Settings
+from matchday.store.engine import make_engine
 from tests.api.test_cache import _first_match, _season_file
 from tests.ingest.helpers import load
 
@@ -27,7 +28,7 @@ def test_a_writer_announces_and_returns(sqlite_engine: Engine, tmp_path: Path, o
     load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
     watch = redis.Redis.from_url(own_redis.url)
     settings = Settings(database_url=str(sqlite_engine.url), redis_url=own_redis.url)
-    writer = sqlite_engine.engine  # the same store; the writer announces through its own attached client
+    writer = make_engine(str(sqlite_engine.url))  # another writer of the same store (the CLI, a worker)
     try:
         with TestClient(create_server(settings, sqlite_engine)) as client:
             assert _first_match(client).json()["score"]["home"] == 1
@@ -41,4 +42,5 @@ def test_a_writer_announces_and_returns(sqlite_engine: Engine, tmp_path: Path, o
             assert _first_match(client).json()["score"]["home"] == 3, "the reader applied it"
     finally:
         write_position.detach(writer)
+        writer.dispose()
         watch.close()

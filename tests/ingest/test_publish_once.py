@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -98,6 +99,7 @@ def deliver(batch):
         out.write(json.dumps(message["data"]["n"]) + "\\n")
     out.flush()
 publisher = Publisher(engine, [Subscriber("feed", "feed", deliver)])
+open(sys.argv[2] + ".ready", "w").close()
 for _ in range(int(sys.argv[3])):
     publisher.publish_once()
 """
@@ -106,10 +108,15 @@ for _ in range(int(sys.argv[3])):
 def test_two_processes_deliver_each_row_once(tmp_path: Path) -> None:
     engine, ids = _store(tmp_path)
     outputs = [tmp_path / f"worker-{n}.jsonl" for n in (1, 2)]
-    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(engine.url), str(out), "400"], cwd=REPO)
+    workers = [subprocess.Popen([sys.executable, "-c", WORKER, str(engine.url), str(out), "3000"], cwd=REPO)
                for out in outputs]
     try:
-        _write(engine, ids, 0, ROWS)
+        while not all(Path(f"{out}.ready").exists() for out in outputs):  # both publishing before the writes
+            assert all(worker.poll() is None for worker in workers), "a worker died at start"
+            time.sleep(0.05)
+        for start in range(0, ROWS, 2):  # spread over the workers' passes: they contend for every batch
+            _write(engine, ids, start, 2)
+            time.sleep(0.03)
     finally:
         for worker in workers:
             assert worker.wait(timeout=120) == 0
@@ -142,3 +149,22 @@ def test_rows_written_after_the_newest_were_deleted_are_still_delivered(tmp_path
     _write(engine, ids, 5, 5)
     publisher.publish_once()
     assert feed == list(range(10))
+
+
+def test_a_subscriber_that_fails_gets_the_same_rows_again(tmp_path: Path) -> None:
+    """Delivery is at least once: a subscriber that raises leaves its cursor where it was; the next pass delivers
+    the same rows, and nothing after them first."""
+    engine, ids = _store(tmp_path)
+    feed: list[int] = []
+    failures = [RuntimeError("broker away")]
+
+    def deliver(batch: list[dict]) -> None:
+        if failures:
+            raise failures.pop()
+        feed.extend(_feed_rows(batch))
+
+    publisher = Publisher(engine, [Subscriber("feed", "feed", deliver)])
+    _write(engine, ids, 0, 3)
+    assert publisher.publish_once() == 0 and feed == []
+    _write(engine, ids, 3, 2)
+    assert publisher.publish_once() == 5 and feed == [0, 1, 2, 3, 4]

@@ -54,3 +54,40 @@ def test_a_week_of_live_polling_stays_bounded(tmp_path: Path) -> None:
     assert largest["change_sets"] <= 3 * MAINTAIN_EVERY, largest
     assert largest["cache_invalidations"] <= 6 * 3 * MAINTAIN_EVERY, largest
     engine.dispose()
+
+
+def test_a_cache_reader_behind_the_pruned_log_flushes_everything(tmp_path: Path) -> None:
+    from matchday.domain.changes import EVERYTHING
+    from matchday.ingest.apply import writing
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(engine)
+    for tag in ("match:1", "match:2", "match:3"):
+        with writing(engine) as (_conn, changes):
+            changes.tags.add(tag)
+    with engine.connect() as conn:
+        reader_at = outbox.latest_tag_id(conn) - 2  # a reader that saw only the first write
+    outbox.prune(engine, keep_s=1, tags_keep_s=-60)  # every tag older than "a minute from now"
+    with engine.connect() as conn:
+        assert outbox.sizes(engine)["cache_invalidations"] == 0
+        assert outbox.latest_tag_id(conn) == reader_at + 2, "an emptied log keeps its position"
+        position, tags = outbox.tags_since(conn, reader_at)
+        assert (position, tags) == (reader_at + 2, {EVERYTHING}), "it cannot know what it missed: all of it"
+        assert outbox.tags_since(conn, reader_at + 2) == (reader_at + 2, set()), "an up-to-date reader keeps all"
+    engine.dispose()
+
+
+def test_a_pruned_body_that_comes_back_is_archived_again(tmp_path: Path) -> None:
+    from datetime import UTC
+
+    from matchday.store import raw_archive
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(engine)
+    first = raw_archive.archive(engine, "api-football", "teams", {}, "https://x/teams", 200, {}, b'{"response": []}')
+    assert raw_archive.prune_bodies(engine, datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)) == 1
+    again = raw_archive.archive(engine, "api-football", "teams", {}, "https://x/teams", 200, {}, b'{"response": []}')
+    content = {r.id: r.content_hash for r in raw_archive.responses(engine)}
+    assert raw_archive.body_of(engine, content[again]) == b'{"response": []}'  # the same bytes, stored again
+    assert content[first] == content[again]
+    engine.dispose()

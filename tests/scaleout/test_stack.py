@@ -368,6 +368,15 @@ def test_a_final_whistle_scores_the_prediction_league_once_through_a_kill_9(stac
     from matchday.store.schema import external_ids, job_definitions, seasons
 
     running, live, engine = stack
+    live.home = 2  # whatever the tests before did: the score the predictions below are made on
+
+    def stored_home() -> object:
+        with engine.connect() as conn:
+            return conn.execute(select(matches.c.home_goals).join(external_ids, (
+                external_ids.c.internal_id == matches.c.id) & (external_ids.c.entity == "match"))
+                .where(external_ids.c.external_id == str(LIVE_FIXTURE))).scalar() == 2
+
+    _wait_until(stored_home, 30, "the live match at 2-0")
     with engine.begin() as conn:
         match = conn.execute(select(matches.c.id, matches.c.competition_id, seasons.c.label)
                              .join(seasons, seasons.c.id == matches.c.season_id)

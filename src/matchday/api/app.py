@@ -102,11 +102,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         if push is not None:
             await push.start()
         await app.state.pools.start()
+        collector = start_collector(app, settings, engine)  # a bad job file refuses the start
         publisher = app.state.publisher
         await publisher.start()  # sends whatever a previous run committed but did not send
-        runners = [LiveRunner(engine, publisher.publish, source, policy or load_policy(), speed)
+        runners = [LiveRunner(engine, publisher.publish_feed, source, policy or load_policy(), speed)
                    for source in live_sources]
-        collector = start_collector(app, settings, engine)  # a bad job file refuses the start
         app.state.scheduler = Scheduler(collector, live_runners=runners, periodic=[
             (settings.maintenance_s, app.state.maintenance.run_once),
             (settings.scoring_sweep_s, app.state.pools.sweep)])

@@ -193,7 +193,10 @@ class _SqliteProbe:
         version = self._conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self._data_version:
             self._data_version = version
-            self._latest = self._conn.execute("SELECT max(id) FROM cache_invalidations").fetchone()[0] or 0
+            self._latest = self._conn.execute(  # the newest id, or where pruning emptied the log to
+                "SELECT max(coalesce((SELECT max(id) FROM cache_invalidations), 0), "
+                "coalesce((SELECT position FROM outbox_cursors WHERE consumer = ?), 0))",
+                (outbox.PRUNED_TAGS,)).fetchone()[0]
         return self._latest
 
     def since(self, last_id: int) -> tuple[int, set[str]]:

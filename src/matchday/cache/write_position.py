@@ -97,6 +97,10 @@ def announce(engine: Engine, position: int | None) -> None:
         log.warning("write position not announced", error=str(exc))
 
 
+def is_attached(engine: Engine) -> bool:
+    return engine in _ATTACHED
+
+
 def correct(engine: Engine, announced: int | None, position: int) -> None:
     """``WritePosition.correct`` through the engine's attached Redis (none attached: nothing to correct)."""
     writer = _ATTACHED.get(engine)

@@ -101,7 +101,8 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
         # feed to every server (without Redis, `matchday serve` sends the feed when it reads the outbox)
         from matchday.accounts.store import users_engine
         from matchday.ingest.publish import Publisher
-        from matchday.runtime import redis_sender, subscribers
+        from matchday.pools import sync
+        from matchday.runtime import Maintenance, redis_sender, subscribers
 
         send, close = redis_sender(settings.redis_url) if settings.redis_url else (None, lambda: None)
         users = users_engine(settings, collector.engine)
@@ -110,8 +111,15 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
         async def publish() -> None:
             await anyio.to_thread.run_sync(publisher.publish_once)
 
+        async def sweep() -> None:  # prediction leagues left out of date (a crashed sync)
+            if any(s.stream == "changes" for s in publisher.subscribers):
+                await anyio.to_thread.run_sync(sync.sweep, users, collector.engine)
+
+        periodic = [(settings.outbox_poll_s, publish), (settings.maintenance_s, Maintenance(collector.engine,
+                                                                                          settings).run_once),
+                    (settings.scoring_sweep_s, sweep)]
         try:
-            await Scheduler(collector, periodic=[(settings.outbox_poll_s, publish)]).run(duration_s=duration)
+            await Scheduler(collector, periodic=periodic).run(duration_s=duration)
         finally:
             await publish()
             close()

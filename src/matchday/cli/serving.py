@@ -130,7 +130,7 @@ def demo(
     from matchday.ingest.pipeline import write_parsed
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.simulator.live import live_round
-    from matchday.store.ephemeral import clear_season
+    from matchday.store.ephemeral import clear_season, season_of
     from matchday.store.runs import start_run
 
     settings = get_settings()
@@ -140,8 +140,10 @@ def demo(
     kickoff = now + timedelta(seconds=lead * speed)
     history, scripts = live_round(teams, seed, season, kickoff, league="demo.1")
     with writing(engine) as (conn, changes):
+        cleared = season_of(conn, "demo.1", season)
         if clear_season(conn, "demo.1", season):
             changes.tags.add(EVERYTHING)  # the previous run's matches are gone from every answer
+            changes.seasons.add(cleared)  # and from its prediction leagues' scores
     with engine.begin() as conn:
         run_id = start_run(conn, "simulator", f"demo:{season}?seed={seed}")
     write_parsed(engine, "simulator", run_id, f"demo:{season}?seed={seed}", ParseResult(matches=history),
@@ -174,7 +176,7 @@ def replay(
     from matchday.ingest.apply import writing
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.replay import matches_on, replay_scripts
-    from matchday.store.ephemeral import clear_season
+    from matchday.store.ephemeral import clear_season, season_of
 
     settings = get_settings()
     engine = store_engine()
@@ -193,8 +195,11 @@ def replay(
     season = str(today.year)
     found = [dc_replace(m, competition=renamed[m.competition.code], season=season, match_date=today) for m in found]
     with writing(engine) as (conn, changes):
-        if sum(clear_season(conn, comp.code, season) for comp in renamed.values()):
-            changes.tags.add(EVERYTHING)
+        for comp in renamed.values():
+            cleared = season_of(conn, comp.code, season)
+            if clear_season(conn, comp.code, season):
+                changes.tags.add(EVERYTHING)
+                changes.seasons.add(cleared)
     scripts = replay_scripts(found, now + timedelta(seconds=lead * speed))
     clock = SimulatedClock(start=now, speed=speed)
     live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 10 / speed))

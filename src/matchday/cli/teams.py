@@ -12,7 +12,7 @@ from matchday.domain.changes import EVERYTHING
 from matchday.errors import MatchdayError
 from matchday.ingest.apply import writing
 from matchday.store import queries
-from matchday.store.team_merge import merge_teams
+from matchday.store.team_merge import merge_teams, seasons_of
 
 teams_app = typer.Typer(help="List teams, or merge two that are one club.", invoke_without_command=True)
 app.add_typer(teams_app, name="teams")
@@ -60,6 +60,7 @@ def teams_merge(
             keep_id, drop_id = queries.find_team(conn, keep), queries.find_team(conn, drop)
             result = merge_teams(conn, keep_id, drop_id)
             changes.tags.add(EVERYTHING)  # every answer naming either team
+            changes.seasons |= seasons_of(conn, keep_id)  # a merged twin's result may have moved: rescore
     except MatchdayError as exc:
         fail(exc)
     if as_json:

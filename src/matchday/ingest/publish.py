@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -39,15 +40,19 @@ class Publisher:
         self.engine = engine
         self.subscribers = list(subscribers)
         self.lease_s = lease_s
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{id(self):x}"
-        self._lock = threading.Lock()
+        # unique per publisher whatever the host name's length or a container's fixed name and pid
+        self.owner = f"{uuid.uuid4().hex}:{os.getpid()}:{socket.gethostname()}"[:120]
+        self._locks = {subscriber.name: threading.Lock() for subscriber in self.subscribers}
 
-    def publish_once(self) -> int:
-        """Deliver everything pending to every subscriber this process may serve now; returns the rows delivered.
-        Blocking and synchronous: the server runs it in a worker thread, a Celery task or the CLI directly."""
+    def publish_once(self, only: str | None = None) -> int:
+        """Deliver everything pending to every subscriber this process may serve now (``only``: to that one);
+        returns the rows delivered. Blocking and synchronous: the server runs it in a worker thread, a Celery
+        task or the CLI directly. Each subscriber has its own lock: a long scoring pass never holds up the feed."""
         delivered = 0
-        with self._lock:
-            for subscriber in self.subscribers:
+        for subscriber in self.subscribers:
+            if only is not None and subscriber.name != only:
+                continue
+            with self._locks[subscriber.name]:
                 try:
                     delivered += self._drain(subscriber)
                 except Exception as exc:  # noqa: BLE001 - the next pass delivers again from the cursor
@@ -62,11 +67,12 @@ class Publisher:
         delivered = 0
         try:
             while True:
+                # small batches: the lease is renewed with every one (``advance``), long before it runs out
                 if subscriber.stream == "feed":
-                    batch: list[Any] = outbox.pending_feed(self.engine, position)
+                    batch: list[Any] = outbox.pending_feed(self.engine, position, limit=500)
                     last = batch[-1]["id"] if batch else position
                 else:
-                    batch = outbox.pending_changes(self.engine, position)
+                    batch = outbox.pending_changes(self.engine, position, limit=20)
                     last = batch[-1][0] if batch else position
                 if not batch:
                     return delivered

@@ -87,17 +87,19 @@ class RedisBroker:
     def has_unread(self) -> bool:
         """Whether a message may be on its way through this process: in the subscription's socket, in its stream's
         buffer, or taken from the stream but not yet handed to the handlers (the listening task is not parked on
-        the stream). A local look, no round trip. A message published before a client's request reaches this host
-        first, so an answer given while this is False reflects every write announced before the request
-        (``cache.push``). When it cannot tell (not subscribed, an unknown client version) it says True: the caller
+        the stream). A local look, no round trip. A message published before a client's request normally reaches
+        this host first, so an answer given while this is False reflects every write announced before the request
+        (``cache.push``); a pub/sub segment lost and retransmitted on a slow network can arrive after it, for at
+        most that delay. When it cannot tell (not subscribed, an unknown client version) it says True: the caller
         then checks with Redis."""
         try:
             connection = self._pubsub.connection
             reader, writer = connection._reader, connection._writer
             if reader is None or writer is None or reader._buffer or reader._waiter is None:
                 return True
-            ready, _, _ = select.select([writer.get_extra_info("socket").fileno()], [], [], 0)
-            return bool(ready)
+            poller = select.poll()  # poll, not select: any descriptor number
+            poller.register(writer.get_extra_info("socket").fileno(), select.POLLIN)
+            return bool(poller.poll(0))
         except Exception:  # noqa: BLE001 - whatever the client's internals: not known to be drained
             return True
 

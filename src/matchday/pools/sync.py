@@ -179,5 +179,14 @@ def results_changed(users: Engine, football_engine: Engine, match_ids: list[int]
             by_season[key] = [0]  # the queue's "every match of the season"
     with users.begin() as conn:
         marked = mark_outdata(conn, by_season)
-    results = [sync_league(users, football_engine, league_id) for league_id in dict.fromkeys(marked)]
-    return [r for r in results if r is not None]
+    results = []
+    for league_id in dict.fromkeys(marked):
+        try:
+            result = sync_league(users, football_engine, league_id)
+        except Exception as exc:  # noqa: BLE001 - left outdata: the sweep scores it; the other leagues go on
+            log.warning("prediction league not scored; the sweep retries", prediction_league_id=league_id,
+                        error=repr(exc))
+            continue
+        if result is not None:
+            results.append(result)
+    return results

@@ -27,3 +27,8 @@ def clear_season(conn: Connection, competition_code: str, season: str) -> int:
             conn.execute(delete(child).where(child.c.match_id.in_(chunk)))
         conn.execute(delete(matches).where(matches.c.id.in_(chunk)))
     return len(ids)
+
+
+def season_of(conn: Connection, competition_code: str, season: str) -> int | None:
+    return conn.execute(select(seasons.c.id).join(competitions, competitions.c.id == seasons.c.competition_id)
+                        .where(competitions.c.code == competition_code, seasons.c.label == season)).scalar()

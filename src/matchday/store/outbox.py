@@ -48,7 +48,10 @@ def append(conn: Connection, changes: ChangeSet) -> int | None:
 
 # ---- the cache log (read by every API process by position) ----------------------------------------------------
 def latest_tag_id(conn: Connection) -> int:
-    return conn.execute(select(func.max(cache_invalidations.c.id))).scalar() or 0
+    """The log's position: its newest id, or where it was pruned to when the pruning emptied it."""
+    newest = conn.execute(select(func.max(cache_invalidations.c.id))).scalar() or 0
+    pruned = conn.execute(select(outbox_cursors.c.position).where(outbox_cursors.c.consumer == PRUNED_TAGS)).scalar()
+    return max(newest, pruned or 0)
 
 
 def tags_since(conn: Connection, last_id: int) -> tuple[int, set[str]]:
@@ -158,7 +161,9 @@ def prune(engine: Engine, *, keep_s: float, tags_keep_s: float) -> dict[str, int
     with engine.begin() as conn:
         # (ids are never handed out twice, so emptying a log leaves every cursor and API process where it was)
         cursors = dict(conn.execute(select(outbox_cursors.c.consumer, outbox_cursors.c.position)).all())
-        feed_floor = cursors.get("feed", 0)
+        # no feed cursor: no process ever delivered the feed (collecting without a server or Redis); what is older
+        # than the retention is no news for a server started later
+        feed_floor = cursors.get("feed", conn.execute(select(func.max(feed_events.c.id))).scalar() or 0)
         change_floor = min((p for c, p in cursors.items() if c.startswith("changes")),
                            default=conn.execute(select(func.max(change_sets.c.id))).scalar() or 0)
         counts["feed_events"] = conn.execute(delete(feed_events).where(

@@ -33,17 +33,24 @@ class ArchivedResponse:
     parse_error: str | None = None
 
 
+PRUNED = "pruned"  # raw_bodies.encoding of a body the retention removed (the response's record stays)
+
+
 def _insert_body_once(conn: Connection, content_hash: str, body: bytes) -> None:
+    """Store a body once; a body the retention pruned is stored again when the same bytes come back."""
     values = {"content_hash": content_hash, "encoding": "gzip", "size": len(body),
               "body": gzip.compress(body, compresslevel=6), "created_at": utcnow()}
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        conn.execute(pg_insert(raw_bodies).values(values).on_conflict_do_nothing())
-    elif conn.dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(raw_bodies).values(values).on_conflict_do_nothing())
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = dialect_insert(raw_bodies).values(values)
+        conn.execute(statement.on_conflict_do_update(
+            index_elements=[raw_bodies.c.content_hash],
+            set_={"body": statement.excluded.body, "encoding": statement.excluded.encoding,
+                  "size": statement.excluded.size, "created_at": statement.excluded.created_at},
+            where=raw_bodies.c.encoding == PRUNED))
     elif conn.execute(select(raw_bodies.c.content_hash).where(raw_bodies.c.content_hash == content_hash)).first() \
             is None:
         conn.execute(insert(raw_bodies).values(values))
@@ -60,9 +67,6 @@ def archive(engine: Engine, provider: str, endpoint: str, params: Mapping[str, A
             "provider": provider, "endpoint": endpoint, "params": dict(params), "url": url, "status": status,
             "headers": dict(headers), "fetched_at": utcnow(), "content_hash": content_hash, "job_run_id": job_run_id,
             "parse_status": parse_status}).scalar_one()
-
-
-PRUNED = "pruned"  # raw_bodies.encoding of a body the retention removed (the response's record stays)
 
 
 class BodyPruned(LookupError):

@@ -94,3 +94,9 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
     conn.execute(update(point_deductions).where(point_deductions.c.team_id == drop_id).values(team_id=keep_id))
     conn.execute(delete(teams).where(teams.c.id == drop_id))
     return {"matches_moved": moved, "matches_merged": merged}
+
+
+def seasons_of(conn: Connection, team_id: int) -> set[int]:
+    """The seasons a team has matches in (whose results a merge may have moved)."""
+    return set(conn.execute(select(matches.c.season_id).where(
+        (matches.c.home_team_id == team_id) | (matches.c.away_team_id == team_id)).distinct()).scalars())
