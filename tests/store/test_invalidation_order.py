@@ -10,7 +10,7 @@ import time
 import pytest
 from sqlalchemy import text
 
-from matchday.domain.changes import ChangeSet
+from matchday.domain.changes import ChangeSet, MatchChange
 from matchday.store import outbox
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
@@ -25,13 +25,13 @@ def test_a_second_writer_waits_at_the_log_until_the_first_commits(postgres) -> N
 
     def second_writer() -> None:
         with engine.begin() as conn:
-            outbox.append(conn, ChangeSet(tags={"match:2"}))
+            outbox.append(conn, ChangeSet([MatchChange(2, True, {}, 1, 1, 1, 1)]))
         second_done.set()
 
     try:
         with engine.connect() as first:
             transaction = first.begin()
-            outbox.append(first, ChangeSet(tags={"match:1"}))
+            outbox.append(first, ChangeSet([MatchChange(1, True, {}, 1, 1, 1, 1)]))
             thread = threading.Thread(target=second_writer)
             thread.start()
             with engine.connect() as watcher:  # the second writer is seen waiting on the advisory lock
@@ -50,7 +50,10 @@ def test_a_second_writer_waits_at_the_log_until_the_first_commits(postgres) -> N
         thread.join(timeout=20)
         assert second_done.is_set()
         with engine.connect() as conn:
-            order = conn.execute(text("SELECT tag FROM cache_invalidations ORDER BY id")).scalars().all()
-        assert order == ["match:1", "match:2"]  # ids in commit order
+            order = conn.execute(text("SELECT tag FROM cache_invalidations WHERE tag LIKE 'match:%' ORDER BY id")
+                                 ).scalars().all()
+            results = conn.execute(text("SELECT results FROM change_sets ORDER BY id")).scalars().all()
+        assert order == ["match:1", "match:2"]  # ids in commit order: the cache log
+        assert [r["matches"] for r in results] == [[1], [2]]  # and the change sets
     finally:
         engine.dispose()
