@@ -5,6 +5,7 @@ Every field is documented in the README's configuration reference (a test checks
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -110,6 +111,27 @@ class Settings(BaseSettings):
                 f"generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         return self
 
+    @model_validator(mode="after")
+    def _config_folder(self) -> Settings:
+        """``MATCHDAY_CONFIG_DIR``: its ``jobs/`` and ``api.yaml``; settings given explicitly still win."""
+        if self.config_dir is None:
+            return self
+        from matchday.ingest.config_files import load_api_file  # late: settings load before the collector
+
+        given = self.model_fields_set
+        if "jobs_dir" not in given:
+            self.jobs_dir = self.config_dir / "jobs"
+        api = load_api_file(self.config_dir)
+        if api is None:
+            return self
+        if api.base_url and "api_football_base_url" not in given:
+            self.api_football_base_url = api.base_url
+        if api.timeout and "http_timeout_s" not in given:
+            self.http_timeout_s = api.timeout
+        if api.api_key_env and "api_football_key" not in given:
+            self.api_football_key = os.environ.get(api.api_key_env) or None
+        return self
+
     @property
     def development(self) -> bool:
         return self.environment == "development"
@@ -130,6 +152,11 @@ class Settings(BaseSettings):
                                                                          "off by default).")
     jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
                                                             "its `providers.yaml` (quotas and priority thresholds).")
+    config_dir: Path | None = Field(None, description="The collector design's `config/` folder: its `jobs/` is the "
+                                                      "jobs folder (unless `MATCHDAY_JOBS_DIR` is set), its "
+                                                      "`api.yaml` gives API-Football's base URL, key variable, "
+                                                      "timeout and plan, its `coverage.yaml` the coverage "
+                                                      "targets (see the README's collector section).")
     collect_in_serve: bool = Field(True, description="Run the collector's scheduler inside `matchday serve` when "
                                                      "the jobs folder has enabled jobs.")
     http_backoff_s: float = Field(1.0, description="Collector retries: base of the exponential backoff (seconds, "

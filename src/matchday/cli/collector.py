@@ -13,7 +13,8 @@ from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_e
 from matchday.errors import MatchdayError
 from matchday.settings import get_settings
 
-jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR).", no_args_is_help=True)
+jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR, or MATCHDAY_CONFIG_DIR/jobs).",
+                       no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 
 
@@ -64,6 +65,7 @@ def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday
     """Run one job now (its dependencies first if they never succeeded), honouring quota and breaker."""
     collector = _collector()
     try:
+        collector.client.read_plan(collector.job(job_id).provider)  # the account's plan before the first request
         outcome = collector.run_job(job_id, "manual")
     except MatchdayError as exc:
         fail(exc)
@@ -90,6 +92,8 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
     settings = get_settings()
     collector = _collector()
     enabled = collector.registry.enabled()
+    for provider in sorted({job.provider for job in enabled}):
+        collector.client.read_plan(provider)  # the account's plan before the first request
     console.print(f"collecting: {len(enabled)} enabled jobs of {len(collector.registry.jobs)} in "
                   f"{settings.jobs_dir}" + (f", for {duration:g} s" if duration else " (Ctrl-C stops)"))
 

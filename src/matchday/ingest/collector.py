@@ -29,7 +29,7 @@ from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
 from matchday.fetch.quota import QuotaGuard
 from matchday.ingest import coverage
-from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, load_registry
+from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, TargetLayer, load_registry
 from matchday.ingest.live_jobs import make_live_source, new_runner, poll_live
 from matchday.ingest.responses import store_response
 from matchday.live.scheduler import LiveRunner
@@ -181,6 +181,13 @@ class Collector:
                 requests += result.attempts
                 lines.append(_line("info", f"fetched {job.endpoint} {page_params}: HTTP {result.status}, "
                                            f"{len(result.body)} bytes, response {result.response_id}"))
+                if job.target_layer is TargetLayer.RAW:  # archived only: `matchday reparse` loads it later
+                    page_records = len(coverage.records_of(provider.parse(job.endpoint, page_params,
+                                                                          result.body))) if page else 1
+                    lines.append(_line("info", "target_layer raw: archived, not stored"))
+                    if page is not None and page_records == 0:
+                        break
+                    continue
                 stored = store_response(self.engine, provider, result.response_id, job.endpoint, page_params,
                                         result.body)
                 if stored.status != "ok":
@@ -203,7 +210,8 @@ class Collector:
         jobs.finish(self.engine, run_id, started, status, items, error, requests=requests, log=lines)
         job_registry.release(self.engine, job.job_id, owner, run_id, status, retry)
         state = job_registry.state(self.engine, job.job_id) or {}
-        coverage.recompute(self.engine, job, parsed, returns, state.get("last_success_at"))
+        if job.target_layer is TargetLayer.RAW_CORE_MART:
+            coverage.recompute(self.engine, job, parsed, returns, state.get("last_success_at"))
         return RunOutcome(job.job_id, status, run_id, items, requests, error)
 
     def _run_live(self, job: JobDefinition, trigger: str, owner: str) -> RunOutcome:

@@ -26,10 +26,13 @@ from matchday.sources.api_football.details import (
     parse_topscorers,
 )
 from matchday.sources.api_football.parser import parse_fixtures
+from matchday.sources.api_football.reference import parse_reference, status_reading
 from matchday.sources.provider import ProviderInfo, QuotaReading
 from matchday.sources.providerkit import ProviderSource, load_json, name_hints
 
 log = structlog.get_logger(__name__)
+
+REFERENCE_ENDPOINTS = frozenset({"countries", "venues", "players", "injuries", "fixtures/rounds", "status"})
 
 INFO = ProviderInfo(
     name=spec.PROVIDER,
@@ -89,6 +92,12 @@ class ApiFootball:
             retry_after_s=float(lower["retry-after"]) if lower.get("retry-after", "").isdigit() else None,
         )
 
+    def status_reading(self, body: bytes) -> QuotaReading:
+        """The account's day from a ``/status`` answer (read at start: the first request knows the plan)."""
+        doc = load_json(spec.PROVIDER, body, "status")
+        self.check_doc("status", doc)
+        return status_reading(doc.get("response") if isinstance(doc, dict) else doc)
+
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)
@@ -100,6 +109,8 @@ class ApiFootball:
             response = doc["response"]
         else:
             response = doc  # the unwrapped ``response`` array
+        if endpoint in REFERENCE_ENDPOINTS:
+            return parse_reference(endpoint, params, response)
         if not isinstance(response, list):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: 'response' is not a list")
         if endpoint == "fixtures":

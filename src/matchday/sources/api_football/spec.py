@@ -143,7 +143,19 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
     Endpoint("players/topscorers", "/players/topscorers", ("league", "season"), returns="scorers"),
     Endpoint("odds", "/odds", ("fixture", "league", "season", "date", "timezone", "page", "bookmaker", "bet"),
              returns="details"),
+    Endpoint("countries", "/countries", ("name", "code", "search"), returns="references"),
+    Endpoint("venues", "/venues", ("id", "name", "city", "country", "search"), returns="references"),
+    Endpoint("players", "/players", ("id", "team", "league", "season", "search", "page"), returns="references"),
+    Endpoint("injuries", "/injuries", ("league", "season", "fixture", "team", "player", "date", "ids", "timezone"),
+             returns="references"),
+    Endpoint("fixtures/rounds", "/fixtures/rounds", ("league", "season", "current", "dates", "timezone"),
+             returns="references"),
+    # the account's plan and the day's requests; the provider does not count it against the quota
+    Endpoint("status", "/status", (), returns="references", cost=0),
 )}
+
+#: paged endpoints: ``paging {current, total}`` in the envelope; a job follows them with ``pages:``
+PAGED_ENDPOINTS = frozenset({"players", "odds"})
 
 # odds: bet name -> canonical market; values are "Home"/"Draw"/"Away" or "Over 2.5"/"Under 2.5"
 ODDS_MARKETS: dict[str, str] = {"Match Winner": "1x2", "Goals Over/Under": "over_under"}
