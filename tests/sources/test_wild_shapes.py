@@ -3,11 +3,15 @@ SOURCE.md saying where it came from). Each failed before its fix."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from sqlalchemy import Engine
 
 from matchday.services.tables import league_table
-from tests.conftest import REPO
+from tests.conftest import DATA, REPO
 from tests.ingest.helpers import load
+from tests.test_cli import matchday
 
 REGRESSIONS = REPO / "tests" / "regressions"
 
@@ -20,3 +24,23 @@ def test_openfootball_scottish_split_rounds_are_the_league_s_second_phase(sqlite
         table = league_table(conn, "sco.1", "2024-25")
     # the excerpt holds matchday 33 and the five split rounds: every team has played 6, none are play-offs
     assert len(table.rows) == 12 and {r["played"] for r in table.rows} == {6}
+
+
+def test_an_espn_key_event_of_unknown_type_costs_that_event_and_status_counts_it(tmp_path: Path) -> None:
+    folder = REGRESSIONS / "espn_summary_unknown_key_event"
+    loaded = matchday(tmp_path, "load", "espn", str(folder), "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    [summary] = json.loads(loaded.stdout)
+    assert (summary["status"], summary["new"], summary["quarantined"]) == ("ok", 1, 1)
+    status = json.loads(matchday(tmp_path, "status", "--json").stdout)
+    assert status["unknown_codes"] == [{"source": "espn", "field": "keyEvents.type.id", "code": "'99999'",
+                                        "what": "unknown event type", "records": 1}]
+
+
+def test_an_api_football_error_answer_fails_with_its_message_once(tmp_path: Path) -> None:
+    answer = DATA / "api-samples" / "api-football" / "errors" / "teams_league-and-search_conflict.json"
+    loaded = matchday(tmp_path, "load", "api-football", str(answer))
+    assert loaded.returncode == 1
+    message = "The League field cannot be used with the Search field."
+    said = (loaded.stdout + loaded.stderr).replace("\n", "")
+    assert said.count(message) == 1, said

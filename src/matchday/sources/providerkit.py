@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from matchday.domain.records import ParseResult
+from matchday.domain.records import ParseResult, RowProblem
 from matchday.errors import NotFound, ParseError, UnreadableFile
 from matchday.sources.base import Download, LoadUnit, expand
 from matchday.sources.provider import Provider
@@ -106,6 +106,15 @@ def utc_datetime(provider: str, field: str, value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed
     return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def set_aside(problems: list[RowProblem] | None, index: int, exc: ParseError, what: str, raw: Any) -> None:
+    """One record with an unknown code is quarantined (named: ``what``) and its neighbours load; any other
+    ``ParseError``, or no list to collect into, stops the record that holds it."""
+    if problems is None or not exc.unknown_code:
+        raise exc
+    problems.append(RowProblem(index, exc.field, f"{what}: {exc}", json.dumps(raw, ensure_ascii=False,
+                                                                               default=str)[:2000]))
 
 
 def name_hints(stem: str) -> tuple[str, dict[str, str]]:

@@ -46,8 +46,11 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             [comp_raw] = as_list(spec.PROVIDER, "competitions", event.get("competitions") or [None])
             if _has_placeholder(comp_raw):
                 continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
+            problems: list[RowProblem] = []
             result.matches.append(match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw),
-                                                         comp, season, refs, event.get("status")))
+                                                         comp, season, refs, event.get("status"), problems))
+            result.problems.extend(RowProblem(index, p.field, f"event {event.get('id')}: {p.reason}", p.raw)
+                                   for p in problems)
         except (ParseError, ValueError) as exc:
             field = exc.field if isinstance(exc, ParseError) else "competitions"
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
@@ -73,16 +76,21 @@ def parse_summary(doc: dict) -> ParseResult:
                                     {**comp_raw, "details": [], "attendance": game.get("attendance")}, comp, season,
                                     {}, comp_raw.get("status"))
     side_of = {record.home.source_key: Side.HOME, record.away.source_key: Side.AWAY}
-    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
+    problems: list[RowProblem] = []
+    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents",
+                       problems)
+    boxscore = as_dict(spec.PROVIDER, "boxscore", doc.get("boxscore") or {})
+    box_teams = [as_dict(spec.PROVIDER, "boxscore.teams[]", t)
+                 for t in as_list(spec.PROVIDER, "boxscore.teams", boxscore.get("teams") or [])]
     stats = tuple(team_stats(as_list(spec.PROVIDER, "boxscore.statistics", t.get("statistics") or []),
-                             side_of[str((t.get("team") or {}).get("id"))])
-                  for t in (doc.get("boxscore") or {}).get("teams") or []
-                  if str((t.get("team") or {}).get("id")) in side_of)
-    lineups, players = lineups_and_players(as_list(spec.PROVIDER, "rosters", doc.get("rosters") or []), side_of)
+                             side_of[str((t.get("team") or {}).get("id"))], problems)
+                  for t in box_teams if str((t.get("team") or {}).get("id")) in side_of)
+    lineups, players = lineups_and_players(as_list(spec.PROVIDER, "rosters", doc.get("rosters") or []), side_of,
+                                           problems)
     officials = [o.get("displayName") for o in game.get("officials") or [] if o.get("order") == 1]
     record = replace(record, events=events, stats=stats, lineups=tuple(lineups), player_stats=tuple(players),
                      referee=officials[0] if officials else None)
-    return ParseResult(matches=[record], rows_read=1)
+    return ParseResult(matches=[record], rows_read=1, problems=problems)
 
 
 class Espn:
