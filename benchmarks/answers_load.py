@@ -11,7 +11,9 @@ handled when it is refused with the provider's message. Run it on two checkouts 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from matchday.sources.base import get_source
@@ -38,7 +40,23 @@ def corpus() -> list[tuple[str, Path, str]]:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and path.name != "SOURCE.md" and path.suffix in SUFFIXES + (".yml", ""):
                 items.append((provider, path, "found"))
+        items.extend((provider, path, "found") for path in renamed_copies(note))
     return items
+
+
+def renamed_copies(note: Path) -> list[Path]:
+    """Shared samples a SOURCE.md lists as ``renamed: <shared path> -> <name>``, copied under that name."""
+    pairs = [line.split(":", 1)[1].split("->") for line in note.read_text().splitlines()
+             if line.startswith("renamed:")]
+    if not pairs:
+        return []
+    folder = Path(tempfile.mkdtemp(prefix="answers-"))
+    copies = []
+    for original, name in pairs:
+        target = folder / name.strip()
+        shutil.copyfile(SAMPLES.parent / original.strip(), target)
+        copies.append(target)
+    return copies
 
 
 def load(provider: str, path: Path) -> tuple[bool, int, str]:
@@ -60,7 +78,8 @@ def main() -> None:
     rows = []
     for provider, path, origin in corpus():
         ok, quarantined, error = load(provider, path)
-        rows.append({"provider": provider, "file": str(path.relative_to(REPO.parent)), "origin": origin,
+        shown = str(path.relative_to(REPO.parent)) if path.is_relative_to(REPO.parent) else f"(renamed) {path.name}"
+        rows.append({"provider": provider, "file": shown, "origin": origin,
                      "loads": ok, "quarantined": quarantined, "error": error[:300]})
     if "--json" in sys.argv:
         print(json.dumps(rows, indent=1))

@@ -4,6 +4,7 @@ SOURCE.md saying where it came from). Each failed before its fix."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -44,3 +45,17 @@ def test_an_api_football_error_answer_fails_with_its_message_once(tmp_path: Path
     message = "The League field cannot be used with the Search field."
     said = (loaded.stdout + loaded.stderr).replace("\n", "")
     assert said.count(message) == 1, said
+
+
+def test_understat_pages_under_any_file_name_are_told_from_their_content(tmp_path: Path,
+                                                                       sqlite_engine: Engine) -> None:
+    pages = DATA / "api-samples" / "understat"
+    for original, name in (("league_EPL_2020.html", "download.html"), ("match_14717.html", "page(1).html"),
+                           ("team_Manchester_United_2020.html", "united.htm")):
+        shutil.copyfile(pages / original, tmp_path / name)
+    summaries = load(sqlite_engine, "understat", tmp_path)
+    assert [(Path(s.location).name, s.status, s.quarantined) for s in summaries] == [
+        ("download.html", "ok", 0), ("page(1).html", "ok", 0), ("united.htm", "ok", 0)]
+    with sqlite_engine.connect() as conn:
+        table = league_table(conn, "eng.1", "2020-21")  # the league page, saved mid-season
+    assert len(table.rows) == 20 and table.rows[0]["played"] > 0
