@@ -59,3 +59,14 @@ def test_understat_pages_under_any_file_name_are_told_from_their_content(tmp_pat
     with sqlite_engine.connect() as conn:
         table = league_table(conn, "eng.1", "2020-21")  # the league page, saved mid-season
     assert len(table.rows) == 20 and table.rows[0]["played"] > 0
+
+
+def test_sofascore_events_without_a_season_year_take_the_season_running_at_kick_off() -> None:
+    from matchday.sources.sofascore import PROVIDER as SOFASCORE
+
+    folder = REGRESSIONS / "sofascore_event_without_season"
+    for name in ("event-17184989_no-season.json", "event-17184989_season-2.json"):
+        parsed = SOFASCORE.parse("event", {}, (folder / name).read_bytes())
+        [match] = parsed.matches
+        # the U19 Friendly Games, played in a calendar year: its start (2026-09-30) places it in 2026
+        assert parsed.problems == [] and match.season == "2026" and match.competition.code == "sofascore.856"

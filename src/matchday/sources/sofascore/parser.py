@@ -9,6 +9,7 @@ A capture whose arrays were trimmed (``{"__trimmed__": n}`` markers) gives parti
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -67,8 +68,22 @@ def competition(tournament: Any) -> tuple[CompetitionRef, bool]:
                           str(unique_id), calendar), calendar
 
 
-def season_label(season: Any, calendar: bool) -> str:
-    year = as_text(P, "season.year", as_dict(P, "season", season).get("year"), optional=False) or ""
+_SEASON_YEAR = re.compile(r"^(\d{4}|\d{4}[-/]\d{2}(\d{2})?|\d{2}/\d{2})$")
+
+
+def season_label(season: Any, calendar: bool, kickoff: datetime | None = None) -> str:
+    """The season an event belongs to: its ``season.year`` ("2026", "25/26", "2025/2026"); an event without
+    a season object, or whose season has no year ("Season 2"), belongs to the season of its competition
+    running at its kick-off (calendar year, or July to June)."""
+    raw = season if isinstance(season, dict) else {}
+    year = raw.get("year")
+    if not (isinstance(year, str | int) and _SEASON_YEAR.match(str(year).strip())):
+        if season is not None and not isinstance(season, dict):
+            raise ParseError(P, "season", str(season)[:80], "expected an object")
+        if kickoff is None:
+            raise ParseError(P, "season.year", year, "no season year and no start time to place the event")
+        return season_for_date(kickoff.date(), calendar)
+    year = str(year).strip()
     if "/" in year and len(year) == 5:  # "25/26"
         start = int(year[:2])
         year = f"{2000 + start if start < 50 else 1900 + start}-{year[3:]}"
@@ -127,7 +142,7 @@ def event(raw: dict, refs: dict, fetched_at: datetime | None = None) -> MatchRec
     venue = raw.get("venue") if isinstance(raw.get("venue"), dict) else {}
     referee = raw.get("referee") if isinstance(raw.get("referee"), dict) else {}
     return MatchRecord(
-        competition=comp, season=season_label(raw.get("season"), calendar),
+        competition=comp, season=season_label(raw.get("season"), calendar, kickoff),
         home=team(raw.get("homeTeam"), "homeTeam", refs), away=team(raw.get("awayTeam"), "awayTeam", refs),
         match_date=kickoff.date() if kickoff else None, kickoff_utc=kickoff, status=status, stage=stage,
         round=f"Round {number}" if number else None, round_number=number, home_goals=goals[0],
