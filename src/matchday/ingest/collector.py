@@ -89,10 +89,11 @@ class Collector:
         registry = load_registry(settings.jobs_dir, providers)
         quota = QuotaGuard(registry.plans(), settings.redis_url)
         day_start = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
-        for name in providers:
-            quota.seed(name, raw_archive.requests_since(engine, name, day_start),
+        for name, provider in providers.items():
+            free = tuple(e.name for e in provider.info.endpoints.values() if e.cost == 0)  # e.g. /status
+            quota.seed(name, raw_archive.requests_since(engine, name, day_start, free),
                        raw_archive.requests_since(engine, name, datetime.now(UTC).replace(tzinfo=None)
-                                                  - timedelta(minutes=1)))
+                                                  - timedelta(minutes=1), free))
         breakers = Breakers(settings.breaker_fail_max, settings.breaker_reset_s, settings.redis_url)
         client = ProviderClient(settings, engine, providers, quota, breakers, transport,
                                 **({"sleep": sleep} if sleep is not None else {}))

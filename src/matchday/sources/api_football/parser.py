@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -67,9 +68,9 @@ def competition_for(league: dict) -> tuple[CompetitionRef, bool]:
     league_id = as_int(P, "league.id", league.get("id"), optional=False)
     name = as_text(P, "league.name", league.get("name")) or str(league_id)
     raw_country = as_text(P, "league.country", league.get("country"))
-    known = spec.LEAGUES.get(league_id)
+    known = lookup(P, league_id)
     if known:
-        code, country, kind = known
+        code, country, kind = known.code, known.country, known.kind
     else:
         country = None if raw_country in (None, "World") else spec.COUNTRIES.get(raw_country, raw_country)
         kind = "cup" if league.get("type") == "Cup" else "league"

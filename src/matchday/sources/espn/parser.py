@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -37,8 +38,8 @@ _CLOCK = re.compile(r"^(\d+)'(?:\+(\d+)'?)?$")
 
 def competition(league: dict) -> tuple[CompetitionRef, bool]:
     slug = as_text(P, "league.slug", league.get("slug"), optional=False) or ""
-    known = spec.LEAGUES.get(slug)
-    code, country, kind = known if known else (f"{P}.{slug}", None, "league")
+    known = lookup(P, slug)
+    code, country, kind = (known.code, known.country, known.kind) if known else (f"{P}.{slug}", None, "league")
     info = competition_info(code)
     calendar = info.calendar_year if info else kind != "league"
     return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug,

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     AWAY_KEY,
     HOME_KEY,
@@ -54,9 +55,9 @@ def competition(tournament: Any) -> tuple[CompetitionRef, bool]:
     tournament = as_dict(P, "tournament", tournament)
     unique = tournament.get("uniqueTournament") or tournament
     unique_id = as_int(P, "uniqueTournament.id", unique.get("id"), optional=False) or 0
-    known = spec.TOURNAMENTS.get(unique_id)
+    known = lookup(P, unique_id)
     if known:
-        code, country, kind = known
+        code, country, kind = known.code, known.country, known.kind
     else:
         category = unique.get("category") or tournament.get("category") or {}
         country_name = (category.get("country") or {}).get("name") if isinstance(category.get("country"), dict) \

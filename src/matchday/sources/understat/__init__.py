@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     Finish,
@@ -57,10 +58,10 @@ def embedded(page: bytes, location: str = "page") -> dict[str, Any]:
 
 
 def competition(league: str) -> CompetitionRef:
-    if league not in spec.LEAGUES:
+    known = lookup(P, league)
+    if known is None:
         raise ParseError(P, "league", league, "unknown league")
-    code, country = spec.LEAGUES[league]
-    return CompetitionRef(code, league.replace("_", " "), country, "league", league)
+    return CompetitionRef(known.code, league.replace("_", " "), known.country, "league", league)
 
 
 def _season(value: Any) -> str:
