@@ -70,3 +70,13 @@ def test_sofascore_events_without_a_season_year_take_the_season_running_at_kick_
         [match] = parsed.matches
         # the U19 Friendly Games, played in a calendar year: its start (2026-09-30) places it in 2026
         assert parsed.problems == [] and match.season == "2026" and match.competition.code == "sofascore.856"
+
+
+def test_an_espn_all_leagues_scoreboard_places_each_event_by_the_league_in_its_uid() -> None:
+    from matchday.sources.espn import PROVIDER as ESPN
+
+    body = (REGRESSIONS / "espn_all_leagues_scoreboard" / "scoreboard_all_excerpt.json").read_bytes()
+    parsed = ESPN.parse("scoreboard", {}, body)
+    assert parsed.problems == []
+    assert [(m.competition.code, m.season) for m in parsed.matches] == [
+        ("fifa.world", "2026"), ("fifa.world", "2026"), ("usa.1", "2026"), ("espn.99999", "2026-27")]

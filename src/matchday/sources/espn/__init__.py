@@ -5,17 +5,19 @@ box score, rosters) for any league slug (``eng.1``, ``esp.1``, ``uefa.champions`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
 
-from matchday.domain.records import MatchRecord, ParseResult, RowProblem, Side
+from matchday.domain.records import CompetitionRef, MatchRecord, ParseResult, RowProblem, Side
 from matchday.errors import ParseError, ProviderError, UnreadableFile
 from matchday.sources.espn import spec
 from matchday.sources.espn.parser import (
     competition,
+    competition_by_id,
     events_of,
     lineups_and_players,
     match_from_competition,
@@ -31,18 +33,37 @@ INFO = ProviderInfo(name=spec.PROVIDER, description="ESPN site API: soccer score
                     base_url_setting="espn_base_url", endpoints=spec.ENDPOINTS)
 
 
+_UID_LEAGUE = re.compile(r"~l:(\d+)(?:~|$)")
+
+
+def _event_league(event: dict, by_id: dict[str, dict], single: dict | None) -> tuple[CompetitionRef, bool]:
+    """The competition of one scoreboard event: the league its uid names (``s:600~l:700~e:...``) among the
+    answer's leagues, else in the competition register, else the answer's one league. All-leagues answers give
+    ``leagues[0]`` without a slug: each event's uid says which league it is."""
+    uid = str(event.get("uid") or "")
+    found = _UID_LEAGUE.search(uid)
+    league_id = found.group(1) if found else None
+    if league_id is not None and league_id in by_id:
+        return competition(by_id[league_id])
+    if single is not None and (league_id is None or str(single.get("id")) == league_id):
+        return competition(single)
+    if league_id is None:
+        raise ParseError(spec.PROVIDER, "event.uid", uid or None, "an event without its league (no l:<id> in uid)")
+    return competition_by_id(league_id)
+
+
 def parse_scoreboard(doc: dict) -> ParseResult:
-    leagues = as_list(spec.PROVIDER, "leagues", doc.get("leagues") or [])
-    if not leagues:
-        raise ParseError(spec.PROVIDER, "leagues", None, "a scoreboard without its league")
-    league = as_dict(spec.PROVIDER, "leagues[0]", leagues[0])
-    comp, calendar = competition(league)
+    leagues = [as_dict(spec.PROVIDER, "leagues[]", x) for x in as_list(spec.PROVIDER, "leagues",
+                                                                        doc.get("leagues") or [])]
+    by_id = {str(x.get("id")): x for x in leagues if x.get("slug") and x.get("id") is not None}
+    single = leagues[0] if len(leagues) == 1 and leagues[0].get("slug") else None
     result, refs = ParseResult(), {}
     for index, event in enumerate(as_list(spec.PROVIDER, "events", doc.get("events") or []), start=1):
         result.rows_read += 1
         try:
             event = as_dict(spec.PROVIDER, "events[]", event)
-            season = season_label(event.get("season") or league.get("season"), calendar)
+            comp, calendar = _event_league(event, by_id, single)
+            season = season_label(event.get("season") or (single or {}).get("season"), calendar)
             [comp_raw] = as_list(spec.PROVIDER, "competitions", event.get("competitions") or [None])
             if _has_placeholder(comp_raw):
                 continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
@@ -55,6 +76,8 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             field = exc.field if isinstance(exc, ParseError) else "competitions"
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
                                               json.dumps(event, ensure_ascii=False)[:2000]))
+    if not leagues and not result.rows_read:
+        raise ParseError(spec.PROVIDER, "leagues", None, "a scoreboard without its league")
     return result
 
 

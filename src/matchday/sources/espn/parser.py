@@ -46,6 +46,19 @@ def competition(league: dict) -> tuple[CompetitionRef, bool]:
                           calendar), calendar
 
 
+def competition_by_id(league_id: str) -> tuple[CompetitionRef, bool]:
+    """A competition known only by ESPN's numeric league id (an all-leagues scoreboard's event uid): the
+    register's entry, else ``espn.<id>``."""
+    known = lookup("espn-league-id", league_id)
+    if known is None:
+        return CompetitionRef(f"{P}.{league_id}", f"ESPN league {league_id}", None, "league", league_id,
+                              False), False
+    info = competition_info(known.code)
+    calendar = info.calendar_year if info else known.kind != "league"
+    slug = known.ids.get(P, league_id)
+    return CompetitionRef(known.code, known.name, known.country, known.kind, slug, calendar), calendar
+
+
 def team_scope(comp: CompetitionRef) -> str | None:
     return NATIONAL_TEAMS if comp.kind == "international" else comp.country
 
