@@ -160,13 +160,14 @@ def coverage(league: Annotated[str | None, typer.Option(help="Competition code, 
         return
     table = Table(title="coverage")
     for column in ("competition", "season", "endpoint", "job", "count", "target", "lag min", "max lag", "complete",
-                   "status"):
+                   "count %", "fresh %", "complete %", "overall %", "status"):
         table.add_column(column)
     colours = {"ok": "green", "warning": "yellow", "critical": "red"}
     for r in rows:
         complete = "" if r["completeness"] is None else f"{r['completeness']:.0%}"
         table.add_row(r["competition"], r["season"], r["endpoint"], r["job_id"], str(r["count"]),
                       _n(r["min_count"]), _n(r["lag_minutes"]), _n(r["max_lag_minutes"]), complete,
+                      _n(r["count_pct"]), _n(r["freshness_pct"]), _n(r["completeness_pct"]), _n(r["overall_pct"]),
                       f"[{colours[r['status']]}]{r['status']}[/]")
     console.print(table)
 

@@ -28,7 +28,7 @@ from matchday.sources.api_football.details import (
 from matchday.sources.api_football.parser import parse_fixtures
 from matchday.sources.api_football.reference import parse_reference, status_reading
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, load_json, name_hints
+from matchday.sources.providerkit import ProviderSource, load_json, name_hints, shape_checked
 
 log = structlog.get_logger(__name__)
 
@@ -98,6 +98,7 @@ class ApiFootball:
         self.check_doc("status", doc)
         return status_reading(doc.get("response") if isinstance(doc, dict) else doc)
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)

@@ -25,7 +25,7 @@ from matchday.sources.espn.parser import (
     team_stats,
 )
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, as_list, load_json, name_hints
+from matchday.sources.providerkit import ProviderSource, as_dict, as_list, load_json, name_hints, shape_checked
 
 log = structlog.get_logger(__name__)
 
@@ -135,6 +135,7 @@ class Espn:
     def quota_headers(self, headers: Mapping[str, str]) -> QuotaReading:
         return QuotaReading()  # ESPN publishes no quota; the collector's own polite limit applies
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)

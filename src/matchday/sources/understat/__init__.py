@@ -33,7 +33,7 @@ from matchday.domain.records import (
 from matchday.domain.seasons import split_season
 from matchday.errors import ParseError, UnreadableFile
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, as_float, as_int, as_text, name_hints
+from matchday.sources.providerkit import ProviderSource, as_dict, as_float, as_int, as_text, name_hints, shape_checked
 from matchday.sources.understat import spec
 
 P = spec.PROVIDER
@@ -201,6 +201,7 @@ class Understat:
     def quota_headers(self, headers: Mapping[str, str]) -> QuotaReading:
         return QuotaReading()
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         data = embedded(body, endpoint)
         if endpoint == "match" or (not endpoint and "match_info" in data):
