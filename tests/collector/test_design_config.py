@@ -180,3 +180,22 @@ def test_a_wrong_shaped_answer_whole_is_refused_with_its_endpoint(make_collector
                                  "params": {"league": 78, "season": 2023}}])
     outcome = collector.run_job("bl")
     assert outcome.status == "failed" and "fixtures: api-football: 'response' is not a list" in outcome.error
+
+
+def test_a_live_source_with_tracked_leagues_keeps_only_those_fixtures() -> None:
+    from matchday.sources.api_football import ApiFootballLive
+
+    body = (APIF / "unwrapped" / "fixtures_live-all_2024-05-11.json").read_bytes()
+    asked: list[dict] = []
+
+    def fetch(endpoint: str, params: dict) -> bytes:
+        asked.append(params)
+        return body
+
+    every = ApiFootballLive(fetch).poll(None)
+    tracked = ApiFootballLive(fetch, tracked_leagues=[39, 140, 135, 61, 78]).poll(None)
+    assert len(every) > len(tracked) > 0
+    assert {m.competition.code for m in tracked.values()} <= {"eng.1", "esp.1", "ita.1", "fra.1", "ger.1"}
+    # the due matches are then asked by ids=, tracked ones only
+    ApiFootballLive(fetch, tracked_leagues=[39, 140, 135, 61, 78]).poll(set(tracked))
+    assert set(asked[-1]["ids"].split("-")) == set(tracked)

@@ -175,10 +175,13 @@ class ApiFootballLive:
     name = spec.PROVIDER
 
     def __init__(self, fetch: Fetch, interval_s: float = 15.0,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 tracked_leagues: Collection[int | str] | None = None) -> None:
         self.fetch = fetch
         self.interval_s = interval_s
         self._clock = clock
+        # a live job's filters.tracked_leagues: only these leagues' fixtures are kept (and so polled by ids=)
+        self.tracked = None if tracked_leagues is None else {str(x) for x in tracked_leagues}
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now(UTC).replace(tzinfo=None)
@@ -187,7 +190,9 @@ class ApiFootballLive:
         parsed = PROVIDER.parse("fixtures", params, self.fetch("fixtures", params))
         for problem in parsed.problems:
             log.warning("live fixture not understood", source=self.name, field=problem.field, reason=problem.reason)
-        return parsed.matches
+        if self.tracked is None:
+            return parsed.matches
+        return [m for m in parsed.matches if m.competition.source_key in self.tracked]
 
     def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
         if keys is None:
