@@ -80,3 +80,31 @@ def test_an_espn_all_leagues_scoreboard_places_each_event_by_the_league_in_its_u
     assert parsed.problems == []
     assert [(m.competition.code, m.season) for m in parsed.matches] == [
         ("fifa.world", "2026"), ("fifa.world", "2026"), ("usa.1", "2026"), ("espn.99999", "2026-27")]
+
+
+def test_one_unknown_code_costs_one_record_at_every_api_provider() -> None:
+    from matchday.sources.api_football import PROVIDER as API_FOOTBALL
+    from matchday.sources.sofascore import PROVIDER as SOFASCORE
+
+    pen = DATA / "api-samples" / "api-football" / "fixtures_ids_1149519-1149523_PEN_with-embedded-events-lineups-" \
+                                                  "statistics-players.json"
+    doc = json.loads(pen.read_bytes())
+    whole = API_FOOTBALL.parse("fixtures", {}, pen.read_bytes())
+    doc["response"][0]["events"][0]["detail"] = "Goal From Space"
+    doc["response"][0]["events"][0]["type"] = "Goal"
+    parsed = API_FOOTBALL.parse("fixtures", {}, json.dumps(doc).encode())
+    assert len(parsed.matches) == len(whole.matches) == 2
+    [problem] = parsed.problems
+    assert problem.field == "events.detail" and "'Goal From Space'" in problem.reason
+    assert problem.reason.startswith(f"fixture {doc['response'][0]['fixture']['id']}: event 1 ('Goal'")
+    assert len(parsed.matches[0].events) == len(whole.matches[0].events) - 1
+
+    incidents = DATA / "api-samples" / "sofascore" / "capturer-envelope" / "event-17118211_incidents_trimmed.json"
+    doc = json.loads(incidents.read_bytes())
+    whole = SOFASCORE.parse("event/incidents", {"event": "17118211"}, incidents.read_bytes())
+    body = doc.get("body", doc)
+    body["incidents"] = [{"incidentType": "drone", "time": 12, "id": 1}, *body["incidents"]]
+    parsed = SOFASCORE.parse("event/incidents", {"event": "17118211"}, json.dumps(doc).encode())
+    [problem] = parsed.problems
+    assert problem.field == "incidentType" and "'drone'" in problem.reason
+    assert parsed.details[0].events == whole.details[0].events and parsed.details[0].partial
