@@ -28,6 +28,7 @@ params. The thresholds apply to every target that does not set ``warning_ratio``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -154,3 +155,21 @@ def check_targets(config_dir: Path, coverage: CoverageFile) -> dict[tuple[str, s
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def apply_coverage(registry: Any, targets: Mapping[tuple[str, str, str], Any],
+                   thresholds: AlertThresholds | None) -> None:
+    """A job without a target of its own takes ``coverage.yaml``'s for its endpoint, league and season; the
+    alert thresholds (in %) become the ratios of every target that does not set its own."""
+    for job_id, job in registry.jobs.items():
+        target = job.coverage_target
+        if target is None:
+            params = {k: str(v) for k, v in job.params.items()}
+            target = targets.get((job.endpoint, params.get("league", job.league or ""),
+                                  params.get("season", job.season or "")))
+        if target is not None and thresholds is not None:
+            ratios = {"warning_ratio": thresholds.coverage_warning / 100,
+                      "critical_ratio": thresholds.coverage_critical / 100}
+            target = target.model_copy(update={k: v for k, v in ratios.items() if k not in target.model_fields_set})
+        if target is not job.coverage_target:
+            registry.jobs[job_id] = job.model_copy(update={"coverage_target": target})

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matchday.errors import ConfigError
 from matchday.fetch.quota import Priority, ProviderPlan
-from matchday.ingest.config_files import AlertThresholds, ApiFile, check_targets, load_api_file, load_coverage_file
+from matchday.ingest.config_files import ApiFile, apply_coverage, check_targets, load_api_file, load_coverage_file
 from matchday.ingest.yaml_files import read_yaml
 
 DEFAULT_PROVIDER = "api-football"
@@ -367,26 +367,8 @@ def load_registry(directory: Path, known_providers: Mapping[str, Any] | None = N
     _check_dependencies(registry)
     coverage = load_coverage_file(directory.parent)
     if coverage is not None:
-        _apply_coverage(registry, check_targets(directory.parent, coverage), coverage.alert_thresholds)
+        apply_coverage(registry, check_targets(directory.parent, coverage), coverage.alert_thresholds)
     return registry
-
-
-def _apply_coverage(registry: JobRegistry, targets: Mapping[tuple[str, str, str], CoverageTarget],
-                    thresholds: AlertThresholds | None) -> None:
-    """A job without a target of its own takes ``coverage.yaml``'s for its endpoint, league and season; the
-    alert thresholds (in %) become the ratios of every target that does not set its own."""
-    for job_id, job in registry.jobs.items():
-        target = job.coverage_target
-        if target is None:
-            params = {k: str(v) for k, v in job.params.items()}
-            target = targets.get((job.endpoint, params.get("league", job.league or ""),
-                                  params.get("season", job.season or "")))
-        if target is not None and thresholds is not None:
-            ratios = {"warning_ratio": thresholds.coverage_warning / 100,
-                      "critical_ratio": thresholds.coverage_critical / 100}
-            target = target.model_copy(update={k: v for k, v in ratios.items() if k not in target.model_fields_set})
-        if target is not job.coverage_target:
-            registry.jobs[job_id] = job.model_copy(update={"coverage_target": target})
 
 
 def _check_dependencies(registry: JobRegistry) -> None:
