@@ -90,7 +90,7 @@ def load(
         def done(summary: UnitSummary) -> None:
             progress.advance(task)
             if summary.status != "ok":
-                errors.print(f"[red]failed[/] {summary.location}: {summary.error}")
+                errors.print(f"[red]failed[/] {summary.location}: {summary.error}", soft_wrap=True)
 
         summaries = load_units(engine, plugin, units, done)
     rescore_prediction_leagues(engine, summaries)
