@@ -68,8 +68,9 @@ def test_each_provider_s_samples_load_into_one_competition_each(sqlite_engine: E
         answers = [p for p in (SAMPLES / provider).rglob("*") if p.suffix in (".json", ".html")
                    and "errors" not in p.parts]
         assert all(s.status == "ok" for s in load(sqlite_engine, provider, *answers)), provider
-    load(sqlite_engine, "football-data-uk", FDUK / "E0" / "2020-21.csv")
-    load(sqlite_engine, "openfootball", DATA / "openfootball-football.json" / "2020-21" / "en.1.json")
+    [fduk] = load(sqlite_engine, "football-data-uk", FDUK / "E0" / "2020-21.csv")
+    [openfootball_] = load(sqlite_engine, "openfootball", DATA / "openfootball-football.json" / "2024-25" / "en.1.json")
+    assert fduk.status == openfootball_.status == "ok"
     reg = register()
     with sqlite_engine.connect() as conn:
         rows = {r["code"]: r for r in competitions_overview(conn)}
@@ -77,7 +78,7 @@ def test_each_provider_s_samples_load_into_one_competition_each(sqlite_engine: E
     assert len(codes) == len(set(codes))
     # the Premier League, named by five providers, is one competition; so is the Champions League (three)
     assert {"api-football", "football-data-org", "understat"} <= set(rows["eng.1"]["provider_ids"])
-    assert rows["eng.1"]["matches"] >= 380
+    assert rows["eng.1"]["matches"] >= 760 and rows["eng.1"]["seasons"] >= 2
     assert {"api-football", "football-data-org", "sofascore"} <= set(rows["uefa.cl"]["provider_ids"])
     assert rows["fifa.world"]["provider_ids"]["espn"] == ["fifa.world"] and rows["usa.1"]["matches"] >= 1
     # nothing the register knows loaded under a provider-prefixed code (the old sofascore.24, api-football.128)
