@@ -82,6 +82,12 @@ class ParseError(SourceError):
         self.provider, self.field, self.value, self.reason = provider, field, value, reason
         super().__init__(f"{provider}: {reason} for {field}: {value!r}")
 
+    @property
+    def unknown_code(self) -> bool:
+        """A value outside the provider's vocabulary (a status, event type, statistic ... not listed yet): it
+        costs the one record that carries it, and `matchday status` counts it so the vocabulary can grow."""
+        return self.reason.startswith("unknown")
+
 
 class UnreadableFile(SourceError):
     error_code = "UNREADABLE_FILE"

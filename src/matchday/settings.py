@@ -125,6 +125,14 @@ class Settings(BaseSettings):
                 f"generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
         return self
 
+    @model_validator(mode="after")
+    def _config_folder(self) -> Settings:
+        """``MATCHDAY_CONFIG_DIR``: its ``jobs/`` is the jobs folder (its ``api.yaml`` is applied by the collector,
+        ``ingest.config_files.with_api_file``); settings given explicitly still win."""
+        if self.config_dir is not None and "jobs_dir" not in self.model_fields_set:
+            self.jobs_dir = self.config_dir / "jobs"
+        return self
+
     @property
     def development(self) -> bool:
         return self.environment == "development"
@@ -145,6 +153,11 @@ class Settings(BaseSettings):
                                                                          "off by default).")
     jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
                                                             "its `providers.yaml` (quotas and priority thresholds).")
+    config_dir: Path | None = Field(None, description="The collector design's `config/` folder: its `jobs/` is the "
+                                                      "jobs folder (unless `MATCHDAY_JOBS_DIR` is set), its "
+                                                      "`api.yaml` gives API-Football's base URL, key variable, "
+                                                      "timeout and plan, its `coverage.yaml` the coverage "
+                                                      "targets (see the README's collector section).")
     collect_in_serve: bool = Field(True, description="Run the collector's scheduler inside `matchday serve` when "
                                                      "the jobs folder has enabled jobs.")
     http_backoff_s: float = Field(1.0, description="Collector retries: base of the exponential backoff (seconds, "

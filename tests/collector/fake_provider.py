@@ -88,6 +88,19 @@ class FakeProvider:
     def requests_to(self, path: str) -> int:
         return sum(1 for r in self.received if r.path == path)
 
+    def _status(self) -> Reply:
+        """``GET /status`` in the shape API-Football documents (``response.requests {current, limit_day}``; no
+        recorded capture of it exists in the shared samples): the day as this fake counts it."""
+        if self.scripts.get("/status"):
+            return self._next(Received("/status", {}, {}))
+        if self.daily_limit is None:
+            return Reply(404, b'{"message": "no such endpoint"}')
+        return Reply(200, json.dumps({
+            "get": "status", "parameters": [], "errors": [], "results": 1, "paging": {"current": 1, "total": 1},
+            "response": {"account": {"firstname": "Test", "lastname": "Account"},
+                         "subscription": {"plan": "Free", "end": "2099-01-01T00:00:00+00:00", "active": True},
+                         "requests": {"current": self.daily_used, "limit_day": self.daily_limit}}}).encode())
+
     def _next(self, request: Received) -> Reply:
         replies = self.scripts.get(request.path)
         if not replies:
@@ -102,7 +115,9 @@ class FakeProvider:
             self.received.append(request)
             quota_headers: dict[str, str] = {}
             spent = False
-            if self.daily_limit is not None:
+            if request.path == "/status":  # API-Football's account status: not counted against the day
+                status_reply = self._status()
+            elif self.daily_limit is not None:
                 if self.daily_used >= self.daily_limit:
                     self.over_quota += 1
                     spent = True
@@ -110,7 +125,8 @@ class FakeProvider:
                     self.daily_used += 1
                 quota_headers = {"x-ratelimit-requests-limit": str(self.daily_limit),
                                  "x-ratelimit-requests-remaining": str(max(0, self.daily_limit - self.daily_used))}
-            reply = self._next(request) if not spent else Reply(200, json.dumps({
+            reply = status_reply if request.path == "/status" else self._next(request) if not spent else Reply(
+                200, json.dumps({
                 "get": request.path.strip("/"), "parameters": request.query,
                 "errors": {"requests": "You have reached the request limit for the day, Go to "
                                        "https://dashboard.api-football.com to upgrade your plan."},

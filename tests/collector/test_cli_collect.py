@@ -38,6 +38,11 @@ def matchday(tmp_path: Path, fake_url: str, *args: str) -> subprocess.CompletedP
                           cwd=REPO, check=False, timeout=120)
 
 
+def paid(fake) -> int:  # noqa: ANN001 - the FakeProvider
+    """Requests counted against the day (API-Football's /status is not)."""
+    return sum(1 for r in fake.received if r.path != "/status")
+
+
 def test_collect_within_quota_then_inspect(tmp_path: Path, fake) -> None:
     fake.daily_limit = 6  # the provider's own count, in its headers
     write_jobs(tmp_path / "jobs", JOBS, {"api-football": {"daily_limit": 6, "minute_limit": 100,
@@ -53,7 +58,8 @@ def test_collect_within_quota_then_inspect(tmp_path: Path, fake) -> None:
 
     collected = matchday(tmp_path, fake.url, "collect", "--for", "3")
     assert collected.returncode == 0, collected.stderr
-    assert fake.over_quota == 0 and len(fake.received) == 6  # the whole day, and not one request more
+    # the account's plan is read first (/status, free), then the whole day, and not one request more
+    assert fake.received[0].path == "/status" and fake.over_quota == 0 and paid(fake) == 6
     assert fake.requests_to("/standings") == 1
     assert sum(1 for r in fake.received if r.path == "/fixtures" and "league" in r.query) == 1
 
@@ -68,10 +74,11 @@ def test_collect_within_quota_then_inspect(tmp_path: Path, fake) -> None:
 
     # a job run now is refused before any request: the day is spent
     refused = matchday(tmp_path, fake.url, "jobs", "run", "pl-table", "--json")
-    assert json.loads(refused.stdout)["status"] == "skipped" and len(fake.received) == 6
+    assert json.loads(refused.stdout)["status"] == "skipped" and paid(fake) == 6
 
     reparsed = json.loads(matchday(tmp_path, fake.url, "reparse", "--provider", "api-football", "--json").stdout)
-    assert reparsed["responses"] == 6 and reparsed["failed"] == [] and len(fake.received) == 6
+    # the six answers and the two /status readings (collect, jobs run) are archived and parse again
+    assert reparsed["responses"] == 8 and reparsed["failed"] == [] and paid(fake) == 6
     key = json.loads(matchday(tmp_path, fake.url, "admin", "create-key", "--name", "ops", "--json").stdout)
     assert key["key"].startswith("mdk_")
     assert key["key"] not in (tmp_path / "cli.db").read_bytes().decode("latin-1")

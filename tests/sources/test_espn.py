@@ -118,9 +118,15 @@ def test_vocabularies_are_strict() -> None:
         clock("about half time")
     assert clock("90'+4'") == (90, 4) and clock("39'") == (39, None)
     doc = json.loads(FINAL.read_bytes())
+    whole = PROVIDER.parse("scoreboard", {}, json.dumps(doc).encode())
     doc["events"][0]["competitions"][0]["details"][0]["type"]["id"] = "9999"
     result = PROVIDER.parse("scoreboard", {}, json.dumps(doc).encode())
-    assert len(result.matches) == 31 and result.problems[0].field == "details.type.id"
+    # one unknown code costs one record: that event is quarantined (named), its match and the others load
+    assert len(result.matches) == len(whole.matches) == 32
+    [problem] = result.problems
+    assert problem.field == "details.type.id" and "'9999'" in problem.reason
+    assert problem.reason.startswith(f"event {doc['events'][0]['id']}: details event")
+    assert len(result.matches[0].events) == len(whole.matches[0].events) - 1
 
 
 def test_live_source_drives_the_live_pipeline(sqlite_engine: Engine) -> None:

@@ -8,6 +8,7 @@ from matchday.cli import (  # noqa: F401 - importing a module registers its comm
     assistant,
     backup,
     collector,
+    competitions,
     conflicts,
     loading,
     predict,

@@ -14,7 +14,8 @@ from matchday.errors import MatchdayError
 from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 
-jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR).", no_args_is_help=True)
+jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR, or MATCHDAY_CONFIG_DIR/jobs).",
+                       no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
 
 
@@ -65,6 +66,7 @@ def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday
     """Run one job now (its dependencies first if they never succeeded), honouring quota and breaker."""
     collector = _collector()
     try:
+        collector.client.read_plan(collector.job(job_id).provider)  # the account's plan before the first request
         outcome = collector.run_job(job_id, "manual")
         publish_from_cli(collector.engine, collector.settings)  # what it stored reaches every subscriber
     except MatchdayError as exc:
@@ -93,6 +95,8 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
     settings = get_settings()
     collector = _collector()
     enabled = collector.registry.enabled()
+    for provider in sorted({job.provider for job in enabled}):
+        collector.client.read_plan(provider)  # the account's plan before the first request
     console.print(f"collecting: {len(enabled)} enabled jobs of {len(collector.registry.jobs)} in "
                   f"{settings.jobs_dir}" + (f", for {duration:g} s" if duration else " (Ctrl-C stops)"))
 
@@ -176,13 +180,14 @@ def coverage(league: Annotated[str | None, typer.Option(help="Competition code, 
         return
     table = Table(title="coverage")
     for column in ("competition", "season", "endpoint", "job", "count", "target", "lag min", "max lag", "complete",
-                   "status"):
+                   "count %", "fresh %", "complete %", "overall %", "status"):
         table.add_column(column)
     colours = {"ok": "green", "warning": "yellow", "critical": "red"}
     for r in rows:
         complete = "" if r["completeness"] is None else f"{r['completeness']:.0%}"
         table.add_row(r["competition"], r["season"], r["endpoint"], r["job_id"], str(r["count"]),
                       _n(r["min_count"]), _n(r["lag_minutes"]), _n(r["max_lag_minutes"]), complete,
+                      _n(r["count_pct"]), _n(r["freshness_pct"]), _n(r["completeness_pct"]), _n(r["overall_pct"]),
                       f"[{colours[r['status']]}]{r['status']}[/]")
     console.print(table)
 

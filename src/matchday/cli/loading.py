@@ -78,7 +78,7 @@ def load(
         def done(summary: UnitSummary) -> None:
             progress.advance(task)
             if summary.status != "ok":
-                errors.print(f"[red]failed[/] {summary.location}: {summary.error}")
+                errors.print(f"[red]failed[/] {summary.location}: {summary.error}", soft_wrap=True)
 
         summaries = load_units(engine, plugin, units, done)
     publish_from_cli(engine, settings)  # what the load changed reaches every subscriber (prediction leagues)

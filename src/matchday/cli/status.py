@@ -61,6 +61,13 @@ def status(as_json: JsonOpt = False) -> None:
             attention.add_row(str(item["id"]), f"{item['home']} v {item['away']}", str(item["kickoff_utc"])[:16],
                               item["status"], str(item["last_checked_at"])[:19], item["attention"])
         console.print(attention)
+    if data["unknown_codes"]:
+        unknown = Table(title="unknown codes (each cost one quarantined record; add them to the vocabulary)")
+        for column in ("source", "field", "code", "what", "records"):
+            unknown.add_column(column)
+        for item in data["unknown_codes"]:
+            unknown.add_row(item["source"], item["field"], item["code"], item["what"], str(item["records"]))
+        console.print(unknown)
     if data["quarantine_by_file"]:
         quarantine = Table(title="quarantined rows by file")
         for column in ("source", "file", "rows"):

@@ -301,6 +301,17 @@ class CompetitionRecord:
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
+@dataclass(frozen=True, slots=True)
+class ReferenceRecord:
+    """Reference data a provider lists (a country, venue, squad player, injury, round name, the account's
+    status): checked and counted for coverage; the football store keeps no table of its own for these."""
+
+    kind: str  # country | venue | player | injury | round | status
+    key: str  # the provider's id (or name when it has none)
+    name: str
+    attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
 # team keys of a detail whose provider names the side itself (SofaScore's ``isHome``) instead of a team id
 HOME_KEY, AWAY_KEY = "@home", "@away"
 
@@ -346,3 +357,4 @@ class ParseResult:
     teams: list[TeamRecord] = field(default_factory=list)
     competitions: list[CompetitionRecord] = field(default_factory=list)
     details: list[MatchDetailRecord] = field(default_factory=list)
+    references: list[ReferenceRecord] = field(default_factory=list)

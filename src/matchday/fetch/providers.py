@@ -23,7 +23,7 @@ import pybreaker
 import structlog
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from matchday.domain.interfaces import Endpoint, Provider
+from matchday.domain.interfaces import Endpoint, Provider, QuotaReading
 from matchday.errors import CircuitOpen, ConfigError, FetchError, NotFound, RateLimited, SourceError
 from matchday.fetch.breaker import Breakers, EndpointFailure
 from matchday.fetch.quota import Priority, QuotaGuard
@@ -195,6 +195,27 @@ class ProviderClient:
             self.archive.mark(response_id, "error", str(exc))
             raise
         return FetchResult(response_id, status, response.content, attempts)
+
+    def read_plan(self, provider_name: str) -> QuotaReading | None:
+        """Ask the provider for the account's own plan and the day's requests (API-Football's ``/status``, which
+        its quota does not count) and correct the quota with it, so the first real request already knows the
+        plan. None when the provider has no such endpoint or no key is set; a failure is logged, never raised."""
+        provider = self.provider(provider_name)
+        reader = getattr(provider, "status_reading", None)
+        info = provider.info
+        if reader is None or "status" not in info.endpoints or (info.key_setting and
+                                                                 not getattr(self.settings, info.key_setting, None)):
+            return None
+        try:
+            result = self.request(provider_name, "status", {}, Priority.CRITICAL)
+            reading = reader(result.body)
+        except (SourceError, FetchError, ConfigError) as exc:
+            log.warning("provider plan not read", provider=provider_name, error=str(exc))
+            return None
+        self.quota.correct(provider_name, reading)
+        log.info("provider plan read", provider=provider_name, daily_limit=reading.daily_limit,
+                 daily_remaining=reading.daily_remaining)
+        return reading
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None

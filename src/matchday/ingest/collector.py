@@ -30,7 +30,8 @@ from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
 from matchday.fetch.quota import QuotaGuard
 from matchday.ingest import coverage
-from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, load_registry
+from matchday.ingest.config_files import with_api_file
+from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, TargetLayer, load_registry
 from matchday.ingest.live_jobs import make_live_source, new_runner
 from matchday.ingest.live_runner import LiveRunner
 from matchday.ingest.responses import store_response
@@ -83,17 +84,18 @@ class Collector:
                providers: Mapping[str, Provider] | None = None, transport: httpx.BaseTransport | None = None,
                sleep: Callable[[float], None] | None = None, live_clock: Callable[[], datetime] | None = None,
                sync_definitions: bool = True) -> Collector:
-        settings = settings or get_settings()
+        settings = with_api_file(settings or get_settings())
         engine = engine or make_engine(settings.database_url)
         write_position.attach(engine, settings.redis_url)
         providers = dict(providers) if providers is not None else discover_providers()
         registry = load_registry(settings.jobs_dir, providers)
         quota = QuotaGuard(registry.plans(), settings.redis_url)
         day_start = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
-        for name in providers:
-            quota.seed(name, raw_archive.requests_since(engine, name, day_start),
+        for name, provider in providers.items():
+            free = tuple(e.name for e in provider.info.endpoints.values() if e.cost == 0)  # e.g. /status
+            quota.seed(name, raw_archive.requests_since(engine, name, day_start, free),
                        raw_archive.requests_since(engine, name, datetime.now(UTC).replace(tzinfo=None)
-                                                  - timedelta(minutes=1)))
+                                                  - timedelta(minutes=1), free))
         breakers = Breakers(settings.breaker_fail_max, settings.breaker_reset_s, settings.redis_url)
         client = ProviderClient(settings, raw_archive.StoreArchive(engine), providers, quota, breakers, transport,
                                 **({"sleep": sleep} if sleep is not None else {}))
@@ -182,6 +184,13 @@ class Collector:
                 requests += result.attempts
                 lines.append(_line("info", f"fetched {job.endpoint} {page_params}: HTTP {result.status}, "
                                            f"{len(result.body)} bytes, response {result.response_id}"))
+                if job.target_layer is TargetLayer.RAW:  # archived only: `matchday reparse` loads it later
+                    page_records = len(coverage.records_of(provider.parse(job.endpoint, page_params,
+                                                                          result.body))) if page else 1
+                    lines.append(_line("info", "target_layer raw: archived, not stored"))
+                    if page is not None and page_records == 0:
+                        break
+                    continue
                 stored = store_response(self.engine, provider, result.response_id, job.endpoint, page_params,
                                         result.body)
                 if stored.status != "ok":
@@ -204,7 +213,8 @@ class Collector:
         jobs.finish(self.engine, run_id, started, status, items, error, requests=requests, log=lines)
         job_registry.release(self.engine, job.job_id, owner, run_id, status, retry)
         state = job_registry.state(self.engine, job.job_id) or {}
-        coverage.recompute(self.engine, job, parsed, returns, state.get("last_success_at"))
+        if job.target_layer is TargetLayer.RAW_CORE_MART:
+            coverage.recompute(self.engine, job, parsed, returns, state.get("last_success_at"))
         return RunOutcome(job.job_id, status, run_id, items, requests, error)
 
     def _run_live(self, job: JobDefinition, trigger: str, owner: str) -> RunOutcome:

@@ -6,7 +6,9 @@
 - completeness: the share of ``required_fields`` present (match columns such as ``kickoff_utc``, ``referee``; for
   other records their attributes);
 - status: ``critical`` below ``critical_ratio`` of a target (or a lag over max/critical_ratio), ``warning`` below
-  the target (completeness below ``warning_ratio``), else ``ok``.
+  the target (completeness below ``warning_ratio``), else ``ok``;
+- percentages (the collector design's figures, reported beside these): count, freshness and completeness as %
+  and their weighted overall (count 0.5, freshness 0.3, completeness 0.2).
 """
 
 from __future__ import annotations
@@ -50,6 +52,37 @@ def judge(target: CoverageTarget, count: int, lag_minutes: float | None, complet
         elif completeness < target.warning_ratio:
             worse("warning")
     return worst
+
+
+def _field(record: Any, name: str) -> Any:
+    """A record's field, or the entry of its ``attributes`` (reference records keep their details there)."""
+    value = getattr(record, name, None)
+    if value is None:
+        attributes = getattr(record, "attributes", None)
+        value = attributes.get(name) if isinstance(attributes, dict) else None
+    return value
+
+
+WEIGHTS = {"count": 0.5, "freshness": 0.3, "completeness": 0.2}  # the collector design's overall coverage
+
+
+def percentages(count: int, min_count: int | None, lag_minutes: float | None, max_lag_minutes: float | None,
+                completeness: float | None) -> dict[str, float | None]:
+    """The collector design's view next to the raw figures: count and completeness as % of their targets,
+    freshness as % (100 while within ``max_lag_minutes``, then ``max_lag / lag``; 0 when never fetched), and
+    the weighted overall (count 0.5, freshness 0.3, completeness 0.2) over the parts that have a target (the
+    weights of the others are shared out in proportion)."""
+    parts: dict[str, float | None] = {
+        "count": min(100.0, 100.0 * count / min_count) if min_count else None,
+        "freshness": None if max_lag_minutes is None else 0.0 if lag_minutes is None else
+        100.0 * min(1.0, max_lag_minutes / lag_minutes) if lag_minutes > 0 else 100.0,
+        "completeness": None if completeness is None else 100.0 * completeness,
+    }
+    weighted = {k: v for k, v in parts.items() if v is not None}
+    total = sum(WEIGHTS[k] for k in weighted)
+    overall = sum(WEIGHTS[k] * v for k, v in weighted.items()) / total if total else None
+    return {f"{k}_pct": None if v is None else round(v, 1) for k, v in parts.items()} | {
+        "overall_pct": None if overall is None else round(overall, 1)}
 
 
 def records_of(parsed: ParseResult) -> list[Any]:
@@ -100,7 +133,7 @@ def recompute(engine: Engine, job: JobDefinition, parsed: ParseResult | None, re
         elif parsed is not None:
             records = [r for r in records_of(parsed) if _key_of(r) in (None, (competition, season))]
             count = len(records)
-            present = {f: sum(1 for r in records if getattr(r, f, None) is not None) for f in target.required_fields}
+            present = {f: sum(1 for r in records if _field(r, f) is not None) for f in target.required_fields}
             completeness, missing = _completeness(present, count, target.required_fields)
         elif previous_row is not None:
             count, completeness = previous_row["count"], previous_row["completeness"]
@@ -128,6 +161,7 @@ def report(engine: Engine, targets: dict[str, CoverageTarget], competition: str 
                                                            max_lag_minutes=row["max_lag_minutes"]))
         row["lag_minutes"] = round(lag, 2) if lag is not None else None
         row["status"] = judge(target, row["count"], lag, row["completeness"])
+        row.update(percentages(row["count"], row["min_count"], lag, row["max_lag_minutes"], row["completeness"]))
         row.pop("id", None)
         result.append(row)
     return result

@@ -23,8 +23,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from matchday.errors import ConfigError
 from matchday.fetch.quota import Priority, ProviderPlan
+from matchday.ingest.config_files import ApiFile, apply_coverage, check_targets, load_api_file, load_coverage_file
+from matchday.ingest.yaml_files import read_yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: ~10x faster
+DEFAULT_PROVIDER = "api-football"
 TEMPLATE = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 RUN_TIME_VARS = ("today", "yesterday", "tomorrow", "now", "today_compact")
 
@@ -61,13 +63,42 @@ class SecondsInterval(BaseModel):
         return moment + timedelta(seconds=self.seconds)
 
 
+#: the collector design's names for the wanted count, by what is counted (each means ``min_count``)
+COUNT_ALIASES = ("min_fixtures_count", "min_records", "min_players")
+
+
 class CoverageTarget(BaseModel):
+    """What a job should hold. The collector design's keys are accepted as written: ``min_fixtures_count``,
+    ``min_records`` or ``min_players`` (one of them) are ``min_count``; ``endpoint``, ``league_id``, ``season``,
+    ``date_range`` and ``live`` say what the target is about (the endpoint must be the job's)."""
+
     model_config = ConfigDict(extra="forbid")
     min_count: int | None = Field(None, ge=0)
     max_lag_minutes: float | None = Field(None, gt=0)
     required_fields: list[str] = Field(default_factory=list)
     warning_ratio: float = Field(0.9, gt=0, le=1)  # below it on count or completeness: warning
     critical_ratio: float = Field(0.5, gt=0, le=1)  # below it: critical (lag: over 1/ratio times the max)
+    endpoint: str | None = None
+    league_id: int | str | None = None
+    season: int | str | None = None
+    date_range: str | None = None
+    live: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _design_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        given = [k for k in ("min_count", *COUNT_ALIASES) if data.get(k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give one wanted count, not {' and '.join(given)}")
+        data = dict(data)
+        for alias in COUNT_ALIASES:
+            if alias in data:
+                data["min_count"] = data.pop(alias)
+        if isinstance(data.get("endpoint"), str):
+            data["endpoint"] = normalise_endpoint(data["endpoint"])
+        return data
 
 
 class Pages(BaseModel):
@@ -78,10 +109,34 @@ class Pages(BaseModel):
     max: int = Field(20, ge=1, le=500)
 
 
+def normalise_endpoint(value: str) -> str:
+    """``/fixtures`` and ``fixtures`` are the same endpoint (the collector design writes the path)."""
+    return value.strip().lstrip("/")
+
+
+class TargetLayer(StrEnum):
+    """How far a job's answers go: ``raw`` archives them only (``matchday reparse`` can load them later);
+    ``raw+core`` also stores the records; ``raw+core+mart`` (the default) also recomputes coverage."""
+
+    RAW = "raw"
+    RAW_CORE = "raw+core"
+    RAW_CORE_MART = "raw+core+mart"
+
+
+class Filters(BaseModel):
+    """``tracked_leagues``: the provider's league ids a live loop stores and polls (None: every league)."""
+
+    model_config = ConfigDict(extra="forbid")
+    tracked_leagues: list[int | str] | None = None
+
+    def tracks(self, league_id: int | str | None) -> bool:
+        return self.tracked_leagues is None or str(league_id) in {str(x) for x in self.tracked_leagues}
+
+
 class JobDefinition(BaseModel):
     model_config = ConfigDict(extra="forbid")
     job_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_.:\-]+$")
-    provider: str
+    provider: str = DEFAULT_PROVIDER  # the collector design's files name no provider: they are API-Football's
     type: JobType
     enabled: bool = True
     priority: Priority = Priority.MEDIUM
@@ -96,9 +151,20 @@ class JobDefinition(BaseModel):
     live_interval_seconds: float | None = Field(None, gt=0)  # and how often a match in play is polled
     league: str | None = None  # the leagues entry this job was expanded from (its competition key)
     season: str | None = None
+    target_layer: TargetLayer = TargetLayer.RAW_CORE_MART
+    filters: Filters = Field(default_factory=Filters)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str) -> str:
+        return normalise_endpoint(value)
 
     @model_validator(mode="after")
     def _interval_needed(self) -> JobDefinition:
+        target = self.coverage_target
+        if target is not None and target.endpoint is not None and target.endpoint != self.endpoint:
+            raise ValueError(f"coverage_target.endpoint {target.endpoint!r} is not the job's endpoint "
+                             f"{self.endpoint!r}")
         if self.type in (JobType.LIVE_LOOP, JobType.INCREMENTAL_DAILY) and self.interval is None:
             raise ValueError(f"a {self.type} job needs an interval")
         for value in self.params.values():
@@ -141,6 +207,7 @@ class JobRegistry:
     sources: dict[str, str] = field(default_factory=dict)  # job id → the file (and line) it came from
     providers: dict[str, ProviderConfig] = field(default_factory=dict)
     directory: Path | None = None
+    api: ApiFile | None = None  # the config folder's api.yaml, when there is one
     scraped: set[str] = field(default_factory=set)  # providers that are scraped sites: off unless enabled
 
     def provider_enabled(self, name: str) -> bool:
@@ -219,15 +286,7 @@ def _uses_league_vars(raw: Any) -> bool:
 
 
 def _read_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    try:
-        text = path.read_text("utf-8")
-        return yaml.load(text, Loader=_LOADER), yaml.compose(text, Loader=_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return read_yaml(path)
 
 
 def load_providers(path: Path) -> dict[str, ProviderConfig]:
@@ -275,8 +334,13 @@ def load_job_file(path: Path) -> list[tuple[JobDefinition, int | None]]:
 
 
 def load_registry(directory: Path, known_providers: Mapping[str, Any] | None = None) -> JobRegistry:
-    """Every ``*.yaml`` job file of the folder (``providers.yaml`` aside), checked as a whole."""
-    registry = JobRegistry(providers=load_providers(directory / "providers.yaml"), directory=directory,
+    """Every ``*.yaml`` job file of the folder (``providers.yaml`` aside), checked as a whole, with the config
+    folder's ``api.yaml`` and ``coverage.yaml`` (the folder's parent: ``config/jobs`` → ``config/``)."""
+    providers = load_providers(directory / "providers.yaml")
+    api = load_api_file(directory.parent)
+    if api is not None and DEFAULT_PROVIDER not in providers:
+        providers[DEFAULT_PROVIDER] = ProviderConfig.model_validate(api.rate_limits.provider_config())
+    registry = JobRegistry(providers=providers, directory=directory, api=api,
                            scraped={name for name, p in (known_providers or {}).items()
                                     if getattr(getattr(p, "info", None), "scraped", False)})
     if not directory.exists():
@@ -301,6 +365,9 @@ def load_registry(directory: Path, known_providers: Mapping[str, Any] | None = N
             registry.jobs[job.job_id] = job
             registry.sources[job.job_id] = where
     _check_dependencies(registry)
+    coverage = load_coverage_file(directory.parent)
+    if coverage is not None:
+        apply_coverage(registry, check_targets(directory.parent, coverage), coverage.alert_thresholds)
     return registry
 
 

@@ -117,7 +117,8 @@ def parse_unit(source: Source, unit: LoadUnit) -> ParseResult | ColumnarParse:
 
 
 def load_unit(engine: Engine, source: Source, unit: LoadUnit,
-              parsed: Callable[[], ParseResult | ColumnarParse] | None = None) -> UnitSummary:
+              parsed: Callable[[], ParseResult | ColumnarParse] | None = None,
+              log_failure: bool = True) -> UnitSummary:
     """Load one unit; ``parsed`` gives its parse when that was started ahead (``load_units``)."""
     summary = UnitSummary(unit.location, duration_s=time.perf_counter())
     with engine.begin() as conn:
@@ -133,7 +134,8 @@ def load_unit(engine: Engine, source: Source, unit: LoadUnit,
         summary.duration_s = time.perf_counter() - summary.duration_s
         with engine.begin() as conn:
             finish_run(conn, run_id, "failed", summary.duration_s, error=str(exc))
-        log.warning("load failed", source=source.name, location=unit.location, error=str(exc))
+        if log_failure:
+            log.warning("load failed", source=source.name, location=unit.location, error=str(exc))
     return summary
 
 
@@ -164,7 +166,8 @@ def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
         for index, unit in enumerate(units):
             current = pending
             pending = ahead.submit(parse_unit, source, units[index + 1]) if index + 1 < len(units) else None
-            summary = load_unit(engine, source, unit, current.result if current else None)
+            summary = load_unit(engine, source, unit, current.result if current else None,
+                                log_failure=on_done is None)  # a caller that reports each unit says it once
             summaries.append(summary)
             if on_done:
                 on_done(summary)

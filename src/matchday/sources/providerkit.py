@@ -8,6 +8,7 @@ endpoint ``fixtures/events``, ``fixture=653808``), else from the body's shape (e
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from matchday.domain.records import ParseResult
+from matchday.domain.records import ParseResult, RowProblem
 from matchday.errors import NotFound, ParseError, UnreadableFile
 from matchday.sources.base import Download, LoadUnit, expand
 from matchday.sources.provider import Provider
@@ -85,6 +86,39 @@ def as_dict(provider: str, field: str, value: Any) -> dict:
     return value
 
 
+def as_obj(provider: str, field: str, value: Any) -> dict:
+    """An optional object: None (or absent) is ``{}``; anything but an object names the field and value."""
+    return {} if value is None else as_dict(provider, field, value)
+
+
+def as_seq(provider: str, field: str, value: Any) -> list:
+    """An optional list: None is ``[]``."""
+    return [] if value is None else as_list(provider, field, value)
+
+
+def as_code(provider: str, field: str, value: Any) -> str | int | None:
+    """A vocabulary code (a status, type, position ...): a text or number, never a list or object."""
+    if value is None or isinstance(value, str | int) and not isinstance(value, bool):
+        return value
+    raise ParseError(provider, field, str(value)[:80], "not a code")
+
+
+def shape_checked(parse: Callable[..., ParseResult]) -> Callable[..., ParseResult]:
+    """A provider's ``parse(endpoint, params, body)`` that never lets a wrong-shaped answer out as an
+    ``AttributeError``/``TypeError``/``KeyError``/``IndexError``: it becomes a ``ParseError`` naming the
+    provider, the endpoint and what was wrong (the parsers name the field and value wherever they check)."""
+
+    @functools.wraps(parse)
+    def checked(self: Any, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
+        try:
+            return parse(self, endpoint, params, body)
+        except (AttributeError, TypeError, KeyError, IndexError) as exc:
+            raise ParseError(self.info.name, f"{endpoint} answer", f"{exc.__class__.__name__}: {exc}"[:200],
+                             "unexpected shape") from None
+
+    return checked
+
+
 def as_list(provider: str, field: str, value: Any) -> list:
     if not isinstance(value, list):
         raise ParseError(provider, field, str(value)[:80], "expected a list")
@@ -106,6 +140,15 @@ def utc_datetime(provider: str, field: str, value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         return parsed
     return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def set_aside(problems: list[RowProblem] | None, index: int, exc: ParseError, what: str, raw: Any) -> None:
+    """One record with an unknown code is quarantined (named: ``what``) and its neighbours load; any other
+    ``ParseError``, or no list to collect into, stops the record that holds it."""
+    if problems is None or not exc.unknown_code:
+        raise exc
+    problems.append(RowProblem(index, exc.field, f"{what}: {exc}", json.dumps(raw, ensure_ascii=False,
+                                                                               default=str)[:2000]))
 
 
 def name_hints(stem: str) -> tuple[str, dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -150,6 +151,25 @@ def list_teams(conn: Connection, season_id: int | None = None) -> list[dict[str,
             for r in rows]
 
 
+_UNKNOWN_CODE = re.compile(r"(unknown [^:]*?) for ([^:\s]+): (.+)$")
+
+
+def unknown_codes(conn: Connection) -> list[dict[str, Any]]:
+    """Codes a provider sent that its vocabulary does not list yet (each cost one quarantined record), most
+    frequent first: what to add so nothing is lost next time."""
+    found: dict[tuple[str, str, str, str], int] = {}
+    rows = conn.execute(select(quarantined_rows.c.source, quarantined_rows.c.reason, func.count())
+                        .where(quarantined_rows.c.reason.like("%unknown %"))
+                        .group_by(quarantined_rows.c.source, quarantined_rows.c.reason))
+    for source, reason, n in rows:
+        match = _UNKNOWN_CODE.search(reason)
+        if match:
+            key = (source, match.group(2), match.group(3), match.group(1))
+            found[key] = found.get(key, 0) + n
+    return [{"source": s, "field": f, "code": c, "what": w, "records": n}
+            for (s, f, c, w), n in sorted(found.items(), key=lambda item: (-item[1], item[0]))]
+
+
 def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
     """Counts, recent load and job runs, quarantine by file, matches the live scheduler flagged."""
     def count(table) -> int:
@@ -168,6 +188,7 @@ def status(conn: Connection, recent: int = 10) -> dict[str, Any]:
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()} for run in runs
         ],
         "quarantine_by_file": [{"source": s, "location": loc, "rows": n} for s, loc, n in quarantine],
+        "unknown_codes": unknown_codes(conn),
         "recent_job_runs": [
             {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in run.items()}
             for run in conn.execute(select(job_runs).order_by(job_runs.c.id.desc()).limit(recent)).mappings()

@@ -120,10 +120,13 @@ def responses(engine: Engine, provider: str | None = None, since: datetime | Non
         return [_row(r) for r in conn.execute(query)]
 
 
-def requests_since(engine: Engine, provider: str, since: datetime) -> int:
+def requests_since(engine: Engine, provider: str, since: datetime, free: tuple[str, ...] = ()) -> int:
+    """Requests archived for ``provider`` since then, those to its ``free`` endpoints (not counted against its
+    quota, e.g. API-Football's ``status``) aside."""
     with engine.connect() as conn:
         return conn.execute(select(func.count()).select_from(raw_responses).where(
-            raw_responses.c.provider == provider, raw_responses.c.fetched_at >= since)).scalar_one()
+            raw_responses.c.provider == provider, raw_responses.c.fetched_at >= since,
+            raw_responses.c.endpoint.not_in(free))).scalar_one()
 
 
 def counts(engine: Engine) -> dict[str, int]:

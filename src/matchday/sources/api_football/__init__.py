@@ -26,10 +26,13 @@ from matchday.sources.api_football.details import (
     parse_topscorers,
 )
 from matchday.sources.api_football.parser import parse_fixtures
+from matchday.sources.api_football.reference import parse_reference, status_reading
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, load_json, name_hints
+from matchday.sources.providerkit import ProviderSource, load_json, name_hints, shape_checked
 
 log = structlog.get_logger(__name__)
+
+REFERENCE_ENDPOINTS = frozenset({"countries", "venues", "players", "injuries", "fixtures/rounds", "status"})
 
 INFO = ProviderInfo(
     name=spec.PROVIDER,
@@ -89,6 +92,13 @@ class ApiFootball:
             retry_after_s=float(lower["retry-after"]) if lower.get("retry-after", "").isdigit() else None,
         )
 
+    def status_reading(self, body: bytes) -> QuotaReading:
+        """The account's day from a ``/status`` answer (read at start: the first request knows the plan)."""
+        doc = load_json(spec.PROVIDER, body, "status")
+        self.check_doc("status", doc)
+        return status_reading(doc.get("response") if isinstance(doc, dict) else doc)
+
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)
@@ -100,6 +110,8 @@ class ApiFootball:
             response = doc["response"]
         else:
             response = doc  # the unwrapped ``response`` array
+        if endpoint in REFERENCE_ENDPOINTS:
+            return parse_reference(endpoint, params, response)
         if not isinstance(response, list):
             raise UnreadableFile(endpoint, f"{spec.PROVIDER}: 'response' is not a list")
         if endpoint == "fixtures":
@@ -163,10 +175,13 @@ class ApiFootballLive:
     name = spec.PROVIDER
 
     def __init__(self, fetch: Fetch, interval_s: float = 15.0,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None,
+                 tracked_leagues: Collection[int | str] | None = None) -> None:
         self.fetch = fetch
         self.interval_s = interval_s
         self._clock = clock
+        # a live job's filters.tracked_leagues: only these leagues' fixtures are kept (and so polled by ids=)
+        self.tracked = None if tracked_leagues is None else {str(x) for x in tracked_leagues}
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now(UTC).replace(tzinfo=None)
@@ -175,7 +190,9 @@ class ApiFootballLive:
         parsed = PROVIDER.parse("fixtures", params, self.fetch("fixtures", params))
         for problem in parsed.problems:
             log.warning("live fixture not understood", source=self.name, field=problem.field, reason=problem.reason)
-        return parsed.matches
+        if self.tracked is None:
+            return parsed.matches
+        return [m for m in parsed.matches if m.competition.source_key in self.tracked]
 
     def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
         if keys is None:

@@ -35,7 +35,7 @@ from matchday.sources.api_football.parser import (
     team_scope,
     team_stats,
 )
-from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, utc_datetime
+from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_obj, as_seq, as_text, utc_datetime
 
 P = spec.PROVIDER
 FILTERS = {"fixtures/events": ("team", "player", "type"), "fixtures/lineups": ("team", "player", "type"),
@@ -124,7 +124,7 @@ def parse_standings(response: list) -> ParseResult:
                 result.rows_read += 1
                 row = as_dict(P, "standings.row", row)
                 total = as_dict(P, "standings.all", row.get("all") or {})
-                goals = total.get("goals") or {}
+                goals = as_obj(P, "standings.all.goals", total.get("goals"))
                 label = as_text(P, "standings.group", row.get("group"))
                 result.standings.append(PublishedStandingRecord(
                     comp, season, label if len(groups) > 1 else None,
@@ -152,7 +152,9 @@ def parse_topscorers(response: list) -> ParseResult:
         stats = as_dict(P, "statistics[0]", (as_list(P, "statistics", item.get("statistics") or [None]))[0])
         league = as_dict(P, "statistics.league", stats.get("league"))
         comp, calendar = refs.competition(league)
-        goals, games, penalty = stats.get("goals") or {}, stats.get("games") or {}, stats.get("penalty") or {}
+        goals, games = as_obj(P, "statistics.goals", stats.get("goals")), as_obj(P, "statistics.games",
+                                                                                   stats.get("games"))
+        penalty = as_obj(P, "statistics.penalty", stats.get("penalty"))
         result.scorers.append(ScorerRecord(
             comp, season_label(league.get("season"), calendar), rank,
             as_text(P, "player.name", player.get("name"), optional=False) or "",
@@ -177,7 +179,7 @@ def parse_teams(response: list) -> ParseResult:
                                                  spec.COUNTRIES.get(country, country))
         name = as_text(P, "team.name", team.get("name"), optional=False) or ""
         key = str(as_int(P, "team.id", team.get("id"), optional=False))
-        venue = item.get("venue") or {}
+        venue = as_obj(P, "venue", item.get("venue"))
         attributes = {k: v for k, v in (("founded", team.get("founded")), ("logo", team.get("logo")),
                                         ("venue", venue.get("name")), ("city", venue.get("city")),
                                         ("capacity", venue.get("capacity"))) if v is not None}
@@ -192,10 +194,11 @@ def parse_leagues(response: list) -> ParseResult:
     for item in response:
         item = as_dict(P, "response[]", item)
         league = dict(as_dict(P, "league", item.get("league")))
-        league.setdefault("country", (item.get("country") or {}).get("name"))
+        league.setdefault("country", as_obj(P, "country", item.get("country")).get("name"))
         comp, calendar = competition_for(league)
         seasons, coverage = [], {}
-        for season in as_list(P, "seasons", item.get("seasons") or []):
+        for season in as_seq(P, "seasons", item.get("seasons")):
+            season = as_dict(P, "seasons[]", season)
             label = season_label(season.get("year"), calendar)
             seasons.append(label)
             coverage[label] = {"start": season.get("start"), "end": season.get("end"),

@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -32,7 +33,17 @@ from matchday.domain.seasons import normalise_season
 from matchday.errors import ParseError
 from matchday.sources.api_football import spec
 from matchday.sources.international_results.spec import NATIONAL_TEAMS
-from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, utc_datetime
+from matchday.sources.providerkit import (
+    as_code,
+    as_dict,
+    as_float,
+    as_int,
+    as_obj,
+    as_seq,
+    as_text,
+    set_aside,
+    utc_datetime,
+)
 
 P = spec.PROVIDER
 _ROUND = re.compile(r"^(?P<stage>.*?)\s+-\s+(?P<number>\d+)$")
@@ -67,9 +78,9 @@ def competition_for(league: dict) -> tuple[CompetitionRef, bool]:
     league_id = as_int(P, "league.id", league.get("id"), optional=False)
     name = as_text(P, "league.name", league.get("name")) or str(league_id)
     raw_country = as_text(P, "league.country", league.get("country"))
-    known = spec.LEAGUES.get(league_id)
+    known = lookup(P, league_id)
     if known:
-        code, country, kind = known
+        code, country, kind = known.code, known.country, known.kind
     else:
         country = None if raw_country in (None, "World") else spec.COUNTRIES.get(raw_country, raw_country)
         kind = "cup" if league.get("type") == "Cup" else "league"
@@ -88,10 +99,14 @@ def team_scope(comp: CompetitionRef) -> str | None:
 
 def season_label(season: Any, calendar: bool) -> str:
     year = as_int(P, "league.season", season, optional=False)
-    return normalise_season(str(year), calendar_year=calendar)
+    try:
+        return normalise_season(str(year), calendar_year=calendar)
+    except ValueError:
+        raise ParseError(P, "league.season", season, "not a season year") from None
 
 
 def stage_and_round(round_name: str | None) -> tuple[str, int | None]:
+    round_name = as_text(P, "league.round", round_name)
     if not round_name:
         return "regular", None
     found = _ROUND.match(round_name)
@@ -100,27 +115,27 @@ def stage_and_round(round_name: str | None) -> tuple[str, int | None]:
 
 
 def status_of(short: Any) -> tuple:
-    if short not in spec.STATUSES:
+    if as_code(P, "fixture.status.short", short) not in spec.STATUSES:
         raise ParseError(P, "fixture.status.short", short, "unknown status code")
     return spec.STATUSES[short]
 
 
 def _pair(score: dict, key: str) -> tuple[int | None, int | None]:
-    part = score.get(key) or {}
+    part = as_obj(P, f"score.{key}", score.get(key))
     return (as_int(P, f"score.{key}.home", part.get("home")), as_int(P, f"score.{key}.away", part.get("away")))
 
 
 def event(raw: dict) -> tuple[str, MatchEventRecord | None, dict | None]:
     """(team id, event or None, shoot-out kick or None) of one ``events[]`` item; side is a placeholder."""
-    kind, detail = raw.get("type"), raw.get("detail")
+    kind, detail = as_code(P, "events.type", raw.get("type")), as_code(P, "events.detail", raw.get("detail"))
     if kind not in spec.EVENT_TYPES:
         raise ParseError(P, "events.type", kind, "unknown event type")
     team = as_dict(P, "events.team", raw.get("team"))
     team_id = str(as_int(P, "events.team.id", team.get("id"), optional=False))
-    time = as_dict(P, "events.time", raw.get("time") or {})
+    time = as_obj(P, "events.time", raw.get("time"))
     minute = as_int(P, "events.time.elapsed", time.get("elapsed"))
     extra = as_int(P, "events.time.extra", time.get("extra"))
-    player = (raw.get("player") or {}).get("name")
+    player = as_obj(P, "events.player", raw.get("player")).get("name")
     if kind == "Goal":
         if detail not in spec.GOAL_DETAILS:
             raise ParseError(P, "events.detail", detail, "unknown goal detail")
@@ -137,7 +152,7 @@ def event(raw: dict) -> tuple[str, MatchEventRecord | None, dict | None]:
             raise ParseError(P, "events.detail", detail, "unknown substitution detail")
         event_type = EventType.SUBSTITUTION
         # player = the one going off, assist = the one coming on (checked against the lineups)
-        incoming = (raw.get("assist") or {}).get("name")
+        incoming = as_obj(P, "events.assist", raw.get("assist")).get("name")
         player = f"{incoming} for {player}" if incoming and player else player
     else:
         event_type = EventType.VAR
@@ -147,9 +162,9 @@ def event(raw: dict) -> tuple[str, MatchEventRecord | None, dict | None]:
 def lineup(raw: dict, side: Side) -> list[LineupEntry]:
     entries = []
     for key, starter in (("startXI", True), ("substitutes", False)):
-        for item in as_list(P, f"lineups.{key}", raw.get(key) or []):
-            player = as_dict(P, f"lineups.{key}.player", item.get("player"))
-            position = player.get("pos")
+        for item in as_seq(P, f"lineups.{key}", raw.get(key)):
+            player = as_dict(P, f"lineups.{key}.player", as_dict(P, f"lineups.{key}[]", item).get("player"))
+            position = as_code(P, "lineups.player.pos", player.get("pos"))
             if position is not None and position not in spec.LINEUP_POSITIONS:
                 raise ParseError(P, "lineups.player.pos", position, "unknown position")
             name = as_text(P, "lineups.player.name", player.get("name"), optional=False)
@@ -161,7 +176,7 @@ def lineup(raw: dict, side: Side) -> list[LineupEntry]:
 def team_stats(items: list, side: Side) -> TeamStatsRecord:
     values: dict[str, Any] = {}
     for item in items:
-        stat_type = item.get("type")
+        stat_type = as_code(P, "statistics.type", as_dict(P, "statistics[]", item).get("type"))
         if stat_type not in spec.STAT_TYPES:
             raise ParseError(P, "statistics.type", stat_type, "unknown statistic")
         target = spec.STAT_TYPES[stat_type]
@@ -174,13 +189,18 @@ def team_stats(items: list, side: Side) -> TeamStatsRecord:
 
 def player_stats(raw: dict, side: Side) -> list[PlayerMatchStatsRecord]:
     out = []
-    for item in as_list(P, "players.players", raw.get("players") or []):
+    for item in as_seq(P, "players.players", raw.get("players")):
+        item = as_dict(P, "players.players[]", item)
         player = as_dict(P, "players.player", item.get("player"))
         name = as_text(P, "players.player.name", player.get("name"), optional=False)
-        stats = (item.get("statistics") or [{}])[0]
-        games, goals, shots = stats.get("games") or {}, stats.get("goals") or {}, stats.get("shots") or {}
-        passes, cards = stats.get("passes") or {}, stats.get("cards") or {}
-        position = games.get("position")
+        stats = as_obj(P, "players.statistics[0]", (as_seq(P, "players.statistics", item.get("statistics"))
+                                                      or [None])[0])
+        games, goals = as_obj(P, "statistics.games", stats.get("games")), as_obj(P, "statistics.goals",
+                                                                                   stats.get("goals"))
+        shots, passes = as_obj(P, "statistics.shots", stats.get("shots")), as_obj(P, "statistics.passes",
+                                                                                    stats.get("passes"))
+        cards = as_obj(P, "statistics.cards", stats.get("cards"))
+        position = as_code(P, "players.games.position", games.get("position"))
         if position is not None and position not in spec.LINEUP_POSITIONS:
             raise ParseError(P, "players.games.position", position, "unknown position")
         out.append(PlayerMatchStatsRecord(
@@ -206,10 +226,12 @@ def _side_of(team_id: str, home_id: str, away_id: str, field: str) -> Side:
     raise ParseError(P, field, team_id, "team is neither side of the fixture")
 
 
-def fixture(raw: dict, refs: Refs) -> MatchRecord:
+def fixture(raw: dict, refs: Refs, problems: list[RowProblem] | None = None) -> MatchRecord:
+    """One fixture; an embedded event or statistic of an unknown code is set aside into ``problems`` (named)
+    and the fixture loads without it."""
     info = as_dict(P, "fixture", raw.get("fixture"))
     comp, calendar = refs.competition(as_dict(P, "league", raw.get("league")))
-    league = raw["league"]
+    league = as_dict(P, "league", raw.get("league"))
     scope = team_scope(comp)
     teams = as_dict(P, "teams", raw.get("teams"))
     home, away = refs.team(teams.get("home"), scope, "teams.home"), refs.team(teams.get("away"), scope, "teams.away")
@@ -217,14 +239,14 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
     status, period, finish = status_of(status_raw.get("short"))
     kickoff = utc_datetime(P, "fixture.date", info.get("date"))
     day = date.fromisoformat(info["date"][:10]) if isinstance(info.get("date"), str) else None
-    goals = as_dict(P, "goals", raw.get("goals") or {})
-    score = as_dict(P, "score", raw.get("score") or {})
+    goals = as_obj(P, "goals", raw.get("goals"))
+    score = as_obj(P, "score", raw.get("score"))
     home_goals, away_goals = as_int(P, "goals.home", goals.get("home")), as_int(P, "goals.away", goals.get("away"))
     ht, ft, et, pens = _pair(score, "halftime"), _pair(score, "fulltime"), _pair(score, "extratime"), \
         _pair(score, "penalty")
     after_et = (None, None)
     if et[0] is not None and ft[0] is not None:
-        after_et = (ft[0] + et[0], ft[1] + (et[1] or 0))
+        after_et = (ft[0] + et[0], (ft[1] or 0) + (et[1] or 0))
     elif et[0] is not None and home_goals is not None:
         after_et = (home_goals, away_goals)
     stage, number = stage_and_round(league.get("round"))
@@ -235,8 +257,15 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
         attributes["added_time"] = status_raw.get("extra")
     home_id, away_id = home.source_key or "", away.source_key or ""
     events, shootout = [], []
-    for item in as_list(P, "events", raw.get("events") or []):
-        team_id, ev, kick = event(item)
+    for index, item in enumerate(as_seq(P, "events", raw.get("events")), start=1):
+        item = as_dict(P, "events[]", item)
+        try:
+            team_id, ev, kick = event(item)
+        except ParseError as exc:
+            minute = as_obj(P, "events.time", item.get("time")).get("elapsed")
+            set_aside(problems, index, exc, f"event {index} ({item.get('type')!r} {item.get('detail')!r}, "
+                                            f"minute {minute})", item)
+            continue
         side = _side_of(team_id, home_id, away_id, "events.team.id")
         if ev is not None:
             events.append(MatchEventRecord(ev.type, side, ev.minute, ev.added_minute, ev.player_name))
@@ -245,18 +274,19 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
     if shootout:  # listed last kick first in the recorded answers; kept in kick order
         attributes["shootout"] = sorted(shootout, key=lambda k: k["kick"] or 0)
     lineups = []
-    for item in as_list(P, "lineups", raw.get("lineups") or []):
-        team_id = str((item.get("team") or {}).get("id"))
+    for item in as_seq(P, "lineups", raw.get("lineups")):
+        item = as_dict(P, "lineups[]", item)
+        team_id = str(as_obj(P, "lineups.team", item.get("team")).get("id"))
         lineups.extend(lineup(item, _side_of(team_id, home_id, away_id, "lineups.team.id")))
-    stats = tuple(team_stats(as_list(P, "statistics.statistics", item.get("statistics") or []),
-                             _side_of(str((item.get("team") or {}).get("id")), home_id, away_id,
-                                      "statistics.team.id"))
-                  for item in as_list(P, "statistics", raw.get("statistics") or []))
-    players = [p for item in as_list(P, "players", raw.get("players") or [])
-               for p in player_stats(item, _side_of(str((item.get("team") or {}).get("id")), home_id, away_id,
-                                                    "players.team.id"))]
+    stats = tuple(team_stats(as_seq(P, "statistics.statistics", item.get("statistics")),
+                             _side_of(str(as_obj(P, "statistics.team", item.get("team")).get("id")), home_id,
+                                      away_id, "statistics.team.id"))
+                  for item in (as_dict(P, "statistics[]", x) for x in as_seq(P, "statistics", raw.get("statistics"))))
+    players = [p for item in (as_dict(P, "players[]", x) for x in as_seq(P, "players", raw.get("players")))
+               for p in player_stats(item, _side_of(str(as_obj(P, "players.team", item.get("team")).get("id")),
+                                                    home_id, away_id, "players.team.id"))]
     live = status in (MatchStatus.LIVE, MatchStatus.HALFTIME)
-    venue = (info.get("venue") or {}).get("name")
+    venue = as_obj(P, "fixture.venue", info.get("venue")).get("name")
     return MatchRecord(
         competition=comp, season=season_label(league.get("season"), calendar), home=home, away=away,
         match_date=day, kickoff_utc=kickoff, status=status, stage=stage, round=league.get("round"),
@@ -280,9 +310,14 @@ def parse_fixtures(response: list) -> ParseResult:
     for index, raw in enumerate(response, start=1):
         result.rows_read += 1
         try:
-            result.matches.append(fixture(as_dict(P, "response[]", raw), refs))
+            problems: list[RowProblem] = []
+            result.matches.append(fixture(as_dict(P, "response[]", raw), refs, problems))
+            fixture_id = raw["fixture"].get("id")
+            result.problems.extend(RowProblem(index, p.field, f"fixture {fixture_id}: {p.reason}", p.raw)
+                                   for p in problems)
         except ParseError as exc:
-            fixture_id = ((raw.get("fixture") or {}).get("id") if isinstance(raw, dict) else None)
+            info = raw.get("fixture") if isinstance(raw, dict) else None
+            fixture_id = info.get("id") if isinstance(info, dict) else None
             result.problems.append(RowProblem(index, exc.field, f"fixture {fixture_id}: {exc}",
                                               json.dumps(raw, ensure_ascii=False)[:2000]))
     return result

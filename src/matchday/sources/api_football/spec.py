@@ -78,39 +78,7 @@ STAT_TYPES: dict[str, str | None] = {
 
 LINEUP_POSITIONS = frozenset({"G", "D", "M", "F"})
 
-# league id -> (canonical code, country, kind). Other leagues get the code "api-football.<id>".
-LEAGUES: dict[int, tuple[str, str | None, str]] = {
-    39: ("eng.1", "England", "league"),
-    40: ("eng.2", "England", "league"),
-    41: ("eng.3", "England", "league"),
-    42: ("eng.4", "England", "league"),
-    43: ("eng.5", "England", "league"),
-    45: ("eng.fa_cup", "England", "cup"),
-    48: ("eng.league_cup", "England", "cup"),
-    179: ("sco.1", "Scotland", "league"),
-    180: ("sco.2", "Scotland", "league"),
-    78: ("ger.1", "Germany", "league"),
-    79: ("ger.2", "Germany", "league"),
-    81: ("ger.dfb_pokal", "Germany", "cup"),
-    140: ("esp.1", "Spain", "league"),
-    141: ("esp.2", "Spain", "league"),
-    135: ("ita.1", "Italy", "league"),
-    136: ("ita.2", "Italy", "league"),
-    61: ("fra.1", "France", "league"),
-    62: ("fra.2", "France", "league"),
-    88: ("ned.1", "Netherlands", "league"),
-    94: ("por.1", "Portugal", "league"),
-    144: ("bel.1", "Belgium", "league"),
-    203: ("tur.1", "Turkey", "league"),
-    197: ("gre.1", "Greece", "league"),
-    253: ("usa.1", "USA", "league"),
-    103: ("nor.1", "Norway", "league"),
-    288: ("rsa.1", "South Africa", "league"),
-    2: ("uefa.cl", None, "cup"),
-    1: ("fifa.world", None, "international"),
-    4: ("uefa.euro", None, "international"),
-    15: ("fifa.cwc", None, "cup"),
-}
+# competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 
 # API-Football names some countries differently from matchday's catalog
 COUNTRIES: dict[str, str] = {"USA": "USA", "Czech-Republic": "Czech Republic"}
@@ -143,7 +111,19 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
     Endpoint("players/topscorers", "/players/topscorers", ("league", "season"), returns="scorers"),
     Endpoint("odds", "/odds", ("fixture", "league", "season", "date", "timezone", "page", "bookmaker", "bet"),
              returns="details"),
+    Endpoint("countries", "/countries", ("name", "code", "search"), returns="references"),
+    Endpoint("venues", "/venues", ("id", "name", "city", "country", "search"), returns="references"),
+    Endpoint("players", "/players", ("id", "team", "league", "season", "search", "page"), returns="references"),
+    Endpoint("injuries", "/injuries", ("league", "season", "fixture", "team", "player", "date", "ids", "timezone"),
+             returns="references"),
+    Endpoint("fixtures/rounds", "/fixtures/rounds", ("league", "season", "current", "dates", "timezone"),
+             returns="references"),
+    # the account's plan and the day's requests; the provider does not count it against the quota
+    Endpoint("status", "/status", (), returns="references", cost=0),
 )}
+
+#: paged endpoints: ``paging {current, total}`` in the envelope; a job follows them with ``pages:``
+PAGED_ENDPOINTS = frozenset({"players", "odds"})
 
 # odds: bet name -> canonical market; values are "Home"/"Draw"/"Away" or "Over 2.5"/"Under 2.5"
 ODDS_MARKETS: dict[str, str] = {"Match Winner": "1x2", "Goals Over/Under": "over_under"}

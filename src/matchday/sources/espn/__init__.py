@@ -5,17 +5,19 @@ box score, rosters) for any league slug (``eng.1``, ``esp.1``, ``uefa.champions`
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import structlog
 
-from matchday.domain.records import MatchRecord, ParseResult, RowProblem, Side
+from matchday.domain.records import CompetitionRef, MatchRecord, ParseResult, RowProblem, Side
 from matchday.errors import ParseError, ProviderError, UnreadableFile
 from matchday.sources.espn import spec
 from matchday.sources.espn.parser import (
     competition,
+    competition_by_id,
     events_of,
     lineups_and_players,
     match_from_competition,
@@ -23,7 +25,7 @@ from matchday.sources.espn.parser import (
     team_stats,
 )
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, as_list, load_json, name_hints
+from matchday.sources.providerkit import ProviderSource, as_dict, as_list, load_json, name_hints, shape_checked
 
 log = structlog.get_logger(__name__)
 
@@ -31,27 +33,51 @@ INFO = ProviderInfo(name=spec.PROVIDER, description="ESPN site API: soccer score
                     base_url_setting="espn_base_url", endpoints=spec.ENDPOINTS)
 
 
+_UID_LEAGUE = re.compile(r"~l:(\d+)(?:~|$)")
+
+
+def _event_league(event: dict, by_id: dict[str, dict], single: dict | None) -> tuple[CompetitionRef, bool]:
+    """The competition of one scoreboard event: the league its uid names (``s:600~l:700~e:...``) among the
+    answer's leagues, else in the competition register, else the answer's one league. All-leagues answers give
+    ``leagues[0]`` without a slug: each event's uid says which league it is."""
+    uid = str(event.get("uid") or "")
+    found = _UID_LEAGUE.search(uid)
+    league_id = found.group(1) if found else None
+    if league_id is not None and league_id in by_id:
+        return competition(by_id[league_id])
+    if single is not None and (league_id is None or str(single.get("id")) == league_id):
+        return competition(single)
+    if league_id is None:
+        raise ParseError(spec.PROVIDER, "event.uid", uid or None, "an event without its league (no l:<id> in uid)")
+    return competition_by_id(league_id)
+
+
 def parse_scoreboard(doc: dict) -> ParseResult:
-    leagues = as_list(spec.PROVIDER, "leagues", doc.get("leagues") or [])
-    if not leagues:
-        raise ParseError(spec.PROVIDER, "leagues", None, "a scoreboard without its league")
-    league = as_dict(spec.PROVIDER, "leagues[0]", leagues[0])
-    comp, calendar = competition(league)
+    leagues = [as_dict(spec.PROVIDER, "leagues[]", x) for x in as_list(spec.PROVIDER, "leagues",
+                                                                        doc.get("leagues") or [])]
+    by_id = {str(x.get("id")): x for x in leagues if x.get("slug") and x.get("id") is not None}
+    single = leagues[0] if len(leagues) == 1 and leagues[0].get("slug") else None
     result, refs = ParseResult(), {}
     for index, event in enumerate(as_list(spec.PROVIDER, "events", doc.get("events") or []), start=1):
         result.rows_read += 1
         try:
             event = as_dict(spec.PROVIDER, "events[]", event)
-            season = season_label(event.get("season") or league.get("season"), calendar)
+            comp, calendar = _event_league(event, by_id, single)
+            season = season_label(event.get("season") or (single or {}).get("season"), calendar)
             [comp_raw] = as_list(spec.PROVIDER, "competitions", event.get("competitions") or [None])
             if _has_placeholder(comp_raw):
                 continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
+            problems: list[RowProblem] = []
             result.matches.append(match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw),
-                                                         comp, season, refs, event.get("status")))
+                                                         comp, season, refs, event.get("status"), problems))
+            result.problems.extend(RowProblem(index, p.field, f"event {event.get('id')}: {p.reason}", p.raw)
+                                   for p in problems)
         except (ParseError, ValueError) as exc:
             field = exc.field if isinstance(exc, ParseError) else "competitions"
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
                                               json.dumps(event, ensure_ascii=False)[:2000]))
+    if not leagues and not result.rows_read:
+        raise ParseError(spec.PROVIDER, "leagues", None, "a scoreboard without its league")
     return result
 
 
@@ -73,16 +99,21 @@ def parse_summary(doc: dict) -> ParseResult:
                                     {**comp_raw, "details": [], "attendance": game.get("attendance")}, comp, season,
                                     {}, comp_raw.get("status"))
     side_of = {record.home.source_key: Side.HOME, record.away.source_key: Side.AWAY}
-    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents")
+    problems: list[RowProblem] = []
+    events = events_of(as_list(spec.PROVIDER, "keyEvents", doc.get("keyEvents") or []), side_of, "keyEvents",
+                       problems)
+    boxscore = as_dict(spec.PROVIDER, "boxscore", doc.get("boxscore") or {})
+    box_teams = [as_dict(spec.PROVIDER, "boxscore.teams[]", t)
+                 for t in as_list(spec.PROVIDER, "boxscore.teams", boxscore.get("teams") or [])]
     stats = tuple(team_stats(as_list(spec.PROVIDER, "boxscore.statistics", t.get("statistics") or []),
-                             side_of[str((t.get("team") or {}).get("id"))])
-                  for t in (doc.get("boxscore") or {}).get("teams") or []
-                  if str((t.get("team") or {}).get("id")) in side_of)
-    lineups, players = lineups_and_players(as_list(spec.PROVIDER, "rosters", doc.get("rosters") or []), side_of)
+                             side_of[str((t.get("team") or {}).get("id"))], problems)
+                  for t in box_teams if str((t.get("team") or {}).get("id")) in side_of)
+    lineups, players = lineups_and_players(as_list(spec.PROVIDER, "rosters", doc.get("rosters") or []), side_of,
+                                           problems)
     officials = [o.get("displayName") for o in game.get("officials") or [] if o.get("order") == 1]
     record = replace(record, events=events, stats=stats, lineups=tuple(lineups), player_stats=tuple(players),
                      referee=officials[0] if officials else None)
-    return ParseResult(matches=[record], rows_read=1)
+    return ParseResult(matches=[record], rows_read=1, problems=problems)
 
 
 class Espn:
@@ -104,6 +135,7 @@ class Espn:
     def quota_headers(self, headers: Mapping[str, str]) -> QuotaReading:
         return QuotaReading()  # ESPN publishes no quota; the collector's own polite limit applies
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
@@ -20,6 +21,7 @@ from matchday.domain.records import (
     MatchRecord,
     MatchStatus,
     PlayerMatchStatsRecord,
+    RowProblem,
     Side,
     TeamRef,
     TeamStatsRecord,
@@ -28,7 +30,7 @@ from matchday.domain.seasons import normalise_season
 from matchday.errors import ParseError
 from matchday.sources.espn import spec
 from matchday.sources.international_results.spec import NATIONAL_TEAMS
-from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, utc_datetime
+from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, set_aside, utc_datetime
 
 P = spec.PROVIDER
 _CLOCK = re.compile(r"^(\d+)'(?:\+(\d+)'?)?$")
@@ -36,12 +38,25 @@ _CLOCK = re.compile(r"^(\d+)'(?:\+(\d+)'?)?$")
 
 def competition(league: dict) -> tuple[CompetitionRef, bool]:
     slug = as_text(P, "league.slug", league.get("slug"), optional=False) or ""
-    known = spec.LEAGUES.get(slug)
-    code, country, kind = known if known else (f"{P}.{slug}", None, "league")
+    known = lookup(P, slug)
+    code, country, kind = (known.code, known.country, known.kind) if known else (f"{P}.{slug}", None, "league")
     info = competition_info(code)
     calendar = info.calendar_year if info else kind != "league"
     return CompetitionRef(code, as_text(P, "league.name", league.get("name")) or slug, country, kind, slug,
                           calendar), calendar
+
+
+def competition_by_id(league_id: str) -> tuple[CompetitionRef, bool]:
+    """A competition known only by ESPN's numeric league id (an all-leagues scoreboard's event uid): the
+    register's entry, else ``espn.<id>``."""
+    known = lookup("espn-league-id", league_id)
+    if known is None:
+        return CompetitionRef(f"{P}.{league_id}", f"ESPN league {league_id}", None, "league", league_id,
+                              False), False
+    info = competition_info(known.code)
+    calendar = info.calendar_year if info else known.kind != "league"
+    slug = known.ids.get(P, league_id)
+    return CompetitionRef(known.code, known.name, known.country, known.kind, slug, calendar), calendar
 
 
 def team_scope(comp: CompetitionRef) -> str | None:
@@ -85,12 +100,15 @@ def event_type(type_id: Any, field: str) -> EventType | None:
     return spec.EVENTS[str(type_id)]
 
 
-def team_stats(items: list, side: Side) -> TeamStatsRecord:
+def team_stats(items: list, side: Side, problems: list[RowProblem] | None = None) -> TeamStatsRecord:
     values: dict[str, Any] = {}
-    for item in items:
+    for index, item in enumerate(items, start=1):
+        item = as_dict(P, "statistics[]", item)
         name = item.get("name")
         if name not in spec.TEAM_STATS:
-            raise ParseError(P, "statistics.name", name, "unknown statistic")
+            set_aside(problems, index, ParseError(P, "statistics.name", name, "unknown statistic"),
+                      f"{side.value} statistic {name!r}", item)
+            continue
         target = spec.TEAM_STATS[name]
         if target:
             number = as_float(P, f"statistics.{name}", item.get("displayValue"))
@@ -115,10 +133,21 @@ def _competitors(raw: list, refs: dict, scope: str | None) -> dict[Side, dict]:
     return sides
 
 
-def events_of(details: list, side_of: dict[str, Side], field: str) -> tuple[MatchEventRecord, ...]:
+def events_of(details: list, side_of: dict[str, Side], field: str,
+              problems: list[RowProblem] | None = None) -> tuple[MatchEventRecord, ...]:
+    """The match events; one whose type is not in the vocabulary is set aside (named) when ``problems`` is
+    given, and the others load."""
     events = []
-    for item in details:
-        kind = event_type(as_dict(P, f"{field}.type", item.get("type")).get("id"), f"{field}.type.id")
+    for index, item in enumerate(details, start=1):
+        item = as_dict(P, f"{field}[]", item)
+        kind_raw = as_dict(P, f"{field}.type", item.get("type"))
+        try:
+            kind = event_type(kind_raw.get("id"), f"{field}.type.id")
+        except ParseError as exc:
+            clock_text = (item.get("clock") or {}).get("displayValue") if isinstance(item.get("clock"), dict) else None
+            set_aside(problems, index, exc, f"{field} event {item.get('id') or index} ({kind_raw.get('text')!r}"
+                                            f"{', ' + str(clock_text) if clock_text else ''})", item)
+            continue
         if kind is None or item.get("shootout"):
             continue
         team_id = str((item.get("team") or {}).get("id"))
@@ -139,7 +168,7 @@ def _score(item: dict) -> int | None:
 
 
 def match_from_competition(event: dict, comp_raw: dict, comp: CompetitionRef, season: str, refs: dict,
-                           status_raw: Any) -> MatchRecord:
+                           status_raw: Any, problems: list[RowProblem] | None = None) -> MatchRecord:
     sides = _competitors(as_list(P, "competitors", comp_raw.get("competitors") or []), refs, team_scope(comp))
     status, period, finish, minute = status_of(status_raw)
     home, away = sides[Side.HOME], sides[Side.AWAY]
@@ -154,7 +183,7 @@ def match_from_competition(event: dict, comp_raw: dict, comp: CompetitionRef, se
         [as_int(P, "linescores", (x or {}).get("displayValue")) for x in away.get("linescores") or []]
     ht = (halves[0][0], halves[1][0]) if halves[0] and halves[1] else (None, None)
     after_et = goals if finish in (Finish.AET, Finish.PENALTIES) else (None, None)
-    stats = tuple(team_stats(as_list(P, "statistics", c.get("statistics") or []), side)
+    stats = tuple(team_stats(as_list(P, "statistics", c.get("statistics") or []), side, problems)
                   for side, c in sides.items() if c.get("statistics"))
     venue = (comp_raw.get("venue") or event.get("venue") or {}).get("fullName")
     stage_slug = (event.get("season") or {}).get("slug")
@@ -172,23 +201,30 @@ def match_from_competition(event: dict, comp_raw: dict, comp: CompetitionRef, se
         finish=finish, period=period, minute=minute, venue=venue,
         attendance=as_int(P, "attendance", comp_raw.get("attendance")) or None,
         neutral=bool(comp_raw.get("neutralSite")) or comp.kind == "international",
-        events=events_of(as_list(P, "details", comp_raw.get("details") or []), side_of, "details"), stats=stats,
+        events=events_of(as_list(P, "details", comp_raw.get("details") or []), side_of, "details", problems),
+        stats=stats,
         source_key=as_text(P, "event.id", event.get("id"), optional=False),
     )
 
 
-def lineups_and_players(rosters: list, side_of: dict[str, Side]) -> tuple[list, list]:
+def lineups_and_players(rosters: list, side_of: dict[str, Side],
+                        problems: list[RowProblem] | None = None) -> tuple[list, list]:
     lineups, players = [], []
     for roster in rosters:
+        roster = as_dict(P, "rosters[]", roster)
         team_id = str((roster.get("team") or {}).get("id"))
         if team_id not in side_of:
             raise ParseError(P, "rosters.team.id", team_id, "team is neither side of the match")
         side = side_of[team_id]
-        for item in as_list(P, "rosters.roster", roster.get("roster") or []):
-            name = as_text(P, "athlete.displayName", (item.get("athlete") or {}).get("displayName"), optional=False)
-            abbreviation = (item.get("position") or {}).get("abbreviation")
+        for index, item in enumerate(as_list(P, "rosters.roster", roster.get("roster") or []), start=1):
+            item = as_dict(P, "rosters.roster[]", item)
+            name = as_text(P, "athlete.displayName", as_dict(P, "athlete", item.get("athlete") or {})
+                           .get("displayName"), optional=False)
+            abbreviation = as_dict(P, "roster.position", item.get("position") or {}).get("abbreviation")
             if abbreviation not in spec.POSITIONS:
-                raise ParseError(P, "roster.position", abbreviation, "unknown position")
+                set_aside(problems, index, ParseError(P, "roster.position", abbreviation, "unknown position"),
+                          f"{side.value} roster entry {name!r}", item)
+                continue
             number = as_int(P, "roster.jersey", item.get("jersey"))
             starter = bool(item.get("starter"))
             lineups.append(LineupEntry(side, name or "", starter, spec.POSITIONS[abbreviation], number))

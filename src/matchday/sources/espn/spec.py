@@ -82,25 +82,7 @@ POSITIONS: dict[str, str | None] = {
     "SUB": None,
 }
 
-# league slug -> (canonical code, country, kind); others get "espn.<slug>"
-LEAGUES: dict[str, tuple[str, str | None, str]] = {
-    "eng.1": ("eng.1", "England", "league"), "eng.2": ("eng.2", "England", "league"),
-    "eng.3": ("eng.3", "England", "league"), "eng.4": ("eng.4", "England", "league"),
-    "eng.5": ("eng.5", "England", "league"), "eng.fa": ("eng.fa_cup", "England", "cup"),
-    "eng.league_cup": ("eng.league_cup", "England", "cup"),
-    "sco.1": ("sco.1", "Scotland", "league"), "sco.2": ("sco.2", "Scotland", "league"),
-    "esp.1": ("esp.1", "Spain", "league"), "esp.2": ("esp.2", "Spain", "league"),
-    "ger.1": ("ger.1", "Germany", "league"), "ger.2": ("ger.2", "Germany", "league"),
-    "ger.dfb_pokal": ("ger.dfb_pokal", "Germany", "cup"),
-    "ita.1": ("ita.1", "Italy", "league"), "ita.2": ("ita.2", "Italy", "league"),
-    "fra.1": ("fra.1", "France", "league"), "fra.2": ("fra.2", "France", "league"),
-    "ned.1": ("ned.1", "Netherlands", "league"), "por.1": ("por.1", "Portugal", "league"),
-    "bel.1": ("bel.1", "Belgium", "league"), "tur.1": ("tur.1", "Turkey", "league"),
-    "gre.1": ("gre.1", "Greece", "league"), "usa.1": ("usa.1", "USA", "league"),
-    "nor.1": ("nor.1", "Norway", "league"), "rsa.1": ("rsa.1", "South Africa", "league"),
-    "uefa.champions": ("uefa.cl", None, "cup"), "fifa.world": ("fifa.world", None, "international"),
-    "uefa.euro": ("uefa.euro", None, "international"), "fifa.cwc": ("fifa.cwc", None, "cup"),
-}
+# competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
     Endpoint("scoreboard", "/{league}/scoreboard", ("league", "dates", "limit"), returns="matches", live=True),

@@ -20,7 +20,7 @@ from matchday.sources.football_data_org.parser import (
     parse_teams,
 )
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, load_json, name_hints
+from matchday.sources.providerkit import ProviderSource, load_json, name_hints, shape_checked
 
 INFO = ProviderInfo(
     name=spec.PROVIDER,
@@ -65,6 +65,7 @@ class FootballDataOrg:
         return QuotaReading(minute_remaining=remaining,
                             retry_after_s=float(reset) if reset is not None and remaining == 0 else None)
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         doc = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, doc)

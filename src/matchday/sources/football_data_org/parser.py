@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRecord,
     CompetitionRef,
@@ -39,9 +40,9 @@ P = spec.PROVIDER
 def competition_ref(raw: Any, area: Any = None) -> CompetitionRef:
     comp = as_dict(P, "competition", raw)
     code = as_text(P, "competition.code", comp.get("code")) or str(comp.get("id"))
-    known = spec.COMPETITIONS.get(code)
+    known = lookup(P, code)
     if known:
-        canonical, country, kind = known
+        canonical, country, kind = known.code, known.country, known.kind
     else:
         country = as_text(P, "area.name", (area or {}).get("name")) if isinstance(area, dict) else None
         country = None if country in ("World", "Europe", "South America") else country

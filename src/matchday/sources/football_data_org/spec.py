@@ -49,28 +49,7 @@ STAGES: dict[str, str] = {
 
 STANDING_TYPES = frozenset({"TOTAL", "HOME", "AWAY"})
 
-# competition code -> (canonical code, country, kind); others get "football-data-org.<code>"
-COMPETITIONS: dict[str, tuple[str, str | None, str]] = {
-    "PL": ("eng.1", "England", "league"),
-    "ELC": ("eng.2", "England", "league"),
-    "FAC": ("eng.fa_cup", "England", "cup"),
-    "BL1": ("ger.1", "Germany", "league"),
-    "BL2": ("ger.2", "Germany", "league"),
-    "DFB": ("ger.dfb_pokal", "Germany", "cup"),
-    "PD": ("esp.1", "Spain", "league"),
-    "SD": ("esp.2", "Spain", "league"),
-    "SA": ("ita.1", "Italy", "league"),
-    "SB": ("ita.2", "Italy", "league"),
-    "FL1": ("fra.1", "France", "league"),
-    "FL2": ("fra.2", "France", "league"),
-    "DED": ("ned.1", "Netherlands", "league"),
-    "PPL": ("por.1", "Portugal", "league"),
-    "BJL": ("bel.1", "Belgium", "league"),
-    "SPL": ("sco.1", "Scotland", "league"),
-    "CL": ("uefa.cl", None, "cup"),
-    "WC": ("fifa.world", None, "international"),
-    "EC": ("uefa.euro", None, "international"),
-}
+# competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 COMPETITION_TYPES = {"LEAGUE": "league", "CUP": "cup", "PLAYOFFS": "cup", "LEAGUE_CUP": "cup"}
 
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (

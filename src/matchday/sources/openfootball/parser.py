@@ -33,6 +33,7 @@ from matchday.sources.openfootball import spec
 
 _UTC_OFFSET = re.compile(r"^(\d{1,2}):(\d{2})(?:\s*UTC([+-]\d{1,2})(?::?(\d{2}))?)?$")
 _ROUND_NUMBER = re.compile(r"(\d+)\s*$")
+_SPLIT_ROUND = re.compile(r"^([^,]+),\s*Matchday\s+\d+\s*$")
 _CLUB_COUNTRY = re.compile(r"^(.*?)\s*\(([A-Z]{3})\)$")
 
 
@@ -157,9 +158,16 @@ def _stage_and_round(round_name: str | None, group: str | None, kind: str) -> tu
         number = int(match.group(1)) if match and "Matchday" in round_name else None
     if kind != "league":
         return (group or round_name or "tournament"), number
-    if round_name is None or round_name.startswith(spec.REGULAR_STAGE_PREFIXES):
+    if round_name is None or round_name.startswith(spec.REGULAR_STAGE_PREFIXES) or split_group(round_name):
         return "regular", number
     return "playoffs", None
+
+
+def split_group(round_name: str | None) -> str | None:
+    """The part of a split league a round belongs to: Scotland's "Championship, Matchday 34" and "Relegation,
+    Matchday 34" are the league's second phase (its top and bottom halves), not play-offs."""
+    found = _SPLIT_ROUND.match(round_name or "")
+    return found.group(1) if found else None
 
 
 def _match(raw: Any, comp: CompetitionRef, season: str, zone: ZoneInfo, round_name: str | None) -> MatchRecord:
@@ -207,7 +215,8 @@ def _match(raw: Any, comp: CompetitionRef, season: str, zone: ZoneInfo, round_na
         home_goals_et=et[0], away_goals_et=et[1], home_penalties=pens[0], away_penalties=pens[1],
         finish=finish, venue=_text(raw, "ground", "ground"), neutral=comp.kind != "league",
         events=_goals(raw),
-        attributes={"ft_90": list(ft)} if et[0] is not None else {},
+        attributes={**({"ft_90": list(ft)} if et[0] is not None else {}),
+                    **({"split": group} if comp.kind == "league" and (group := split_group(round_label)) else {})},
     )
 
 

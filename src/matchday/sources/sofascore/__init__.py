@@ -20,7 +20,7 @@ import structlog
 from matchday.domain.records import MatchRecord, ParseResult, RowProblem
 from matchday.errors import ConfigError, ParseError, ProviderError, RateLimited, UnreadableFile
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, load_json, utc_datetime
+from matchday.sources.providerkit import ProviderSource, as_dict, load_json, shape_checked, utc_datetime
 from matchday.sources.sofascore import parser, spec
 
 log = structlog.get_logger(__name__)
@@ -80,6 +80,7 @@ class SofaScore:
         retry = lower.get("retry-after", "")
         return QuotaReading(retry_after_s=float(retry) if retry.isdigit() and int(retry) > 0 else None)
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         raw = load_json(spec.PROVIDER, body, endpoint)
         self.check_doc(endpoint, raw)

@@ -9,10 +9,12 @@ A capture whose arrays were trimmed (``{"__trimmed__": n}`` markers) gives parti
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from matchday.catalog import competition_info
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     AWAY_KEY,
     HOME_KEY,
@@ -35,7 +37,7 @@ from matchday.domain.records import (
 from matchday.domain.seasons import normalise_season, season_for_date
 from matchday.errors import ParseError
 from matchday.sources.international_results.spec import NATIONAL_TEAMS
-from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_text, utc_datetime
+from matchday.sources.providerkit import as_code, as_dict, as_float, as_int, as_list, as_text, set_aside, utc_datetime
 from matchday.sources.sofascore import spec
 
 P = spec.PROVIDER
@@ -53,9 +55,9 @@ def competition(tournament: Any) -> tuple[CompetitionRef, bool]:
     tournament = as_dict(P, "tournament", tournament)
     unique = tournament.get("uniqueTournament") or tournament
     unique_id = as_int(P, "uniqueTournament.id", unique.get("id"), optional=False) or 0
-    known = spec.TOURNAMENTS.get(unique_id)
+    known = lookup(P, unique_id)
     if known:
-        code, country, kind = known
+        code, country, kind = known.code, known.country, known.kind
     else:
         category = unique.get("category") or tournament.get("category") or {}
         country_name = (category.get("country") or {}).get("name") if isinstance(category.get("country"), dict) \
@@ -67,8 +69,22 @@ def competition(tournament: Any) -> tuple[CompetitionRef, bool]:
                           str(unique_id), calendar), calendar
 
 
-def season_label(season: Any, calendar: bool) -> str:
-    year = as_text(P, "season.year", as_dict(P, "season", season).get("year"), optional=False) or ""
+_SEASON_YEAR = re.compile(r"^(\d{4}|\d{4}[-/]\d{2}(\d{2})?|\d{2}/\d{2})$")
+
+
+def season_label(season: Any, calendar: bool, kickoff: datetime | None = None) -> str:
+    """The season an event belongs to: its ``season.year`` ("2026", "25/26", "2025/2026"); an event without
+    a season object, or whose season has no year ("Season 2"), belongs to the season of its competition
+    running at its kick-off (calendar year, or July to June)."""
+    raw = season if isinstance(season, dict) else {}
+    year = raw.get("year")
+    if not (isinstance(year, str | int) and _SEASON_YEAR.match(str(year).strip())):
+        if season is not None and not isinstance(season, dict):
+            raise ParseError(P, "season", str(season)[:80], "expected an object")
+        if kickoff is None:
+            raise ParseError(P, "season.year", year, "no season year and no start time to place the event")
+        return season_for_date(kickoff.date(), calendar)
+    year = str(year).strip()
     if "/" in year and len(year) == 5:  # "25/26"
         start = int(year[:2])
         year = f"{2000 + start if start < 50 else 1900 + start}-{year[3:]}"
@@ -127,7 +143,7 @@ def event(raw: dict, refs: dict, fetched_at: datetime | None = None) -> MatchRec
     venue = raw.get("venue") if isinstance(raw.get("venue"), dict) else {}
     referee = raw.get("referee") if isinstance(raw.get("referee"), dict) else {}
     return MatchRecord(
-        competition=comp, season=season_label(raw.get("season"), calendar),
+        competition=comp, season=season_label(raw.get("season"), calendar, kickoff),
         home=team(raw.get("homeTeam"), "homeTeam", refs), away=team(raw.get("awayTeam"), "awayTeam", refs),
         match_date=kickoff.date() if kickoff else None, kickoff_utc=kickoff, status=status, stage=stage,
         round=f"Round {number}" if number else None, round_number=number, home_goals=goals[0],
@@ -144,19 +160,23 @@ def event(raw: dict, refs: dict, fetched_at: datetime | None = None) -> MatchRec
 def incidents(key: str, body: dict) -> ParseResult:
     found, trimmed = items(body.get("incidents"), "incidents")
     chronological = list(reversed(found))
-    events, shootout = [], []
+    events, shootout, problems = [], [], []
     last = (0, 0)
-    for item in chronological:
+    for index, item in enumerate(chronological, start=1):
         item = as_dict(P, "incidents[]", item)
-        kind, klass = item.get("incidentType"), item.get("incidentClass")
+        kind, klass = as_code(P, "incidentType", item.get("incidentType")), as_code(P, "incidentClass",
+                                                                                    item.get("incidentClass"))
+        what = f"incident {item.get('id') or index} ({kind!r} {klass!r}, minute {item.get('time')})"
         if kind not in spec.INCIDENT_TYPES:
-            raise ParseError(P, "incidentType", kind, "unknown incident type")
+            set_aside(problems, index, ParseError(P, "incidentType", kind, "unknown incident type"), what, item)
+            continue
         side_key = HOME_KEY if item.get("isHome") else AWAY_KEY
         minute, added = as_int(P, "time", item.get("time")), as_int(P, "addedTime", item.get("addedTime"))
         player = (item.get("player") or {}).get("name")
         if kind == "goal":
             if klass not in spec.GOAL_CLASSES:
-                raise ParseError(P, "incidentClass", klass, "unknown goal class")
+                set_aside(problems, index, ParseError(P, "incidentClass", klass, "unknown goal class"), what, item)
+                continue
             now = (as_int(P, "homeScore", item.get("homeScore")), as_int(P, "awayScore", item.get("awayScore")))
             if now[0] is not None and now[1] is not None:
                 side_key = HOME_KEY if now[0] > last[0] else AWAY_KEY if now[1] > last[1] else side_key
@@ -164,7 +184,8 @@ def incidents(key: str, body: dict) -> ParseResult:
             events.append((side_key, MatchEventRecord(spec.GOAL_CLASSES[klass], Side.HOME, minute, added, player)))
         elif kind == "card":
             if klass not in spec.CARD_CLASSES:
-                raise ParseError(P, "incidentClass", klass, "unknown card class")
+                set_aside(problems, index, ParseError(P, "incidentClass", klass, "unknown card class"), what, item)
+                continue
             events.append((side_key, MatchEventRecord(spec.CARD_CLASSES[klass], Side.HOME, minute, added, player)))
         elif kind == "substitution":
             incoming, outgoing = (item.get("playerIn") or {}).get("name"), (item.get("playerOut") or {}).get("name")
@@ -177,15 +198,17 @@ def incidents(key: str, body: dict) -> ParseResult:
         elif kind == "penaltyShootout":
             shootout.append({"team": "home" if item.get("isHome") else "away", "kick": item.get("sequence"),
                              "player": player, "scored": klass == "scored"})
-    detail = MatchDetailRecord(key, events=tuple(events), kinds=frozenset({"events"}), partial=trimmed)
-    return ParseResult(details=[detail], rows_read=len(found))
+    # an incident set aside leaves the list incomplete: it fills gaps, never replaces what is stored
+    detail = MatchDetailRecord(key, events=tuple(events), kinds=frozenset({"events"}),
+                               partial=trimmed or bool(problems))
+    return ParseResult(details=[detail], rows_read=len(found), problems=problems)
 
 
 def statistics(key: str, body: dict) -> ParseResult:
     periods, trimmed = items(body.get("statistics"), "statistics")
     whole = [p for p in periods if isinstance(p, dict) and p.get("period") == "ALL"]
     values: dict[Side, dict[str, Any]] = {Side.HOME: {}, Side.AWAY: {}}
-    rows = 0
+    rows, problems = 0, []
     for period in whole:
         groups, cut = items(period.get("groups"), "statistics.groups")
         trimmed |= cut
@@ -194,9 +217,12 @@ def statistics(key: str, body: dict) -> ParseResult:
             trimmed |= cut
             for stat in stats:
                 rows += 1
-                name = stat.get("key")
+                stat = as_dict(P, "statisticsItems[]", stat)
+                name = as_code(P, "statisticsItems.key", stat.get("key"))
                 if name not in spec.STATISTICS:
-                    raise ParseError(P, "statisticsItems.key", name, "unknown statistic")
+                    set_aside(problems, rows, ParseError(P, "statisticsItems.key", name, "unknown statistic"),
+                              f"statistic {stat.get('name')!r}", stat)
+                    continue
                 target = spec.STATISTICS[name]
                 if target is None:
                     continue
@@ -206,12 +232,12 @@ def statistics(key: str, body: dict) -> ParseResult:
                         else int(number)
     parts = tuple(TeamPart(HOME_KEY if side is Side.HOME else AWAY_KEY, side.value,
                            stats=TeamStatsRecord(Side.HOME, **values[side])) for side in (Side.HOME, Side.AWAY))
-    detail = MatchDetailRecord(key, parts=parts, kinds=frozenset({"stats"}), partial=trimmed)
-    return ParseResult(details=[detail], rows_read=rows)
+    detail = MatchDetailRecord(key, parts=parts, kinds=frozenset({"stats"}), partial=trimmed or bool(problems))
+    return ParseResult(details=[detail], rows_read=rows, problems=problems)
 
 
 def lineups(key: str, body: dict) -> ParseResult:
-    parts, rows, trimmed = [], 0, False
+    parts, rows, trimmed, problems = [], 0, False, []
     for side_name, side_key in (("home", HOME_KEY), ("away", AWAY_KEY)):
         side = as_dict(P, side_name, body.get(side_name) or {})
         players, cut = items(side.get("players"), f"{side_name}.players")
@@ -219,11 +245,14 @@ def lineups(key: str, body: dict) -> ParseResult:
         entries, figures = [], []
         for item in players:
             rows += 1
+            item = as_dict(P, "players[]", item)
             player = as_dict(P, "players.player", item.get("player"))
             name = as_text(P, "player.name", player.get("name"), optional=False) or ""
-            position = item.get("position") or player.get("position")
+            position = as_code(P, "players.position", item.get("position") or player.get("position"))
             if position not in ("G", "D", "M", "F", None):
-                raise ParseError(P, "players.position", position, "unknown position")
+                set_aside(problems, rows, ParseError(P, "players.position", position, "unknown position"),
+                          f"{side_name} player {name!r}", item)
+                continue
             starter = not item.get("substitute")
             number = as_int(P, "shirtNumber", item.get("shirtNumber") or item.get("jerseyNumber"))
             entries.append(LineupEntry(Side.HOME, name, starter, position, number))
@@ -240,8 +269,9 @@ def lineups(key: str, body: dict) -> ParseResult:
                     passes=as_int(P, "totalPass", stats.get("totalPass"))))
         parts.append(TeamPart(side_key, side_name, lineup=tuple(entries), player_stats=tuple(figures)))
     kinds = frozenset({"lineups"} | ({"player_stats"} if any(p.player_stats for p in parts) else set()))
-    return ParseResult(details=[MatchDetailRecord(key, parts=tuple(parts), kinds=kinds, partial=trimmed)],
-                       rows_read=rows)
+    return ParseResult(details=[MatchDetailRecord(key, parts=tuple(parts), kinds=kinds,
+                                                  partial=trimmed or bool(problems))],
+                       rows_read=rows, problems=problems)
 
 
 def standings(body: dict) -> ParseResult:

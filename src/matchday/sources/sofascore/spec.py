@@ -64,14 +64,7 @@ STATISTICS: dict[str, str | None] = {
     "diveSaves": None, "goalkeeperSavesTotal": None,
 }
 
-# uniqueTournament id -> (canonical code, country, kind); others get "sofascore.<id>"
-TOURNAMENTS: dict[int, tuple[str, str | None, str]] = {
-    17: ("eng.1", "England", "league"), 18: ("eng.2", "England", "league"), 8: ("esp.1", "Spain", "league"),
-    35: ("ger.1", "Germany", "league"), 23: ("ita.1", "Italy", "league"), 34: ("fra.1", "France", "league"),
-    37: ("ned.1", "Netherlands", "league"), 238: ("por.1", "Portugal", "league"), 36: ("sco.1", "Scotland", "league"),
-    242: ("usa.1", "USA", "league"), 7: ("uefa.cl", None, "cup"), 16: ("fifa.world", None, "international"),
-    1: ("uefa.euro", None, "international"),
-}
+# competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
     Endpoint("event", "/event/{event}", ("event",), returns="matches", live=True),

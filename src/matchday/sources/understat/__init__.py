@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     Finish,
@@ -32,7 +33,7 @@ from matchday.domain.records import (
 from matchday.domain.seasons import split_season
 from matchday.errors import ParseError, UnreadableFile
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, as_float, as_int, as_text, name_hints
+from matchday.sources.providerkit import ProviderSource, as_dict, as_float, as_int, as_text, name_hints, shape_checked
 from matchday.sources.understat import spec
 
 P = spec.PROVIDER
@@ -57,10 +58,10 @@ def embedded(page: bytes, location: str = "page") -> dict[str, Any]:
 
 
 def competition(league: str) -> CompetitionRef:
-    if league not in spec.LEAGUES:
+    known = lookup(P, league)
+    if known is None:
         raise ParseError(P, "league", league, "unknown league")
-    code, country = spec.LEAGUES[league]
-    return CompetitionRef(code, league.replace("_", " "), country, "league", league)
+    return CompetitionRef(known.code, league.replace("_", " "), known.country, "league", league)
 
 
 def _season(value: Any) -> str:
@@ -200,6 +201,7 @@ class Understat:
     def quota_headers(self, headers: Mapping[str, str]) -> QuotaReading:
         return QuotaReading()
 
+    @shape_checked
     def parse(self, endpoint: str, params: Mapping[str, str], body: bytes) -> ParseResult:
         data = embedded(body, endpoint)
         if endpoint == "match" or (not endpoint and "match_info" in data):
@@ -217,29 +219,56 @@ class Understat:
 _BREADCRUMB = re.compile(r'class="breadcrumb">.*?href="league/(\w+)/(\d{4})"', re.DOTALL)
 
 
+_SELECTED = re.compile(r'<select name="(league|season)"[^>]*>.*?<option value="([^"]+)" selected', re.DOTALL)
+
+
 def breadcrumb(page: bytes) -> tuple[str, str]:
-    """(league, season year) from a page's breadcrumb (``<a href="league/EPL/2020">``): team pages name their
-    league nowhere else."""
-    found = _BREADCRUMB.search(page.decode("utf-8", "replace"))
-    if not found:
-        raise UnreadableFile("page", f"{P}: the page names no league (no breadcrumb link league/<LEAGUE>/<year>)")
-    return found.group(1), found.group(2)
+    """(league, season year) a page is about: a team page's breadcrumb (``<a href="league/EPL/2020">``), else a
+    league page's selected league and season (``<select name="league">``: ``EPL``, ``La liga`` ...)."""
+    text = page.decode("utf-8", "replace")
+    found = _BREADCRUMB.search(text)
+    if found:
+        return found.group(1), found.group(2)
+    selected = dict(_SELECTED.findall(text))
+    if "league" in selected and "season" in selected:
+        return selected["league"].replace(" ", "_"), selected["season"]
+    raise UnreadableFile("page", f"{P}: the page names no league (no breadcrumb link league/<LEAGUE>/<year>, "
+                                 "no selected league and season)")
 
 
 PROVIDER = Understat()
 
 
+_PAGE_VARIABLES = re.compile(rb"(\w+)\s*=\s*JSON\.parse\(")
+
+
+def page_kind(body: bytes) -> str | None:
+    """Which page a saved Understat page is, told from the data it embeds (never from its file name): a match
+    page holds ``match_info``/``shotsData``, a league page ``teamsData`` with ``datesData``, a team page
+    ``datesData`` with ``statisticsData``."""
+    names = set(_PAGE_VARIABLES.findall(body)) | ({b"match_info"} if b"match_info" in body else set())
+    if names & {b"match_info", b"shotsData", b"rostersData"}:
+        return "match"
+    if b"datesData" in names:
+        return "league" if b"teamsData" in names else "team"
+    return None
+
+
 def infer(stem: str, body: bytes) -> tuple[str, dict[str, str]]:
-    """``match_14717`` → match; ``league_EPL_2020`` → league EPL season 2020; ``team_<Name>_2020`` → team."""
+    """The page's kind from its content; league and season from the name when it is the usual one
+    (``league_EPL_2020``, ``team_<Name>_2020``), else from the page's breadcrumb at parse time."""
+    kind = page_kind(body)
     parts = stem.split("_")
     named, params = name_hints(stem)
-    if parts[0] == "match":
-        return "match", {"match": parts[1]} if len(parts) > 1 else {}
-    if parts[0] == "league" and len(parts) >= 3:
+    if kind is None:
+        return named, params
+    if kind == "match":
+        return "match", {"match": parts[1]} if parts[0] == "match" and len(parts) > 1 else {}
+    if kind == "league" and parts[0] == "league" and len(parts) >= 3 and parts[-1].isdigit():
         return "league", {"league": "_".join(parts[1:-1]), "season": parts[-1]}
-    if parts[0] == "team" and len(parts) >= 3:
+    if kind == "team" and parts[0] == "team" and len(parts) >= 3:
         return "team", {"team": "_".join(parts[1:-1])}  # league and season: from the page's breadcrumb
-    return named, params
+    return kind, {}
 
 
 SOURCE = ProviderSource(PROVIDER, infer, "Understat pages saved as HTML (league, team, match)",

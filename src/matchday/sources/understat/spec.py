@@ -9,11 +9,7 @@ from matchday.sources.provider import Endpoint
 PROVIDER = "understat"
 BASE_URL = "https://understat.com"
 
-# league path name -> (canonical code, country)
-LEAGUES: dict[str, tuple[str, str]] = {
-    "EPL": ("eng.1", "England"), "La_liga": ("esp.1", "Spain"), "Bundesliga": ("ger.1", "Germany"),
-    "Serie_A": ("ita.1", "Italy"), "Ligue_1": ("fra.1", "France"), "RFPL": ("rus.1", "Russia"),
-}
+# competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 
 SHOT_RESULTS: dict[str, str] = {"Goal": "goal", "SavedShot": "saved", "BlockedShot": "blocked",
                                 "MissedShots": "missed", "ShotOnPost": "woodwork", "OwnGoal": "own_goal"}
