@@ -196,6 +196,7 @@ def test_a_live_source_with_tracked_leagues_keeps_only_those_fixtures() -> None:
     tracked = ApiFootballLive(fetch, tracked_leagues=[39, 140, 135, 61, 78]).poll(None)
     assert len(every) > len(tracked) > 0
     assert {m.competition.code for m in tracked.values()} <= {"eng.1", "esp.1", "ita.1", "fra.1", "ger.1"}
-    # the due matches are then asked by ids=, tracked ones only
-    ApiFootballLive(fetch, tracked_leagues=[39, 140, 135, 61, 78]).poll(set(tracked))
-    assert set(asked[-1]["ids"].split("-")) == set(tracked)
+    # a poll of the due matches is one live=all: every tracked one is in it, nothing is asked by ids=
+    asked.clear()
+    polled = ApiFootballLive(fetch, tracked_leagues=[39, 140, 135, 61, 78]).poll(set(tracked))
+    assert asked == [{"live": "all"}] and set(polled) == set(tracked)

@@ -221,7 +221,9 @@ def test_quota_headers() -> None:
     assert PROVIDER.quota_headers({}).daily_remaining is None
 
 
-def test_live_source_discovers_then_polls_by_ids() -> None:
+def test_live_source_polls_live_all_and_asks_ids_only_for_what_it_lacks() -> None:
+    """One live=all per poll carries every fixture in play; the due fixtures it lacks (here two finished after a
+    shoot-out, and 29 not in play) are asked by ids=, at most 20 a request."""
     calls: list[tuple[str, dict]] = []
     bodies = {"all": LIVE.read_bytes(), "ids": PEN.read_bytes()}
 
@@ -236,7 +238,11 @@ def test_live_source_discovers_then_polls_by_ids() -> None:
     keys = ["1149519", "1149523"] + [str(n) for n in range(1, 30)]
     polled = live.poll(keys)
     assert set(polled) == {"1149519", "1149523"} and polled["1149519"].home_penalties == 3
-    assert [c[1]["ids"].count("-") + 1 for c in calls[1:]] == [20, 11]  # at most 20 ids per request
+    assert calls[1] == ("fixtures", {"live": "all"})
+    assert [c[1]["ids"].count("-") + 1 for c in calls[2:]] == [20, 11]  # at most 20 ids per request
+    in_play = sorted(found)[:30]
+    calls.clear()
+    assert set(live.poll(in_play)) == set(in_play) and calls == [("fixtures", {"live": "all"})]  # one request
 
 
 def test_odds_in_the_documented_shape() -> None:

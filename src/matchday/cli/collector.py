@@ -138,7 +138,8 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
 
 @app.command()
 def quota(as_json: JsonOpt = False) -> None:
-    """Per provider: daily and per-minute requests left, limits, reset times, priority floors, breaker states.
+    """Per provider: daily and per-minute requests left, limits, reset times, the last hour's requests and how long
+    the day's remainder lasts at that pace, priority floors, breaker states.
 
     Without Redis the counts are rebuilt from the raw archive (what this store fetched today and in the last
     minute); breakers are then this process's own (closed). With MATCHDAY_REDIS_URL they are the shared ones."""
@@ -149,14 +150,16 @@ def quota(as_json: JsonOpt = False) -> None:
         print_json(data)
         return
     table = Table(title="quota")
-    for column in ("provider", "day left", "day limit", "day resets", "minute left", "minute limit", "floors",
-                   "breakers"):
+    for column in ("provider", "day left", "day limit", "day resets", "minute left", "minute limit",
+                   "last hour", "lasts at this pace", "floors", "breakers"):
         table.add_column(column)
     for r in data:
         floors = " ".join(f"{p}<{n}" for p, n in r["thresholds"].items() if n)
         breakers = " ".join(f"{b['endpoint']}:{b['state']}" for b in r["breakers"]) or "closed"
+        lasts = "-" if r["lasts_hours"] is None else f"{r['lasts_hours']:g} h"
         table.add_row(r["provider"], _n(r["daily_remaining"]), _n(r["daily_limit"]), r["daily_reset"] or "",
-                      _n(r["minute_remaining"]), _n(r["minute_limit"]), floors, breakers)
+                      _n(r["minute_remaining"]), _n(r["minute_limit"]), str(r["requests_last_hour"]), lasts,
+                      floors, breakers)
     console.print(table)
 
 

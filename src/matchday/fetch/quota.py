@@ -60,6 +60,19 @@ class QuotaStatus:
     minute_reset: datetime | None
     thresholds: Mapping[str, int]
 
+    def pace_s(self, requests_per_poll: float, now: datetime) -> float:
+        """The fewest seconds between two polls of ``requests_per_poll`` requests each that keep a live loop
+        within the plan: the day's remaining requests spread until the daily reset, and the minute limit. A plan
+        of 100 a day then lasts the day (and so the match day) instead of being spent in its first hour."""
+        per_poll = max(1.0, requests_per_poll)
+        pace = 0.0
+        if self.daily_remaining is not None and self.daily_reset is not None:
+            left_s = max(0.0, (self.daily_reset - now).total_seconds())
+            pace = left_s / max(self.daily_remaining / per_poll, 1.0)
+        if self.minute_limit:
+            pace = max(pace, 60.0 * per_poll / self.minute_limit)
+        return pace
+
     def as_dict(self) -> dict:
         return {"provider": self.provider, "daily_limit": self.daily_limit, "daily_remaining": self.daily_remaining,
                 "daily_reset": self.daily_reset.isoformat() if self.daily_reset else None,

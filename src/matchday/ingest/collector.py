@@ -28,7 +28,7 @@ from matchday.domain.records import ParseResult
 from matchday.errors import CircuitOpen, ConfigError, NotFound, PrioritySkipped, QuotaExhausted
 from matchday.fetch.breaker import Breakers
 from matchday.fetch.providers import FetchResult, ProviderClient
-from matchday.fetch.quota import QuotaGuard
+from matchday.fetch.quota import Priority, QuotaGuard
 from matchday.ingest import coverage
 from matchday.ingest.config_files import with_api_file
 from matchday.ingest.job_config import JobDefinition, JobRegistry, JobType, TargetLayer, load_registry
@@ -77,6 +77,7 @@ class Collector:
     live_runners: dict[str, LiveRunner] = field(default_factory=dict)
     _fetched: dict[str, list[FetchResult]] = field(default_factory=dict)  # each live job's fetches of its poll
     _live_params: dict[str, dict[str, str]] = field(default_factory=dict)  # the params its source was made with
+    _per_poll: dict[str, float] = field(default_factory=dict)  # each live job's requests per poll (a moving mean)
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
 
     @classmethod
@@ -92,7 +93,7 @@ class Collector:
         quota = QuotaGuard(registry.plans(), settings.redis_url)
         day_start = datetime.now(UTC).replace(tzinfo=None, hour=0, minute=0, second=0, microsecond=0)
         for name, provider in providers.items():
-            free = tuple(e.name for e in provider.info.endpoints.values() if e.cost == 0)  # e.g. /status
+            free = _free(provider)
             quota.seed(name, raw_archive.requests_since(engine, name, day_start, free),
                        raw_archive.requests_since(engine, name, datetime.now(UTC).replace(tzinfo=None)
                                                   - timedelta(minutes=1), free))
@@ -115,6 +116,14 @@ class Collector:
             status = self.client.quota.status(name).as_dict()
             status["breakers"] = self.client.breakers.states(name)
             status["shared"] = self.client.quota.shared
+            # the pace: requests of the last hour, and how long the day's remainder lasts at it
+            now = datetime.now(UTC).replace(tzinfo=None)
+            last_hour = raw_archive.requests_since(self.engine, name, now - timedelta(hours=1), _free(
+                self.client.providers.get(name)))
+            remaining = status["daily_remaining"]
+            status["requests_last_hour"] = last_hour
+            status["lasts_hours"] = (None if remaining is None or not last_hour
+                                     else round(remaining / last_hour, 1))
             result.append(status)
         return result
 
@@ -146,6 +155,24 @@ class Collector:
         except BaseException:
             job_registry.release(self.engine, job_id, owner, None, "failed", self.settings.job_retry_s)
             raise
+
+    def live_pace_s(self, job: JobDefinition) -> float:
+        """Seconds between polls of a live loop that the provider's plan allows (``QuotaStatus.pace_s``), at the
+        requests its recent polls cost; never shorter than the job's own interval."""
+        status = self.client.quota.status(job.provider)
+        pace = status.pace_s(self._per_poll.get(job.job_id, 1.0), datetime.now(UTC))
+        return max(pace, getattr(job.interval, "seconds", 0.0) or 0.0)
+
+    def live_wait_s(self, job: JobDefinition) -> float:
+        """How long a live loop must still wait for its pace (0: poll now); its last poll is in the store, so the
+        pace holds across processes (Celery workers)."""
+        last = (job_registry.state(self.engine, job.job_id) or {}).get("last_success_at")
+        if last is None:
+            return 0.0
+        elapsed = (datetime.now(UTC).replace(tzinfo=None) - last).total_seconds()
+        pace = self.live_pace_s(job)
+        # the job's own interval is the scheduler's business; only the plan's stretch beyond it is waited here
+        return max(0.0, pace - elapsed) if pace > (getattr(job.interval, "seconds", 0.0) or 0.0) else 0.0
 
     def _start(self, job: JobDefinition, trigger: str) -> tuple[int, datetime]:
         return jobs.start(self.engine, job.job_id, job_type=str(job.type), provider=job.provider,
@@ -228,9 +255,11 @@ class Collector:
             provider = self.client.provider(job.provider)
             fetched: list[FetchResult] = []
             fetch = self.client.fetcher(job.provider, job.priority, on_fetch=fetched.append)
+            details = self.client.fetcher(job.provider, Priority.LOW, on_fetch=fetched.append)
             source = make_live_source(provider, job.endpoint, params, fetch,
                                       getattr(job.interval, "seconds", 15.0), self.live_clock,
-                                      allow_scraping=self.registry.provider_enabled(job.provider))
+                                      allow_scraping=self.registry.provider_enabled(job.provider),
+                                      tracked_leagues=job.filters.tracked_leagues, detail_fetch=details)
             runner = self.live_runners[job.job_id] = new_runner(self.engine, source, job.discovery_seconds,
                                                                 job.live_interval_seconds)
             self._fetched[job.job_id] = fetched
@@ -239,6 +268,9 @@ class Collector:
                 runner.watched.update(old.watched)
         fetched = self._fetched[job.job_id]
         fetched.clear()
+        if (wait := self.live_wait_s(job)) > 0:  # the plan's pace: no request now, the budget must last the day
+            job_registry.release(self.engine, job.job_id, owner, None, "ok", None)
+            return RunOutcome(job.job_id, "idle", error=f"pacing the daily budget: next poll in {wait:.0f} s")
         now = runner.source.now()
         keys = runner.due(now)
         if keys == []:  # nothing due by the polling policy: no request, no run recorded
@@ -261,6 +293,9 @@ class Collector:
             return RunOutcome(job.job_id, status, run_id, requests=len(fetched), error=str(exc))
         for result in fetched:
             raw_archive.mark(self.engine, result.response_id, "ok")
+        if fetched:
+            previous = self._per_poll.get(job.job_id, float(len(fetched)))
+            self._per_poll[job.job_id] = 0.7 * previous + 0.3 * len(fetched)
         what = "discovery" if keys is None else f"{len(keys)} due"
         jobs.finish(self.engine, run_id, started, "ok", polled, requests=len(fetched),
                     log=[_line("info", f"{what}: {polled} matches polled, {events} feed events")])
@@ -270,6 +305,11 @@ class Collector:
             coverage.recompute(self.engine, job, ParseResult(matches=snapshots), "matches",
                                state.get("last_success_at"))
         return RunOutcome(job.job_id, "ok", run_id, polled, len(fetched), events=events)
+
+
+def _free(provider: Provider | None) -> tuple[str, ...]:
+    """The provider's endpoints its quota does not count (API-Football's /status)."""
+    return tuple(e.name for e in provider.info.endpoints.values() if e.cost == 0) if provider else ()
 
 
 def _merged(first: ParseResult, more: ParseResult) -> ParseResult:

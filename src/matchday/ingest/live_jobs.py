@@ -72,15 +72,19 @@ def connector_live_class(provider: Provider) -> type | None:
 
 
 def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any], fetch: Fetch, interval_s: float,
-                     clock: Callable[[], datetime] | None = None, allow_scraping: bool = False) -> LiveSource:
-    """The connector's live source when it has one (given the fetch, the interval, the clock and the job's params
-    it names), else a generic one polling ``endpoint``."""
+                     clock: Callable[[], datetime] | None = None, allow_scraping: bool = False,
+                     tracked_leagues: Collection[int | str] | None = None,
+                     detail_fetch: Fetch | None = None) -> LiveSource:
+    """The connector's live source when it has one (given the fetch, the interval, the clock, the job's params it
+    names, its tracked leagues and a fetch at the detail priority, where it takes them), else a generic one
+    polling ``endpoint``."""
     cls = connector_live_class(provider)
     if cls is None:
         return ProviderLiveSource(provider, endpoint, params, fetch, interval_s, clock)
     accepted = inspect.signature(cls).parameters
     offered: dict[str, Any] = {**params, "interval_s": interval_s, "clock": clock, "endpoint": endpoint,
-                               "allow_scraping": allow_scraping}
+                               "allow_scraping": allow_scraping, "tracked_leagues": tracked_leagues,
+                               "detail_fetch": detail_fetch}
     if "league" in params:  # a source following several leagues (ESPN) takes them as a list
         offered.setdefault("leagues", [p.strip() for p in str(params["league"]).split(",") if p.strip()])
     kwargs = {k: v for k, v in offered.items() if k in accepted and k != "fetch"}

@@ -15,7 +15,7 @@ from typing import Any
 import structlog
 
 from matchday.domain.records import MatchRecord, ParseResult
-from matchday.errors import ProviderError, RateLimited, UnreadableFile
+from matchday.errors import PrioritySkipped, ProviderError, QuotaExhausted, RateLimited, UnreadableFile
 from matchday.sources.api_football import spec
 from matchday.sources.api_football.details import (
     parse_fixture_part,
@@ -168,39 +168,64 @@ IDS_PER_REQUEST = 20  # the provider's limit for ``fixtures?ids=``
 
 
 class ApiFootballLive:
-    """The live source: discovery with ``fixtures?live=all``, then the due matches by ``fixtures?ids=`` (20 per
-    request, with embedded events). ``fetch(endpoint, params) -> body`` is the collector's client (quotas,
-    retries, breaker, archive live there)."""
+    """The live source, shaped by what a plan allows: every poll is one ``fixtures?live=all`` (it carries every
+    live fixture's score, status and events), kept to ``tracked_leagues`` when set; ``fixtures?ids=`` (20 per
+    request) only for due fixtures that answer lacks (just finished, or not yet started), so a final whistle is
+    still seen. With ``tracked_leagues`` and ``detail_fetch`` (at LOW priority) the tracked fixtures' line-ups and
+    statistics come by ``ids=`` every ``detail_every`` polls, and are skipped when the quota keeps that priority
+    out. ``fetch(endpoint, params) -> body`` is the collector's client (quotas, retries, breaker, archive)."""
 
     name = spec.PROVIDER
 
     def __init__(self, fetch: Fetch, interval_s: float = 15.0,
                  clock: Callable[[], datetime] | None = None,
-                 tracked_leagues: Collection[int | str] | None = None) -> None:
+                 tracked_leagues: Collection[int | str] | None = None,
+                 detail_fetch: Fetch | None = None, detail_every: int = 4) -> None:
         self.fetch = fetch
         self.interval_s = interval_s
         self._clock = clock
-        # a live job's filters.tracked_leagues: only these leagues' fixtures are kept (and so polled by ids=)
+        # a live job's filters.tracked_leagues: only these leagues' fixtures are kept (and so polled)
         self.tracked = None if tracked_leagues is None else {str(x) for x in tracked_leagues}
+        self.detail_fetch, self.detail_every = detail_fetch, max(1, detail_every)
+        self._polls = 0
 
     def now(self) -> datetime:
         return self._clock() if self._clock else datetime.now(UTC).replace(tzinfo=None)
 
-    def _records(self, params: Mapping[str, str]) -> list[MatchRecord]:
-        parsed = PROVIDER.parse("fixtures", params, self.fetch("fixtures", params))
+    def _records(self, params: Mapping[str, str], fetch: Fetch | None = None) -> list[MatchRecord]:
+        parsed = PROVIDER.parse("fixtures", params, (fetch or self.fetch)("fixtures", params))
         for problem in parsed.problems:
             log.warning("live fixture not understood", source=self.name, field=problem.field, reason=problem.reason)
         if self.tracked is None:
             return parsed.matches
         return [m for m in parsed.matches if m.competition.source_key in self.tracked]
 
-    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
-        if keys is None:
-            return {m.source_key: m for m in self._records({"live": "all"}) if m.source_key}
-        wanted = sorted(keys)
-        found: dict[str, MatchRecord] = {}
+    def _by_ids(self, keys: Collection[str], fetch: Fetch | None = None) -> dict[str, MatchRecord]:
+        wanted, found = sorted(keys), {}
         for start in range(0, len(wanted), IDS_PER_REQUEST):
             batch = wanted[start:start + IDS_PER_REQUEST]
-            found.update({m.source_key: m for m in self._records({"ids": "-".join(batch)})
+            found.update({m.source_key: m for m in self._records({"ids": "-".join(batch)}, fetch)
                           if m.source_key in batch})
         return found
+
+    def poll(self, keys: Collection[str] | None) -> dict[str, MatchRecord]:
+        live = {m.source_key: m for m in self._records({"live": "all"}) if m.source_key}
+        if keys is None:
+            return live
+        self._polls += 1
+        found = {key: record for key, record in live.items() if key in keys}
+        missing = set(keys) - set(found)  # finished since the last answer, or not started yet
+        if missing:
+            found.update(self._by_ids(missing))
+        if self.tracked is not None and self.detail_fetch is not None and self._polls % self.detail_every == 0 \
+                and found:
+            found.update(self._details(found))
+        return found
+
+    def _details(self, found: Mapping[str, MatchRecord]) -> dict[str, MatchRecord]:
+        """Line-ups and statistics of the fixtures in play, at the detail priority; none when it is kept out."""
+        try:
+            return self._by_ids(found, self.detail_fetch)
+        except (PrioritySkipped, QuotaExhausted) as exc:
+            log.info("live details skipped: the quota keeps them for later", source=self.name, reason=str(exc))
+            return {}
