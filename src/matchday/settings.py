@@ -149,6 +149,15 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = Field(1.0, description="How often the collector's scheduler looks for due jobs.")
     mcp_row_limit: int = Field(500, description="MCP `db_query`: most rows returned by one query.")
     mcp_statement_timeout_s: float = Field(5.0, description="MCP `db_query`: a query running longer is stopped.")
+    mcp_max_answer_bytes: int = Field(1_000_000, ge=1024, description="MCP `db_query`: largest answer, in bytes "
+                                      "(text values counted as UTF-8); a query whose answer is larger is refused "
+                                      "with a message.")
+    mcp_max_value_bytes: int = Field(100_000, ge=1024, description="MCP `db_query`: largest single value, in "
+                                     "bytes; a longer one is refused (on SQLite it is never even built).")
+    mcp_database_url: str | None = Field(
+        None, description="MCP `db_query` on PostgreSQL: URL of the read-only role that sees the football tables "
+                          "only (`matchday mcp-role` creates it and prints this URL). Required there; on SQLite "
+                          "unset (the query's connection denies every other table itself).")
     worker_visibility_timeout_s: float = Field(
         600.0, description="Celery workers: a job taken by a worker that dies (never acknowledged) is delivered again "
                            "to another worker after this many seconds; keep it above your longest job.")
