@@ -65,6 +65,12 @@ class Settings(BaseSettings):
                                          "request head (line and headers) is not complete within this (408).")
     http_max_head_bytes: int = Field(65_536, ge=1024, description="`matchday serve`: largest request head, in "
                                      "bytes (431 beyond).")
+    trusted_proxies: str = Field("127.0.0.1", description="`matchday serve`: comma-separated addresses or networks "
+                                 "(CIDR) of the reverse proxies in front of it, whose X-Forwarded-For and "
+                                 "X-Forwarded-Proto are believed: the client is the right-most address not in this "
+                                 "list (the one your own proxy saw). `*` is refused: a client could then pick its "
+                                 "own address and escape the login limits. uvicorn's FORWARDED_ALLOW_IPS is "
+                                 "ignored.")
     http_keep_alive_s: int = Field(5, ge=1, description="`matchday serve`: close a kept-alive connection idle "
                                    "for this long between requests.")
     ws_queue_size: int = Field(256, description="WebSocket: messages queued per client before it counts as too "
@@ -93,8 +99,13 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(15, ge=1, le=1440, description="Lifetime of an access token, minutes.")
     refresh_token_days: int = Field(30, ge=1, le=365, description="Lifetime of a session (refresh-token family), "
                                                                   "days.")
-    login_rate_limit: str = Field("10/minute", description="Login attempts per client address and per account "
-                                                           "(`limits` notation, e.g. 10/minute).")
+    login_rate_limit: str = Field("10/minute", description="Failed logins per client address and account "
+                                                           "(`limits` notation, e.g. 10/minute): past it that "
+                                                           "address is refused (429) for that account, while the "
+                                                           "owner's correct password from another address still "
+                                                           "signs in; a username and its email are one account.")
+    login_address_rate_limit: str = Field("30/minute", description="Login attempts per client address, whatever "
+                                                                   "the account (`limits` notation).")
     register_rate_limit: str = Field("5/minute", description="Registrations per client address (`limits` notation).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (e.g. https://app.example); "
                                               "empty: CORS closed.")
@@ -108,6 +119,15 @@ class Settings(BaseSettings):
                 f"MATCHDAY_SECRET_KEY must be set to a random value of at least 32 characters when "
                 f"MATCHDAY_ENVIRONMENT={self.environment!r} (the built-in development secret is refused); "
                 f"generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))'")
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_trusting_everyone(self) -> Settings:
+        entries = [entry.strip() for entry in self.trusted_proxies.split(",") if entry.strip()]
+        if "*" in entries or any(entry in ("0.0.0.0/0", "::/0") for entry in entries):
+            raise ValueError("MATCHDAY_TRUSTED_PROXIES must list your reverse proxies' own addresses, not every "
+                             "address: trusting any sender's X-Forwarded-For lets a client choose the address the "
+                             "login limits count")
         return self
 
     @property

@@ -42,7 +42,8 @@ class AccountsState:
     def create(cls, settings: Settings, engine: Engine) -> AccountsState:
         lifetimes = Lifetimes(settings.secret_key, timedelta(minutes=settings.access_token_minutes),
                               timedelta(days=settings.refresh_token_days))
-        limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit)
+        limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit,
+                                 settings.login_address_rate_limit)
         return cls(engine, settings, lifetimes, limiter)
 
     def csrf_token(self, seed: str) -> str:

@@ -134,3 +134,12 @@ def change_password(conn: Connection, user_id: int, current: str, new: str) -> N
 
 def set_role(conn: Connection, user_id: int, role: str) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+
+
+def account_key(conn: Connection, login: str) -> str:
+    """The key a login's failures count on: ``user:<id>`` for the account the username or email names (both
+    names of one account are one key), else the login as typed."""
+    key = login.strip().lower()
+    user_id = conn.execute(select(users.c.id).where(
+        or_(users.c.username_key == key, users.c.email_key == key))).scalar()
+    return f"user:{user_id}" if user_id is not None else f"login:{key[:254]}"

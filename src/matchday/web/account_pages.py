@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from matchday.accounts import sessions, users
 from matchday.accounts.deps import client_address, current_user
+from matchday.accounts.login import log_in
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
 from matchday.pools import football, leagues
@@ -77,11 +78,8 @@ async def login_submit(request: Request) -> Response:
     login, password, target = str(form.get("username", "")), str(form.get("password", "")), str(form.get("next", "/"))
     try:
         verify_form(request, form)
-        state.limiter.hit("login", f"ip:{client_address(request)}", f"account:{login.strip().lower()}")
-        with state.engine.begin() as conn:
-            user = users.authenticate(conn, login, password)
-            pair = sessions.open_session(conn, state.lifetimes, user, request.headers.get("user-agent"),
-                                         client_address(request))
+        user, pair = log_in(state.engine, state.limiter, state.lifetimes, login, password, client_address(request),
+                            request.headers.get("user-agent"))
     except MatchdayError as exc:
         return _render(request, "login.html", status=exc.status_code, error=str(exc), username=login,
                        next=_safe_next(target))
