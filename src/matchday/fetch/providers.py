@@ -25,6 +25,7 @@ from sqlalchemy import Engine
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from matchday.errors import CircuitOpen, ConfigError, FetchError, NotFound, RateLimited, SourceError
+from matchday.fetch import redirects
 from matchday.fetch.breaker import Breakers, EndpointFailure
 from matchday.fetch.quota import Priority, QuotaGuard
 from matchday.settings import Settings
@@ -87,8 +88,10 @@ class ProviderClient:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings, self.engine, self.providers = settings, engine, dict(providers)
         self.quota, self.breakers, self.sleep = quota, breakers, sleep
+        auth_headers = frozenset(p.info.auth_header for p in self.providers.values() if p.info.auth_header)
         self.http = httpx.Client(timeout=settings.http_timeout_s, transport=transport, follow_redirects=True,
-                                 headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"})
+                                 headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"},
+                                 event_hooks={"request": [redirects.guard(auth_headers)]})
 
     def close(self) -> None:
         self.http.close()
@@ -152,7 +155,7 @@ class ProviderClient:
               job_run_id: int | None) -> tuple[int, httpx.Response]:
         name = provider.info.name
         try:
-            response = self.http.get(url, params=query, headers=auth)
+            response = self.http.get(url, params=query, headers=auth, extensions=redirects.origin_extension(url))
         except httpx.TimeoutException as exc:
             raise EndpointFailure(f"{name} {endpoint_name}: timeout ({exc.__class__.__name__})") from None
         except httpx.TransportError as exc:
