@@ -18,6 +18,7 @@ from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
 from matchday.pools import football, leagues
 from matchday.store import team_queries
+from matchday.store.keys import as_internal_id
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
 
@@ -171,15 +172,18 @@ def join_link(request: Request, code: str) -> Response:
 
 
 @router.get("/prediction-leagues/{league_id}", response_class=HTMLResponse)
-def prediction_league_page(request: Request, league_id: int,
+def prediction_league_page(request: Request, league_id: str,
                            round: Annotated[int | None, Query(ge=0, le=1000)] = None) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
     state = request.app.state.accounts
+    key = as_internal_id(league_id)  # the one bounded id: 2**63 is a 404 page, not an overflow
+    if key is None or key < 1:
+        raise NotFound(f"no prediction league {league_id[:40]!r}")
     try:
         with state.engine.connect() as conn:
-            acc = leagues.access(conn, league_id, user)
+            acc = leagues.access(conn, key, user)
             acc.require_member()
     except MatchdayError as exc:
         raise NotFound(str(exc)) from None
