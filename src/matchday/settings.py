@@ -148,6 +148,13 @@ class Settings(BaseSettings):
                                     description="SofaScore API base URL (a scraped source, off by default).")
     understat_base_url: str = Field("https://understat.com", description="Understat base URL (scraped pages, "
                                                                          "off by default).")
+    provider_max_bytes: dict[str, int] = Field(
+        {"*": 20_000_000}, description="Largest answer read from a provider API, in bytes, per provider name, `*` "
+        "for the rest (JSON, e.g. `{\"*\": 20000000, \"api-football\": 50000000}`); a larger one fails the request "
+        "with a message instead of filling memory.")
+    provider_deadline_s: float = Field(60.0, gt=0, description="Longest one request to a provider API may take, "
+                                       "its whole body included (a server dripping bytes is cut off); then it "
+                                       "counts as a timeout and is retried.")
     jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
                                                             "its `providers.yaml` (quotas and priority thresholds).")
     collect_in_serve: bool = Field(True, description="Run the collector's scheduler inside `matchday serve` when "

@@ -155,7 +155,7 @@ class ProviderClient:
               job_run_id: int | None) -> tuple[int, httpx.Response]:
         name = provider.info.name
         try:
-            response = self.http.get(url, params=query, headers=auth, extensions=redirects.origin_extension(url))
+            response = self._get_bounded(name, endpoint_name, url, query, auth)
         except httpx.TimeoutException as exc:
             raise EndpointFailure(f"{name} {endpoint_name}: timeout ({exc.__class__.__name__})") from None
         except httpx.TransportError as exc:
@@ -172,6 +172,36 @@ class ProviderClient:
             raise EndpointFailure(f"{name} {endpoint_name}: HTTP {response.status_code}",
                                   retry_after_seconds(response.headers.get("retry-after")), response.status_code)
         return response_id, response
+
+    def max_bytes(self, provider_name: str) -> int:
+        caps = self.settings.provider_max_bytes
+        return int(caps.get(provider_name, caps.get("*", 20_000_000)))
+
+    def _get_bounded(self, name: str, endpoint_name: str, url: str, query: dict[str, str],
+                     auth: dict[str, str]) -> httpx.Response:
+        """The answer read in chunks: refused past the provider's byte cap, given up past the exchange deadline
+        (a body dripping a byte at a time never holds a job for minutes)."""
+        cap, deadline = self.max_bytes(name), time.monotonic() + self.settings.provider_deadline_s
+        with self.http.stream("GET", url, params=query, headers=auth,
+                              extensions=redirects.origin_extension(url)) as streamed:
+            declared = streamed.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise FetchError(f"{name} {endpoint_name}: the answer is {int(declared):,} bytes, over the "
+                                 f"{cap:,}-byte cap (MATCHDAY_PROVIDER_MAX_BYTES); not read")
+            chunks, size = [], 0
+            for chunk in streamed.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{name} {endpoint_name}: the answer is over the {cap:,}-byte cap "
+                                     f"(MATCHDAY_PROVIDER_MAX_BYTES); not read further")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the whole answer took over {self.settings.provider_deadline_s:g} s "
+                                            f"(MATCHDAY_PROVIDER_DEADLINE_S)")
+                chunks.append(chunk)
+        headers = [(k, v) for k, v in streamed.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]  # body decoded
+        return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks),
+                              request=streamed.request)
 
     def _judge(self, provider: Provider, endpoint_name: str, shown_url: str, response_id: int,
                response: httpx.Response, attempts: int) -> FetchResult:
