@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -92,6 +92,24 @@ class ProviderClient:
         self.http = httpx.Client(timeout=settings.http_timeout_s, transport=transport, follow_redirects=True,
                                  headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"},
                                  event_hooks={"request": [redirects.guard(auth_headers)]})
+
+        if not quota.shared:
+            self._restore_quota_readings()
+
+    def _restore_quota_readings(self) -> None:
+        """Without Redis, each process starts from the provider's last word on its quota, kept with its time in
+        the raw archive: a "remaining: 0" of today (of the last minute, for the per-minute window) still holds."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        for name, provider in self.providers.items():
+            last = raw_archive.last_headers(self.engine, name, day_start)
+            if last is None:
+                continue
+            headers, fetched_at = last
+            reading = provider.quota_headers(headers)
+            if (now - fetched_at).total_seconds() >= 60:  # its per-minute window has passed since
+                reading = replace(reading, minute_remaining=None, retry_after_s=None)
+            self.quota.correct(name, reading)
 
     def close(self) -> None:
         self.http.close()

@@ -106,3 +106,13 @@ def counts(engine: Engine) -> dict[str, int]:
         responses_n = conn.execute(select(func.count()).select_from(raw_responses)).scalar_one()
         bodies_n = conn.execute(select(func.count()).select_from(raw_bodies)).scalar_one()
     return {"responses": responses_n, "bodies": bodies_n}
+
+
+def last_headers(engine: Engine, provider: str, since: datetime) -> tuple[dict[str, str], datetime] | None:
+    """The headers of ``provider``'s latest archived answer since ``since``, and when it came: its own view of
+    its quota, which a new process without Redis starts from."""
+    with engine.connect() as conn:
+        row = conn.execute(select(raw_responses.c.headers, raw_responses.c.fetched_at)
+                           .where(raw_responses.c.provider == provider, raw_responses.c.fetched_at >= since)
+                           .order_by(raw_responses.c.fetched_at.desc(), raw_responses.c.id.desc()).limit(1)).first()
+    return (dict(row.headers or {}), row.fetched_at) if row is not None else None
