@@ -28,6 +28,7 @@ def signed_in_schema(api_store):  # noqa: ANN001, ANN201 - the schemathesis sche
     from matchday.settings import Settings
 
     app = create_server(Settings(database_url=str(api_store.url), login_rate_limit="10000/minute",
+                                 login_address_rate_limit="10000/minute",
                                  register_rate_limit="10000/minute"), api_store)
     with TestClient(app) as client:
         client.post("/api/v1/auth/register", json={"email": "fuzz@example.org", "username": "fuzzer",
