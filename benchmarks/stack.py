@@ -57,7 +57,8 @@ def _serve(db: Path, redis_url: str, workers: int) -> tuple[subprocess.Popen, st
     port = _port()
     # every Locust user comes from 127.0.0.1: the per-address sign-in limits would refuse all but a few
     env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{db}", "MATCHDAY_REDIS_URL": redis_url,
-           "MATCHDAY_REGISTER_RATE_LIMIT": "100000/minute", "MATCHDAY_LOGIN_RATE_LIMIT": "100000/minute"}
+           "MATCHDAY_REGISTER_RATE_LIMIT": "100000/minute", "MATCHDAY_LOGIN_RATE_LIMIT": "100000/minute",
+           "MATCHDAY_LOGIN_ADDRESS_RATE_LIMIT": "100000/minute"}
 
     def raise_limit() -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))

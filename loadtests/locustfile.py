@@ -6,7 +6,7 @@
 signs up, joins one prediction league and keeps changing predictions of upcoming matches. Ids are discovered
 from the API at start, so any store works (one with a current season has upcoming matches to predict). All
 users come from one address: run the server with high sign-in limits (``MATCHDAY_REGISTER_RATE_LIMIT``,
-``MATCHDAY_LOGIN_RATE_LIMIT``), as ``benchmarks/stack.py`` does.
+``MATCHDAY_LOGIN_RATE_LIMIT``, ``MATCHDAY_LOGIN_ADDRESS_RATE_LIMIT``), as ``benchmarks/stack.py`` does.
 """
 
 from __future__ import annotations

@@ -157,5 +157,7 @@ def uvicorn_config(app: Any, host: str, port: int, settings: Settings, **extra: 
         http=http, ws=BoundedWebSocketProtocol, ws_max_size=65536, ws_per_message_deflate=False,
         ws_ping_interval=settings.ws_ping_interval_s, ws_ping_timeout=settings.ws_ping_interval_s,
         timeout_keep_alive=settings.http_keep_alive_s, h11_max_incomplete_event_size=settings.http_max_head_bytes,
+        # X-Forwarded-For believed only from our own proxies, and read right to left (the right-most untrusted hop)
+        proxy_headers=True, forwarded_allow_ips=settings.trusted_proxies,
         **extra,
     )

@@ -1,9 +1,11 @@
 """The MCP server (`matchday mcp`): the store, the collector's state and football answers for an AI assistant.
 
 Built with the official ``mcp`` SDK, 2.x (``MCPServer``, formerly FastMCP). Tools:
-``db_query`` (read-only SQL: a read-only connection, a statement timeout, a row cap; writes refused),
+``db_query`` (read-only SQL on the football tables only: a read-only connection, a statement timeout, row and byte
+caps; writes refused; see ``store.readonly_sql``),
 ``coverage_status``, ``rate_limit_status``, ``job_registry``, ``league_table``, ``fixtures``, ``match_details``,
-``team_search``, ``live_matches``. Every tool only reads.
+``team_search``, ``live_matches``. Every tool only reads, and nothing reads the users store or the admin keys.
+Over HTTP every request must bear an admin API key (the SDK's bearer-token auth, ``AdminKeyVerifier``).
 """
 
 from __future__ import annotations
@@ -13,9 +15,14 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import anyio
+from mcp.server.auth.provider import AccessToken
+from mcp.server.auth.settings import AuthSettings
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from matchday.errors import MatchdayError
 from matchday.settings import Settings, get_settings
@@ -56,11 +63,33 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def create_mcp_server(settings: Settings | None = None, engine: Engine | None = None) -> MCPServer:
+class AdminKeyVerifier:
+    """Bearer tokens for ``matchday mcp --http``: the store's admin API keys (unrevoked)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    async def verify_token(self, token: str) -> AccessToken | None:
+        from matchday.store import admin_keys
+
+        row = await anyio.to_thread.run_sync(admin_keys.verify, self.engine, token)
+        if row is None:
+            return None
+        return AccessToken(token=token, client_id=f"admin-key-{row['id']}", scopes=[])
+
+
+def create_mcp_server(settings: Settings | None = None, engine: Engine | None = None,
+                      http_url: str | None = None) -> MCPServer:
+    """The server; with ``http_url`` (where it is served over HTTP) every request needs an admin API key."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     reader = read_only(engine)
-    server = MCPServer("matchday", instructions=INSTRUCTIONS)
+    if http_url:
+        server = MCPServer("matchday", instructions=INSTRUCTIONS, token_verifier=AdminKeyVerifier(engine),
+                           auth=AuthSettings(issuer_url=http_url, resource_server_url=f"{http_url}/mcp"))
+    else:
+        server = MCPServer("matchday", instructions=INSTRUCTIONS)
+    sql_engine = _assistant_engine(settings, engine)
     collector_box: dict[str, Any] = {}
 
     def collector() -> Any:
@@ -73,11 +102,20 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
     @server.tool()
     @_answers_errors
     def db_query(sql: str) -> dict[str, Any]:
-        """Run one read-only SQL statement (SELECT/WITH/EXPLAIN) on the matchday store. Writes are refused by the
-        connection itself; long queries are stopped; at most the configured number of rows is returned."""
-        from matchday.store.readonly_sql import run_read_only
+        """Run one read-only SQL statement (SELECT/WITH/EXPLAIN) on the matchday football store. Writes are refused
+        by the connection itself; long queries are stopped; at most the configured number of rows is returned, and
+        an answer over the byte cap (or with one value over the per-value cap) is refused: select less."""
+        from matchday.store.readonly_sql import QueryLimits, QueryRefused, run_read_only
 
-        result = run_read_only(engine, sql, settings.mcp_row_limit, settings.mcp_statement_timeout_s)
+        if sql_engine is None:
+            raise QueryRefused("db_query on PostgreSQL runs as a read-only role of the football tables only: "
+                               "create it with `matchday mcp-role` and set MATCHDAY_MCP_DATABASE_URL")
+        limits = QueryLimits(settings.mcp_row_limit, settings.mcp_statement_timeout_s,
+                             settings.mcp_max_answer_bytes, settings.mcp_max_value_bytes)
+        try:
+            result = run_read_only(sql_engine, sql, limits)
+        except MemoryError:  # a last resort: the caps should refuse first, and the server must stay up
+            raise QueryRefused("refused: the query needs more memory than the server has; select less") from None
         return {"columns": result.columns, "rows": result.rows, "truncated": result.truncated,
                 "row_limit": settings.mcp_row_limit}
 
@@ -180,6 +218,17 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         return {"total": total, "matches": [_summary(r) for r in rows]}
 
     return server
+
+
+def _assistant_engine(settings: Settings, engine: Engine) -> Engine | None:
+    """The connection db_query runs on: the store's own on SQLite (its authorizer denies the secret tables); on
+    PostgreSQL only the assistant's read-only role (MATCHDAY_MCP_DATABASE_URL), never the owner's."""
+    if settings.mcp_database_url:
+        url = make_url(settings.mcp_database_url)
+        if url.drivername == "postgresql":
+            url = url.set(drivername="postgresql+psycopg")
+        return create_engine(url, poolclass=NullPool)  # a connection per query, none left open
+    return engine if engine.dialect.name == "sqlite" else None
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:

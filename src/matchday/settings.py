@@ -65,6 +65,12 @@ class Settings(BaseSettings):
                                          "request head (line and headers) is not complete within this (408).")
     http_max_head_bytes: int = Field(65_536, ge=1024, description="`matchday serve`: largest request head, in "
                                      "bytes (431 beyond).")
+    trusted_proxies: str = Field("127.0.0.1", description="`matchday serve`: comma-separated addresses or networks "
+                                 "(CIDR) of the reverse proxies in front of it, whose X-Forwarded-For and "
+                                 "X-Forwarded-Proto are believed: the client is the right-most address not in this "
+                                 "list (the one your own proxy saw). `*` is refused: a client could then pick its "
+                                 "own address and escape the login limits. uvicorn's FORWARDED_ALLOW_IPS is "
+                                 "ignored.")
     http_keep_alive_s: int = Field(5, ge=1, description="`matchday serve`: close a kept-alive connection idle "
                                    "for this long between requests.")
     ws_queue_size: int = Field(256, description="WebSocket: messages queued per client before it counts as too "
@@ -93,8 +99,13 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(15, ge=1, le=1440, description="Lifetime of an access token, minutes.")
     refresh_token_days: int = Field(30, ge=1, le=365, description="Lifetime of a session (refresh-token family), "
                                                                   "days.")
-    login_rate_limit: str = Field("10/minute", description="Login attempts per client address and per account "
-                                                           "(`limits` notation, e.g. 10/minute).")
+    login_rate_limit: str = Field("10/minute", description="Failed logins per client address and account "
+                                                           "(`limits` notation, e.g. 10/minute): past it that "
+                                                           "address is refused (429) for that account, while the "
+                                                           "owner's correct password from another address still "
+                                                           "signs in; a username and its email are one account.")
+    login_address_rate_limit: str = Field("30/minute", description="Login attempts per client address, whatever "
+                                                                   "the account (`limits` notation).")
     register_rate_limit: str = Field("5/minute", description="Registrations per client address (`limits` notation).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (e.g. https://app.example); "
                                               "empty: CORS closed.")
@@ -133,6 +144,15 @@ class Settings(BaseSettings):
             self.jobs_dir = self.config_dir / "jobs"
         return self
 
+    @model_validator(mode="after")
+    def _refuse_trusting_everyone(self) -> Settings:
+        entries = [entry.strip() for entry in self.trusted_proxies.split(",") if entry.strip()]
+        if "*" in entries or any(entry in ("0.0.0.0/0", "::/0") for entry in entries):
+            raise ValueError("MATCHDAY_TRUSTED_PROXIES must list your reverse proxies' own addresses, not every "
+                             "address: trusting any sender's X-Forwarded-For lets a client choose the address the "
+                             "login limits count")
+        return self
+
     @property
     def development(self) -> bool:
         return self.environment == "development"
@@ -151,6 +171,13 @@ class Settings(BaseSettings):
                                     description="SofaScore API base URL (a scraped source, off by default).")
     understat_base_url: str = Field("https://understat.com", description="Understat base URL (scraped pages, "
                                                                          "off by default).")
+    provider_max_bytes: dict[str, int] = Field(
+        {"*": 20_000_000}, description="Largest answer read from a provider API, in bytes, per provider name, `*` "
+        "for the rest (JSON, e.g. `{\"*\": 20000000, \"api-football\": 50000000}`); a larger one fails the request "
+        "with a message instead of filling memory.")
+    provider_deadline_s: float = Field(60.0, gt=0, description="Longest one request to a provider API may take, "
+                                       "its whole body included (a server dripping bytes is cut off); then it "
+                                       "counts as a timeout and is retried.")
     jobs_dir: Path = Field(Path("config/jobs"), description="Folder of the collector's job files (`*.yaml`) and "
                                                             "its `providers.yaml` (quotas and priority thresholds).")
     config_dir: Path | None = Field(None, description="The collector design's `config/` folder: its `jobs/` is the "
@@ -177,6 +204,15 @@ class Settings(BaseSettings):
     scheduler_tick_s: float = Field(1.0, description="How often the collector's scheduler looks for due jobs.")
     mcp_row_limit: int = Field(500, description="MCP `db_query`: most rows returned by one query.")
     mcp_statement_timeout_s: float = Field(5.0, description="MCP `db_query`: a query running longer is stopped.")
+    mcp_max_answer_bytes: int = Field(1_000_000, ge=1024, description="MCP `db_query`: largest answer, in bytes "
+                                      "(text values counted as UTF-8); a query whose answer is larger is refused "
+                                      "with a message.")
+    mcp_max_value_bytes: int = Field(100_000, ge=1024, description="MCP `db_query`: largest single value, in "
+                                     "bytes; a longer one is refused (on SQLite it is never even built).")
+    mcp_database_url: str | None = Field(
+        None, description="MCP `db_query` on PostgreSQL: URL of the read-only role that sees the football tables "
+                          "only (`matchday mcp-role` creates it and prints this URL). Required there; on SQLite "
+                          "unset (the query's connection denies every other table itself).")
     worker_visibility_timeout_s: float = Field(
         600.0, description="Celery workers: a job taken by a worker that dies (never acknowledged) is delivered again "
                            "to another worker after this many seconds; keep it above your longest job.")

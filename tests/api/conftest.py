@@ -23,7 +23,11 @@ SIM_NOW = datetime(2026, 11, 22, 12, 0)
 
 
 def build_store(path: Path) -> Engine:
-    engine = make_engine(f"sqlite:///{path}")
+    return build_store_at(f"sqlite:///{path}")
+
+
+def build_store_at(url: str) -> Engine:
+    engine = make_engine(url)
     upgrade(engine)
     upgrade_users(engine)
     seed_reference_data(engine)
@@ -46,9 +50,18 @@ def client(api_store: Engine) -> Iterator[TestClient]:
         yield test_client
 
 
-@pytest.fixture(scope="session")
-def fuzz_schema(api_store: Engine):  # noqa: ANN201 - the schemathesis schema of the running app
+@pytest.fixture(scope="session", params=["sqlite", pytest.param("postgresql+redis", marks=pytest.mark.postgres)])
+def fuzz_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the schemathesis schema of the running app
+    """The app on the SQLite API store in-process, and on the same data in PostgreSQL with Redis."""
     import schemathesis
 
-    app = create_server(Settings(database_url=str(api_store.url)), api_store)
-    return schemathesis.openapi.from_asgi("/openapi.json", app)
+    from tests.conftest import _fresh_postgres_url
+
+    if request.param == "sqlite":
+        store, redis_url = request.getfixturevalue("api_store"), None
+    else:
+        store = build_store_at(_fresh_postgres_url(request.getfixturevalue("postgres")))
+        redis_url = request.getfixturevalue("redis_server").url
+        request.addfinalizer(store.dispose)
+    settings = Settings(database_url=store.url.render_as_string(hide_password=False), redis_url=redis_url)
+    return schemathesis.openapi.from_asgi("/openapi.json", create_server(settings, store))

@@ -19,16 +19,42 @@ from tests.api.test_schema_fuzz import EXPLORE, USER_TAGS
 PASSWORD = "long random words 42"
 
 
-@pytest.fixture(scope="module")
-def signed_in_schema(api_store):  # noqa: ANN001, ANN201 - the schemathesis schema with a bearer token
+def _postgres_store(request: pytest.FixtureRequest):  # noqa: ANN202 - an Engine
+    """A PostgreSQL store with the simulated season the users' routes need (the leagues the fuzz creates)."""
+    from matchday.accounts.store import upgrade_users
+    from matchday.ingest.seed import seed_reference_data
+    from matchday.store.engine import make_engine
+    from matchday.store.migrate import upgrade
+    from tests.api.conftest import SIM_NOW
+    from tests.conftest import _fresh_postgres_url
+    from tests.ingest.helpers import load
+
+    engine = make_engine(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    upgrade(engine)
+    upgrade_users(engine)
+    seed_reference_data(engine)
+    load(engine, "simulator", teams="10", seed="4", season="2026-27", played_until=SIM_NOW.isoformat())
+    return engine
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql+redis", marks=pytest.mark.postgres)])
+def signed_in_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the schemathesis schema with a bearer token
+    """On the SQLite API store in-process, and on PostgreSQL with Redis (limits, cache and pub/sub shared)."""
     import schemathesis
     from schemathesis.config import SchemathesisConfig
 
     from matchday.server import create_server
     from matchday.settings import Settings
 
-    app = create_server(Settings(database_url=str(api_store.url), login_rate_limit="10000/minute",
-                                 register_rate_limit="10000/minute"), api_store)
+    if request.param == "sqlite":
+        store, redis_url = request.getfixturevalue("api_store"), None
+    else:
+        store, redis_url = _postgres_store(request), request.getfixturevalue("redis_server").url
+        request.addfinalizer(store.dispose)
+    app = create_server(Settings(database_url=str(store.url.render_as_string(hide_password=False)),
+                                 redis_url=redis_url, login_rate_limit="10000/minute",
+                                 login_address_rate_limit="10000/minute",
+                                 register_rate_limit="10000/minute"), store)
     with TestClient(app) as client:
         client.post("/api/v1/auth/register", json={"email": "fuzz@example.org", "username": "fuzzer",
                                                    "password": PASSWORD})

@@ -118,8 +118,13 @@ def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
     import sys
     import time
 
+    from mcp.client.streamable_http import streamable_http_client
+    from mcp.shared._httpx_utils import create_mcp_http_client
+
+    from matchday.store import admin_keys
     from tests.conftest import REPO
 
+    _key_id, key = admin_keys.create(loaded.engine, "assistant")  # --http answers admin keys only
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -139,7 +144,9 @@ def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
                 time.sleep(0.2)
 
         async def main() -> dict:
-            async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+            http = create_mcp_http_client(headers={"Authorization": f"Bearer {key}"})
+            transport = streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
+            async with http, Client(transport) as client:
                 return _data(await client.call_tool("db_query", {"sql": "SELECT count(*) AS n FROM matches"}))
 
         assert asyncio.run(main())["rows"] == [[71]]
@@ -150,14 +157,22 @@ def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
 
 
 def test_read_only_sql_on_both_databases(engine) -> None:  # noqa: ANN001
-    from matchday.store.readonly_sql import QueryRefused, run_read_only
+    from matchday.store.readonly_sql import QueryLimits, QueryRefused, run_read_only
 
-    result = run_read_only(engine, "SELECT code FROM competitions ORDER BY code", 3, 5.0)
+    if engine.dialect.name == "postgresql":  # the owner is refused: the assistant's own read-only role
+        from matchday.store.assistant_role import grant
+        from matchday.store.engine import make_engine
+
+        with pytest.raises(QueryRefused, match="MATCHDAY_MCP_DATABASE_URL"):
+            run_read_only(engine, "SELECT 1", QueryLimits(3, 5.0))
+        engine = make_engine(grant(engine, "matchday_assistant"))
+    result = run_read_only(engine, "SELECT code FROM competitions ORDER BY code", QueryLimits(3, 5.0))
     assert result.columns == ["code"] and len(result.rows) <= 3
     for sql in ("DELETE FROM competitions", "UPDATE teams SET name = 'x'", "CREATE TABLE evil (x int)"):
         with pytest.raises(QueryRefused):
-            run_read_only(engine, sql, 10, 5.0)
+            run_read_only(engine, sql, QueryLimits(10, 5.0))
     slow = ("SELECT pg_sleep(3)" if engine.dialect.name == "postgresql" else
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
     with pytest.raises(QueryRefused):
-        run_read_only(engine, slow, 10, 0.3)
+        run_read_only(engine, slow, QueryLimits(10, 0.3))
+    engine.dispose()

@@ -208,6 +208,29 @@ def test_bonus_questions(world) -> None:  # noqa: ANN001
     assert (mike["bonus_points"], mike["points"]) == (10, 10)
 
 
+def test_a_bonus_answer_locks_at_its_resolution(world) -> None:  # noqa: ANN001
+    """Issue 17, item 5: a resolved question takes no new answer and no change (0 points never become 10)."""
+    client, h = world.client, world.h
+    league = _create(world)
+    _join(world, "mike", league["invite_code"])
+    base = f"/api/v1/prediction-leagues/{league['id']}"
+    question = client.post(f"{base}/bonus-questions", headers=h["olga"], json={
+        "kind": "champion", "question": "Champion?", "points": 10,
+        "deadline": (now() + timedelta(days=2)).isoformat() + "Z"}).json()
+    answer = f"{base}/bonus-questions/{question['id']}/answer"
+    assert client.put(answer, headers=h["mike"], json={"answer": "Bristol"}).status_code == 200
+    client.post(f"{base}/bonus-questions/{question['id']}/resolve", headers=h["olga"], json={"correct_answer": "Avon"})
+    changed = client.put(answer, headers=h["mike"], json={"answer": "Avon"})
+    assert changed.status_code == 409 and changed.json()["error_code"] == "BONUS_LOCKED"
+    assert "resolved" in changed.text
+    late = client.put(answer, headers=h["olga"], json={"answer": "Avon"})  # a member who never answered: the same
+    assert late.status_code == 409
+    mike = next(r for r in client.get(f"{base}/leaderboard", headers=h["olga"]).json()["items"]
+                if r["username"] == "mike")
+    assert mike["bonus_points"] == 0
+    assert client.get(f"{base}/bonus-questions", headers=h["mike"]).json()[0]["my_answer"] == "Bristol"
+
+
 def test_custom_scoring_needs_its_points(world) -> None:  # noqa: ANN001
     bad = world.client.post("/api/v1/prediction-leagues", headers=world.h["olga"], json={
         "name": "x", "competition": "test.1", "season": SEASON, "scoring": {"preset": "custom", "exact": 3}})

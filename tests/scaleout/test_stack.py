@@ -39,7 +39,7 @@ from tests.web.conftest import _free_port
 
 APIF = DATA / "api-samples" / "api-football"
 LIVE_FIXTURE = 1036091  # Gornik Zabrze v Stal Mielec, in play in the live=all capture of 2024-05-11
-DAILY_LIMIT, MINUTE_LIMIT = 500, 40
+DAILY_LIMIT, MINUTE_LIMIT = 50_000, 40  # a day large enough that live polls are paced by the minute limit
 
 
 def _wait_until(check: Callable[[], object], timeout: float, what: str, every: float = 0.25) -> object:

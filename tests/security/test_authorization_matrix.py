@@ -60,11 +60,23 @@ class World:
         return {**created, "question": question["id"]}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    engine = football_store(tmp_path_factory.mktemp("matrix") / "football.db")
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql+redis", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> World:
+    """The same world on SQLite in-process, and on PostgreSQL with Redis (shared limits, cache and pub/sub)."""
+    if request.param == "sqlite":
+        engine, options = football_store(tmp_path_factory.mktemp("matrix") / "football.db"), {}
+    else:
+        from matchday.ingest.seed import seed_reference_data
+        from matchday.store.engine import make_engine
+        from matchday.store.migrate import upgrade
+        from tests.conftest import _fresh_postgres_url
+
+        engine = make_engine(_fresh_postgres_url(request.getfixturevalue("postgres")))
+        upgrade(engine)
+        seed_reference_data(engine)
+        options = {"redis_url": request.getfixturevalue("redis_server").url}
     ids = write(engine, *season_records())
-    with make_client(engine) as client:
+    with make_client(engine, **options) as client:
         yield World(client, ids)
     engine.dispose()
 

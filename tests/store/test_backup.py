@@ -67,6 +67,7 @@ def test_backup_under_load_then_restore_elsewhere(kind: str, tmp_path: Path, req
     # quiescent: a backup restored elsewhere equals the source table by table
     final = backup(source_url, tmp_path / "final.backup")
     assert final.kind == kind and final.bytes > 0
+    restored.dispose()  # a restore replaces the store whole: no session may hold it open (stop the servers)
     restore(final.path, restored_url)
     assert _dump(restored) == _dump(source)
     assert len(_dump(restored)["matches"]) == 380 * len(SEASONS)

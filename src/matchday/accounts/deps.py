@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from matchday.accounts import sessions
+from matchday.accounts import sessions, tokens
 from matchday.accounts.ratelimit import AttemptLimiter
 from matchday.accounts.sessions import Lifetimes
 from matchday.accounts.users import User
@@ -41,13 +41,26 @@ class AccountsState:
     def create(cls, settings: Settings, engine: Engine) -> AccountsState:
         lifetimes = Lifetimes(settings.secret_key, timedelta(minutes=settings.access_token_minutes),
                               timedelta(days=settings.refresh_token_days))
-        limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit)
+        limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit,
+                                 settings.login_address_rate_limit)
         return cls(engine, settings, lifetimes, limiter)
 
-    def csrf_token(self, seed: str) -> str:
-        """The CSRF token for a browser's CSRF cookie value (HMAC: a cookie planted by a sibling domain without
-        the secret cannot produce a matching token)."""
-        return hmac.new(self.settings.secret_key.encode(), f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
+    def csrf_token(self, seed: str, session_id: str = "") -> str:
+        """The CSRF token for a browser's CSRF cookie value and its session (HMAC over both: a cookie and token
+        planted by a sibling domain, even ones it got from us for its own session, never match the victim's
+        session, whose id only the victim's HttpOnly session cookie holds)."""
+        return hmac.new(self.settings.secret_key.encode(), f"csrf:{seed}:{session_id}".encode(),
+                        hashlib.sha256).hexdigest()
+
+    def cookie_session_id(self, request: Request) -> str:
+        """The session id the request's session cookie carries ("" without a valid one): what CSRF tokens bind."""
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return ""
+        try:
+            return tokens.decode(self.settings.secret_key, token, "web").session_id
+        except MatchdayError:
+            return ""
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,8 @@ def _bearer(request: Request) -> str | None:
 
 def check_csrf(request: Request, state: AccountsState, submitted: str | None) -> None:
     seed = request.cookies.get(CSRF_COOKIE)
-    if not seed or not submitted or not hmac.compare_digest(state.csrf_token(seed), submitted):
+    expected = state.csrf_token(seed, state.cookie_session_id(request)) if seed else ""
+    if not seed or not submitted or not hmac.compare_digest(expected, submitted):
         raise Forbidden("missing or wrong CSRF token")
     request.state.csrf_checked = True  # a page form's token (or the header) proves the cookie's request
 

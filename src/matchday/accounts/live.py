@@ -15,8 +15,9 @@ from sqlalchemy import Engine
 
 from matchday.accounts import favorites, sessions
 from matchday.accounts.deps import AccountsState
-from matchday.errors import Forbidden, Unauthorized
+from matchday.errors import Forbidden, NotFound, Unauthorized
 from matchday.live.hub import Hub
+from matchday.store.keys import as_internal_id
 
 NOTIFIED_TYPES = frozenset({"goal", "yellow_card", "red_card", "match_status"})
 PRIVATE_SCOPES = ("user", "prediction-league")
@@ -47,11 +48,11 @@ class PrivateChannels:
         if user_id is None:
             raise Unauthorized(f"{channel} is private: authenticate first ({{\"action\": \"auth\", \"token\"}})")
         scope, _, key = channel.partition(":")
-        self.scopes[scope][0](user_id, int(key))
+        self.scopes[scope][0](user_id, _channel_id(channel, key))
 
     def snapshot(self, user_id: int, channel: str) -> dict[str, Any]:
         scope, _, key = channel.partition(":")
-        return self.scopes[scope][1](user_id, int(key))
+        return self.scopes[scope][1](user_id, _channel_id(channel, key))
 
     def _authorize_user(self, user_id: int, key: int) -> None:
         if key != user_id:
@@ -82,3 +83,11 @@ class PrivateChannels:
                 targets.append(name)
         if targets:
             self.hub.dispatch({**message, "channels": targets})
+
+
+def _channel_id(channel: str, key: str) -> int:
+    """The id a private channel names, through the one bounded id (``user:2**70`` is no channel, not a 500)."""
+    value = as_internal_id(key)
+    if value is None or value < 1:
+        raise NotFound(f"no channel {channel[:60]!r}")
+    return value

@@ -31,9 +31,29 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in gzip.decompress(data).decode().splitlines() if line.strip())
 
 
+#: words of this site: a password built on them is among the first an attacker tries (NIST 800-63B 3.1.1.2)
+SITE_WORDS = ("matchday",)
+
+
+def _trivial(password: str) -> str | None:
+    """Why a password is trivially guessable (one character or a short unit repeated, a run of consecutive
+    characters), else None."""
+    lowered = password.lower()
+    if len(set(lowered)) <= 3:
+        return "too repetitive: use more than three different characters"
+    for unit in range(1, 5):
+        if len(lowered) % unit == 0 and lowered == lowered[:unit] * (len(lowered) // unit):
+            return "too repetitive: a few characters repeated"
+    steps = {ord(b) - ord(a) for a, b in zip(lowered, lowered[1:], strict=False)}
+    if steps in ({1}, {-1}):
+        return "a run of consecutive characters (abcd..., 1234...)"
+    return None
+
+
 def check_strength(password: str, username: str = "", email: str = "") -> None:
-    """Raise InvalidInput naming the rule a password breaks: length, a common/breached password, or the
-    account's own name."""
+    """Raise InvalidInput naming the rule a password breaks, as NIST SP 800-63B asks: its length, a common or
+    breached password, a trivially repetitive or sequential one, or one containing the account's own words (its
+    username, its email's name, the site's name) whatever their length."""
     if len(password) < MIN_LENGTH:
         raise InvalidInput(f"password too short: at least {MIN_LENGTH} characters")
     if len(password) > MAX_LENGTH:
@@ -41,9 +61,12 @@ def check_strength(password: str, username: str = "", email: str = "") -> None:
     lowered = password.lower()
     if lowered in common_passwords():
         raise InvalidInput("password is on the list of common or breached passwords; choose another")
-    for part in (username.lower(), email.lower().partition("@")[0]):
-        if len(part) >= 4 and part in lowered:
-            raise InvalidInput("password must not contain the username or the email's name")
+    if reason := _trivial(password):
+        raise InvalidInput(f"password is {reason}" if reason.startswith("a ") else f"password {reason}")
+    local = email.lower().partition("@")[0]
+    context = [word for word in (username.lower(), local, *SITE_WORDS) if len(word) >= 3]
+    if any(word in lowered for word in context):
+        raise InvalidInput("password must not contain the username, the email's name or the site's name")
 
 
 def hash_password(password: str) -> str:

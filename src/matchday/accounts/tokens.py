@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 
 from matchday.errors import Unauthorized
+from matchday.store.keys import as_internal_id
 
 ALGORITHM = "HS256"
 ISSUER = "matchday"
@@ -47,9 +48,8 @@ def decode(secret: str, token: str, kind: str) -> TokenClaims:
         raise Unauthorized("invalid token") from None
     if claims.get("typ") != kind:
         raise Unauthorized(f"not an {kind} token" if kind == "access" else f"not a {kind} token")
-    try:
-        user_id = int(claims["sub"])
-    except (TypeError, ValueError):
-        raise Unauthorized("invalid token") from None
+    user_id = as_internal_id(str(claims["sub"]))  # the one bounded id: 2**70 is no user, not an overflow
+    if user_id is None or user_id < 1:
+        raise Unauthorized("invalid token")
     return TokenClaims(user_id, str(claims["sid"]), str(claims["jti"]), kind,
                        datetime.fromtimestamp(claims["exp"], UTC).replace(tzinfo=None))

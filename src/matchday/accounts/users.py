@@ -101,7 +101,7 @@ def get(conn: Connection, user_id: int) -> User:
 def authenticate(conn: Connection, login: str, password: str) -> User:
     """The user whose username or email is ``login`` and whose password matches; one message otherwise."""
     key = login.strip().lower()
-    row = conn.execute(select(*_COLUMNS, users.c.password_hash).where(
+    row = None if "\x00" in key else conn.execute(select(*_COLUMNS, users.c.password_hash).where(  # NUL: no name
         or_(users.c.username_key == key, users.c.email_key == key))).first()
     if not verify_password(password, row.password_hash if row is not None else None):
         raise Unauthorized(WRONG_CREDENTIALS)
@@ -134,3 +134,12 @@ def change_password(conn: Connection, user_id: int, current: str, new: str) -> N
 
 def set_role(conn: Connection, user_id: int, role: str) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(role=role))
+
+
+def account_key(conn: Connection, login: str) -> str:
+    """The key a login's failures count on: ``user:<id>`` for the account the username or email names (both
+    names of one account are one key), else the login as typed."""
+    key = login.strip().lower()
+    user_id = None if "\x00" in key else conn.execute(select(users.c.id).where(  # NUL: no name has one
+        or_(users.c.username_key == key, users.c.email_key == key))).scalar()
+    return f"user:{user_id}" if user_id is not None else f"login:{key[:254]}"

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from matchday.api.schemas import UtcDateTime
+from matchday.store.keys import MAX_ID
 
 
 class RegisterIn(BaseModel):
@@ -70,7 +71,7 @@ class SessionOut(BaseModel):
 class FavoriteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     entity_type: str = Field(description="team or league", max_length=20)
-    entity_id: int = Field(ge=1, le=2_147_483_647)
+    entity_id: int = Field(ge=1, le=MAX_ID)
     notification_enabled: bool = True
 
 

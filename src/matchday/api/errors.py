@@ -34,6 +34,9 @@ def error_response(request: Request, status: int, code: str, detail: Any,
 def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
     """A lost or refused database connection is the server's trouble, not the request's: 503, and no detail of
     the driver's message (it may name hosts and users)."""
+    if _is_nul_in_text(exc):  # PostgreSQL text holds no NUL character; SQLite would have stored it
+        return error_response(request, 422, "VALIDATION_ERROR",
+                              "text must not contain the NUL character (\\u0000)")
     if not exc.connection_invalidated and not _is_connection_error(exc):
         log.error("database error", path=request.url.path, error=repr(exc),
                   trace_id=getattr(request.state, "trace_id", ""))
@@ -42,6 +45,12 @@ def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
     response = error_response(request, 503, "DATABASE_UNAVAILABLE", "the database is unavailable; try again shortly")
     response.headers["Retry-After"] = "5"
     return response
+
+
+def _is_nul_in_text(exc: DBAPIError) -> bool:
+    from sqlalchemy.exc import DataError
+
+    return isinstance(exc, DataError) and "NUL (0x00)" in str(exc.orig)
 
 
 def _is_connection_error(exc: DBAPIError) -> bool:

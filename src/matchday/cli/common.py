@@ -15,6 +15,7 @@ from matchday.errors import MatchdayError
 from matchday.ingest.seed import seed_reference_data
 from matchday.logs import configure_logging
 from matchday.settings import get_settings
+from matchday.store import job_registry
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from matchday.store.runs import mark_interrupted_runs
@@ -59,6 +60,7 @@ def init_store(engine: Engine) -> None:
     seed_reference_data(engine)
     with engine.begin() as conn:
         mark_interrupted_runs(conn, get_settings().load_run_lease_s)
+    job_registry.release_dead_leases(engine, get_settings().job_lease_s)  # jobs of a process killed mid-run
     users = users_engine(get_settings(), engine)
     upgrade_users(users)
     if users is not engine:

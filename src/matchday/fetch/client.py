@@ -23,6 +23,7 @@ from tenacity import retry, retry_if_exception, stop_after_attempt, stop_after_d
 
 from matchday.domain.interfaces import Download
 from matchday.errors import FetchError, RateLimited
+from matchday.fetch import redirects
 from matchday.settings import Settings
 
 MAX_REDIRECTS = 5
@@ -38,7 +39,8 @@ def _retryable(exc: BaseException) -> bool:
 def make_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> httpx.Client:
     timeout = httpx.Timeout(settings.http_timeout_s, connect=min(settings.http_timeout_s, 10.0))
     return httpx.Client(timeout=timeout, follow_redirects=True, max_redirects=MAX_REDIRECTS, transport=transport,
-                        headers={"User-Agent": settings.http_user_agent})
+                        headers={"User-Agent": settings.http_user_agent},
+                        event_hooks={"request": [redirects.guard()]})  # credentials never follow to another origin
 
 
 def url_cache_path(source: str, url: str) -> str:
@@ -73,7 +75,8 @@ def fetch(client: httpx.Client, url: str, attempts: int, *, deadline_s: float = 
             raise httpx.ReadTimeout("deadline reached before another attempt")
         timeout = httpx.Timeout(min(client.timeout.read or left, left), connect=min(client.timeout.connect or left,
                                                                                    left))
-        with client.stream("GET", url, headers=headers, timeout=timeout) as response:
+        with client.stream("GET", url, headers=headers, timeout=timeout,
+                           extensions=redirects.origin_extension(url)) as response:
             if response.status_code != 304:
                 response.raise_for_status()
             return response, _read_limited(response, url, max_bytes)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
@@ -25,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_aft
 
 from matchday.domain.interfaces import Endpoint, Provider, QuotaReading
 from matchday.errors import CircuitOpen, ConfigError, FetchError, NotFound, RateLimited, SourceError
+from matchday.fetch import redirects
 from matchday.fetch.breaker import Breakers, EndpointFailure
 from matchday.fetch.quota import Priority, QuotaGuard
 from matchday.settings import Settings
@@ -94,8 +95,28 @@ class ProviderClient:
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.settings, self.archive, self.providers = settings, archive, dict(providers)
         self.quota, self.breakers, self.sleep = quota, breakers, sleep
+        auth_headers = frozenset(p.info.auth_header for p in self.providers.values() if p.info.auth_header)
         self.http = httpx.Client(timeout=settings.http_timeout_s, transport=transport, follow_redirects=True,
-                                 headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"})
+                                 headers={"User-Agent": settings.http_user_agent, "Accept": "application/json"},
+                                 event_hooks={"request": [redirects.guard(auth_headers)]})
+
+        if not quota.shared:
+            self._restore_quota_readings()
+
+    def _restore_quota_readings(self) -> None:
+        """Without Redis, each process starts from the provider's last word on its quota, kept with its time in
+        the raw archive: a "remaining: 0" of today (of the last minute, for the per-minute window) still holds."""
+        now = datetime.now(UTC).replace(tzinfo=None)
+        day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        for name, provider in self.providers.items():
+            last = raw_archive.last_headers(self.engine, name, day_start)
+            if last is None:
+                continue
+            headers, fetched_at = last
+            reading = provider.quota_headers(headers)
+            if (now - fetched_at).total_seconds() >= 60:  # its per-minute window has passed since
+                reading = replace(reading, minute_remaining=None, retry_after_s=None)
+            self.quota.correct(name, reading)
 
     def close(self) -> None:
         self.http.close()
@@ -159,7 +180,7 @@ class ProviderClient:
               job_run_id: int | None) -> tuple[int, httpx.Response]:
         name = provider.info.name
         try:
-            response = self.http.get(url, params=query, headers=auth)
+            response = self._get_bounded(name, endpoint_name, url, query, auth)
         except httpx.TimeoutException as exc:
             raise EndpointFailure(f"{name} {endpoint_name}: timeout ({exc.__class__.__name__})") from None
         except httpx.TransportError as exc:
@@ -176,6 +197,36 @@ class ProviderClient:
             raise EndpointFailure(f"{name} {endpoint_name}: HTTP {response.status_code}",
                                   retry_after_seconds(response.headers.get("retry-after")), response.status_code)
         return response_id, response
+
+    def max_bytes(self, provider_name: str) -> int:
+        caps = self.settings.provider_max_bytes
+        return int(caps.get(provider_name, caps.get("*", 20_000_000)))
+
+    def _get_bounded(self, name: str, endpoint_name: str, url: str, query: dict[str, str],
+                     auth: dict[str, str]) -> httpx.Response:
+        """The answer read in chunks: refused past the provider's byte cap, given up past the exchange deadline
+        (a body dripping a byte at a time never holds a job for minutes)."""
+        cap, deadline = self.max_bytes(name), time.monotonic() + self.settings.provider_deadline_s
+        with self.http.stream("GET", url, params=query, headers=auth,
+                              extensions=redirects.origin_extension(url)) as streamed:
+            declared = streamed.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise FetchError(f"{name} {endpoint_name}: the answer is {int(declared):,} bytes, over the "
+                                 f"{cap:,}-byte cap (MATCHDAY_PROVIDER_MAX_BYTES); not read")
+            chunks, size = [], 0
+            for chunk in streamed.iter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"{name} {endpoint_name}: the answer is over the {cap:,}-byte cap "
+                                     f"(MATCHDAY_PROVIDER_MAX_BYTES); not read further")
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout(f"the whole answer took over {self.settings.provider_deadline_s:g} s "
+                                            f"(MATCHDAY_PROVIDER_DEADLINE_S)")
+                chunks.append(chunk)
+        headers = [(k, v) for k, v in streamed.headers.multi_items()
+                   if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]  # body decoded
+        return httpx.Response(streamed.status_code, headers=headers, content=b"".join(chunks),
+                              request=streamed.request)
 
     def _judge(self, provider: Provider, endpoint_name: str, shown_url: str, response_id: int,
                response: httpx.Response, attempts: int) -> FetchResult:

@@ -1,5 +1,6 @@
 """Bonus questions (champion, top scorer, or any question) with their own points, answered before a deadline;
-the owner sets the right answer and matching answers (case and spaces aside) earn the points."""
+the owner sets the right answer and matching answers (case and spaces aside) earn the points. Answers lock at the
+question's deadline or its resolution, whichever comes first (409 ``BONUS_LOCKED``)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def create(conn: Connection, acc: Access, kind: str, question: str, points: int,
     return get(conn, acc, qid, None)
 
 
-def _question(conn: Connection, acc: Access, question_id: int) -> Any:
-    row = conn.execute(select(bonus_questions).where(
-        bonus_questions.c.id == question_id, bonus_questions.c.prediction_league_id == acc.league["id"])).first()
+def _question(conn: Connection, acc: Access, question_id: int, lock: bool = False) -> Any:
+    query = select(bonus_questions).where(
+        bonus_questions.c.id == question_id, bonus_questions.c.prediction_league_id == acc.league["id"])
+    row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
         raise NotFound(f"no bonus question {question_id}")
     return row
@@ -50,7 +52,9 @@ def answer(conn: Connection, acc: Access, user: User, question_id: int, text: st
            now: datetime | None = None) -> dict[str, Any]:
     if not acc.is_member:
         raise Forbidden("only members answer")
-    row = _question(conn, acc, question_id)
+    row = _question(conn, acc, question_id, lock=True)  # a resolution committing meanwhile waits, or is seen
+    if row.correct_answer is not None:
+        raise Conflict(f"bonus question {question_id} is resolved: its answers are locked", "BONUS_LOCKED")
     if (now or utcnow()) >= row.deadline:
         raise Conflict(f"bonus question {question_id} closed at its deadline", "BONUS_LOCKED")
     done = conn.execute(update(bonus_answers).where(bonus_answers.c.question_id == question_id,

@@ -119,11 +119,56 @@ def _kind_of(path: Path) -> str:
     raise BackupError(f"{path}: not a matchday backup (neither a SQLite database nor a pg_dump custom archive)")
 
 
+#: tables every matchday store has had since its first migration: a file without them is not a matchday store
+CORE_TABLES = ("alembic_version", "competitions", "seasons", "teams", "matches")
+
+
+def known_revisions() -> frozenset[str]:
+    """Every migration this version ships: a backup at one of them can be brought up to date."""
+    from alembic.script import ScriptDirectory
+
+    from matchday.store.migrate import alembic_config
+
+    return frozenset(script.revision for script in ScriptDirectory.from_config(alembic_config("sqlite://"))
+                     .walk_revisions())
+
+
+def _check_sqlite_store(path: Path) -> None:
+    """Raise BackupError unless ``path`` is an intact SQLite file holding a matchday store at a known migration."""
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise BackupError(f"{path}: cannot open: {exc}") from None
+    try:
+        problems = [row[0] for row in connection.execute("PRAGMA integrity_check(5)")]
+        if problems != ["ok"]:
+            raise BackupError(f"{path} is damaged (integrity check: {'; '.join(problems)}); the store is unchanged")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        missing = [name for name in CORE_TABLES if name not in tables]
+        if missing:
+            raise BackupError(f"{path} is a SQLite file but not a matchday store (no table {', '.join(missing)}); "
+                              f"the store is unchanged")
+        versions = [row[0] for row in connection.execute("SELECT version_num FROM alembic_version")]
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{path} is damaged ({exc}); the store is unchanged") from None
+    finally:
+        connection.close()
+    _check_version(path, versions)
+
+
+def _check_version(where: object, versions: list[str]) -> None:
+    if len(versions) != 1 or versions[0] not in known_revisions():
+        raise BackupError(f"{where}: its schema version {versions or 'none'} is not one this matchday knows (a "
+                          f"newer release's backup, or not a matchday store); the store is unchanged")
+
+
 def restore(source: Path, database_url: str) -> BackupResult:
     """Replace the store at ``database_url`` with the backup at ``source`` (same kind of database).
 
-    Stop the servers and workers first: the store is replaced whole. On SQLite the restore copies into the
-    target through the backup API, in one step, so a reader sees the old or the new store, never a mix.
+    Stop the servers and workers first: the store is replaced whole. The backup is verified first (intact, a
+    matchday store at a known schema version), restored into a new database beside the store, verified again,
+    and only then swapped in (SQLite: one rename of the file; PostgreSQL: two renames of databases). A restore
+    that fails at any step leaves the store exactly as it was.
     """
     kind = _kind_of(source)
     url = make_url(database_url)
@@ -132,19 +177,47 @@ def restore(source: Path, database_url: str) -> BackupResult:
         raise BackupError(f"{source} is a {kind} backup; the store at {url.render_as_string(hide_password=True)} "
                           f"is {backend}")
     if kind == "sqlite":
-        target_path = _sqlite_path(url)
-        target_path.parent.mkdir(parents=True, exist_ok=True)
-        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        target = sqlite3.connect(target_path, timeout=30)
-        try:
-            backup_db.backup(target)
-        except sqlite3.Error as exc:
-            raise BackupError(f"SQLite restore into {target_path} failed: {exc}") from exc
-        finally:
-            target.close()
-            backup_db.close()
+        _restore_sqlite(source, _sqlite_path(url))
     else:
-        args, env = _libpq(url)
-        _run([_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-              "--single-transaction", "--exit-on-error", *args, str(source)], env)
+        from matchday.store.pg_restore import restore_postgres
+
+        restore_postgres(source, url, _pg_tool("pg_restore"), _libpq)
     return BackupResult(source, kind, source.stat().st_size)
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _restore_sqlite(source: Path, target_path: Path) -> None:
+    _check_sqlite_store(source)
+    target_path.parent.mkdir(parents=True, exist_ok=True)
+    staging = target_path.with_name(target_path.name + ".restoring")
+    sidecars = [Path(f"{staging}-wal"), Path(f"{staging}-shm"), Path(f"{staging}-journal")]
+    _remove(staging, *sidecars)
+    try:
+        backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        copy = sqlite3.connect(staging)
+        try:
+            backup_db.backup(copy)
+        finally:
+            copy.close()
+            backup_db.close()
+        _check_sqlite_store(staging)  # the copy itself, before it replaces anything
+        if target_path.exists():
+            # the live store's WAL is folded into it and emptied, so no stale WAL is ever applied to the new file
+            live = sqlite3.connect(target_path, timeout=30)
+            try:
+                busy, _log, _done = live.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            finally:
+                live.close()
+            if busy:
+                raise BackupError(f"{target_path} is in use (a server or worker is writing to it): stop them "
+                                  f"and restore again; the store is unchanged")
+        _remove(Path(f"{target_path}-wal"), Path(f"{target_path}-shm"))
+        os.replace(staging, target_path)  # atomic: the old store or the new one, never a mix
+    except sqlite3.Error as exc:
+        raise BackupError(f"SQLite restore into {target_path} failed: {exc}; the store is unchanged") from exc
+    finally:
+        _remove(staging, *sidecars)

@@ -6,6 +6,8 @@ every other caller sees it taken. So a job never runs twice at once, across proc
 
 from __future__ import annotations
 
+import os
+import socket
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -85,3 +87,35 @@ def state(engine: Engine, job_id: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
         row = conn.execute(select(job_definitions).where(job_definitions.c.job_id == job_id)).mappings().first()
     return dict(row) if row else None
+
+
+def release_dead_leases(engine: Engine, lease_s: float) -> list[str]:
+    """At a process's start: a job whose lease is held by a process of this host that is gone (``kill -9``, a
+    crash) has its lease released, and its runs left ``running`` become ``interrupted``, as load runs are; a run
+    still ``running`` past the lease, whoever held it, too. The jobs released (they may run again at once)."""
+    from matchday.store.runs import process_alive
+    from matchday.store.schema import job_runs
+
+    host, now = socket.gethostname(), utcnow()
+    released = []
+    with engine.begin() as conn:
+        for row in conn.execute(select(job_definitions.c.job_id, job_definitions.c.lease_owner)
+                                .where(job_definitions.c.lease_owner.is_not(None))).all():
+            parts = row.lease_owner.split(":")
+            owner_host, pid = ":".join(parts[:-2]), parts[-2] if len(parts) >= 3 else ""
+            if owner_host != host:  # another machine's process: its lease expires by itself
+                continue
+            if not pid.isdigit() or int(pid) == os.getpid() or process_alive(int(pid)):
+                continue
+            conn.execute(update(job_definitions).where(job_definitions.c.job_id == row.job_id,
+                                                       job_definitions.c.lease_owner == row.lease_owner)
+                         .values(lease_until=None, lease_owner=None, last_status="interrupted"))
+            conn.execute(update(job_runs).where(job_runs.c.job == row.job_id, job_runs.c.status == "running")
+                         .values(status="interrupted", finished_at=now,
+                                 error=f"interrupted: process {pid} on {host} ended during the run"))
+            released.append(row.job_id)
+        conn.execute(update(job_runs).where(job_runs.c.status == "running",
+                                            job_runs.c.started_at < now - timedelta(seconds=lease_s))
+                     .values(status="interrupted", finished_at=now,
+                             error=f"interrupted: still running after the {lease_s:g} s lease (MATCHDAY_JOB_LEASE_S)"))
+    return released

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-MAX_ID = 2**63 - 1  # the widest integer key any supported database stores
+MAX_ID = 2**31 - 1  # every id the stores hand out is an INTEGER key (PostgreSQL int4): nothing above exists
 
 
 def as_internal_id(text: str) -> int | None:

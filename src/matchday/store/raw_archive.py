@@ -148,3 +148,13 @@ class StoreArchive:
 
     def mark(self, response_id: int, parse_status: str, error: str | None = None) -> None:
         mark(self.engine, response_id, parse_status, error)
+
+
+def last_headers(engine: Engine, provider: str, since: datetime) -> tuple[dict[str, str], datetime] | None:
+    """The headers of ``provider``'s latest archived answer since ``since``, and when it came: its own view of
+    its quota, which a new process without Redis starts from."""
+    with engine.connect() as conn:
+        row = conn.execute(select(raw_responses.c.headers, raw_responses.c.fetched_at)
+                           .where(raw_responses.c.provider == provider, raw_responses.c.fetched_at >= since)
+                           .order_by(raw_responses.c.fetched_at.desc(), raw_responses.c.id.desc()).limit(1)).first()
+    return (dict(row.headers or {}), row.fetched_at) if row is not None else None

@@ -13,10 +13,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 
 from matchday.accounts import sessions, users
 from matchday.accounts.deps import client_address, current_user
+from matchday.accounts.login import log_in
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
 from matchday.pools import football, leagues
 from matchday.store import team_queries
+from matchday.store.keys import as_internal_id
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
 
@@ -77,11 +79,8 @@ async def login_submit(request: Request) -> Response:
     login, password, target = str(form.get("username", "")), str(form.get("password", "")), str(form.get("next", "/"))
     try:
         verify_form(request, form)
-        state.limiter.hit("login", f"ip:{client_address(request)}", f"account:{login.strip().lower()}")
-        with state.engine.begin() as conn:
-            user = users.authenticate(conn, login, password)
-            pair = sessions.open_session(conn, state.lifetimes, user, request.headers.get("user-agent"),
-                                         client_address(request))
+        user, pair = log_in(state.engine, state.limiter, state.lifetimes, login, password, client_address(request),
+                            request.headers.get("user-agent"))
     except MatchdayError as exc:
         return _render(request, "login.html", status=exc.status_code, error=str(exc), username=login,
                        next=_safe_next(target))
@@ -173,15 +172,18 @@ def join_link(request: Request, code: str) -> Response:
 
 
 @router.get("/prediction-leagues/{league_id}", response_class=HTMLResponse)
-def prediction_league_page(request: Request, league_id: int,
+def prediction_league_page(request: Request, league_id: str,
                            round: Annotated[int | None, Query(ge=0, le=1000)] = None) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
     state = request.app.state.accounts
+    key = as_internal_id(league_id)  # the one bounded id: 2**63 is a 404 page, not an overflow
+    if key is None or key < 1:
+        raise NotFound(f"no prediction league {league_id[:40]!r}")
     try:
         with state.engine.connect() as conn:
-            acc = leagues.access(conn, league_id, user)
+            acc = leagues.access(conn, key, user)
             acc.require_member()
     except MatchdayError as exc:
         raise NotFound(str(exc)) from None

@@ -59,7 +59,8 @@ def csrf_seed(request: Request) -> str:
 
 def csrf_token(request: Request) -> str:
     seed = csrf_seed(request)
-    return request.app.state.accounts.csrf_token(seed) if seed else ""
+    state = request.app.state.accounts
+    return state.csrf_token(seed, state.cookie_session_id(request)) if seed else ""
 
 
 def web_user(request: Request) -> User | None:

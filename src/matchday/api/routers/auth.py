@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request, Response
 
 from matchday.accounts import sessions, users
 from matchday.accounts.deps import Accounts, CurrentUser, client_address
+from matchday.accounts.login import log_in
 from matchday.api.account_schemas import (
     MeOut,
     PasswordIn,
@@ -45,12 +46,10 @@ def login(username: Annotated[str, Form(min_length=1, max_length=254, descriptio
           password: Annotated[str, Form(min_length=1, max_length=128)],
           request: Request, accounts: Accounts) -> TokensOut:
     """Form fields ``username`` (a username or an email) and ``password``. 401 with one message whether or not
-    the account exists; 403 for a deactivated account; 429 after too many attempts."""
-    accounts.limiter.hit("login", f"ip:{client_address(request)}", f"account:{username.strip().lower()}")
-    with accounts.engine.begin() as conn:
-        user = users.authenticate(conn, username, password)
-        pair = sessions.open_session(conn, accounts.lifetimes, user, request.headers.get("user-agent"),
-                                     client_address(request))
+    the account exists; 403 for a deactivated account; 429 after too many attempts from the address, or too many
+    failures on this account from this address (the owner's correct password from another address still works)."""
+    _user, pair = log_in(accounts.engine, accounts.limiter, accounts.lifetimes, username, password,
+                         client_address(request), request.headers.get("user-agent"))
     return _tokens(pair)
 
 

@@ -8,10 +8,11 @@ from matchday.accounts import favorites
 from matchday.accounts.deps import Accounts, CurrentUser
 from matchday.api.account_schemas import FavoriteIn, FavoriteOut, FavoritePatch, FavoritesOut
 from matchday.api.schemas import ErrorBody
+from matchday.store.keys import MAX_ID
 
 router = APIRouter(tags=["favorites"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
-FavoriteId = Path(ge=1, le=2_147_483_647)
+FavoriteId = Path(ge=1, le=MAX_ID)
 
 
 def _changed(request: Request, user_id: int) -> None:

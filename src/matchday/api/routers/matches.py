@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from matchday.api import presenters, schemas
 from matchday.api.deps import Ctx, paging
+from matchday.api.ids import MatchId, OptionalIdQuery
 from matchday.domain.records import MatchStatus
 from matchday.store import match_queries
 from matchday.store.match_queries import MatchFilter
 from matchday.store.team_queries import league_by_id_or_code
 
 router = APIRouter(prefix="/matches", tags=["matches"])
-MatchId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal match id.")]
 LeagueParam = Annotated[str | None, Query(max_length=64, description="League id or code (eng.1).")]
 StatusParam = Annotated[MatchStatus | None, Query(description="Only matches with this status.")]
 
@@ -69,7 +69,7 @@ def upcoming_matches(ctx: Ctx, league_id: LeagueParam = None,
 @router.get("", response_model=schemas.Page[schemas.MatchSummary])
 def list_matches(ctx: Ctx, on_date: Annotated[schemas.IsoDate | None, Query(alias="date")] = None,
                  league_id: LeagueParam = None,
-                 team_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+                 team_id: OptionalIdQuery = None,
                  season: Annotated[str | None, Query(max_length=16, description="Season label, e.g. 2011-12.")] = None,
                  status: StatusParam = None, page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
     """Matches filtered by date, league, team, season and status."""

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from matchday.accounts.deps import Accounts, CurrentUser, OptionalUser
 from matchday.accounts.users import utcnow
+from matchday.api.ids import Id, OptionalIdQuery
 from matchday.api.pool_schemas import (
     BonusAnswerIn,
     BonusQuestionIn,
@@ -31,7 +32,6 @@ from matchday.pools import bonus, football, leaderboard, leagues, predictions
 
 router = APIRouter(tags=["prediction leagues"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
-Id = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PREFIX = "/prediction-leagues"
 
 
@@ -168,7 +168,7 @@ def put_prediction(league_id: Id, match_id: Id, body: PredictionIn, request: Req
 
 @router.get(f"{PREFIX}/{{league_id}}/predictions", response_model=list[PredictionOut], responses=ERRORS)
 def list_predictions(league_id: Id, request: Request, auth: OptionalUser, accounts: Accounts,
-                     match_id: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None) -> list[PredictionOut]:
+                     match_id: OptionalIdQuery = None) -> list[PredictionOut]:
     """Without ``match_id``: your own predictions. With it: that match's, everyone's once it has kicked off
     (only your own before)."""
     user = auth.user if auth else None

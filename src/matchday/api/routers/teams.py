@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from matchday.api import presenters, schemas
 from matchday.api.deps import Ctx, paging
+from matchday.api.ids import PlayerId, TeamId
 from matchday.domain.team_form import season_record
 from matchday.errors import NotFound
 from matchday.store import match_queries, queries, team_queries
 from matchday.store.match_queries import MatchFilter
 
 router = APIRouter(tags=["teams"])
-TeamId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal team id.")]
-PlayerId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Internal player id.")]
 
 
 @router.get("/teams", response_model=schemas.Page[schemas.Team])
