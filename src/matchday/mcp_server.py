@@ -110,8 +110,11 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
         if sql_engine is None:
             raise QueryRefused("db_query on PostgreSQL runs as a read-only role of the football tables only: "
                                "create it with `matchday mcp-role` and set MATCHDAY_MCP_DATABASE_URL")
+        from matchday.accounts.schema import users_metadata
+
         limits = QueryLimits(settings.mcp_row_limit, settings.mcp_statement_timeout_s,
-                             settings.mcp_max_answer_bytes, settings.mcp_max_value_bytes)
+                             settings.mcp_max_answer_bytes, settings.mcp_max_value_bytes,
+                             frozenset(users_metadata.tables))
         try:
             result = run_read_only(sql_engine, sql, limits)
         except MemoryError:  # a last resort: the caps should refuse first, and the server must stay up

@@ -252,6 +252,9 @@ def test_pages_that_write_demand_the_csrf_token(world: World) -> None:
     signed_in = session.post("/login", data={"username": "user", "password": PASSWORD, "csrf_token": token},
                              follow_redirects=False)
     assert signed_in.status_code == 303
+    # the token is bound to the session: signed in, the pages carry a new one (the login page's no longer counts)
+    profile = session.get("/profile")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', profile.text).group(1)
     me = world.headers("user")
     before = client.get("/api/v1/auth/me", headers=me).json()["full_name"]
     # the session cookie alone changes nothing: neither the profile form nor the API

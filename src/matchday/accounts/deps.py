@@ -22,7 +22,7 @@ from matchday.accounts import sessions, tokens
 from matchday.accounts.ratelimit import AttemptLimiter
 from matchday.accounts.sessions import Lifetimes
 from matchday.accounts.users import User
-from matchday.errors import Forbidden, Unauthorized
+from matchday.errors import Forbidden, MatchdayError, Unauthorized
 from matchday.settings import Settings
 
 SESSION_COOKIE = "matchday_session"

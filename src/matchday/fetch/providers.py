@@ -88,6 +88,8 @@ class Archive(Protocol):
 
     def mark(self, response_id: int, parse_status: str, error: str | None = None) -> None: ...
 
+    def last_headers(self, provider: str, since: datetime) -> tuple[dict[str, str], datetime] | None: ...
+
 
 class ProviderClient:
     def __init__(self, settings: Settings, archive: Archive, providers: Mapping[str, Provider], quota: QuotaGuard,
@@ -109,7 +111,7 @@ class ProviderClient:
         now = datetime.now(UTC).replace(tzinfo=None)
         day_start = now.replace(hour=0, minute=0, second=0, microsecond=0)
         for name, provider in self.providers.items():
-            last = raw_archive.last_headers(self.engine, name, day_start)
+            last = self.archive.last_headers(name, day_start)
             if last is None:
                 continue
             headers, fetched_at = last

@@ -164,12 +164,13 @@ class Collector:
         return max(pace, getattr(job.interval, "seconds", 0.0) or 0.0)
 
     def live_wait_s(self, job: JobDefinition) -> float:
-        """How long a live loop must still wait for its pace (0: poll now); its last poll is in the store, so the
-        pace holds across processes (Celery workers)."""
-        last = (job_registry.state(self.engine, job.job_id) or {}).get("last_success_at")
-        if last is None:
+        """How long a live loop must still wait for its pace (0: poll now); its last poll (its last recorded run:
+        an idle turn records none) is in the store, so the pace holds across processes (Celery workers)."""
+        last_run = (job_registry.state(self.engine, job.job_id) or {}).get("last_run_id")
+        started = (jobs.get(self.engine, last_run) or {}).get("started_at") if last_run else None
+        if started is None:
             return 0.0
-        elapsed = (datetime.now(UTC).replace(tzinfo=None) - last).total_seconds()
+        elapsed = (datetime.now(UTC).replace(tzinfo=None) - started).total_seconds()
         pace = self.live_pace_s(job)
         # the job's own interval is the scheduler's business; only the plan's stretch beyond it is waited here
         return max(0.0, pace - elapsed) if pace > (getattr(job.interval, "seconds", 0.0) or 0.0) else 0.0

@@ -149,6 +149,9 @@ class StoreArchive:
     def mark(self, response_id: int, parse_status: str, error: str | None = None) -> None:
         mark(self.engine, response_id, parse_status, error)
 
+    def last_headers(self, provider: str, since: datetime) -> tuple[dict[str, str], datetime] | None:
+        return last_headers(self.engine, provider, since)
+
 
 def last_headers(engine: Engine, provider: str, since: datetime) -> tuple[dict[str, str], datetime] | None:
     """The headers of ``provider``'s latest archived answer since ``since``, and when it came: its own view of

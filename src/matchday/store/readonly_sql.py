@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,13 +33,12 @@ def readable_tables() -> frozenset[str]:
     return frozenset(metadata.tables) - SECRET_TABLES | {"alembic_version"}
 
 
-def denied_tables() -> frozenset[str]:
-    """What an assistant's query may never read: the users store's tables (it may share the file) and the
-    football store's secret ones. (SQLite's authorizer reports a CTE's name like a table's, so it denies these
-    by name, case-insensitively, rather than allowing a list.)"""
-    from matchday.accounts.schema import users_metadata
-
-    return frozenset(name.lower() for name in (*users_metadata.tables, *SECRET_TABLES, "alembic_version_users"))
+def denied_tables(users_tables: Iterable[str]) -> frozenset[str]:
+    """What an assistant's query may never read: the users store's tables (it may share the file; the caller
+    names them, so the store knows nothing of accounts) and the football store's secret ones. (SQLite's
+    authorizer reports a CTE's name like a table's, so it denies these by name, case-insensitively, rather than
+    allowing a list.)"""
+    return frozenset(name.lower() for name in (*users_tables, *SECRET_TABLES, "alembic_version_users"))
 
 
 class QueryRefused(MatchdayError):
@@ -52,6 +52,7 @@ class QueryLimits:
     timeout_s: float
     answer_bytes: int = 1_000_000
     value_bytes: int = 100_000
+    users_tables: frozenset[str] = frozenset()  # the users store's tables, never readable
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def run_read_only(engine: Engine, sql: str, limits: QueryLimits) -> QueryResult:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
             if engine.dialect.name == "postgresql":
-                _refuse_secret_reader(conn)
+                _refuse_secret_reader(conn, limits.users_tables)
                 conn.execute(text("SELECT set_config('statement_timeout', :ms, true)"),
                              {"ms": str(int(limits.timeout_s * 1000))})
             result = conn.execution_options(stream_results=True, max_row_buffer=100).exec_driver_sql(statement)
@@ -128,11 +129,9 @@ def run_read_only(engine: Engine, sql: str, limits: QueryLimits) -> QueryResult:
     return QueryResult(columns, rows, truncated)
 
 
-def _refuse_secret_reader(conn: Any) -> None:
+def _refuse_secret_reader(conn: Any, users_tables: frozenset[str]) -> None:
     """The role must not be able to read the users store or the admin keys (it is the owner's, or a superuser)."""
-    from matchday.accounts.schema import users_metadata
-
-    secret = sorted(SECRET_TABLES | set(users_metadata.tables))
+    secret = sorted(SECRET_TABLES | set(users_tables))
     readable = conn.execute(text(
         "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
         "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname = current_schema() AND c.relname = ANY(:names) "
@@ -178,7 +177,7 @@ def _sqlite(engine: Engine, statement: str, limits: QueryLimits) -> QueryResult:
     connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, limits.value_bytes)
     try:
         connection.execute("PRAGMA query_only = ON")
-        connection.set_authorizer(_authorizer(denied_tables()))
+        connection.set_authorizer(_authorizer(denied_tables(limits.users_tables)))
         cursor = connection.execute(statement)
         if cursor.description is None:
             raise QueryRefused("the query returns no rows")
