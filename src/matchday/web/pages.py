@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -241,6 +241,13 @@ def search(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> H
         found_teams, team_total = team_queries.search_teams(conn, q, 50, 0) if q else ([], 0)
         found_leagues, _ = team_queries.list_leagues(conn, None, None, q, 20, 0) if q else ([], 0)
     return _render(request, "search.html", q=q, teams=found_teams, team_total=team_total, leagues=found_leagues)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The icon browsers and feed readers ask for at the root before reading any page."""
+    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 def not_found_page(request: Request, exc: MatchdayError) -> HTMLResponse:
