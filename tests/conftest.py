@@ -16,15 +16,14 @@ from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.postgres_server import PostgresServer, PostgresUnavailable
 from tests.redis_server import RedisServer, RedisUnavailable
+from tests.testdata import DataSetError, data_root
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data"
+try:  # the real data set, fetched and verified on first use (tests/testdata.py; README "Test data")
+    DATA = data_root()
+except DataSetError as exc:
+    raise pytest.UsageError(f"the test data set cannot be had: {exc}") from None
 FDUK = DATA / "football-data-co-uk"
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not DATA.exists():
-        raise pytest.UsageError(f"the shared data folder is missing: {DATA}")
 
 
 @pytest.fixture(scope="session")
