@@ -61,9 +61,11 @@ def _connect(request: Request):  # noqa: ANN202 - a context manager of a read co
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    today = datetime.now(UTC).date()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    today = now.date()
     with _connect(request) as conn:
-        live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES), 100, 0)
+        live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES,
+                                                               confirmed_at=now), 100, 0)
         todays, _ = match_queries.list_matches(conn, MatchFilter(on_date=today), 200, 0)
         recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",)), 12, 0,
                                                newest_first=True)
