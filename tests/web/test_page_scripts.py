@@ -129,6 +129,15 @@ def test_no_page_logs_a_console_error(watched, base_url: str) -> None:  # noqa: 
         watched.goto(base_url + path)
         watched.wait_for_load_state("networkidle")
         assert not watched.problems, (path, watched.problems)
+    watched.goto(base_url + "/prediction-leagues")  # a prediction league's page and its invite link
+    watched.fill('form[data-role="create"] input[name="name"]', "Console office")
+    watched.click('form[data-role="create"] button[type="submit"]')
+    watched.wait_for_url(f"{base_url}/prediction-leagues/*")
+    watched.wait_for_load_state("networkidle")
+    invite = watched.locator('[data-role="invite-link"]').inner_text()
+    watched.goto(invite)
+    watched.wait_for_load_state("networkidle")
+    assert not watched.problems, watched.problems
 
 
 def test_the_not_found_page_loads_nothing_missing(watched, base_url: str) -> None:  # noqa: ANN001
