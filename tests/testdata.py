@@ -130,7 +130,7 @@ def _compress(path: str, action: str, _pooch: object) -> str:
     target = cache / f"{original.relative_to(cache / ORIGINALS)}.gz"
     target.parent.mkdir(parents=True, exist_ok=True)
     if action != "fetch" or not target.exists() or target.stat().st_mtime < original.stat().st_mtime:
-        partial = target.with_name(target.name + ".part")
+        partial = target.with_name(f"{target.name}.{os.getpid()}.part")  # sessions may share the cache
         with original.open("rb") as source, gzip.open(partial, "wb") as sink:
             shutil.copyfileobj(source, sink)
         partial.replace(target)
