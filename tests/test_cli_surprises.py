@@ -64,6 +64,8 @@ def test_the_table_fits_80_columns_with_short_names_never_cut(premier_league: Pa
     fixtures = run(premier_league, "fixtures", "eng.1", "2024-25", "--team", "Man City")
     assert max(map(len, fixtures.stdout.splitlines())) <= 80
     assert sum("Man City" in line for line in fixtures.stdout.splitlines()) == 38
+    positions = run(premier_league, "positions", "eng.1", "2024-25").stdout
+    assert max(map(len, positions.splitlines())) <= 80 and "…" not in positions and "Nott'm Forest" in positions
 
 
 def test_merging_two_clubs_is_refused_and_a_split_is_merged_after_asking(premier_league: Path) -> None:

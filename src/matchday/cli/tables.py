@@ -134,22 +134,25 @@ def positions(
     try:
         with store_engine().connect() as conn:
             history = season_position_history(conn, league, season)
+            short = team_queries.short_names(conn)
     except MatchdayError as exc:
         fail(exc)
     if as_json:
         print_json(history)
         return
     dates = history["dates"]
-    step = max(1, len(dates) // 12)
+    longest = max((len(short.get(t, t)) for t in history["teams"]), default=4)
+    fit = max(2, min(12, (console.width - longest - 1) // 6))  # "MM-DD" columns the terminal holds
+    step = max(1, -(-len(dates) // fit))
     shown = list(range(0, len(dates), step))
     if shown[-1] != len(dates) - 1:
         shown.append(len(dates) - 1)
-    out = Table(title=f"positions {league} {history['season']}")
-    out.add_column("team")
+    out = team_table(f"positions {league} {history['season']}")
+    out.add_column("team", no_wrap=True, min_width=longest)
     for index in shown:
-        out.add_column(dates[index][5:], justify="right")
+        out.add_column(dates[index][5:], justify="right", no_wrap=True)
     for team, places in sorted(history["teams"].items(), key=lambda item: item[1][-1]):
-        out.add_row(team, *(str(places[i]) for i in shown))
+        out.add_row(short.get(team, team), *(str(places[i]) for i in shown))
     console.print(out)
 
 
