@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+from shared_data import data_root
 
 from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
@@ -36,7 +37,7 @@ from matchday.store.migrate import upgrade
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DATA = REPO.parent / "shared" / "data"
+DATA = data_root()
 
 
 def _port() -> int:

@@ -28,6 +28,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from shared_data import data_root  # noqa: E402
 from tests.collector.fake_provider import FakeProvider, Reply  # noqa: E402
 
 from matchday.ingest.collector import Collector, discover_providers  # noqa: E402
@@ -148,10 +149,10 @@ def scheduler_overhead(samples: Path, job_count: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("data", nargs="?", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("data", nargs="?", type=Path, default=None)
     parser.add_argument("--jobs", type=int, default=1000)
     args = parser.parse_args()
-    samples, job_count = args.data / "api-samples", args.jobs
+    samples, job_count = (args.data or data_root()) / "api-samples", args.jobs
     print("parse throughput (best of 5)")
     print(f"{'case':42} {'records':>8} {'json.loads rec/s':>17} {'parse rec/s':>12} {'parse/json':>10}")
     for row in parse_throughput(samples):

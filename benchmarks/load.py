@@ -22,6 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from shared_data import data_root
 from sqlalchemy import func, select
 
 from matchday.ingest.pipeline import load_units
@@ -106,7 +107,7 @@ def main() -> None:
                         help="an empty store to load into (repeatable); default: a fresh SQLite file and PostgreSQL")
     parser.add_argument("--no-postgres", action="store_true", help="without --database: SQLite only")
     args = parser.parse_args()
-    data = args.data or args.data_path or REPO.parent / "shared" / "data"
+    data = args.data or args.data_path or data_root()
     with tempfile.TemporaryDirectory() as tmp:
         urls, server = list(args.database), None
         if not urls:

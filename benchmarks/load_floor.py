@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 import polars as pl
-from load import REPO, _baseline
+from load import _baseline
+from shared_data import data_root
 
 from matchday.ingest.pipeline import load_units, read_contents
 from matchday.ingest.seed import seed_reference_data
@@ -89,7 +90,7 @@ def _prepare(engine, data: Path) -> list[tuple]:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO.parent / "shared" / "data"
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
     tmp = tempfile.mkdtemp()
     base_rows, base_wall, base_cpu = _baseline(data, Path(tmp) / "baseline.db")
     engine = make_engine(f"sqlite:///{tmp}/floor.db")

@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from shared_data import data_root
+
 from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
 from matchday.sources.base import get_source
@@ -40,7 +42,7 @@ def _load(engine, source: str, paths: list[Path]) -> tuple[int, int, float]:  # 
 
 
 def main() -> None:
-    data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parents[2] / "shared" / "data"
+    data = Path(sys.argv[1]) if len(sys.argv) > 1 else data_root()
     jobs = _jobs(data)
     with tempfile.TemporaryDirectory() as tmp:
         stores = {}

@@ -26,6 +26,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
+from shared_data import data_root
 
 from matchday.predict import combined, features, goals, metrics  # noqa: E402
 from matchday.predict import walkforward as wf  # noqa: E402
@@ -114,12 +115,12 @@ def time_three_season_fit(history: History, repeats: int = 15) -> dict[str, floa
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path, default=Path("/tmp/matchday-predict-bench.db"))
-    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="Also write the figures here.")
     args = parser.parse_args()
     if not args.db.exists():
         began = time.perf_counter()
-        build_store(args.db, args.data)
+        build_store(args.db, args.data or data_root())
         print(f"store built in {time.perf_counter() - began:.1f}s: {args.db}")
     from matchday.store.engine import make_engine
 

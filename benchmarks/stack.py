@@ -25,6 +25,8 @@ import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from shared_data import data_root
+
 from api import _port, _wait
 from live import fanout
 from matchday.ingest.pipeline import load_units
@@ -35,7 +37,7 @@ from matchday.store.migrate import upgrade
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-DATA = REPO.parent / "shared" / "data"
+DATA = data_root()
 
 
 def _store(path: Path) -> None:

@@ -16,15 +16,18 @@ from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.postgres_server import PostgresServer, PostgresUnavailable
 from tests.redis_server import RedisServer, RedisUnavailable
+from tests.testdata import DataSetError, cache_dir, data_root
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO.parent / "shared" / "data"
+DATA = cache_dir()  # the real data set, fetched and verified at session start (tests/testdata.py; README)
 FDUK = DATA / "football-data-co-uk"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not DATA.exists():
-        raise pytest.UsageError(f"the shared data folder is missing: {DATA}")
+def pytest_sessionstart(session: pytest.Session) -> None:
+    try:
+        data_root()
+    except DataSetError as exc:
+        raise pytest.UsageError(f"the test data set cannot be had: {exc}") from None
 
 
 @pytest.fixture(scope="session")

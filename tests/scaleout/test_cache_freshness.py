@@ -52,10 +52,11 @@ def test_hits_read_no_database_and_see_a_write_from_another_process_at_once(tmp_
     load(engine, "football-data-uk", _season_file(tmp_path))
     # a recheck interval far longer than the test: only the writers' announcements can make answers fresh
     env = {"MATCHDAY_DATABASE_URL": url, "MATCHDAY_REDIS_URL": redis_server.url, "MATCHDAY_CACHE_RECHECK_S": "3600"}
-    servers = [start_server(tmp_path / f"unused-{n}.db", env) for n in (1, 2)]
+    servers: list = []
     clients: list[httpx.Client] = []
     watch = redis.Redis.from_url(redis_server.url)
-    try:
+    try:  # everything started is stopped and closed, even when a server fails to start
+        servers.extend(start_server(tmp_path / f"unused-{n}.db", env) for n in (1, 2))
         one, two = (httpx.Client(base_url=base, timeout=10) for _process, base in servers)
         clients.extend((one, two))
         assert _wolves(one) == (25, "miss")  # Blackburn 1-2 Wolves, as published: Wolves finished on 25

@@ -48,7 +48,8 @@ def start_server(database: Path, env_extra: dict[str, str] | None = None, *args:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log_path.read_text()[-2000:]}")
     process.kill()
-    raise RuntimeError("server did not answer /health within 60 s")
+    process.wait(timeout=20)
+    raise RuntimeError(f"server did not answer /health within 60 s: {log_path.read_text()[-2000:]}")
 
 
 @pytest.fixture(scope="session")

@@ -49,8 +49,8 @@ def _api_token(base: str, name: str) -> dict[str, str]:
 
 
 def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_path: Path) -> None:  # noqa: ANN001
-    process, base = start_server(tmp_path / "pools-demo.db", None, "demo", "--speed", "300", "--seed", "5",
-                                 "--teams", "4", "--kickoff-in", "20")
+    process, base = start_server(tmp_path / "pools-demo.db", None, "demo", "--speed", "900", "--seed", "5",
+                                 "--teams", "4", "--kickoff-in", "20", "--match-days", "1")
     started = time.monotonic()
     alice_ctx, bob_ctx = browser.new_context(timezone_id="Europe/Berlin"), browser.new_context()
     try:

@@ -17,7 +17,7 @@ from matchday import __version__
 from matchday.accounts.deps import AccountsState
 from matchday.accounts.live import PrivateChannels
 from matchday.accounts.store import users_engine
-from matchday.api import errors
+from matchday.api import docs, errors
 from matchday.api.caching import CacheHits, ResponseCache
 from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
@@ -135,7 +135,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
 
     # FastAPI's own OpenTelemetry bridge is off: matchday exports Prometheus metrics, and the bridge's check
     # for a configured provider costs a fifth of a cached answer on every request
-    app = MatchdayApi(title="matchday", version=__version__, lifespan=lifespan,
+    app = MatchdayApi(title="matchday", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   telemetry={"tracing": False, "metrics": False, "logs": False},
                   description="Football data you own: matches, leagues, tables, teams and players.",
                   responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
@@ -168,6 +168,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)
+    docs.install(app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(ObservabilityMiddleware, metrics=app.state.metrics)
     app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.development)

@@ -216,10 +216,14 @@ def reparse(provider: Annotated[str | None, typer.Option(help="Only this provide
         rows = [vars(r) for r in raw_archive.responses(engine, provider, since_at, statuses=("failed",))]
         if as_json:
             print_json(rows)
+        elif not rows:
+            scope = " ".join(part for part in (provider and f"from {provider}", since and f"since {since}") if part)
+            console.print(f"no archived response {scope + ' ' if scope else ''}failed to parse: nothing to reparse")
         else:
             for r in rows:
                 console.print(f"{r['id']} {r['provider']} {r['endpoint']} {r['params']} {r['fetched_at']}: "
                               f"{r['parse_error']}")
+            console.print(f"{len(rows)} failed; after a parser fix, `matchday reparse` reparses them")
         return
     report = run_reparse(engine, discover_providers(), provider, since_at)
     publish_from_cli(engine, get_settings())  # the results it stored reach every subscriber (scoring included)

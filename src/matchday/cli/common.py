@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.table import Table
 from sqlalchemy import Engine
 
 from matchday.cache import write_position
@@ -66,3 +67,9 @@ def init_store(engine: Engine) -> None:
     if users is not engine:
         users.dispose()
 
+
+def team_table(title: str, **options: Any) -> Table:
+    """A table of teams for an 80-column terminal: no rules, one space between columns, so the team
+    names (short, never cut) and the numbers fit and only the columns of words wrap."""
+    return Table(title=title, box=None, pad_edge=False, collapse_padding=True, header_style="bold underline",
+                 **options)

@@ -17,8 +17,9 @@ import typer
 from rich.table import Table
 from typer.core import TyperGroup
 
-from matchday.cli.common import JsonOpt, app, console, errors, fail, print_json, store_engine
+from matchday.cli.common import JsonOpt, app, console, errors, fail, print_json, store_engine, team_table
 from matchday.errors import MatchdayError
+from matchday.store import team_queries
 
 
 class _DefaultToUpcoming(TyperGroup):
@@ -57,6 +58,7 @@ def upcoming(
     try:
         with store_engine().connect() as conn:
             rows = predict_upcoming(conn, league, on_date=day, round_number=round_, model=model)
+            short = team_queries.short_names(conn)
     except MatchdayError as exc:
         fail(exc)
     if as_json:
@@ -65,12 +67,18 @@ def upcoming(
     if not rows:
         console.print(f"no coming matches of {league} in the store")
         return
-    out = Table(title=f"predictions {league} ({rows[0]['model']})")
+    out = team_table(f"predictions {league} ({rows[0]['model']})")
+    longest = max(len(short.get(r[side], r[side])) for r in rows for side in ("home", "away"))
     for column in ("kick-off", "home", "away", "1", "X", "2", "xG", "likely scores", "o2.5", "btts"):
-        out.add_column(column, justify="left" if column in ("home", "away", "likely scores") else "right")
+        if column in ("home", "away"):  # never cut: the other columns wrap first
+            out.add_column(column, no_wrap=True, min_width=longest)
+        else:
+            out.add_column(column, justify="left" if column == "likely scores" else "right",
+                           no_wrap=column != "likely scores")
     for r in rows:
         scores = "  ".join(f"{s['home']}-{s['away']} {s['p']:.0%}" for s in r["likely_scores"][:3])
-        out.add_row(r["kickoff_utc"][:16].replace("T", " "), r["home"], r["away"], f"{r['p_home']:.0%}",
+        out.add_row(r["kickoff_utc"][:16].replace("T", " "), short.get(r["home"], r["home"]),
+                    short.get(r["away"], r["away"]), f"{r['p_home']:.0%}",
                     f"{r['p_draw']:.0%}", f"{r['p_away']:.0%}", f"{r['home_xg']:.2f}-{r['away_xg']:.2f}", scores,
                     f"{r['p_over_2_5']:.0%}", f"{r['p_btts']:.0%}")
     console.print(out)
@@ -81,8 +89,8 @@ def backtest(
     league: Annotated[str, typer.Argument(help="League code.")],
     season: Annotated[str, typer.Option("--season", help="Season to evaluate, e.g. 2024-25.")],
     model: ModelOpt = "combined",
-    plot: Annotated[Path | None, typer.Option("--plot", help="Calibration plot (SVG) path; default "
-                                                             "calibration-<league>-<season>-<model>.svg.")] = None,
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write the calibration plot (SVG) to this path "
+                                                             "(none without it).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Walk-forward evaluation of a season: every match predicted only from what was known before kick-off."""
@@ -94,11 +102,10 @@ def backtest(
             report = run_backtest(conn, league, season, model)
     except MatchdayError as exc:
         fail(exc)
-    if plot is not None or not as_json:
-        path = plot or Path(f"calibration-{report['league']}-{report['season']}-{model}.svg")
-        path.write_text(calibration_svg(report["calibration"],
+    if plot is not None:
+        plot.write_text(calibration_svg(report["calibration"],
                                         f"{report['league']} {report['season']} · {model} calibration"), "utf-8")
-        errors.print(f"calibration plot: {path}")
+        errors.print(f"calibration plot: {plot}")
     if as_json:
         print_json(report["rows"])
         return
@@ -127,6 +134,7 @@ def simulate(
     try:
         with store_engine().connect() as conn:
             result = run_simulation(conn, league, season, runs=runs, as_of=day, seed=seed)
+            short = team_queries.short_names(conn)
     except MatchdayError as exc:
         fail(exc)
     if as_json:
@@ -134,13 +142,17 @@ def simulate(
         return
     zones = [z for z in result["zones"] if z != "title"]
     since = f"the table after {day}" if day else f"results known at {result['as_of'][:16].replace('T', ' ')}"
-    out = Table(title=f"{result['league']} {result['season']}: {result['runs']} simulations from {since} "
+    out = team_table(f"{result['league']} {result['season']}: {result['runs']} simulations from {since} "
                       f"({result['matches_remaining']} matches to play)")
+    names = [short.get(t["team_name"], t["team_name"]) for t in result["teams"]]
     for column in ("team", "exp. pts", "title", *zones, "most likely position"):
-        out.add_column(column, justify="left" if column == "team" else "right")
-    for t in result["teams"]:
+        if column == "team":  # never cut: the other columns wrap first
+            out.add_column(column, no_wrap=True, min_width=max(map(len, names), default=4))
+        else:
+            out.add_column(column, justify="right", overflow="fold")  # headings wrap, numbers are short
+    for t, name in zip(result["teams"], names, strict=True):
         best = max(range(len(t["positions"])), key=lambda k: t["positions"][k])
-        out.add_row(t["team_name"], f"{t['expected_points']:.1f}", f"{t['p_title']:.1%}",
+        out.add_row(name, f"{t['expected_points']:.1f}", f"{t['p_title']:.1%}",
                     *(f"{t.get('p_' + z, 0.0):.1%}" for z in zones), f"{best + 1} ({t['positions'][best]:.0%})")
     console.print(out)
     sys.stdout.flush()

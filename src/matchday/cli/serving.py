@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -107,6 +107,9 @@ def _metrics_dir() -> None:
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="matchday-metrics-")
 
 
+DEMO_LEAGUE = "sim.1"  # the simulated competition `matchday quickstart` loads offline: one, not two alike
+
+
 @app.command()
 def demo(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -116,12 +119,16 @@ def demo(
     seed: Annotated[int, typer.Option(help="Makes the match day reproducible.")] = 1,
     teams: Annotated[int, typer.Option(help="Teams in the simulated league (even).")] = 20,
     lead: Annotated[float, typer.Option("--kickoff-in", "--lead",
-                                        help="Real seconds from start-up to the first kick-off (time to sign up "
-                                             "and predict).")] = 10.0,
+                                        help="Real seconds from start-up to the first kick-off, and from the end "
+                                             "of one match day to the next (time to sign up and predict).")]
+    = 180.0,
+    match_days: Annotated[int, typer.Option("--match-days", min=1, max=2,
+                                            help="Match days played one after the other.")] = 2,
     open_browser: Annotated[bool, typer.Option("--open", help="Open the browser.")] = False,
 ) -> None:
-    """Serve a simulated live match day: a whole round played on a fast clock, pushed over WebSocket."""
-    from datetime import UTC, datetime, timedelta
+    """Serve the simulated league's next match days live on a fast clock, pushed over WebSocket: the season so
+    far, then (after a window to sign up and predict) a whole round, then after the same window the next."""
+    from datetime import UTC, datetime
 
     from matchday.domain.changes import EVERYTHING
     from matchday.domain.records import ParseResult
@@ -129,7 +136,7 @@ def demo(
     from matchday.ingest.apply import writing
     from matchday.ingest.pipeline import write_parsed
     from matchday.sources.live import ScriptedSource, SimulatedClock
-    from matchday.sources.simulator.live import live_round
+    from matchday.sources.simulator.live import live_rounds
     from matchday.store.ephemeral import clear_season, season_of
     from matchday.store.runs import start_run
 
@@ -137,23 +144,46 @@ def demo(
     engine = store_engine()
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     season = season_for_date(now.date(), calendar_year=False)
-    kickoff = now + timedelta(seconds=lead * speed)
-    history, scripts = live_round(teams, seed, season, kickoff, league="demo.1")
+    window = timedelta(seconds=lead * speed)  # simulated time
+    first = now + window
+    _h, probe, _l = live_rounds(teams, seed, season, [first], league=DEMO_LEAGUE)
+    match_length = timedelta(minutes=max(script.duration_minutes for script in probe))  # the longest
+    kickoffs = [first + k * (match_length + window) for k in range(match_days)]
+    history, scripts, later = live_rounds(teams, seed, season, kickoffs, league=DEMO_LEAGUE)
     with writing(engine) as (conn, changes):
-        cleared = season_of(conn, "demo.1", season)
-        if clear_season(conn, "demo.1", season):
+        cleared = season_of(conn, DEMO_LEAGUE, season)
+        if clear_season(conn, DEMO_LEAGUE, season):
             changes.tags.add(EVERYTHING)  # the previous run's matches are gone from every answer
             changes.seasons.add(cleared)  # and from its prediction leagues' scores
+    location = f"demo:{season}?seed={seed}"
     with engine.begin() as conn:
-        run_id = start_run(conn, "simulator", f"demo:{season}?seed={seed}")
-    write_parsed(engine, "simulator", run_id, f"demo:{season}?seed={seed}", ParseResult(matches=history),
+        run_id = start_run(conn, "simulator", location)
+    write_parsed(engine, "simulator", run_id, location, ParseResult(matches=history + later),
                  UnitSummary("demo", duration_s=time.perf_counter()))
     clock = SimulatedClock(start=now, speed=speed)
     source = ScriptedSource("simulator-live", scripts, clock, interval_s=max(0.1, 10 / speed))
-    console.print(f"demo: {len(scripts)} matches of {season} kick off at simulated {kickoff:%H:%M} UTC "
-                  f"(speed {speed:g}x: a match lasts about {scripts[0].duration_minutes * 60 / speed / 60:.1f} "
-                  f"real minutes)")
+    console.print(_demo_banner(scripts, kickoffs, season, lead, speed, match_length))
     _serve_live(settings, engine, [source], speed, host, port, open_browser)
+
+
+def _demo_banner(scripts: list, kickoffs: list, season: str, lead: float, speed: float,
+                 match_length: timedelta) -> str:
+    """What a newcomer needs to know: when the first match day kicks off (sign up and predict before it), how
+    long a match lasts, when the next match day starts."""
+    per_day = len(scripts) // len(kickoffs)
+    real_match = match_length.total_seconds() / speed / 60
+    lines = [f"demo: {scripts[0].base.competition.name} {season}, {per_day} matches a match day "
+             f"(speed {speed:g}x: a match lasts about {real_match:.1f} real minutes)",
+             f"  match day 1 kicks off in {_duration(lead)} (simulated {kickoffs[0]:%H:%M} UTC): sign up, create "
+             f"a prediction league and predict before then; predictions lock at kick-off"]
+    if len(kickoffs) > 1:
+        lines.append(f"  match day 2 kicks off {_duration(lead)} after match day 1 ends, in about "
+                     f"{_duration(lead * 2 + real_match * 60)} (simulated {kickoffs[1]:%H:%M} UTC)")
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} seconds" if seconds < 120 else f"{seconds / 60:.1f} minutes".replace(".0 ", " ")
 
 
 @app.command()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from matchday.domain.live_stats import has_card_events, stats_at
 from matchday.domain.records import (
     EventType,
     Finish,
@@ -77,7 +78,8 @@ class MatchScript:
         if elapsed_seconds < 0:
             return replace(self.base, status=MatchStatus.SCHEDULED, home_goals=None, away_goals=None,
                            home_goals_ht=None, away_goals_ht=None, events=(), period=None, minute=None, finish=None,
-                           home_penalties=None, away_penalties=None, home_goals_et=None, away_goals_et=None)
+                           home_penalties=None, away_penalties=None, home_goals_et=None, away_goals_et=None,
+                           stats=(), shots=(), player_stats=())
         elapsed = elapsed_seconds / 60
         happened = tuple(e for e in self.events if self.elapsed_at(e.minute or 0, e.added_minute) <= elapsed)
         home = sum(1 for e in happened if e.type in GOAL_TYPES and e.side is Side.HOME)
@@ -96,7 +98,13 @@ class MatchScript:
             if start <= elapsed < start + length:
                 minute = first if period in (Period.HALFTIME, Period.PENALTIES) else first + int(elapsed - start)
                 status = MatchStatus.HALFTIME if period is Period.HALFTIME else MatchStatus.LIVE
+                # only what has happened by now: no extra-time or shoot-out result, statistics so far
+                played = min(minute, 120 if self.extra_time else 90) / (120 if self.extra_time else 90)
                 return replace(self.base, status=status, period=period, minute=minute, home_goals=home,
                                away_goals=away, home_goals_ht=ht[0] if start >= 45 else None,
-                               away_goals_ht=ht[1] if start >= 45 else None, events=happened, finish=None)
+                               away_goals_ht=ht[1] if start >= 45 else None, events=happened, finish=None,
+                               home_goals_et=None, away_goals_et=None, home_penalties=None, away_penalties=None,
+                               stats=stats_at(self.base.stats, happened, played, has_card_events(self.events)),
+                               shots=tuple(s for s in self.base.shots if (s.minute or 0) <= minute),
+                               player_stats=())
         raise AssertionError("elapsed time outside every segment")

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from matchday.domain.seasons import season_start_year
-from matchday.errors import NotFound
+from matchday.errors import Conflict, NotFound
 from matchday.predict import combined, features, goals
 from matchday.predict import walkforward as wf
 from matchday.predict.history import DAY, History, OddsRecord, epoch
 from matchday.predict.metrics import outcome_index
 from matchday.store import predict_queries, queries
+from matchday.store.schema import matches
 
 MODELS = ("combined", "dixon-coles", "poisson", "elo", "pi", "market", "base-rates")
 DEFAULT_MODEL = "combined"
@@ -226,6 +227,23 @@ def match_prediction(conn: Connection, match_id: int, model: str = DEFAULT_MODEL
     return row
 
 
+def _require_every_fixture(conn: Connection, code: str, label: str, season_id: int, names: dict[int, str]) -> None:
+    """A round-robin season whose store lacks fixtures cannot be simulated: the missing matches would simply
+    never be played (and the leader would win the title in every run)."""
+    from matchday.domain.fixture_gaps import missing_meetings
+
+    stored = conn.execute(select(matches.c.home_team_id, matches.c.away_team_id)
+                          .where(matches.c.season_id == season_id, matches.c.stage == "regular")).all()
+    gaps = missing_meetings(names, [(home, away) for home, away in stored])
+    if gaps:
+        missing = sum(n for _a, _b, n in gaps)
+        shown = "; ".join(f"{names[a]} v {names[b]}" + (f" ({n}×)" if n > 1 else "") for a, b, n in gaps[:5])
+        more = f" and {len(gaps) - 5} more pairs" if len(gaps) > 5 else ""
+        raise Conflict(f"{code} {label}: the store holds {len(stored)} matches and lacks {missing} fixtures "
+                       f"of the round robin: {shown}{more}. Load the season's fixture list (matchday load … or "
+                       f"matchday collect), then simulate again.", "FIXTURES_MISSING")
+
+
 def simulate(conn: Connection, league: str, season: str, *, runs: int = 10_000, as_of: date | None = None,
              seed: int = 0) -> dict:
     """The rest of the season (from now, or from the end of ``as_of``: later results are treated as not yet
@@ -244,15 +262,18 @@ def simulate(conn: Connection, league: str, season: str, *, runs: int = 10_000, 
     season_rows = np.flatnonzero((h.competition == comp.code) & (h.season == label))
     remaining = np.array([i for i in season_rows if int(h.match_id[i]) not in played_ids], dtype=np.int64)
     names = queries.season_teams(conn, season_id)
+    groups = queries.season_groups(conn, season_id)
+    rules = rules_for(comp.code, label)
+    if not groups and rules.split is None:
+        _require_every_fixture(conn, comp.code, label, season_id, names)
     fixtures: list[Fixture] = []
     if len(remaining):
         fc = wf.goal_forecast(h, remaining, as_of=moment)
         grid = goals.score_matrix(fc.home_xg, fc.away_xg, fc.extra["model"].rho)
         fixtures = [Fixture(int(h.match_id[i]), h.records[i].match_date, int(h.home[i]), int(h.away[i]), grid[k])
                     for k, i in enumerate(remaining)]
-    rules = rules_for(comp.code, label)
     sim = simulate_season(results, fixtures, list(names), rules, queries.season_deductions(conn, season_id),
-                          runs=runs, seed=seed, team_names=names, groups=queries.season_groups(conn, season_id))
+                          runs=runs, seed=seed, team_names=names, groups=groups)
     teams_out = []
     for k, team in enumerate(sim.teams):
         teams_out.append({"team_id": team, "team_name": names.get(team, str(team)),

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed
 from matchday.errors import NotFound
 from matchday.store.schema import (
     competitions,
@@ -30,7 +31,8 @@ SUMMARY_COLUMNS = (
     matches.c.minute, matches.c.finish, matches.c.stage, matches.c.round, matches.c.round_number,
     matches.c.home_goals, matches.c.away_goals, matches.c.home_goals_ht, matches.c.away_goals_ht,
     matches.c.home_goals_et, matches.c.away_goals_et, matches.c.home_penalties, matches.c.away_penalties,
-    matches.c.venue, matches.c.neutral, matches.c.updated_at, matches.c.competition_id, matches.c.season_id,
+    matches.c.venue, matches.c.neutral, matches.c.updated_at, matches.c.last_checked_at, matches.c.competition_id,
+    matches.c.season_id,
     matches.c.home_team_id, matches.c.away_team_id,
     _home.c.name.label("home_name"), _away.c.name.label("away_name"),
     competitions.c.code.label("league_code"), competitions.c.name.label("league_name"),
@@ -50,6 +52,7 @@ class MatchFilter:
     round_number: int | None = None
     date_from: date | None = None
     date_to: date | None = None
+    confirmed_at: datetime | None = None  # in play only if still believed in play at this time (naive UTC)
 
 
 def _base() -> Select:
@@ -81,6 +84,10 @@ def _where(query: Select, flt: MatchFilter) -> Select:
         conditions.append(matches.c.match_date >= flt.date_from)
     if flt.date_to is not None:
         conditions.append(matches.c.match_date <= flt.date_to)
+    if flt.confirmed_at is not None:  # domain.live_status.is_unconfirmed, in SQL
+        conditions.append(or_(matches.c.status.not_in(list(IN_PLAY)), matches.c.kickoff_utc.is_(None),
+                              matches.c.kickoff_utc > flt.confirmed_at - LONGEST_MATCH,
+                              matches.c.last_checked_at >= flt.confirmed_at - QUIET_FOR))
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -91,14 +98,21 @@ def list_matches(conn: Connection, flt: MatchFilter, limit: int, offset: int,
     order = ((matches.c.match_date.desc(), matches.c.kickoff_utc.desc()) if newest_first
              else (matches.c.match_date, matches.c.kickoff_utc))
     query = _where(_base(), flt).order_by(*order, matches.c.id).limit(limit).offset(offset)
-    return [dict(row._mapping) for row in conn.execute(query)], total
+    return [_with_confidence(dict(row._mapping)) for row in conn.execute(query)], total
+
+
+def _with_confidence(row: dict[str, Any]) -> dict[str, Any]:
+    """``unconfirmed``: the row says in play, but no source has followed the match since long after it ended."""
+    row["unconfirmed"] = is_unconfirmed(row["status"], row["kickoff_utc"], row["last_checked_at"],
+                                        datetime.now(UTC).replace(tzinfo=None))
+    return row
 
 
 def match_summary(conn: Connection, match_id: int) -> dict[str, Any]:
     row = conn.execute(_base().where(matches.c.id == match_id)).first()
     if row is None:
         raise NotFound(f"no match with id {match_id}")
-    return dict(row._mapping)
+    return _with_confidence(dict(row._mapping))
 
 
 def match_row(conn: Connection, match_id: int) -> dict[str, Any]:

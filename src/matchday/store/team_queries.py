@@ -186,3 +186,15 @@ def player_season_stats(conn: Connection, player_id: int, season: str | None) ->
         entry = by_key.setdefault((row.code, row.label), {"code": row.code, "name": row.name, "label": row.label})
         entry.update(appearances=row.appearances, starts=row.starts)
     return [by_key[k] for k in sorted(by_key, key=lambda k: k[1], reverse=True)]
+
+
+def short_names(conn: Connection) -> dict[str, str]:
+    """Every team's name -> its short name for terminal tables (the shortest name a source calls it)."""
+    from matchday.domain.short_names import short_team_name
+
+    known: dict[int, tuple[str, list[str]]] = {
+        team_id: (name, []) for team_id, name in conn.execute(select(teams.c.id, teams.c.name))}
+    for team_id, alias in conn.execute(select(team_aliases.c.team_id, team_aliases.c.alias)):
+        if team_id in known:
+            known[team_id][1].append(alias)
+    return {name: short_team_name(name, aliases) for name, aliases in known.values()}

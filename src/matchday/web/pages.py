@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
@@ -61,9 +61,11 @@ def _connect(request: Request):  # noqa: ANN202 - a context manager of a read co
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
-    today = datetime.now(UTC).date()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    today = now.date()
     with _connect(request) as conn:
-        live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES), 100, 0)
+        live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES,
+                                                               confirmed_at=now), 100, 0)
         todays, _ = match_queries.list_matches(conn, MatchFilter(on_date=today), 200, 0)
         recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",)), 12, 0,
                                                newest_first=True)
@@ -242,6 +244,13 @@ def search(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> H
         found_teams, team_total = team_queries.search_teams(conn, q, 50, 0) if q else ([], 0)
         found_leagues, _ = team_queries.list_leagues(conn, None, None, q, 20, 0) if q else ([], 0)
     return _render(request, "search.html", q=q, teams=found_teams, team_total=team_total, leagues=found_leagues)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """The icon browsers and feed readers ask for at the root before reading any page."""
+    return FileResponse(HERE / "static" / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 def not_found_page(request: Request, exc: MatchdayError) -> HTMLResponse:

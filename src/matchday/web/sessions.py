@@ -22,7 +22,7 @@ from matchday.accounts.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsState, a
 from matchday.accounts.users import User
 from matchday.errors import MatchdayError
 
-SKIP = ("/api/", "/static/", "/ws", "/health", "/metrics", "/docs", "/openapi.json", "/redoc")
+SKIP = ("/api/", "/static/", "/ws", "/health", "/metrics", "/docs", "/openapi.json", "/redoc", "/favicon.ico")
 
 
 class CsrfSeedMiddleware:

@@ -38,9 +38,11 @@ def _tags(league_id: int | None) -> list[str]:
 @router.get("/live", response_model=schemas.Page[schemas.MatchSummary])
 def live_matches(ctx: Ctx, league_id: LeagueParam = None,
                  page: tuple[int, int] = Depends(paging(50, 100))) -> Response:
-    """Matches in play (live or at half time)."""
+    """Matches in play (live or at half time). A match a source last reported in play, whose kick-off is more than
+    three hours past and that no source has checked for fifteen minutes, is not listed: it is unconfirmed."""
     comp = _league_id(ctx, league_id)
-    flt = MatchFilter(competition_id=comp, statuses=match_queries.LIVE_STATUSES)
+    flt = MatchFilter(competition_id=comp, statuses=match_queries.LIVE_STATUSES,
+                      confirmed_at=datetime.now(UTC).replace(tzinfo=None))
     return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page), "live")
 
 

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from matchday.api.deps import Ctx
 from matchday.api.routers.leagues import LeagueKey, SeasonParam, _league, _season
 from matchday.api.routers.matches import MatchId
+from matchday.api.schemas import ErrorBody
 
 router = APIRouter(tags=["predictions"])
 
@@ -82,7 +83,8 @@ def match_prediction(ctx: Ctx, match_id: MatchId, model: ModelParam = "combined"
     return ctx.cached(["matches", f"match:{match_id}"], build, "past")
 
 
-@router.get("/leagues/{league_id}/simulation", response_model=Simulation)
+@router.get("/leagues/{league_id}/simulation", response_model=Simulation,
+            responses={409: {"model": ErrorBody, "description": "The store lacks fixtures of the season."}})
 def league_simulation(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
                       runs: Annotated[int, Query(ge=1000, le=20_000, description="Simulated seasons.")] = 10_000,
                       ) -> Response:

@@ -23,6 +23,14 @@
     try { input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) { /* keep UTC */ }
   });
   localise();
+  // a picker (season, round, date, league) shows its choice at once; the "Show" button is for pages without
+  // JavaScript, so it stays in the markup and is hidden only here (no inline handlers: the page's CSP refuses them)
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.querySelectorAll("select, input:not([type=hidden])").forEach(function (field) {
+      field.addEventListener("change", function () { form.submit(); });
+    });
+    form.querySelectorAll('[data-role="show"]').forEach(function (button) { button.hidden = true; });
+  });
   var toggle = document.querySelector(".theme-toggle");
   if (toggle) toggle.addEventListener("click", function () {
     var root = document.documentElement;
