@@ -60,7 +60,7 @@ NOT_NULL = frozenset({"id", "competition_id", "season_id", "match_key", "home_te
                       "attributes", "updated_at", "stage", "status", "neutral"})
 SCORES = ("home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
           "home_penalties", "away_penalties")
-EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
+EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name", "source")
 
 
 @dataclass
@@ -147,7 +147,7 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         _insert_matches(conn, fresh, now)
         # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
         record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
-        _insert_events(conn, resolver, fresh, parsed.events)
+        _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
         if fresh.height <= SMALL:
@@ -309,7 +309,10 @@ def _copy_matches(conn: Connection, rows: pl.DataFrame) -> None:
         raise Conflict(f"{rows.height - inserted} of {rows.height} new matches were stored by another load meanwhile")
 
 
-def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame) -> None:
+def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame,
+                   source: str) -> None:
+    """The events of new matches, owned by ``source`` (as ``match_children`` marks them: a re-load then finds
+    them its own and rewrites nothing)."""
     if events.height == 0:
         return
     joined = events.join(fresh.select(pl.col("line").alias("match_line"), pl.col("id").alias("match_id"),
@@ -329,7 +332,7 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
         joined = joined.join(lookup, on=["player_name", "team_id"], how="left", maintain_order="left")
     else:
         joined = joined.with_columns(player_id=pl.lit(None, pl.Int64))
-    rows = joined.select(EVENT_COLUMNS)
+    rows = joined.with_columns(source=pl.lit(source)).select(EVENT_COLUMNS)
     if conn.dialect.name == "postgresql":
         _copy(conn, "match_events", rows)
         return
