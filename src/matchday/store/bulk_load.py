@@ -39,6 +39,7 @@ from matchday.domain.records import (
 )
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
+from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
@@ -54,10 +55,8 @@ COMP_COLUMNS = ("comp_code", "comp_name", "comp_country", "comp_kind", "comp_key
 TEAM_COLUMNS = ("name", "country", "key")
 NO_DATE = date.max  # where the record path sorts an undated match
 SMALL = 500  # up to this many new matches, each gets a MatchChange (beyond, one "everything" tag says it all)
-MATCH_COLUMNS = ("id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id", "attributes",
-                 "updated_at", *UPDATABLE)
 NOT_NULL = frozenset({"id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id",
-                      "attributes", "updated_at", "stage", "status", "neutral"})
+                      "attributes", "updated_at", "stage", "status", "neutral", "content_hash"})
 SCORES = ("home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
           "home_penalties", "away_penalties")
 EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name", "source")
@@ -125,19 +124,22 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
     counts = BulkCounts()
     if parsed.matches.height == 0:
         return counts
-    frame = _with_keys(_resolve(resolver, parsed.matches))
+    frame = with_content_hash(_with_keys(_resolve(resolver, parsed.matches)), parsed.events, source)
     existing = _seasons_with_matches(conn, frame.get_column("season_id").unique().to_list())
     in_existing = pl.col("season_id").is_in(sorted(existing))
     merged = frame.filter(in_existing)
     fresh = frame.filter(~in_existing)
     if merged.height:
-        merged, counts.unchanged = _without_unchanged(conn, merged, parsed.events, source)
-    if merged.height:
-        merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
-        counts.changed, counts.new = merge_counts.changed, merge_counts.new
-        counts.unchanged += merge_counts.unchanged
-        counts.changes = merge_counts.changes
-        counts.provenance_only = merge_counts.provenance_only
+        unhashed, counts.unchanged = _without_same_hash(conn, merged)
+        merged, unchanged = _without_unchanged(conn, unhashed, parsed.events, source)
+        counts.unchanged += unchanged
+        if merged.height:
+            merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
+            counts.changed, counts.new = merge_counts.changed, merge_counts.new
+            counts.unchanged += merge_counts.unchanged
+            counts.changes = merge_counts.changes
+            counts.provenance_only = merge_counts.provenance_only
+        remember(conn, unhashed)  # said and merged now: the next re-load of these rows skips them by their hash
     if fresh.height:
         # in key order: the table and its unique (season, key) index then both grow at their ends
         fresh = fresh.sort("season_id", "match_key")
@@ -199,6 +201,16 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _without_same_hash(conn: Connection, merged: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Drop the rows whose stored match holds their hash (``store.content_hash``: this source last said exactly
+    this), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how many went."""
+    stored = stored_hashes(conn, merged.get_column("season_id").unique().to_list())
+    frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
+    differs = pl.col("stored_hash").ne_missing(pl.col("content_hash"))
+    kept = frame.filter(differs.any().over("season_id", "base")).select(merged.columns)
+    return kept, merged.height - kept.height
+
+
 def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame,
                        source: str) -> tuple[pl.DataFrame, int]:
     """Drop the rows that would change nothing, and return the rest with how many were dropped.
@@ -208,6 +220,8 @@ def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFr
     it has no events. Whole (season, pairing) groups only: ``write_matches`` numbers repeated pairings within the
     rows it is given, so a group is kept or dropped whole. Anything not proven unchanged goes to the merge.
     """
+    if merged.height == 0:
+        return merged, 0
     given = [name for name in UPDATABLE if merged.get_column(name).null_count() < merged.height]
     names = sorted({*given, "attributes"})
     stored = _stored(conn, merged.get_column("season_id").unique().to_list(), names, source)
@@ -248,7 +262,7 @@ def _match_rows(fresh: pl.DataFrame, now: Any) -> pl.DataFrame:
     """The new matches as the table's columns, columns that are null throughout left out (they default to null)."""
     selected = fresh.select(
         "id", "competition_id", "season_id", "match_key", pl.col("home_id").alias("home_team_id"),
-        pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"),
+        pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"), "content_hash",
         *(name for name in UPDATABLE if name != "neutral"), pl.col("neutral").fill_null(False))
     return selected.select(name for name in selected.columns
                            if name in NOT_NULL or selected.get_column(name).null_count() < selected.height)
