@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+import psycopg
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
 
 from matchday.domain import merge
@@ -40,6 +41,7 @@ from matchday.domain.records import (
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
+from matchday.store.deferred_indexes import built_after_insert
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
@@ -146,7 +148,8 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         ids = _allocate_ids(conn, fresh.height)
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
         now = utcnow()
-        _insert_matches(conn, fresh, now)
+        with built_after_insert(conn, "matches", fresh.height, ids[0] - 1):  # ids follow the largest stored one
+            _insert_matches(conn, fresh, now)
         # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
         record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
         _insert_events(conn, resolver, fresh, parsed.events, source)
@@ -312,15 +315,13 @@ def _copy(conn: Connection, table: str, rows: pl.DataFrame) -> None:
 
 
 def _copy_matches(conn: Connection, rows: pl.DataFrame) -> None:
-    """COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT into matches; a row that another
-    writer stored meanwhile is a conflict that rolls the whole unit back (a re-run merges it)."""
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE bulk_matches (LIKE matches INCLUDING DEFAULTS) ON COMMIT DROP")
-    _copy(conn, "bulk_matches", rows)
-    names = ", ".join(rows.columns)
-    inserted = conn.exec_driver_sql(f"INSERT INTO matches ({names}) SELECT {names} FROM bulk_matches ORDER BY id "
-                                    "ON CONFLICT (season_id, match_key) DO NOTHING").rowcount
-    if inserted != rows.height:
-        raise Conflict(f"{rows.height - inserted} of {rows.height} new matches were stored by another load meanwhile")
+    """COPY straight into matches (these seasons held no match when the unit read them); a row that another
+    writer stored meanwhile breaks the unique (season, key) index: a conflict that rolls the whole unit back
+    (a re-run merges it)."""
+    try:
+        _copy(conn, "matches", rows)
+    except psycopg.errors.UniqueViolation as exc:
+        raise Conflict(f"new matches were stored by another load meanwhile ({exc.diag.message_detail})") from exc
 
 
 def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame,
