@@ -24,7 +24,7 @@ from matchday.domain import merge
 from matchday.store.schema import matches
 
 _CHUNK = 900
-_SEP, _NULL = "\x1f", "\x00"
+_SEP, _NULL = "\x1f", "\x00"  # between an event's fields; a missing one
 _EVENT_FIELDS = ("type", "side", "minute", "added_minute", "player_name")
 
 
@@ -35,14 +35,16 @@ def _text(name: str) -> pl.Expr:
 def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) -> pl.DataFrame:
     """``frame`` (resolved rows: competition_id, home_id, away_id, the merged fields, attributes, line) with a
     ``content_hash`` column (signed 64-bit, as the column stores it)."""
-    by_line = events.sort("match_line", "order").group_by("match_line").agg(
-        events_text=pl.concat_str([_text(name) for name in _EVENT_FIELDS], separator=_SEP).str.join("\x1e"))
-    text = pl.concat_str([pl.lit(source), _text("competition_id"), _text("home_id"), _text("away_id"),
-                          *(_text(name) for name in merge.FIELDS), _text("attributes"),
-                          pl.col("events_text").fill_null("")], separator=_SEP)
-    hashed = frame.join(by_line, left_on="line", right_on="match_line", how="left", maintain_order="left") \
-        .with_columns(content_hash=text.hash(seed=20).reinterpret(signed=True)).get_column("content_hash")
-    return frame.with_columns(hashed)
+    fields: list[pl.Expr | str] = [pl.lit(source).alias("source"), "competition_id", "home_id", "away_id",
+                                   *merge.FIELDS, "attributes"]
+    rows = frame
+    if events.height:
+        by_line = events.sort("match_line", "order").group_by("match_line").agg(
+            events_text=pl.concat_str([_text(name) for name in _EVENT_FIELDS], separator=_SEP).str.join("\x1e"))
+        rows = frame.join(by_line, left_on="line", right_on="match_line", how="left", maintain_order="left")
+        fields.append("events_text")
+    hashed = rows.select(pl.struct(fields).hash(seed=20).reinterpret(signed=True).alias("content_hash"))
+    return frame.with_columns(hashed.get_column("content_hash"))
 
 
 def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
