@@ -5,10 +5,11 @@ resolved once per distinct value by the same ``Resolver`` as the record path, in
 are computed with the same rule as ``match_writes._keys``, vectorised. Then the rows split by season:
 
 - a season that holds no match yet has nothing to merge: its rows are inserted as they are, in one
-  ``executemany`` on SQLite or one ``COPY`` into a staging table and one ``INSERT ... SELECT ... ON CONFLICT`` on
-  PostgreSQL, ids allocated up front, events after them;
-- a season that already holds matches goes through ``match_writes.write_matches`` (field-by-field merge), as
-  canonical records built for those rows only.
+  ``executemany`` on SQLite (secondary indexes built after it when it at least doubles the table) or one ``COPY``
+  straight into matches on PostgreSQL, ids allocated up front, events after them;
+- a season that already holds matches: rows whose stored match holds their content hash (``store.content_hash``)
+  are unchanged; the rest are compared field by field with the stored values, and what may change goes through
+  ``match_writes.write_matches`` (field-by-field merge), as canonical records built for those rows only.
 
 Everything happens in the caller's transaction: a failure or a kill leaves nothing of the unit behind.
 """
