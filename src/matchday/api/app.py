@@ -38,7 +38,6 @@ from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddlewa
 from matchday.api.stack_metrics import StackMetrics
 from matchday.domain.polling import PollingPolicy
 from matchday.live.broker import make_broker
-from matchday.live.gc_settle import settle_after_start
 from matchday.live.hub import Hub
 from matchday.live.scheduler import LiveRunner, load_policy, publish_pending
 from matchday.live.ws import WsLimits
@@ -109,7 +108,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         scheduler = start_collector(app, settings, engine, broker)  # a bad job file refuses the start
         if scheduler is not None:
             app.state.live_tasks.append(asyncio.create_task(scheduler.run(app.state.collector_stop)))
-        settle_after_start()
         try:
             yield
         finally:
