@@ -8,8 +8,10 @@ receiving the ``goal`` message (upsert, outbox, commit, publish, hub, socket in 
 (b) `matchday serve` and, beside it, a bare Starlette server whose broadcast awaits each send in turn (the
 published design's loop), both fed by Redis pub/sub; N clients in 4 separate processes subscribe to live:all,
 the benchmark publishes messages stamped with the send time, and the clients record arrival times (loopback,
-one machine clock). For each message: the time until the LAST client has it; p50/p99 over messages, and
-whether every client got every message (no client starved).
+one machine clock). Each round connects N fresh clients (``connect``: until every one is subscribed and has its
+snapshot), then for each message measures the time until the LAST client has it: p50, p99 and the maximum over
+the messages, and whether every client got every message (no client starved). Our server runs under
+``gc_probe.py``: the garbage collections that fell inside each round are counted and the longest reported.
 """
 
 from __future__ import annotations
@@ -132,14 +134,28 @@ def _wait_http(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
+def _gc_pauses(path: Path | None, start: float, end: float) -> list[tuple[int, float]]:
+    """(generation, seconds) of each collection the probed server started between ``start`` and ``end``."""
+    if path is None or not path.exists():
+        return []
+    found = []
+    for line in path.read_text("utf-8").splitlines():
+        at, generation, seconds = line.split()
+        if start <= float(at) <= end:
+            found.append((int(generation), float(seconds)))
+    return found
+
+
 def fanout(ws_url: str, clients: int, messages: int, redis_url: str, processes: int = 4) -> dict:
     per = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+    connecting = time.perf_counter()
     procs = [subprocess.Popen([sys.executable, str(HERE / "ws_clients.py"), ws_url, str(n), str(messages), "120"],
                               stdout=subprocess.PIPE, text=True) for n in per]
     for proc in procs:
         line = proc.stdout.readline()
         if not line.startswith("READY"):
             raise RuntimeError(f"client process failed: {line!r}")
+    connect_s = time.perf_counter() - connecting  # every client connected, subscribed and given its snapshot
     publisher = redis.Redis.from_url(redis_url)
     time.sleep(0.5)
     for k in range(1, messages + 1):
@@ -157,7 +173,8 @@ def fanout(ws_url: str, clients: int, messages: int, redis_url: str, processes: 
             arrivals.setdefault(key, []).extend(values)
     last = [max(values) for values in arrivals.values()]
     everyone = [v for values in arrivals.values() for v in values]
-    return {"clients": clients, "complete": complete, "last_p50": _pct(last, 50), "last_p99": _pct(last, 99),
+    return {"clients": clients, "complete": complete, "connect_s": connect_s, "last_p50": _pct(last, 50),
+            "last_p99": _pct(last, 99), "last_max": max(last),
             "all_p50": _pct(everyone, 50), "all_p99": _pct(everyone, 99),
             "delivered": sum(len(v) for v in arrivals.values()), "expected": clients * messages}
 
@@ -167,13 +184,17 @@ def main() -> None:
     parser.add_argument("--clients", default="1000,5000,10000")
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--goals", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=10, help="fan-out rounds per N (each reported)")
+    parser.add_argument("--no-latency", action="store_true", help="skip (a)")
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
     work = Path(tempfile.mkdtemp(prefix="matchday-live-bench-"))
     try:
-        samples = asyncio.run(latency(work / "latency.db", args.goals))
-        print(f"(a) snapshot → client, {len(samples)} goals, one client: p50 {statistics.median(samples) * 1000:.1f} ms"
-              f"  p99 {_pct(samples, 99) * 1000:.1f} ms  max {max(samples) * 1000:.1f} ms")
+        if not args.no_latency:
+            samples = asyncio.run(latency(work / "latency.db", args.goals))
+            print(f"(a) snapshot → client, {len(samples)} goals, one client: p50 "
+                  f"{statistics.median(samples) * 1000:.1f} ms  p99 {_pct(samples, 99) * 1000:.1f} ms  "
+                  f"max {max(samples) * 1000:.1f} ms")
         if shutil.which("redis-server") is None:
             sys.exit("redis-server is not installed: (b) needs it")
         redis_port = _port()
@@ -186,7 +207,9 @@ def main() -> None:
         ours_port, naive_port = _port(), _port()
         env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{work / 'fanout.db'}", "REDIS_URL": redis_url,
                "MATCHDAY_WS_QUEUE_SIZE": "256"}
-        ours = _start([sys.executable, "-m", "matchday.cli", "serve", "--port", str(ours_port)], env)
+        gc_log = work / "gc.log"  # every collection of our server, timed (benchmarks/gc_probe.py)
+        ours = _start([sys.executable, str(HERE / "gc_probe.py"), str(gc_log), "serve", "--port", str(ours_port)],
+                      env)
         naive = _start([sys.executable, "-m", "uvicorn", "naive_ws:app", "--app-dir", str(HERE), "--port",
                         str(naive_port), "--log-level", "warning", "--backlog", "4096", "--ws-max-size", "65536",
                         "--ws-per-message-deflate", "false"], env)  # the same uvicorn settings as `matchday serve`
@@ -195,14 +218,21 @@ def main() -> None:
             _wait_http(f"http://127.0.0.1:{naive_port}/")
             print(f"(b) fan-out to N clients on live:all ({args.messages} messages; clients in 4 processes; "
                   f"{os.cpu_count()} cores shared by server, clients and Redis)")
-            print(f"{'server':<28}{'N':>7}{'last p50':>10}{'last p99':>10}{'any p50':>10}{'any p99':>10}"
-                  f"{'complete':>10}")
+            print(f"{'round':<6}{'server':<28}{'N':>7}{'connect':>9}{'last p50':>10}{'last p99':>10}"
+                  f"{'last max':>10}{'any p99':>9}{'complete':>12}  GC of our server in the round")
             for n in (int(x) for x in args.clients.split(",")):
-                for label, port in (("matchday (eager + backlogs)", ours_port), ("naive await-each-send", naive_port)):
-                    r = fanout(f"ws://127.0.0.1:{port}/ws", n, args.messages, redis_url)
-                    print(f"{label:<28}{n:>7}{r['last_p50'] * 1000:>8.0f}ms{r['last_p99'] * 1000:>8.0f}ms"
-                          f"{r['all_p50'] * 1000:>8.0f}ms{r['all_p99'] * 1000:>8.0f}ms"
-                          f"{r['complete']:>6}/{n}", flush=True)
+                for round_no in range(1, args.rounds + 1):
+                    for label, port in (("matchday", ours_port), ("naive await-each-send", naive_port)):
+                        started = time.time()
+                        r = fanout(f"ws://127.0.0.1:{port}/ws", n, args.messages, redis_url)
+                        pauses = _gc_pauses(gc_log, started, time.time()) if label == "matchday" else []
+                        full = [seconds for generation, seconds in pauses if generation == 2]
+                        gc_note = (f"{len(pauses)} collections, {sum(s for _g, s in pauses) * 1000:.0f} ms in all, "
+                                   f"{len(full)} full, longest {max((s for _g, s in pauses), default=0) * 1000:.0f} ms"
+                                   if label == "matchday" else "")
+                        print(f"{round_no:<6}{label:<28}{n:>7}{r['connect_s']:>8.1f}s{r['last_p50'] * 1000:>8.0f}ms"
+                              f"{r['last_p99'] * 1000:>8.0f}ms{r['last_max'] * 1000:>8.0f}ms"
+                              f"{r['all_p99'] * 1000:>7.0f}ms{r['complete']:>6}/{n:<6}{gc_note}", flush=True)
         finally:
             for proc in (ours, naive, redis_proc):
                 proc.terminate()

@@ -4,7 +4,8 @@
 
 Loads every match file of engsoccerdata and international_results (~310k matches) into an empty store (first
 load, then an idempotent re-load) and, side by side, the same rows with plain ``csv`` + ``sqlite3.executemany``
-into one unindexed table. Without ``--database`` it measures a fresh SQLite file and a PostgreSQL server started
+into one unindexed table (on PostgreSQL: plain ``csv`` + ``COPY`` of the same 6 columns, the ratio of a
+PostgreSQL store is to that). Without ``--database`` it measures a fresh SQLite file and a PostgreSQL server started
 from the machine's binaries the way the tests start one (``tests/postgres_server.py``). Prints matches/s (wall
 clock) for each and the ratios to the baseline, plus this process's CPU seconds (on PostgreSQL the server's own
 CPU is not in it). Run it alone: ``flock /tmp/matchday-heavy.lock .venv/bin/python benchmarks/load.py``.
@@ -60,30 +61,63 @@ def _ours(data: Path, url: str) -> tuple[int, int, list[tuple[float, float]]]:
     return new, unchanged, timings
 
 
-def _baseline(data: Path, db: Path) -> tuple[int, float, float]:
+def _baseline_files(data: Path) -> list[Path]:
     files = [p for p in sorted((data / "engsoccerdata" / "data-raw").glob("*.csv*"))
              if p.name.split(".")[0] not in {"teamnames", "england_club_data", "germany_club_data", "mlsconfs",
                                              "deductions"}]
     files.append(data / "international_results" / "results.csv.gz")
+    return files
+
+
+def _baseline_rows(path: Path) -> list[tuple]:
+    """The 6 columns (date, season, home, away, goals) of one file, read with plain ``csv``."""
+    raw = path.read_bytes()
+    text = (gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8")
+    reader = csv.reader(io.StringIO(text))
+    header = [h.lower() for h in next(reader)]
+    if "home_team" in header:  # international results
+        idx = [header.index(c) for c in ("date", "date", "home_team", "away_team", "home_score", "away_score")]
+    else:
+        idx = [header.index(c) for c in ("date", "season", "home", "visitor", "hgoal", "vgoal")]
+    return [tuple(r[i] for i in idx) for r in reader if r]
+
+
+def _baseline(data: Path, db: Path) -> tuple[int, float, float]:
+    """Naive SQLite: csv + ``executemany`` into one unindexed table, one transaction."""
     started, cpu = time.perf_counter(), time.process_time()
     conn = sqlite3.connect(db)
     conn.execute("CREATE TABLE results (date TEXT, season TEXT, home TEXT, away TEXT, hg TEXT, ag TEXT)")
     count = 0
-    for path in files:
-        raw = path.read_bytes()
-        text = (gzip.decompress(raw) if path.name.endswith(".gz") else raw).decode("utf-8")
-        reader = csv.reader(io.StringIO(text))
-        header = [h.lower() for h in next(reader)]
-        if "home_team" in header:  # international results
-            idx = [header.index(c) for c in ("date", "date", "home_team", "away_team", "home_score", "away_score")]
-        else:
-            idx = [header.index(c) for c in ("date", "season", "home", "visitor", "hgoal", "vgoal")]
-        rows = [tuple(r[i] for i in idx) for r in reader if r]
+    for path in _baseline_files(data):
+        rows = _baseline_rows(path)
         conn.executemany("INSERT INTO results VALUES (?, ?, ?, ?, ?, ?)", rows)
         count += len(rows)
     conn.commit()
     conn.close()
     return count, time.perf_counter() - started, time.process_time() - cpu
+
+
+def _baseline_postgres(data: Path, url: str) -> tuple[int, float, float]:
+    """Naive PostgreSQL: csv + ``COPY`` of the same 6 columns into one unindexed table, one transaction."""
+    import psycopg
+
+    dsn = url.replace("postgresql+psycopg://", "postgresql://")
+    started, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    with psycopg.connect(dsn) as conn:
+        conn.execute("CREATE TABLE baseline_results (date TEXT, season TEXT, home TEXT, away TEXT, hg TEXT, "
+                     "ag TEXT)")
+        with conn.cursor() as cursor:
+            for path in _baseline_files(data):
+                rows = _baseline_rows(path)
+                with cursor.copy("COPY baseline_results FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                count += len(rows)
+    elapsed, used = time.perf_counter() - started, time.process_time() - cpu
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("DROP TABLE baseline_results")
+    return count, elapsed, used
 
 
 def _postgres():  # type: ignore[no-untyped-def]
@@ -117,12 +151,18 @@ def main() -> None:
                 urls.append(server.url())
         try:
             base_rows, base_s, base_cpu = _baseline(data, Path(tmp) / "baseline.db")
-            base_rate = base_rows / base_s
+            sqlite_rate = base_rows / base_s
             print(f"baseline  csv+executemany (SQLite)  {base_rows:>8} rows      {base_s:6.2f} s "
-                  f"(cpu {base_cpu:5.2f})  {base_rate:>9,.0f} rows/s")
+                  f"(cpu {base_cpu:5.2f})  {sqlite_rate:>9,.0f} rows/s")
             for url in urls:
-                new, unchanged, ((first_s, first_cpu), (reload_s, reload_cpu)) = _ours(data, url)
                 name = url.split(":", 1)[0].split("+")[0]
+                base_rate = sqlite_rate
+                if name == "postgresql":  # compared with the naive loader of the same database
+                    pg_rows, pg_s, pg_cpu = _baseline_postgres(data, url)
+                    base_rate = pg_rows / pg_s
+                    print(f"baseline  csv+COPY (PostgreSQL)     {pg_rows:>8} rows      {pg_s:6.2f} s "
+                          f"(cpu {pg_cpu:5.2f})  {base_rate:>9,.0f} rows/s")
+                new, unchanged, ((first_s, first_cpu), (reload_s, reload_cpu)) = _ours(data, url)
                 first_rate, reload_rate = new / first_s, unchanged / reload_s
                 print(f"matchday  first load ({name:10})  {new:>8} new       {first_s:6.2f} s (cpu {first_cpu:5.2f})"
                       f"  {first_rate:>9,.0f} matches/s  ratio {first_rate / base_rate:.2f}")

@@ -25,6 +25,7 @@ from matchday.ingest.pipeline import load_units, read_contents
 from matchday.ingest.seed import seed_reference_data
 from matchday.sources.base import get_source
 from matchday.store import bulk_load
+from matchday.store.content_hash import with_content_hash
 from matchday.store.engine import make_engine
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import record_new_matches
@@ -63,7 +64,8 @@ def _prepare(engine, data: Path) -> list[tuple]:  # type: ignore[no-untyped-def]
         seen = pl.DataFrame(schema={"season_id": pl.Int64, "match_key": pl.String})
         for name, columns in parsed:
             resolver = Resolver(conn, name)
-            frame = bulk_load._with_keys(bulk_load._resolve(resolver, columns.matches))
+            frame = with_content_hash(bulk_load._with_keys(bulk_load._resolve(resolver, columns.matches)),
+                                      columns.events, name)
             resolver.flush()
             # a season two files hold (germany, germany2) is merged by the pipeline: only its first copy here
             frame = frame.unique(["season_id", "match_key"], keep="first") \

@@ -79,7 +79,8 @@ def _dump(engine: Engine) -> dict[str, list[tuple]]:
             .join(home, home.c.id == matches.c.home_team_id).join(away, away.c.id == matches.c.away_team_id)).all()
         events = conn.execute(
             select(seasons.c.label, matches.c.match_key, match_events.c.seq, match_events.c.type,
-                   match_events.c.side, match_events.c.minute, match_events.c.player_name, players.c.name)
+                   match_events.c.side, match_events.c.minute, match_events.c.player_name, players.c.name,
+                   match_events.c.source)
             .join(matches, matches.c.id == match_events.c.match_id)
             .join(seasons, seasons.c.id == matches.c.season_id)
             .outerjoin(players, players.c.id == match_events.c.player_id)).all()
@@ -188,4 +189,21 @@ def test_a_unit_parsed_ahead_fails_alone(tmp_path: Path) -> None:
     summaries = load_units(engine, source, [*source.plan([broken], {}), *source.plan([good], {})])
     assert [(s.location, s.status) for s in summaries] == [(str(broken), "failed"), (str(good), "ok")]
     assert "missing columns" in (summaries[0].error or "") and summaries[1].new == 300
+    engine.dispose()
+
+
+def test_bulk_inserted_events_belong_to_their_source(tmp_path: Path) -> None:
+    """Events of a bulk first load are marked with their source, as the record path marks them: a re-load finds
+    them its own and rewrites nothing (before, each match's events were re-owned by one UPDATE per match)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'events.db'}")
+    upgrade(engine)
+    seed_reference_data(engine)
+    folder = tmp_path / "intl"
+    _excerpt(folder, INTL / "results.csv.gz", lambda _i, line: line[:4] == "2022")
+    _excerpt(folder, INTL / "goalscorers.csv.gz", lambda _i, line: line[:4] == "2022")
+    source = get_source("international-results")
+    assert load_units(engine, source, source.plan([folder], {}))[0].status == "ok"
+    with engine.connect() as conn:
+        owners = conn.execute(select(match_events.c.source, func.count()).group_by(match_events.c.source)).all()
+    assert len(owners) == 1 and owners[0][0] == "international-results" and owners[0][1] > 100
     engine.dispose()

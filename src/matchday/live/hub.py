@@ -19,6 +19,8 @@ from typing import Any
 
 from starlette.websockets import WebSocket
 
+from matchday.live.snapshot_reads import SnapshotReads
+
 SLOW_CONSUMER = 4008
 GOING_AWAY = 1001
 SERVICE_RESTART = 1012
@@ -145,6 +147,7 @@ class Hub:
         self.clients: set[Client] = set()
         self.by_channel: dict[str, set[Client]] = defaultdict(set)
         self.clients_gauge: Any = None  # a prometheus Gauge of connected clients, when the server exports one
+        self.snapshot_reads = SnapshotReads()  # public channels: one read per batch of new subscribers
 
     def add(self, websocket: WebSocket) -> Client:
         client = Client(websocket, self.queue_size, self.queue_bytes)

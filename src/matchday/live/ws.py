@@ -47,21 +47,25 @@ def _error(code: str, message: str) -> str:
 async def _send_snapshot(websocket: WebSocket, hub: Hub, client: Client, channel: str) -> None:
     engine = websocket.app.state.read_engine
     private = getattr(websocket.app.state, "private_channels", None)
+    user_id = client.user_id
 
-    def read() -> tuple[int, dict]:
+    def read() -> tuple[int, str]:
         with engine.connect() as conn:
             position = feed_position(conn)
-            if private is not None and private.is_private(channel):
-                return position, private.snapshot(client.user_id, channel)
-            return position, snapshot(conn, channel)
+            data = private.snapshot(user_id, channel) if private is not None and private.is_private(channel) \
+                else snapshot(conn, channel)
+        return position, frame_json("snapshot", channel, data, position)
 
     try:
-        position, data = await anyio.to_thread.run_sync(read)
+        if private is not None and private.is_private(channel):  # one user's view: read for this client alone
+            position, frame = await anyio.to_thread.run_sync(read)
+        else:  # everyone sees the same: shared with whoever subscribed before the read began
+            position, frame = await hub.snapshot_reads.frame(channel, read)
     except MatchdayError as exc:
         hub.unsubscribe(client, channel)
         client.offer(_error("NOT_FOUND", str(exc)))
         return
-    client.offer(frame_json("snapshot", channel, data, position))
+    client.offer(frame)
     hub.release(client, channel, position)
 
 

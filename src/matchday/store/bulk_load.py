@@ -5,10 +5,11 @@ resolved once per distinct value by the same ``Resolver`` as the record path, in
 are computed with the same rule as ``match_writes._keys``, vectorised. Then the rows split by season:
 
 - a season that holds no match yet has nothing to merge: its rows are inserted as they are, in one
-  ``executemany`` on SQLite or one ``COPY`` into a staging table and one ``INSERT ... SELECT ... ON CONFLICT`` on
-  PostgreSQL, ids allocated up front, events after them;
-- a season that already holds matches goes through ``match_writes.write_matches`` (field-by-field merge), as
-  canonical records built for those rows only.
+  ``executemany`` on SQLite (secondary indexes built after it when it at least doubles the table) or one ``COPY``
+  straight into matches on PostgreSQL, ids allocated up front, events after them;
+- a season that already holds matches: rows whose stored match holds their content hash (``store.content_hash``)
+  are unchanged; the rest are compared field by field with the stored values, and what may change goes through
+  ``match_writes.write_matches`` (field-by-field merge), as canonical records built for those rows only.
 
 Everything happens in the caller's transaction: a failure or a kill leaves nothing of the unit behind.
 """
@@ -23,6 +24,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
+import psycopg
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
 
 from matchday.domain import merge
@@ -40,6 +42,8 @@ from matchday.domain.records import (
 )
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
+from matchday.store.content_hash import remember, stored_hashes, with_content_hash
+from matchday.store.deferred_indexes import built_after_insert
 from matchday.store.identity import Resolver
 from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
@@ -54,13 +58,11 @@ COMP_COLUMNS = ("comp_code", "comp_name", "comp_country", "comp_kind", "comp_key
 TEAM_COLUMNS = ("name", "country", "key")
 NO_DATE = date.max  # where the record path sorts an undated match
 SMALL = 500  # up to this many new matches, each gets a MatchChange (beyond, one "everything" tag says it all)
-MATCH_COLUMNS = ("id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id", "attributes",
-                 "updated_at", *UPDATABLE)
 NOT_NULL = frozenset({"id", "competition_id", "season_id", "match_key", "home_team_id", "away_team_id",
-                      "attributes", "updated_at", "stage", "status", "neutral"})
+                      "attributes", "updated_at", "stage", "status", "neutral", "content_hash"})
 SCORES = ("home_goals", "away_goals", "home_goals_ht", "away_goals_ht", "home_goals_et", "away_goals_et",
           "home_penalties", "away_penalties")
-EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
+EVENT_COLUMNS = ("match_id", "seq", "type", "side", "minute", "added_minute", "player_id", "player_name", "source")
 
 
 @dataclass
@@ -126,29 +128,33 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
     counts = BulkCounts()
     if parsed.matches.height == 0:
         return counts
-    frame = _with_keys(_resolve(resolver, parsed.matches))
+    frame = with_content_hash(_with_keys(_resolve(resolver, parsed.matches)), parsed.events, source)
     existing = _seasons_with_matches(conn, frame.get_column("season_id").unique().to_list())
     in_existing = pl.col("season_id").is_in(sorted(existing))
     merged = frame.filter(in_existing)
     fresh = frame.filter(~in_existing)
     if merged.height:
-        merged, counts.unchanged = _without_unchanged(conn, merged, parsed.events, source)
-    if merged.height:
-        merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
-        counts.changed, counts.new = merge_counts.changed, merge_counts.new
-        counts.unchanged += merge_counts.unchanged
-        counts.changes = merge_counts.changes
-        counts.provenance_only = merge_counts.provenance_only
+        unhashed, counts.unchanged = _without_same_hash(conn, merged)
+        merged, unchanged = _without_unchanged(conn, unhashed, parsed.events, source)
+        counts.unchanged += unchanged
+        if merged.height:
+            merge_counts = write_matches(conn, resolver, to_records(merged, parsed.events), source)
+            counts.changed, counts.new = merge_counts.changed, merge_counts.new
+            counts.unchanged += merge_counts.unchanged
+            counts.changes = merge_counts.changes
+            counts.provenance_only = merge_counts.provenance_only
+        remember(conn, unhashed)  # said and merged now: the next re-load of these rows skips them by their hash
     if fresh.height:
         # in key order: the table and its unique (season, key) index then both grow at their ends
         fresh = fresh.sort("season_id", "match_key")
         ids = _allocate_ids(conn, fresh.height)
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
         now = utcnow()
-        _insert_matches(conn, fresh, now)
+        with built_after_insert(conn, "matches", fresh.height, ids[0] - 1):  # ids follow the largest stored one
+            _insert_matches(conn, fresh, now)
         # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
         record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
-        _insert_events(conn, resolver, fresh, parsed.events)
+        _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
         if fresh.height <= SMALL:
@@ -201,6 +207,16 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def _without_same_hash(conn: Connection, merged: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Drop the rows whose stored match holds their hash (``store.content_hash``: this source last said exactly
+    this), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how many went."""
+    stored = stored_hashes(conn, merged.get_column("season_id").unique().to_list())
+    frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
+    differs = pl.col("stored_hash").ne_missing(pl.col("content_hash"))
+    kept = frame.filter(differs.any().over("season_id", "base")).select(merged.columns)
+    return kept, merged.height - kept.height
+
+
 def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame,
                        source: str) -> tuple[pl.DataFrame, int]:
     """Drop the rows that would change nothing, and return the rest with how many were dropped.
@@ -210,6 +226,8 @@ def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFr
     it has no events. Whole (season, pairing) groups only: ``write_matches`` numbers repeated pairings within the
     rows it is given, so a group is kept or dropped whole. Anything not proven unchanged goes to the merge.
     """
+    if merged.height == 0:
+        return merged, 0
     given = [name for name in UPDATABLE if merged.get_column(name).null_count() < merged.height]
     names = sorted({*given, "attributes"})
     stored = _stored(conn, merged.get_column("season_id").unique().to_list(), names, source)
@@ -250,7 +268,7 @@ def _match_rows(fresh: pl.DataFrame, now: Any) -> pl.DataFrame:
     """The new matches as the table's columns, columns that are null throughout left out (they default to null)."""
     selected = fresh.select(
         "id", "competition_id", "season_id", "match_key", pl.col("home_id").alias("home_team_id"),
-        pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"),
+        pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"), "content_hash",
         *(name for name in UPDATABLE if name != "neutral"), pl.col("neutral").fill_null(False))
     return selected.select(name for name in selected.columns
                            if name in NOT_NULL or selected.get_column(name).null_count() < selected.height)
@@ -300,18 +318,19 @@ def _copy(conn: Connection, table: str, rows: pl.DataFrame) -> None:
 
 
 def _copy_matches(conn: Connection, rows: pl.DataFrame) -> None:
-    """COPY into a staging table, then one INSERT ... SELECT ... ON CONFLICT into matches; a row that another
-    writer stored meanwhile is a conflict that rolls the whole unit back (a re-run merges it)."""
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE bulk_matches (LIKE matches INCLUDING DEFAULTS) ON COMMIT DROP")
-    _copy(conn, "bulk_matches", rows)
-    names = ", ".join(rows.columns)
-    inserted = conn.exec_driver_sql(f"INSERT INTO matches ({names}) SELECT {names} FROM bulk_matches ORDER BY id "
-                                    "ON CONFLICT (season_id, match_key) DO NOTHING").rowcount
-    if inserted != rows.height:
-        raise Conflict(f"{rows.height - inserted} of {rows.height} new matches were stored by another load meanwhile")
+    """COPY straight into matches (these seasons held no match when the unit read them); a row that another
+    writer stored meanwhile breaks the unique (season, key) index: a conflict that rolls the whole unit back
+    (a re-run merges it)."""
+    try:
+        _copy(conn, "matches", rows)
+    except psycopg.errors.UniqueViolation as exc:
+        raise Conflict(f"new matches were stored by another load meanwhile ({exc.diag.message_detail})") from exc
 
 
-def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame) -> None:
+def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, events: pl.DataFrame,
+                   source: str) -> None:
+    """The events of new matches, owned by ``source`` (as ``match_children`` marks them: a re-load then finds
+    them its own and rewrites nothing)."""
     if events.height == 0:
         return
     joined = events.join(fresh.select(pl.col("line").alias("match_line"), pl.col("id").alias("match_id"),
@@ -331,7 +350,7 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
         joined = joined.join(lookup, on=["player_name", "team_id"], how="left", maintain_order="left")
     else:
         joined = joined.with_columns(player_id=pl.lit(None, pl.Int64))
-    rows = joined.select(EVENT_COLUMNS)
+    rows = joined.with_columns(source=pl.lit(source)).select(EVENT_COLUMNS)
     if conn.dialect.name == "postgresql":
         _copy(conn, "match_events", rows)
         return

@@ -180,8 +180,12 @@ def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[i
         replaced = set(differing)
         same = [m for m in wanted if m in stored_by and m not in replaced and stored_by[m] != target[m]
                 and owner.may_replace(m, stored_by[m])]
+        by_target: dict[str, list[int]] = defaultdict(list)
         for m in same:
-            conn.execute(update(table).where(match_col == m).values(source=target[m]))
+            by_target[target[m]].append(m)
+        for new_owner, owned in by_target.items():  # one statement per owner and chunk, not per match
+            for chunk in _chunks(sorted(owned)):
+                conn.execute(update(table).where(match_col.in_(chunk)).values(source=new_owner))
     if not differing:
         return set()
     for chunk in _chunks(differing):

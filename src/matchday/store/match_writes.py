@@ -19,6 +19,7 @@ from sqlalchemy import Connection, and_, bindparam, select, update
 from matchday.domain import merge
 from matchday.domain.changes import MatchChange
 from matchday.domain.records import MatchRecord
+from matchday.store import content_hash
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_children import sync_children
@@ -223,6 +224,7 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             changed_ids.add(match_id)
             counts.unchanged -= 1
     counts.provenance_only = [c for c in counts.provenance_only if c.match_id not in changed_ids]
+    content_hash.forget(conn, [c.match_id for c in (*counts.changes, *counts.provenance_only) if not c.new])
     counts.new = sum(1 for c in counts.changes if c.new)
     counts.changed = len(counts.changes) - counts.new
     counts.match_ids = match_ids

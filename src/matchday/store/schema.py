@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -122,6 +123,8 @@ matches = Table(
     Column("last_checked_at", DateTime),
     Column("attention", String(200)),  # why the live scheduler stopped polling it and wants a person to look
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
+    # hash of the last bulk statement about the match, NULL once anything else changed it (store/content_hash.py)
+    Column("content_hash", BigInteger),
     _created(),
     UniqueConstraint("season_id", "match_key"),
     Index("ix_matches_match_date", "match_date"),

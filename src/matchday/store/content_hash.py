@@ -1,0 +1,82 @@
+"""A hash of the last bulk statement about each match (``matches.content_hash``): re-loads skip what it covers.
+
+A bulk load (``store.bulk_load``) hashes each row it is given: the source's name, the resolved competition and
+teams, every merged field, the attributes and the events, in order. A stored match whose hash equals the row's
+was last described by that source with exactly this statement, so merging it again changes nothing: the row is
+unchanged without reading the stored values back.
+
+The hash is only trusted while that statement is still the source's claim. Every other writer of a match's
+claims or children (``match_writes.write_matches``, the record path and live feeds alike) clears it for the
+matches where anything changed; a team merge changes the match's team ids, so a later row no longer hashes
+the same. A cleared or missing hash only costs speed: the row is then compared field by field, as before.
+Hashes come from polars' row hash, which may differ between polars versions: after an upgrade every row is
+compared field by field once and hashed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import polars as pl
+from sqlalchemy import Connection, bindparam, update
+
+from matchday.domain import merge
+from matchday.store.schema import matches
+
+_CHUNK = 900
+_SEP, _NULL = "\x1f", "\x00"  # between an event's fields; a missing one
+_EVENT_FIELDS = ("type", "side", "minute", "added_minute", "player_name")
+
+
+def _text(name: str) -> pl.Expr:
+    return pl.col(name).cast(pl.String).fill_null(_NULL)
+
+
+def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) -> pl.DataFrame:
+    """``frame`` (resolved rows: competition_id, home_id, away_id, the merged fields, attributes, line) with a
+    ``content_hash`` column (signed 64-bit, as the column stores it)."""
+    fields: list[pl.Expr | str] = [pl.lit(source).alias("source"), "competition_id", "home_id", "away_id",
+                                   *merge.FIELDS, "attributes"]
+    rows = frame
+    if events.height:
+        by_line = events.sort("match_line", "order").group_by("match_line").agg(
+            events_text=pl.concat_str([_text(name) for name in _EVENT_FIELDS], separator=_SEP).str.join("\x1e"))
+        rows = frame.join(by_line, left_on="line", right_on="match_line", how="left", maintain_order="left")
+        fields.append("events_text")
+    hashed = rows.select(pl.struct(fields).hash(seed=20).reinterpret(signed=True).alias("content_hash"))
+    return frame.with_columns(hashed.get_column("content_hash"))
+
+
+def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
+    """(season_id, match_key, stored_hash) of the stored matches of these seasons."""
+    rows: list[tuple] = []
+    ordered = sorted(season_ids)
+    cursor = conn.connection.driver_connection.cursor()  # plain tuples: these are whole seasons
+    try:
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ", ".join(str(int(season)) for season in ordered[start:start + _CHUNK])
+            cursor.execute(f"SELECT season_id, match_key, content_hash FROM matches WHERE season_id IN ({chunk})")
+            rows.extend(cursor.fetchall())
+    finally:
+        cursor.close()
+    return pl.DataFrame(rows, schema={"season_id": pl.Int64, "match_key": pl.String, "stored_hash": pl.Int64},
+                        orient="row")
+
+
+def remember(conn: Connection, frame: pl.DataFrame) -> None:
+    """Store the hash of each row of ``frame`` (season_id, match_key, content_hash) on its match, after the merge
+    wrote it (a row whose match is stored under another key has no match to mark and is compared next time)."""
+    if frame.height:
+        conn.execute(update(matches).where(matches.c.season_id == bindparam("b_season"),
+                                           matches.c.match_key == bindparam("b_key"))
+                     .values(content_hash=bindparam("b_hash")),
+                     [{"b_season": s, "b_key": k, "b_hash": h}
+                      for s, k, h in frame.select("season_id", "match_key", "content_hash").iter_rows()])
+
+
+def forget(conn: Connection, match_ids: Iterable[int]) -> None:
+    """These matches' claims or children changed: their last bulk statement no longer describes them."""
+    ordered = sorted(set(match_ids))
+    for start in range(0, len(ordered), _CHUNK):
+        conn.execute(update(matches).where(matches.c.id.in_(ordered[start:start + _CHUNK]),
+                                           matches.c.content_hash.is_not(None)).values(content_hash=None))

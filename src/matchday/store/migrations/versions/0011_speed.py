@@ -1,0 +1,23 @@
+"""matches.content_hash: the hash of the last bulk statement about a match (store/content_hash.py)
+
+Revision ID: 0011_speed
+Revises: 0010
+"""
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0011_speed'
+down_revision = '0010'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column('matches', sa.Column('content_hash', sa.BigInteger(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('matches') as batch_op:
+        batch_op.drop_column('content_hash')

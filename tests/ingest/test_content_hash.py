@@ -1,0 +1,81 @@
+"""Re-loads skip a row by its content hash only while it still describes the source's claim (store/content_hash)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from matchday.ingest.pipeline import load_units
+from matchday.ingest.seed import seed_reference_data
+from matchday.sources.base import get_source
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
+from matchday.store.schema import matches
+from tests.ingest.test_bulk_load import ESD, RecordPathOnly, _excerpt
+
+
+def _with_goals(line: str, home: int, away: int) -> str:
+    """An mls.csv row with ``home`` and ``away`` goals added (FT, hgoal, vgoal and totgoal kept consistent)."""
+    fields = line.split(",")
+    hg, vg = int(fields[5]) + home, int(fields[6]) + away
+    fields[4], fields[5], fields[6], fields[9] = f'"{hg}-{vg}"', str(hg), str(vg), str(hg + vg)
+    return ",".join(fields)
+
+
+def _score(engine, match_id: int) -> tuple:  # type: ignore[no-untyped-def]
+    with engine.connect() as conn:
+        return conn.execute(select(matches.c.home_goals, matches.c.away_goals, matches.c.content_hash)
+                            .where(matches.c.id == match_id)).one()
+
+
+def test_a_record_path_write_clears_the_hash(tmp_path: Path) -> None:
+    """Bulk load, then the same source says another score through the record path, then the first file again in
+    bulk: the first score is the source's claim again (a hash left behind would have skipped the row)."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hash.db'}")
+    upgrade(engine)
+    seed_reference_data(engine)
+    original = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 400, "mls.csv")
+    lines = original.read_text("utf-8").split("\n")
+    edited = tmp_path / "b" / "mls.csv"
+    edited.parent.mkdir()
+    edited.write_text("\n".join([lines[0], _with_goals(lines[1], 3, 0), *lines[2:]]), "utf-8")
+    bulk, record = get_source("engsoccerdata"), RecordPathOnly("engsoccerdata")
+
+    first = load_units(engine, bulk, bulk.plan([original], {}))
+    assert first[0].new == 400
+    with engine.connect() as conn:
+        assert conn.execute(select(matches.c.content_hash).where(matches.c.content_hash.is_(None))).first() is None
+        match_id = conn.execute(select(matches.c.id).order_by(matches.c.match_date, matches.c.id)).scalars().first()
+    stored = _score(engine, match_id)
+    again = load_units(engine, bulk, bulk.plan([original], {}))
+    assert (again[0].unchanged, again[0].changed) == (400, 0)
+
+    changed = load_units(engine, record, record.plan([edited], {}))
+    assert changed[0].changed == 1
+    after_edit = _score(engine, match_id)
+    assert after_edit[0] == stored[0] + 3 and after_edit[2] is None  # the record path's write cleared the hash
+
+    restored = load_units(engine, bulk, bulk.plan([original], {}))
+    assert (restored[0].changed, restored[0].unchanged) == (1, 399)
+    assert _score(engine, match_id) == stored  # the score and the hash of the bulk statement again
+    engine.dispose()
+
+
+def test_a_changed_row_in_bulk_is_merged(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'hash.db'}")
+    upgrade(engine)
+    seed_reference_data(engine)
+    original = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 200, "mls.csv")
+    lines = original.read_text("utf-8").split("\n")
+    edited = tmp_path / "b" / "mls.csv"
+    edited.parent.mkdir()
+    edited.write_text("\n".join([*lines[:3], _with_goals(lines[3], 0, 1), *lines[4:]]), "utf-8")
+    bulk = get_source("engsoccerdata")
+    load_units(engine, bulk, bulk.plan([original], {}))
+    summary = load_units(engine, bulk, bulk.plan([edited], {}))[0]
+    assert (summary.changed, summary.unchanged, summary.new) == (1, 199, 0)
+    with engine.connect() as conn:
+        hashes = conn.execute(select(matches.c.content_hash)).scalars().all()
+    assert len(set(hashes)) == 200 and None not in hashes
+    engine.dispose()

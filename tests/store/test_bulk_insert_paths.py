@@ -1,0 +1,94 @@
+"""The insert paths of a first load: secondary indexes built after the insert (SQLite), COPY straight into
+matches (PostgreSQL); neither leaves the store without an index or with half a unit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from sqlalchemy import Engine, func, select, text
+
+from matchday.errors import Conflict
+from matchday.ingest.pipeline import load_units
+from matchday.ingest.seed import seed_reference_data
+from matchday.sources.base import get_source
+from matchday.store import bulk_load
+from matchday.store.deferred_indexes import built_after_insert
+from matchday.store.engine import make_engine
+from matchday.store.fk_check import checked_at_end
+from matchday.store.migrate import upgrade
+from matchday.store.schema import matches
+from tests.conftest import DATA, _fresh_postgres_url
+
+MLS = DATA / "engsoccerdata" / "data-raw" / "mls.csv.gz"
+
+
+def _indexes(engine: Engine) -> list[tuple]:
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = 'matches' ORDER BY name").all()
+
+
+def _store(url: str) -> Engine:
+    engine = make_engine(url)
+    upgrade(engine)
+    seed_reference_data(engine)
+    return engine
+
+
+def test_a_first_load_keeps_every_index(tmp_path: Path) -> None:
+    engine = _store(f"sqlite:///{tmp_path / 'first.db'}")
+    before = _indexes(engine)
+    assert len([name for name, sql in before if sql]) >= 3  # match date, home team, away team
+    source = get_source("engsoccerdata")
+    summary = load_units(engine, source, source.plan([MLS], {}))[0]
+    assert summary.status == "ok" and summary.new > 1000
+    assert _indexes(engine) == before
+    with engine.connect() as conn:  # the rebuilt index answers
+        plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN SELECT id FROM matches WHERE home_team_id = 5").all())
+        assert "ix_matches_home_team_id" in plan
+    engine.dispose()
+
+
+def test_a_failed_insert_leaves_the_indexes(tmp_path: Path) -> None:
+    """The drop is part of the transaction: when the unit fails after it, the indexes are back with the rows."""
+    engine = _store(f"sqlite:///{tmp_path / 'failed.db'}")
+    before = _indexes(engine)
+    with (pytest.raises(Conflict, match="foreign key"), checked_at_end(engine) as conn,
+          built_after_insert(conn, "matches", 5000, 0)):
+        assert len(_indexes_in(conn)) < len(before)
+        conn.exec_driver_sql(  # a season that does not exist: the check before commit refuses it
+            "INSERT INTO matches (competition_id, season_id, match_key, stage, status, home_team_id, "
+            "away_team_id, neutral, attributes) VALUES (1, 999, 'x', 'regular', 'finished', 1, 1, 0, '{}')")
+    assert _indexes(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == 0
+    engine.dispose()
+
+
+def _indexes_in(conn) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                "AND tbl_name = 'matches'").all()
+
+
+def test_copy_into_matches_refuses_a_match_stored_meanwhile(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL: the new seasons' rows are COPied straight into matches; a row another load stored after this
+    unit found the season empty is a Conflict, and nothing of the unit stays."""
+    engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    source = get_source("engsoccerdata")
+    assert load_units(engine, source, source.plan([MLS], {}))[0].status == "ok"
+    with engine.connect() as conn:
+        stored = conn.execute(select(matches).order_by(matches.c.id).limit(3)).mappings().all()
+        count = conn.execute(select(func.count()).select_from(matches)).scalar_one()
+    rows = pl.DataFrame([{**row, "id": row["id"] + 1_000_000} for row in stored]) \
+        .select("id", "competition_id", "season_id", "match_key", "stage", "status", "home_team_id",
+                "away_team_id", "neutral", "updated_at") \
+        .with_columns(pl.lit("{}").alias("attributes"))
+    with pytest.raises(Conflict, match="another load"), engine.begin() as conn:
+        bulk_load._copy_matches(conn, rows)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == count
+        assert conn.execute(text("SELECT count(*) FROM matches WHERE id > 1000000")).scalar_one() == 0
+    engine.dispose()
