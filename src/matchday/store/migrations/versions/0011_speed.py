@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0011_speed'
-down_revision = '0010'
+down_revision = '0011_outbox'
 branch_labels = None
 depends_on = None
 
