@@ -17,6 +17,7 @@ from matchday.catalog import competition_info
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
+    FormationRecord,
     LineupEntry,
     MatchEventRecord,
     MatchRecord,
@@ -25,6 +26,8 @@ from matchday.domain.records import (
     PlayerMatchStatsRecord,
     RowProblem,
     Side,
+    TeamProfile,
+    TeamRecord,
     TeamRef,
     TeamStatsRecord,
 )
@@ -36,6 +39,8 @@ from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_
 
 P = spec.PROVIDER
 _ROUND = re.compile(r"^(?P<stage>.*?)\s+-\s+(?P<number>\d+)$")
+_GRID = re.compile(r"^\d{1,2}:\d{1,2}$")
+_FORMATION = re.compile(r"^\d(-\d){1,5}$")
 
 
 class Refs:
@@ -153,9 +158,27 @@ def lineup(raw: dict, side: Side) -> list[LineupEntry]:
             if position is not None and position not in spec.LINEUP_POSITIONS:
                 raise ParseError(P, "lineups.player.pos", position, "unknown position")
             name = as_text(P, "lineups.player.name", player.get("name"), optional=False)
+            grid = as_text(P, "lineups.player.grid", player.get("grid"))
+            if grid is not None and not _GRID.match(grid):
+                raise ParseError(P, "lineups.player.grid", grid, "not row:column")
             entries.append(LineupEntry(side, name, starter, position,
-                                       as_int(P, "lineups.player.number", player.get("number"))))
+                                       as_int(P, "lineups.player.number", player.get("number")), grid))
     return entries
+
+
+def formation(raw: dict, side: Side) -> FormationRecord | None:
+    """The side's formation ("4-3-3") and coach of a ``lineups[]`` item; None when it gives neither."""
+    shape = as_text(P, "lineups.formation", raw.get("formation"))
+    if shape is not None and not _FORMATION.match(shape):
+        raise ParseError(P, "lineups.formation", shape, "not a formation like 4-3-3")
+    coach = as_text(P, "lineups.coach.name", (raw.get("coach") or {}).get("name"))
+    return FormationRecord(side, shape, coach) if shape or coach else None
+
+
+def crest(raw: Any, ref: TeamRef) -> TeamRecord | None:
+    """The team's crest URL as a fixture names it (``teams.home.logo``)."""
+    logo = as_text(P, "teams.logo", (raw or {}).get("logo")) if isinstance(raw, dict) else None
+    return TeamRecord(ref, profile=TeamProfile(crest_url=logo)) if logo else None
 
 
 def team_stats(items: list, side: Side) -> TeamStatsRecord:
@@ -244,10 +267,14 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
             shootout.append({**kick, "team": side.value})
     if shootout:  # listed last kick first in the recorded answers; kept in kick order
         attributes["shootout"] = sorted(shootout, key=lambda k: k["kick"] or 0)
-    lineups = []
+    lineups, formations = [], []
     for item in as_list(P, "lineups", raw.get("lineups") or []):
         team_id = str((item.get("team") or {}).get("id"))
-        lineups.extend(lineup(item, _side_of(team_id, home_id, away_id, "lineups.team.id")))
+        side = _side_of(team_id, home_id, away_id, "lineups.team.id")
+        lineups.extend(lineup(item, side))
+        shape = formation(item, side)
+        if shape is not None:
+            formations.append(shape)
     stats = tuple(team_stats(as_list(P, "statistics.statistics", item.get("statistics") or []),
                              _side_of(str((item.get("team") or {}).get("id")), home_id, away_id,
                                       "statistics.team.id"))
@@ -267,7 +294,7 @@ def fixture(raw: dict, refs: Refs) -> MatchRecord:
         venue=venue, referee=as_text(P, "fixture.referee", info.get("referee")),
         neutral=comp.kind == "international", events=tuple(events), stats=stats, lineups=tuple(lineups),
         attributes=attributes, source_key=str(as_int(P, "fixture.id", info.get("id"), optional=False)),
-        player_stats=tuple(players),
+        player_stats=tuple(players), formations=tuple(formations),
     )
 
 
@@ -280,7 +307,11 @@ def parse_fixtures(response: list) -> ParseResult:
     for index, raw in enumerate(response, start=1):
         result.rows_read += 1
         try:
-            result.matches.append(fixture(as_dict(P, "response[]", raw), refs))
+            match = fixture(as_dict(P, "response[]", raw), refs)
+            result.matches.append(match)
+            teams = raw.get("teams") or {}
+            result.teams.extend(t for t in (crest(teams.get("home"), match.home), crest(teams.get("away"), match.away))
+                                if t is not None)
         except ParseError as exc:
             fixture_id = ((raw.get("fixture") or {}).get("id") if isinstance(raw, dict) else None)
             result.problems.append(RowProblem(index, exc.field, f"fixture {fixture_id}: {exc}",

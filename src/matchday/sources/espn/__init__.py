@@ -20,6 +20,7 @@ from matchday.sources.espn.parser import (
     lineups_and_players,
     match_from_competition,
     season_label,
+    team_profiles,
     team_stats,
 )
 from matchday.sources.provider import ProviderInfo, QuotaReading
@@ -46,8 +47,11 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             [comp_raw] = as_list(spec.PROVIDER, "competitions", event.get("competitions") or [None])
             if _has_placeholder(comp_raw):
                 continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
-            result.matches.append(match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw),
-                                                         comp, season, refs, event.get("status")))
+            record = match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw), comp, season,
+                                            refs, event.get("status"))
+            result.matches.append(record)
+            known = {t.team for t in result.teams}
+            result.teams.extend(t for t in team_profiles(comp_raw, record) if t.team not in known)
         except (ParseError, ValueError) as exc:
             field = exc.field if isinstance(exc, ParseError) else "competitions"
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
@@ -82,7 +86,7 @@ def parse_summary(doc: dict) -> ParseResult:
     officials = [o.get("displayName") for o in game.get("officials") or [] if o.get("order") == 1]
     record = replace(record, events=events, stats=stats, lineups=tuple(lineups), player_stats=tuple(players),
                      referee=officials[0] if officials else None)
-    return ParseResult(matches=[record], rows_read=1)
+    return ParseResult(matches=[record], rows_read=1, teams=team_profiles(comp_raw, record))
 
 
 class Espn:
