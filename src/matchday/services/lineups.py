@@ -55,9 +55,9 @@ def lineups(conn: Connection, match_id: int) -> dict[str, Any]:
     side's formation and coach where a source gave them."""
     events = match_queries.events(conn, match_id)
     subs = _substitutions(events)
-    by_player: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: {"goals": 0, "yellow": 0, "red": 0})
+    by_player: dict[tuple[str, Any], dict[str, int]] = defaultdict(lambda: {"goals": 0, "yellow": 0, "red": 0})
     for e in events:
-        who = (e["side"], _name_key(e["player_name"]))
+        who = (e["side"], e["player_id"] or _name_key(e["player_name"]))
         if e["type"] in GOAL_EVENTS:
             by_player[who]["goals"] += 1
         elif e["type"] in CARD_EVENTS:
@@ -75,7 +75,8 @@ def lineups(conn: Connection, match_id: int) -> dict[str, Any]:
             name_key = _name_key(r["player_name"])
             stats = figures.get((side, r["player_id"])) or figures.get((side, name_key)) or {}
             sub = subs.get((side, name_key), {})
-            tally = by_player.get((side, name_key), {"goals": 0, "yellow": 0, "red": 0})
+            tally = (by_player.get((side, r["player_id"])) or by_player.get((side, name_key))
+                     or {"goals": 0, "yellow": 0, "red": 0})
             out[side].append({
                 "player": {"id": r["player_id"], "name": r["player_name"]}, "starter": r["starter"],
                 "position": r["position"], "shirt_number": r["shirt_number"], "grid": r["grid"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, or_, select, union
+from sqlalchemy import Connection, Table, func, or_, select, union
 
 from matchday.domain.names import normalise_team_name
 from matchday.store.match_queries import _base
@@ -80,10 +80,15 @@ def substitutions(conn: Connection, match_ids: Sequence[int]) -> list[dict[str, 
     return [dict(r) for r in rows]
 
 
+def _named(table: Table) -> list:
+    """Rows whose ``player_name`` is the player's name (a substitution's is "incoming for outgoing")."""
+    return [table.c.type != "substitution"] if table is match_events else []
+
+
 def player_names(conn: Connection, player_id: int) -> list[str]:
     """Every name a source gave this player (lineups, figures, events, shots), the stored one first."""
     stored = conn.execute(select(players.c.name).where(players.c.id == player_id)).scalar()
-    names = set(conn.execute(union(*(select(t.c.player_name).where(t.c.player_id == player_id)
+    names = set(conn.execute(union(*(select(t.c.player_name).where(t.c.player_id == player_id, *_named(t))
                                      for t in (match_lineups, player_match_stats, match_events, shots)))).scalars())
     return [stored, *sorted(n for n in names if n and n != stored)] if stored else sorted(n for n in names if n)
 
@@ -91,7 +96,7 @@ def player_names(conn: Connection, player_id: int) -> list[str]:
 def search_players(conn: Connection, text: str, limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     """Players whose stored name (accents and case folded) or any name a source gave them contains ``text``."""
     needle, lowered = normalise_team_name(text), text.lower()
-    aliased_ids = union(*(select(t.c.player_id).where(t.c.player_id.is_not(None),
+    aliased_ids = union(*(select(t.c.player_id).where(t.c.player_id.is_not(None), *_named(t),
                                                        func.lower(t.c.player_name).contains(lowered))
                           for t in (match_lineups, player_match_stats, match_events)))
     query = (select(players.c.id, players.c.name, players.c.team_id, teams.c.name.label("team_name"))

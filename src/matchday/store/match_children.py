@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select, update
 
-from matchday.domain.records import MatchRecord
+from matchday.domain.records import EventType, MatchRecord
 from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
@@ -50,12 +50,21 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
         yield items[start:start + size]
 
 
+def person(item: Any) -> str:
+    """The player an item names: a substitution's text is "incoming for outgoing", and it is the incoming
+    player's event (never a player called "A for B")."""
+    name = item.player_name
+    if getattr(item, "type", None) is EventType.SUBSTITUTION and " for " in name:
+        return name.split(" for ", 1)[0]
+    return name
+
+
 def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],
                    ids: list[tuple[int, int, int, int, str]], match_ids: list[int], source: str) -> set[int]:
     """Events, lineups, statistics, shots, player statistics and odds of each match: replaced where they differ
     from what is stored (and the source may replace them)."""
     wanted_players = {
-        (item.player_name, ids[i][2] if item.side == "home" else ids[i][3])
+        (person(item), ids[i][2] if item.side == "home" else ids[i][3])
         for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups, *rec.shots, *rec.player_stats)
         if item.player_name
     }
@@ -84,7 +93,7 @@ def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         if rec.events:
             events[match_id] = [
                 (seq, e.type.value, e.side.value, e.minute, e.added_minute,
-                 player_ids.get((e.player_name, ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
+                 player_ids.get((person(e), ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
                  else None, e.player_name)
                 for seq, e in enumerate(rec.events, start=1)
             ]
