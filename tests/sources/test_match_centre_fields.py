@@ -15,11 +15,11 @@ from matchday.sources.api_football.parser import formation, lineup
 from matchday.sources.espn import SOURCE as ESPN
 from matchday.sources.football_data_org import SOURCE as FOOTBALL_DATA_ORG
 from matchday.sources.sofascore import SOURCE as SOFASCORE
+from tests.api.conftest import AF_FIXTURES as AF_PEN
 from tests.conftest import DATA
 
 SAMPLES = DATA / "api-samples"
 AF_LINEUPS = SAMPLES / "api-football" / "fixtures-lineups_fixture-1149523.json"
-AF_PEN = SAMPLES / "api-football" / "fixtures_ids_1149519-1149523_PEN_with-embedded-events-lineups-statistics-players.json"
 AF_TEAMS = SAMPLES / "api-football" / "teams_search-Manchester.json"
 
 
