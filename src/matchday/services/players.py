@@ -31,15 +31,17 @@ def _match_line(match: dict[str, Any], side: str | None, lineup: dict | None, fi
     red = sum(e["type"] in ("red", "second_yellow") for e in events)
     figures = figures or {}
     minutes = figures.get("minutes")
-    if minutes is None and lineup is not None and lineup["starter"]:
+    # a starter per the line-up, else per the figures (Understat says who came off the bench, with no line-up)
+    starter = bool(lineup["starter"]) if lineup is not None else figures.get("substitute") is False
+    if minutes is None and starter:
         off = [e["minute"] for e in events if e["type"] == "substitution_off"]
         minutes = off[0] if off and off[0] is not None else FULL_MATCH
-    played = bool(minutes) or (lineup is not None and lineup["starter"]) or any(
+    played = bool(minutes) or starter or any(
         e["type"] == "substitution_on" or e["type"] in GOALS for e in events)
     if not any(e["type"] in GOALS | {"yellow", "red", "second_yellow"} for e in events):
         goals = figures.get("goals") or 0
         yellow, red = figures.get("yellow_cards") or 0, figures.get("red_cards") or 0
-    return {"match": match, "side": side, "played": played, "starter": bool(lineup and lineup["starter"]),
+    return {"match": match, "side": side, "played": played, "starter": starter,
             "minutes": minutes, "goals": goals, "assists": figures.get("assists"), "yellow_cards": yellow,
             "red_cards": red, "expected_goals": figures.get("expected_goals"),
             "expected_assists": figures.get("expected_assists"), "rating": figures.get("rating"),
