@@ -181,3 +181,36 @@ def test_routes_are_in_the_openapi_document(match_centre_client: TestClient) -> 
     for path in ("/api/v1/matches/{match_id}/shots", "/api/v1/matches/{match_id}/players",
                  "/api/v1/players/{player_id}", "/api/v1/players"):
         assert "get" in paths[path], path
+
+
+MATCH_CENTRE_PATHS = {"/api/v1/matches/{match_id}/shots", "/api/v1/matches/{match_id}/players",
+                      "/api/v1/matches/{match_id}/stats", "/api/v1/matches/{match_id}/lineups",
+                      "/api/v1/players/{player_id}", "/api/v1/players", "/api/v1/teams/{team_id}"}
+
+
+def test_match_centre_routes_fuzzed_on_a_store_that_has_their_data(match_centre_store) -> None:  # noqa: ANN001
+    """test_schema_fuzz covers every route on the shared store (no shots, ratings or formations there); here the
+    match centre's routes run the same schema checks where their payloads are full."""
+    import schemathesis
+    from hypothesis import HealthCheck, given, settings
+
+    from matchday.server import create_server
+    from matchday.settings import Settings
+
+    app = create_server(Settings(database_url=str(match_centre_store.url)), match_centre_store)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    operations = [r.ok() for r in schema.get_all_operations()]
+    operations = [op for op in operations if op.path in MATCH_CENTRE_PATHS]
+    assert {op.path for op in operations} == MATCH_CENTRE_PATHS
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=40, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        def conforms(case) -> None:  # noqa: ANN001 - a schemathesis Case
+            if "match_id" in (case.path_parameters or {}):
+                case.path_parameters["match_id"] = case.path_parameters["match_id"] % 400 + 1
+            if "player_id" in (case.path_parameters or {}):
+                case.path_parameters["player_id"] = case.path_parameters["player_id"] % 200 + 1
+            case.call_and_validate()
+
+        conforms()
