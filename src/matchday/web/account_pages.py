@@ -16,6 +16,7 @@ from matchday.accounts.deps import client_address, current_user
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
 from matchday.pools import football, leagues
+from matchday.services.calendars import user_token
 from matchday.store import team_queries
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
@@ -111,7 +112,8 @@ def profile_page(request: Request) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES)
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id))
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -136,8 +138,10 @@ async def profile_submit(request: Request) -> Response:
                 user = users.update_profile(conn, user.id, changes)
                 message = "Profile saved."
     except MatchdayError as exc:
-        return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES, error=str(exc))
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES, message=message)
+        return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), message=message)
 
 
 @router.get("/account/ws-token")
