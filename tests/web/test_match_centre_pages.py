@@ -115,6 +115,9 @@ def test_crests_on_tables_and_match_rows(page, centre_url: str) -> None:
     page.goto(f"{centre_url}/teams/{team_id}")
     facts = page.locator(".team-facts").inner_text()
     assert "founded 1878" in facts and "Old Trafford" in facts
+    feed = page.locator('a[data-role="calendar"]').get_attribute("href")
+    assert feed == f"/calendar/team/{team_id}.ics"
+    assert httpx.get(centre_url + feed).headers["content-type"].startswith("text/calendar")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
