@@ -34,7 +34,7 @@ def create_server(settings: Settings | None = None, engine: Engine | None = None
     @app.exception_handler(MatchdayError)
     async def _errors(request: Request, exc: MatchdayError) -> Response:
         # people get a page, programs get the JSON error body
-        if request.url.path.startswith("/api/"):
+        if request.url.path.startswith(("/api/", "/calendar/")):  # calendar apps are programs too
             return error_response(request, exc.status_code, exc.error_code, str(exc), getattr(exc, "headers", None))
         return not_found_page(request, exc)
 

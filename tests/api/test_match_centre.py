@@ -185,7 +185,8 @@ def test_routes_are_in_the_openapi_document(match_centre_client: TestClient) -> 
 
 MATCH_CENTRE_PATHS = {"/api/v1/matches/{match_id}/shots", "/api/v1/matches/{match_id}/players",
                       "/api/v1/matches/{match_id}/stats", "/api/v1/matches/{match_id}/lineups",
-                      "/api/v1/players/{player_id}", "/api/v1/players", "/api/v1/teams/{team_id}"}
+                      "/api/v1/players/{player_id}", "/api/v1/players", "/api/v1/teams/{team_id}",
+                      "/calendar/team/{team_id}.ics", "/calendar/league/{league}.ics", "/calendar/user/{token}.ics"}
 
 
 def test_match_centre_routes_fuzzed_on_a_store_that_has_their_data(match_centre_store) -> None:  # noqa: ANN001
@@ -209,6 +210,8 @@ def test_match_centre_routes_fuzzed_on_a_store_that_has_their_data(match_centre_
         def conforms(case) -> None:  # noqa: ANN001 - a schemathesis Case
             if "match_id" in (case.path_parameters or {}):
                 case.path_parameters["match_id"] = case.path_parameters["match_id"] % 400 + 1
+            if "team_id" in (case.path_parameters or {}):
+                case.path_parameters["team_id"] = case.path_parameters["team_id"] % 60 + 1
             if "player_id" in (case.path_parameters or {}):
                 case.path_parameters["player_id"] = case.path_parameters["player_id"] % 200 + 1
             case.call_and_validate()
