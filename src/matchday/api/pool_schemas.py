@@ -172,3 +172,18 @@ class BonusQuestionOut(BaseModel):
     deadline: UtcDateTime
     correct_answer: str | None = None
     my_answer: str | None = None
+
+
+class SeasonRound(BaseModel):
+    round: int
+    points: int = Field(description="the member's points in the round")
+    total: int = Field(description="the running total after the round (bonus questions not included)")
+    rank: int = Field(description="the member's rank after the round, on the running totals")
+    members: int
+
+
+class MemberSeasonOut(BaseModel):
+    prediction_league_id: int
+    user_id: int
+    username: str
+    rounds: list[SeasonRound]

@@ -15,9 +15,10 @@ from matchday.accounts import sessions, users
 from matchday.accounts.deps import client_address, current_user
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
-from matchday.pools import football, leagues
+from matchday.pools import football, leagues, season_chart
 from matchday.services.calendars import user_token
 from matchday.store import team_queries
+from matchday.web import prediction_charts
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
 
@@ -192,9 +193,12 @@ def prediction_league_page(request: Request, league_id: int,
     with request.app.state.read_engine.connect() as fconn:
         comp = football.competition(fconn, str(acc.league["competition_id"]))
         season = football.season_matches(fconn, comp.id, acc.league["season"])
+    with state.engine.connect() as conn:
+        mine = season_chart.member_season(conn, league_id, acc.rules, user.id)
     rounds = sorted({r["info"].round_number for r in season})
     upcoming = [r["info"].round_number for r in season if r["info"].status in ("scheduled", "live", "halftime")]
     chosen = round if round is not None else (upcoming[0] if upcoming else (rounds[-1] if rounds else 0))
     base = str(request.base_url).rstrip("/")
     return _render(request, "prediction_league.html", league=acc.league, comp=comp, rounds=rounds, round=chosen,
-                   is_owner=acc.is_owner, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")
+                   is_owner=acc.is_owner, season_svg=prediction_charts.season_chart(mine["rounds"]),
+                   my_season=mine, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")

@@ -19,6 +19,7 @@ from matchday.api.pool_schemas import (
     JoinIn,
     LeaderboardOut,
     MemberOut,
+    MemberSeasonOut,
     PredictionIn,
     PredictionLeagueIn,
     PredictionLeagueOut,
@@ -27,7 +28,7 @@ from matchday.api.pool_schemas import (
 from matchday.api.schemas import ErrorBody, LeagueRef
 from matchday.domain.prediction_scoring import rules_for
 from matchday.errors import InvalidInput
-from matchday.pools import bonus, football, leaderboard, leagues, predictions
+from matchday.pools import bonus, football, leaderboard, leagues, predictions, season_chart
 
 router = APIRouter(tags=["prediction leagues"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -202,6 +203,15 @@ def get_leaderboard(league_id: Id, request: Request, auth: OptionalUser, account
     return LeaderboardOut(prediction_league_id=league_id, round=round, live=bool(live_matches),
                           participants_scores_status=acc.league["participants_scores_status"], total=len(rows),
                           limit=limit, offset=offset, items=rows[offset:offset + limit], round_winners=winners)
+
+
+@router.get(f"{PREFIX}/{{league_id}}/members/{{user_id}}/season", response_model=MemberSeasonOut,
+            responses=ERRORS)
+def member_season(league_id: Id, user_id: Id, auth: OptionalUser, accounts: Accounts) -> MemberSeasonOut:
+    """A member's season round by round: the round's points, the running total and the rank after it."""
+    with accounts.engine.connect() as conn:
+        acc = leagues.access(conn, league_id, auth.user if auth else None)
+        return MemberSeasonOut(**season_chart.member_season(conn, league_id, acc.rules, user_id))
 
 
 @router.get(f"{PREFIX}/{{league_id}}/bonus-questions", response_model=list[BonusQuestionOut], responses=ERRORS)
