@@ -126,3 +126,18 @@ def test_favourites_feed_is_private_and_follows_the_favourites(setup) -> None:  
 def test_unknown_team_is_a_404(setup) -> None:  # noqa: ANN001
     client, _folder = setup
     assert client.get("/calendar/team/999999.ics").status_code == 404
+
+
+def test_profile_page_offers_the_private_feed(setup) -> None:  # noqa: ANN001
+    import re
+
+    client, _folder = setup
+    register(client, "calendar-reader")
+    client.cookies.clear()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)
+    client.post("/login", data={"csrf_token": token, "username": "calendar-reader",
+                                "password": "correct horse battery staple"}, follow_redirects=True)
+    page = client.get("/profile").text
+    feed = re.search(r'data-role="calendar" href="([^"]+)"', page).group(1)
+    client.cookies.clear()  # a calendar app has no session: the address alone opens the feed
+    assert _calendar(client.get(feed))["X-WR-CALNAME"] == "My matches · matchday"
