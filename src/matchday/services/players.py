@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from matchday.domain.names import normalise_team_name
 from matchday.precedence import source_precedence
 from matchday.store import match_centre_queries, team_queries
-from matchday.store.team_profiles import crests
 
 GOALS = frozenset({"goal", "penalty_goal"})
 FULL_MATCH = 90
@@ -94,20 +94,16 @@ def player_profile(conn: Connection, player_id: int) -> dict[str, Any]:
     seasons = [{"league": {"id": comp_id, "code": code, "name": name}, "season": season,
                 **_season_totals(season_lines)}
                for (comp_id, code, name, season), season_lines in by_season.items()]
-    team_ids = {m["home_team_id"] for m in held["matches"]} | {m["away_team_id"] for m in held["matches"]}
     return {"id": row["id"], "name": row["name"],
             "team": {"id": row["team_id"], "name": row["team_name"]} if row["team_id"] else None,
             "names": match_centre_queries.player_names(conn, player_id), "seasons": seasons,
-            "matches": [line for line in lines if line["played"] or line["starter"] or line["source"]],
-            "crests": crests(conn, team_ids)}
+            "matches": [line for line in lines if line["played"] or line["starter"] or line["source"]]}
 
 
 def _substitution_events(conn: Connection, player_id: int, lineups: dict[int, dict],
                          events: dict[int, list[dict]]) -> None:
     """Add ``substitution_on`` / ``substitution_off`` entries for the player from the "in for out" events of
     his matches (those name players by the source's text, not by id)."""
-    from matchday.domain.names import normalise_team_name
-
     names = {normalise_team_name(n) for n in match_centre_queries.player_names(conn, player_id)}
     for e in match_centre_queries.substitutions(conn, sorted(lineups)):
         if not e["player_name"] or " for " not in e["player_name"] or e["side"] != lineups[e["match_id"]]["side"]:

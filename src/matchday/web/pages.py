@@ -291,9 +291,7 @@ def player_page(request: Request, player_id: str) -> HTMLResponse:
     player_id = _page_id(player_id, "player")
     with _connect(request) as conn:
         profile = players.player_profile(conn, player_id)
-    for line in profile["matches"]:
-        line["match"]["home_crest"] = profile["crests"].get(line["match"]["home_team_id"])
-        line["match"]["away_crest"] = profile["crests"].get(line["match"]["away_team_id"])
+        with_crests(conn, [line["match"] for line in profile["matches"]])
     return _render(request, "player.html", p=profile)
 
 
