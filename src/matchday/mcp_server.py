@@ -188,14 +188,18 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
     @server.tool()
     @_answers_errors
     def match_details(match_id: int) -> dict[str, Any]:
-        """One match in full: score parts, status, events (goals, cards), team statistics and lineups."""
+        """One match in full: score parts, status, events (goals, cards), team statistics (each figure with its
+        source), lineups (formation, coach, grid places, ratings), shot totals with xG."""
+        from matchday.services import lineups, match_centre
         from matchday.store import match_queries
 
         with reader.connect() as conn:
             summary = match_queries.match_summary(conn, match_id)
+            shots = match_centre.shots(conn, match_id)
             detail = {**_summary(summary), "events": match_queries.events(conn, match_id),
-                      "statistics": match_queries.stats(conn, match_id),
-                      "lineups": match_queries.lineups(conn, match_id),
+                      "statistics": match_centre.team_stats(conn, match_id),
+                      "lineups": lineups.lineups(conn, match_id),
+                      "shots": {"source": shots["source"], "home": shots["home"], "away": shots["away"]},
                       "referee": match_queries.match_row(conn, match_id).get("referee")}
         return _jsonable(detail)
 

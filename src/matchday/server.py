@@ -15,6 +15,7 @@ from matchday.errors import MatchdayError
 from matchday.settings import Settings
 from matchday.sources.live import LiveSource
 from matchday.web.account_pages import router as account_pages_router
+from matchday.web.calendars import router as calendars_router
 from matchday.web.pages import not_found_page, static_files
 from matchday.web.pages import router as pages_router
 from matchday.web.sessions import CsrfSeedMiddleware
@@ -26,13 +27,14 @@ def create_server(settings: Settings | None = None, engine: Engine | None = None
     app = create_app(settings, engine, live_sources, speed, policy)
     app.include_router(pages_router)
     app.include_router(account_pages_router)
+    app.include_router(calendars_router)
     app.add_middleware(CsrfSeedMiddleware, secure=not app.state.accounts.settings.development)
     app.mount("/static", static_files(), name="static")
 
     @app.exception_handler(MatchdayError)
     async def _errors(request: Request, exc: MatchdayError) -> Response:
         # people get a page, programs get the JSON error body
-        if request.url.path.startswith("/api/"):
+        if request.url.path.startswith(("/api/", "/calendar/")):  # calendar apps are programs too
             return error_response(request, exc.status_code, exc.error_code, str(exc), getattr(exc, "headers", None))
         return not_found_page(request, exc)
 

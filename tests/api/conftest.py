@@ -38,6 +38,41 @@ def build_store_at(url: str) -> Engine:
     return engine
 
 
+SAMPLES = DATA / "api-samples"
+AF_FIXTURES = (SAMPLES / "api-football" /
+               "fixtures_ids_1149519-1149523_PEN_with-embedded-events-lineups-statistics-players.json")
+UNDERSTAT_MATCH = SAMPLES / "understat" / "match_14717.html"
+
+
+def build_match_centre_store(path: Path) -> Engine:
+    """Providers' recorded payloads with what the match centre shows: a season of results (football-data.co.uk
+    2020-21) joined by Understat's match page (shots with x/y/xG, player xG), API-Football fixtures with embedded
+    line-ups (formation, grid, coach), statistics and player ratings, team profiles from API-Football's team list,
+    football-data.org's table and ESPN's match summary."""
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    upgrade_users(engine)
+    seed_reference_data(engine)
+    load(engine, "football-data-uk", FDUK / "E0" / "2020-21.csv")
+    load(engine, "understat", UNDERSTAT_MATCH)
+    load(engine, "api-football", AF_FIXTURES, SAMPLES / "api-football" / "teams_search-Manchester.json")
+    load(engine, "football-data-org", SAMPLES / "football-data-org" / "unwrapped" /
+         "competitions-PL-standings_season-2025.json")
+    load(engine, "espn", SAMPLES / "espn" / "summary_usa.1_event-692669_reindented.json")
+    return engine
+
+
+@pytest.fixture(scope="session")
+def match_centre_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    return build_match_centre_store(tmp_path_factory.mktemp("match-centre") / "match-centre.db")
+
+
+@pytest.fixture(scope="session")
+def match_centre_client(match_centre_store: Engine) -> Iterator[TestClient]:
+    with TestClient(create_server(Settings(database_url=str(match_centre_store.url)), match_centre_store)) as c:
+        yield c
+
+
 @pytest.fixture(scope="session")
 def api_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     return build_store(tmp_path_factory.mktemp("api") / "api.db")

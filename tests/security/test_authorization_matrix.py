@@ -186,6 +186,8 @@ MATRIX: list[tuple[str, str, dict[str, int], Call]] = [
      _json("GET", PL + "/{id}/predictions?match_id={match}")),
     ("GET", f"{PL}/{{league_id}}/leaderboard", expect(404, 404, 200, 200, 200, 200),
      _json("GET", PL + "/{id}/leaderboard")),
+    ("GET", f"{PL}/{{league_id}}/members/{{user_id}}/season", expect(404, 404, 200, 200, 200, 200),
+     _json("GET", PL + "/{id}/members/{member}/season")),
     ("GET", f"{PL}/{{league_id}}/bonus-questions", expect(401, 404, 200, 200, 200, 200),
      _json("GET", PL + "/{id}/bonus-questions")),
     ("POST", f"{PL}/{{league_id}}/bonus-questions", expect(401, 404, 403, 403, 201, 403),

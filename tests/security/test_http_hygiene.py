@@ -3,6 +3,8 @@ closed unless configured, dates only as YYYY-MM-DD."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -19,7 +21,7 @@ def _get_routes(client: TestClient) -> list[tuple[str, set[str]]]:
     routes = []
     for path, operations in client.app.openapi()["paths"].items():
         if "get" in operations:
-            url = "/".join("1" if seg.startswith("{") else seg for seg in path.split("/"))
+            url = re.sub(r"\{[^}/]+\}", "1", path)  # /calendar/team/{team_id}.ics -> /calendar/team/1.ics
             routes.append((url, {m.upper() for m in operations}))
     return routes
 

@@ -32,7 +32,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     engine.dispose()
 
 
-@pytest.mark.parametrize("page", ["matches", "teams", "leagues"])
+@pytest.mark.parametrize("page", ["matches", "teams", "leagues", "players"])
 @pytest.mark.parametrize("key", HOSTILE_IDS)
 def test_pages_answer_404_for_ids_that_are_not_ours(client: TestClient, page: str, key: str) -> None:
     response = client.get(f"/{page}/{key}")

@@ -109,6 +109,12 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
             time.sleep(0.5)
         assert shown == expected, f"leaderboard shown {shown}, stored {expected}"
         assert alice.locator('[data-role="scores-status"]').inner_text() == "up-to-date"
+        # her season chart, after a reload: one bar per scored round, her rank after it
+        alice.reload()
+        mine = next(r for r in board["items"] if r["username"] == "alice")
+        season = alice.locator('[data-role="my-season"]')
+        assert season.locator("svg.season-chart g.round-bar").count() >= 1
+        assert f"{mine['points']} points, rank {mine['rank']} of 2" in season.inner_text()
         alice.screenshot(path=str(ARTIFACTS / "prediction_league_final.png"), full_page=True)
     finally:
         alice_ctx.close()

@@ -16,6 +16,10 @@ class ScoringIn(BaseModel):
     preset: Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "custom"] = "kicktipp"
     knockout_result: Literal["90min", "final"] = "90min"
     joker: bool = False
+    lock: Literal["kickoff", "before_kickoff", "round_start"] = Field(
+        "kickoff", description="when predictions close: at each kick-off, lock_minutes before it, or at the "
+                               "first kick-off of the round")
+    lock_minutes: int = Field(0, ge=0, le=10080, description="with lock before_kickoff")
     # custom only
     exact: int | None = Field(None, ge=0, le=100)
     difference: int | None = Field(None, ge=0, le=100)
@@ -35,6 +39,8 @@ class ScoringOut(BaseModel):
     joker: bool
     joker_factor: int
     tie_breakers: list[str]
+    lock: str = "kickoff"
+    lock_minutes: int = 0
 
 
 class PredictionLeagueIn(BaseModel):
@@ -142,6 +148,7 @@ class FixtureOut(BaseModel):
     away: str
     home_goals: int | None = None
     away_goals: int | None = None
+    locks_at: UtcDateTime | None = Field(None, description="when predictions for it close (the league's lock rule)")
     locked: bool
     my_prediction: PredictionOut | None = None
 
@@ -172,3 +179,18 @@ class BonusQuestionOut(BaseModel):
     deadline: UtcDateTime
     correct_answer: str | None = None
     my_answer: str | None = None
+
+
+class SeasonRound(BaseModel):
+    round: int
+    points: int = Field(description="the member's points in the round")
+    total: int = Field(description="the running total after the round (bonus questions not included)")
+    rank: int = Field(description="the member's rank after the round, on the running totals")
+    members: int
+
+
+class MemberSeasonOut(BaseModel):
+    prediction_league_id: int
+    user_id: int
+    username: str
+    rounds: list[SeasonRound]

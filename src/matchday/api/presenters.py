@@ -9,6 +9,8 @@ from sqlalchemy import Connection
 
 from matchday.api import schemas
 from matchday.domain.odds import implied_probabilities
+from matchday.services import lineups as lineup_payloads
+from matchday.services import match_centre
 from matchday.store import match_queries, provenance_queries
 
 OUTCOMES = {"1x2": ("home", "draw", "away"), "over_under": ("over", "under"), "asian_handicap": ("home", "away")}
@@ -49,19 +51,11 @@ def events(conn: Connection, match_id: int, home_id: int, away_id: int) -> list[
 
 
 def stats(conn: Connection, match_id: int) -> schemas.MatchStats:
-    data = match_queries.stats(conn, match_id)
-    return schemas.MatchStats(match_id=match_id,
-                              home=schemas.TeamStats(**data["home"]) if "home" in data else None,
-                              away=schemas.TeamStats(**data["away"]) if "away" in data else None)
+    return schemas.MatchStats.model_validate(match_centre.team_stats(conn, match_id))
 
 
 def lineups(conn: Connection, match_id: int) -> schemas.MatchLineups:
-    sides: dict[str, list[schemas.LineupPlayer]] = {"home": [], "away": []}
-    for r in match_queries.lineups(conn, match_id):
-        sides[r["side"]].append(schemas.LineupPlayer(
-            player=schemas.PlayerRef(id=r["player_id"], name=r["player_name"]), starter=r["starter"],
-            position=r["position"], shirt_number=r["shirt_number"]))
-    return schemas.MatchLineups(match_id=match_id, **sides)
+    return schemas.MatchLineups.model_validate(lineup_payloads.lineups(conn, match_id))
 
 
 def odds_quote(row: dict[str, Any]) -> schemas.OddsQuote:

@@ -103,6 +103,8 @@ class MatchEvents(RootModel[list[MatchEvent]]):
 class TeamStats(BaseModel):
     shots: int | None = None
     shots_on_target: int | None = None
+    shots_off_target: int | None = None
+    blocked_shots: int | None = None
     corners: int | None = None
     fouls: int | None = None
     yellow_cards: int | None = None
@@ -110,6 +112,15 @@ class TeamStats(BaseModel):
     offsides: int | None = None
     woodwork: int | None = None
     booking_points: int | None = None
+    possession: float | None = Field(None, description="percent of the ball, 0-100")
+    expected_goals: float | None = None
+    passes: int | None = None
+    passes_accurate: int | None = None
+    saves: int | None = None
+    tackles: int | None = None
+    source: str | None = Field(None, description="the most trusted source that gave this side's figures")
+    sources: dict[str, str] = Field({}, description="figure → the source it came from (figures are merged "
+                                                    "from several sources, the most trusted giving each)")
 
 
 class MatchStats(BaseModel):
@@ -123,12 +134,28 @@ class LineupPlayer(BaseModel):
     starter: bool
     position: str | None
     shirt_number: int | None
+    grid: str | None = Field(None, description="row:column on the pitch, row 1 = the goalkeeper (API-Football)")
+    rating: float | None = Field(None, description="the most trusted source's match rating")
+    minutes: int | None = None
+    subbed_on_minute: int | None = None
+    subbed_off_minute: int | None = None
+    goals: int = 0
+    yellow_cards: int = 0
+    red_cards: int = 0
+
+
+class Formation(BaseModel):
+    formation: str | None = Field(description='e.g. "4-3-3"')
+    coach: str | None
+    source: str | None
 
 
 class MatchLineups(BaseModel):
     match_id: int
     home: list[LineupPlayer]
     away: list[LineupPlayer]
+    home_formation: Formation | None = None
+    away_formation: Formation | None = None
 
 
 class OddsQuote(BaseModel):
@@ -321,6 +348,16 @@ class Team(BaseModel):
     country: str | None
     external_ids: list[ExternalId] = []
     aliases: list[str] = []
+    short_name: str | None = None
+    code: str | None = None
+    crest_url: str | None = Field(None, description="the provider's image URL (linked, not copied: its terms)")
+    founded: int | None = None
+    stadium: str | None = None
+    capacity: int | None = None
+    city: str | None = None
+    colours: list[str] = []
+    website: str | None = None
+    profile_sources: dict[str, str] = Field({}, description="profile field → the source it came from")
 
 
 class TeamFixture(MatchSummary):

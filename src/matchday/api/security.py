@@ -10,7 +10,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+# team crests are shown from the providers' own image servers (their terms: link, don't copy)
+CREST_HOSTS = ("https://media.api-sports.io", "https://crests.football-data.org", "https://a.espncdn.com")
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: {' '.join(CREST_HOSTS)}; "
             "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
             "frame-ancestors 'none'")
 # Swagger UI and ReDoc are served from this origin (matchday.api.docs); ReDoc styles itself inline, draws its

@@ -12,8 +12,8 @@ from matchday.domain.changes import EVERYTHING
 from matchday.errors import MatchdayError
 from matchday.ingest.apply import writing
 from matchday.store import queries
+from matchday.store.merge_checks import merge_overlaps, team_profile
 from matchday.store.team_merge import merge_teams, seasons_of
-from matchday.store.team_profiles import merge_overlaps, team_profile
 
 teams_app = typer.Typer(help="List teams, or merge two that are one club.", invoke_without_command=True)
 app.add_typer(teams_app, name="teams")

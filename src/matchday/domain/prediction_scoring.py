@@ -21,6 +21,8 @@ import enum
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from matchday.domain.prediction_lock import LOCK_MODES
+
 
 class Outcome(enum.StrEnum):
     EXACT = "exact"
@@ -46,8 +48,14 @@ class ScoringRules:
     joker: bool = False
     joker_factor: int = 2
     tie_breakers: tuple[str, ...] = ("exact", "difference")
+    lock: str = "kickoff"  # when predictions close: domain.prediction_lock.LOCK_MODES
+    lock_minutes: int = 0  # with lock "before_kickoff"
 
     def __post_init__(self) -> None:
+        if self.lock not in LOCK_MODES:
+            raise ValueError(f"lock must be one of {LOCK_MODES}, not {self.lock!r}")
+        if not 0 <= self.lock_minutes <= 10080:
+            raise ValueError("lock_minutes must be between 0 and 10080 (a week)")
         if self.knockout_result not in KNOCKOUT_RESULTS:
             raise ValueError(f"knockout_result must be one of {KNOCKOUT_RESULTS}, not {self.knockout_result!r}")
         if any(t not in TIE_BREAKERS for t in self.tie_breakers):
@@ -81,7 +89,8 @@ def rules_for(preset: str, **overrides: Any) -> ScoringRules:
         return ScoringRules(preset="custom", **overrides)
     if preset not in PRESETS:
         raise ValueError(f"unknown scoring preset {preset!r}; use {', '.join([*PRESETS, 'custom'])}")
-    allowed = {k: v for k, v in overrides.items() if k in ("knockout_result", "joker", "joker_factor")}
+    allowed = {k: v for k, v in overrides.items() if k in ("knockout_result", "joker", "joker_factor", "lock",
+                                                           "lock_minutes")}
     return replace(PRESETS[preset], **allowed)
 
 

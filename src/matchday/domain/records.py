@@ -96,6 +96,16 @@ class LineupEntry:
     starter: bool
     position: str | None = None  # G, D, M, F
     shirt_number: int | None = None
+    grid: str | None = None  # "row:column" on the pitch, rows from the own goal (API-Football: "1:1" = goalkeeper)
+
+
+@dataclass(frozen=True, slots=True)
+class FormationRecord:
+    """A side's formation ("4-3-3") and coach in one match."""
+
+    side: Side
+    formation: str | None
+    coach_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +125,9 @@ class TeamStatsRecord:
     passes: int | None = None
     passes_accurate: int | None = None
     saves: int | None = None
+    shots_off_target: int | None = None
+    blocked_shots: int | None = None
+    tackles: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +223,7 @@ class MatchRecord:
     source_key: str | None = None  # the provider's own id of the match (kept as an external id)
     shots: tuple[ShotRecord, ...] = ()
     player_stats: tuple[PlayerMatchStatsRecord, ...] = ()
+    formations: tuple[FormationRecord, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +304,27 @@ class TeamRecord:
     code: str | None = None
     national: bool = False
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    profile: TeamProfile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamProfile:
+    """What a provider says about a team beyond its name. ``crest_url`` is the provider's own URL (linked, never
+    copied: the providers' terms allow showing their images from their servers)."""
+
+    short_name: str | None = None
+    code: str | None = None
+    crest_url: str | None = None
+    founded: int | None = None
+    stadium: str | None = None
+    capacity: int | None = None
+    city: str | None = None
+    colours: tuple[str, ...] = ()  # "#rrggbb", the home shirt first
+    website: str | None = None
+
+    def is_empty(self) -> bool:
+        return not any((self.short_name, self.code, self.crest_url, self.founded, self.stadium, self.capacity,
+                        self.city, self.colours, self.website))
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,6 +362,7 @@ class TeamPart:
     lineup: tuple[LineupEntry, ...] = ()
     stats: TeamStatsRecord | None = None
     player_stats: tuple[PlayerMatchStatsRecord, ...] = ()
+    formation: FormationRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,12 +28,14 @@ class MatchInfo:
     home_goals: int | None
     away_goals: int | None
 
-    def locked(self, now: datetime) -> bool:
+    def locked(self, now: datetime, locks_at: datetime | None = None) -> bool:
         """Kick-off by the server's clock or by the match's status, whichever comes first; a postponed match
-        is open until its new kick-off."""
+        is open until its new kick-off. ``locks_at``: the prediction league's lock time for the match
+        (``pools.locks``), in place of the kick-off."""
         if self.status not in OPEN_STATUSES:
             return True
-        return self.kickoff_utc is not None and self.kickoff_utc <= now
+        closes = locks_at if locks_at is not None else self.kickoff_utc
+        return closes is not None and closes <= now
 
 
 def competition(conn: Connection, key: str) -> Any:

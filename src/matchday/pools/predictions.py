@@ -24,7 +24,8 @@ def check_match(acc: Access, match: MatchInfo) -> None:
 
 
 def put(conn: Connection, acc: Access, user: User, match: MatchInfo, home: int, away: int, joker: bool,
-        is_locked: Callable[[int], bool], now: datetime | None = None) -> tuple[dict[str, Any], bool]:
+        is_locked: Callable[[int], bool], now: datetime | None = None,
+        locks_at: datetime | None = None) -> tuple[dict[str, Any], bool]:
     """Create or change ``user``'s prediction; returns it and whether it was created. 409 PREDICTION_LOCKED from
     kick-off on; a joker is one match per round, moved freely while the match holding it has not kicked off
     (``is_locked(match_id)`` asks the football store)."""
@@ -32,8 +33,10 @@ def put(conn: Connection, acc: Access, user: User, match: MatchInfo, home: int, 
         raise Forbidden("only members predict")
     check_match(acc, match)
     now = now or utcnow()
-    if match.locked(now):
-        raise Conflict(f"predictions for match {match.id} are locked: it has kicked off ({match.status})", LOCKED)
+    if match.locked(now, locks_at):
+        why = "it has kicked off" if locks_at is None or locks_at == match.kickoff_utc else \
+            f"this prediction league closes predictions at {locks_at:%Y-%m-%d %H:%M} UTC"
+        raise Conflict(f"predictions for match {match.id} are locked: {why} ({match.status})", LOCKED)
     league_id = acc.league["id"]
     if joker:
         if not acc.rules.joker:
@@ -74,7 +77,7 @@ def _out(row: Any, username: str) -> dict[str, Any]:
 
 
 def visible(conn: Connection, acc: Access, user: User | None, match: MatchInfo | None,
-            now: datetime | None = None) -> list[dict[str, Any]]:
+            now: datetime | None = None, locks_at: datetime | None = None) -> list[dict[str, Any]]:
     """``match`` None: the asking member's own predictions. Otherwise that match's predictions: everyone's from
     kick-off on (members, or anyone for a public prediction league), before it only the asker's own."""
     query = (select(predictions, users.c.username).join(users, users.c.id == predictions.c.user_id)
@@ -86,7 +89,7 @@ def visible(conn: Connection, acc: Access, user: User | None, match: MatchInfo |
     else:
         check_match(acc, match)
         query = query.where(predictions.c.match_id == match.id)
-        if not match.locked(now or utcnow()):
+        if not match.locked(now or utcnow(), locks_at):
             if user is None:
                 return []
             query = query.where(predictions.c.user_id == user.id)

@@ -8,10 +8,13 @@ from matchday.store.schema import (
     competitions,
     feed_events,
     match_events,
+    match_formations,
     match_lineups,
     matches,
     odds_quotes,
+    player_match_stats,
     seasons,
+    shots,
     team_match_stats,
 )
 
@@ -23,7 +26,8 @@ def clear_season(conn: Connection, competition_code: str, season: str) -> int:
                        .join(competitions, competitions.c.id == matches.c.competition_id)
                        .where(competitions.c.code == competition_code, seasons.c.label == season)).scalars().all()
     for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):
-        for child in (feed_events, match_events, match_lineups, odds_quotes, team_match_stats):
+        for child in (feed_events, match_events, match_lineups, match_formations, odds_quotes,
+                      team_match_stats, shots, player_match_stats):
             conn.execute(delete(child).where(child.c.match_id.in_(chunk)))
         conn.execute(delete(matches).where(matches.c.id.in_(chunk)))
     return len(ids)

@@ -14,12 +14,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select, update
 
-from matchday.domain.records import MatchRecord
+from matchday.domain.records import EventType, MatchRecord
 from matchday.precedence import source_precedence
 from matchday.store.bulk import bulk_insert
 from matchday.store.identity import Resolver
 from matchday.store.schema import (
     match_events,
+    match_formations,
     match_lineups,
     odds_quotes,
     player_match_stats,
@@ -29,14 +30,17 @@ from matchday.store.schema import (
 
 _CHUNK = 900  # bound parameters per IN (...) list, well under every driver's limit
 EVENT_COLUMNS = ("seq", "type", "side", "minute", "added_minute", "player_id", "player_name")
-STATS_COLUMNS = ("side", "shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides",
-                 "woodwork", "booking_points", "possession", "expected_goals", "passes", "passes_accurate", "saves")
+STATS_FIGURES = ("shots", "shots_on_target", "corners", "fouls", "yellow_cards", "red_cards", "offsides", "woodwork",
+                 "booking_points", "possession", "expected_goals", "passes", "passes_accurate", "saves",
+                 "shots_off_target", "blocked_shots", "tackles")
+STATS_COLUMNS = ("side", *STATS_FIGURES, "figure_sources")
 SHOT_COLUMNS = ("source", "seq", "side", "minute", "player_id", "player_name", "x", "y", "xg", "result", "situation",
                 "body_part", "assist_name")
 PLAYER_STATS_COLUMNS = ("source", "side", "player_id", "player_name", "minutes", "position", "shirt_number",
                         "substitute", "rating", "goals", "assists", "shots", "shots_on_target", "expected_goals",
                         "expected_assists", "key_passes", "passes", "yellow_cards", "red_cards", "attributes")
-LINEUP_COLUMNS = ("side", "player_id", "player_name", "starter", "position", "shirt_number")
+LINEUP_COLUMNS = ("side", "player_id", "player_name", "starter", "position", "shirt_number", "grid")
+FORMATION_COLUMNS = ("side", "formation", "coach_name")
 ODDS_COLUMNS = ("source", "bookmaker", "market", "closing", "line", "price_home", "price_draw", "price_away",
                 "price_over", "price_under")
 
@@ -46,12 +50,21 @@ def _chunks(items: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
         yield items[start:start + size]
 
 
+def person(item: Any) -> str:
+    """The player an item names: a substitution's text is "incoming for outgoing", and it is the incoming
+    player's event (never a player called "A for B")."""
+    name = item.player_name
+    if getattr(item, "type", None) is EventType.SUBSTITUTION and " for " in name:
+        return name.split(" for ", 1)[0]
+    return name
+
+
 def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchRecord],
                    ids: list[tuple[int, int, int, int, str]], match_ids: list[int], source: str) -> set[int]:
     """Events, lineups, statistics, shots, player statistics and odds of each match: replaced where they differ
     from what is stored (and the source may replace them)."""
     wanted_players = {
-        (item.player_name, ids[i][2] if item.side == "home" else ids[i][3])
+        (person(item), ids[i][2] if item.side == "home" else ids[i][3])
         for i, rec in enumerate(records) for item in (*rec.events, *rec.lineups, *rec.shots, *rec.player_stats)
         if item.player_name
     }
@@ -62,6 +75,7 @@ def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     odds: dict[int, list[tuple]] = {}
     shot_rows: dict[int, list[tuple]] = {}
     player_rows: dict[int, list[tuple]] = {}
+    formations: dict[int, list[tuple]] = {}
     for i, rec in enumerate(records):
         match_id = match_ids[i]
         team_of = {"home": ids[i][2], "away": ids[i][3]}
@@ -79,17 +93,17 @@ def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         if rec.events:
             events[match_id] = [
                 (seq, e.type.value, e.side.value, e.minute, e.added_minute,
-                 player_ids.get((e.player_name, ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
+                 player_ids.get((person(e), ids[i][2] if e.side == "home" else ids[i][3])) if e.player_name
                  else None, e.player_name)
                 for seq, e in enumerate(rec.events, start=1)
             ]
         if rec.lineups:
             lineups[match_id] = [(e.side.value, player_ids.get((e.player_name, team_of[e.side])), e.player_name,
-                                  e.starter, e.position, e.shirt_number) for e in rec.lineups]
+                                  e.starter, e.position, e.shirt_number, e.grid) for e in rec.lineups]
+        if rec.formations:
+            formations[match_id] = [(f.side.value, f.formation, f.coach_name) for f in rec.formations]
         if rec.stats:
-            stats[match_id] = [(s.side.value, s.shots, s.shots_on_target, s.corners, s.fouls, s.yellow_cards,
-                                s.red_cards, s.offsides, s.woodwork, s.booking_points, s.possession,
-                                s.expected_goals, s.passes, s.passes_accurate, s.saves) for s in rec.stats]
+            stats[match_id] = [(s.side.value, *(getattr(s, name) for name in STATS_FIGURES)) for s in rec.stats]
         if rec.odds:
             odds[match_id] = [(source, q.bookmaker, q.market, q.closing, q.line, q.price_home, q.price_draw,
                                q.price_away, q.price_over, q.price_under) for q in rec.odds]
@@ -100,6 +114,7 @@ def sync_children(conn: Connection, resolver: Resolver, records: Sequence[MatchR
     changed |= _sync(conn, shots, SHOT_COLUMNS, shot_rows, scope=("source", source))
     changed |= _sync(conn, player_match_stats, PLAYER_STATS_COLUMNS, player_rows, scope=("source", source))
     changed |= _sync(conn, match_lineups, LINEUP_COLUMNS, lineups, owner=owner)
+    changed |= _sync(conn, match_formations, FORMATION_COLUMNS, formations, owner=owner)
     changed |= _sync(conn, odds_quotes, ODDS_COLUMNS, odds, scope=("source", source))
     return changed
 
@@ -142,13 +157,29 @@ def coalesce_stats(conn: Connection, wanted: dict[int, list[tuple]], owner: Chil
         old_rows = stored.get(match_id, {})
         ours = owner.may_replace(match_id, stored_by.get(match_id))
         owners[match_id] = owner.source if ours or stored_by.get(match_id) is None else stored_by[match_id]
-        merged[match_id] = [
-            tuple((new if new is not None and (ours or old is None) else old)
-                  for new, old in zip(row, old_rows[row[0]], strict=True)) if row[0] in old_rows else row
-            for row in rows]
+        merged[match_id] = [_merge_figures(row, old_rows.get(row[0]), ours, owner.source, stored_by.get(match_id))
+                            for row in rows]
         given = {row[0] for row in rows}
         merged[match_id] += [old for side, old in old_rows.items() if side not in given]
     return merged, owners
+
+
+def _merge_figures(new_row: tuple, old_row: tuple | None, ours: bool, source: str,
+                   stored_by: str | None) -> tuple:
+    """One side's figures: the new source's where it gives one and may (``ours``, or nothing is stored), else
+    the stored one; the last column says which source each figure came from."""
+    if old_row is None:
+        return (*new_row, {name: source for name, value in zip(STATS_FIGURES, new_row[1:], strict=True)
+                           if value is not None})
+    old_sources = old_row[-1] or {}
+    values, sources = [], {}
+    for name, new, old in zip(STATS_FIGURES, new_row[1:], old_row[1:-1], strict=True):
+        take_new = new is not None and (ours or old is None)
+        value = new if take_new else old
+        values.append(value)
+        if value is not None:
+            sources[name] = source if take_new else old_sources.get(name) or stored_by or source
+    return (new_row[0], *values, sources)
 
 
 def _sync(conn: Connection, table: Table, columns: Sequence[str], wanted: dict[int, list[tuple]],

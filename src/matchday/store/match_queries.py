@@ -137,7 +137,8 @@ def stats(conn: Connection, match_id: int) -> dict[str, dict[str, Any]]:
 
 def lineups(conn: Connection, match_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(select(match_lineups.c.side, match_lineups.c.player_id, match_lineups.c.player_name,
-                               match_lineups.c.starter, match_lineups.c.position, match_lineups.c.shirt_number)
+                               match_lineups.c.starter, match_lineups.c.position, match_lineups.c.shirt_number,
+                               match_lineups.c.grid, match_lineups.c.source)
                         .where(match_lineups.c.match_id == match_id).order_by(match_lineups.c.id))
     return [dict(r._mapping) for r in rows]
 

@@ -42,6 +42,7 @@ from matchday.store.schema import (
     published_standings,
     team_match_stats,
 )
+from matchday.store.team_profiles import write_profiles
 
 STANDING_COLUMNS = ("group_name", "position", "team_id", "team_name", "played", "won", "drawn", "lost", "goals_for",
                     "goals_against", "goal_difference", "points", "form", "description", "provider_updated_at")
@@ -108,10 +109,15 @@ def write_scorers(conn: Connection, resolver: Resolver, source: str, records: Se
 
 def write_teams(resolver: Resolver, records: Sequence[TeamRecord], counts: ProviderCounts) -> None:
     """A provider's team list: each team joins a known one (aliases, alias file) or is created; its provider id
-    is kept as an external id either way."""
+    is kept as an external id either way, and what the provider says of it (crest, stadium ...) as its profile."""
+    found = []
     for rec in records:
-        resolver.team(rec.team)
+        team_id = resolver.team(rec.team)
         counts.teams += 1
+        if rec.profile is not None:
+            found.append((team_id, rec.profile))
+    changed = write_profiles(resolver.conn, resolver.source, found) if found else set()
+    counts.tags.update(f"team:{t}" for t in changed)
 
 
 def write_competitions(resolver: Resolver, records: Sequence[CompetitionRecord], counts: ProviderCounts) -> None:
@@ -197,6 +203,8 @@ def _as_match_record(detail: MatchDetailRecord, sides: dict[str, Side]) -> Match
     lineups = tuple(replace(e, side=side_of(p.team_key)) for p in detail.parts for e in p.lineup)
     stats = tuple(replace(p.stats, side=side_of(p.team_key)) for p in detail.parts if p.stats is not None)
     players = tuple(replace(e, side=side_of(p.team_key)) for p in detail.parts for e in p.player_stats)
+    formations = tuple(replace(p.formation, side=side_of(p.team_key)) for p in detail.parts
+                       if p.formation is not None)
     placeholder = TeamRef("", None)
     return MatchRecord(CompetitionRef("", "", None), "", placeholder, placeholder, None, events=events,
-                       lineups=lineups, stats=stats, player_stats=players, odds=detail.odds)
+                       lineups=lineups, stats=stats, player_stats=players, odds=detail.odds, formations=formations)

@@ -184,6 +184,17 @@ match_lineups = Table(
     Column("position", String(4)),
     Column("shirt_number", Integer),
     Column("source", String(40)),
+    Column("grid", String(8)),  # "row:column" on the pitch (API-Football: 1:1 is the goalkeeper)
+)
+
+# A side's formation and coach in one match (API-Football lineups), from the most trusted source giving them.
+match_formations = Table(
+    "match_formations", metadata,
+    Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
+    Column("side", String(4), primary_key=True),
+    Column("formation", String(20)),
+    Column("coach_name", String(200)),
+    Column("source", String(40)),
 )
 
 team_match_stats = Table(
@@ -205,6 +216,30 @@ team_match_stats = Table(
     Column("passes", Integer),
     Column("passes_accurate", Integer),
     Column("saves", Integer),
+    Column("shots_off_target", Integer),
+    Column("blocked_shots", Integer),
+    Column("tackles", Integer),
+    # figure -> the source that gave it (figures are merged from several sources, figure by figure)
+    Column("figure_sources", JSON),
+)
+
+# What a provider says about a team beyond its name: crest (the provider's URL: its terms allow linking, not
+# copying), short name, code, founding year, stadium, capacity, colours. One row per source; served merged by
+# source precedence, each field with the source it came from.
+team_profiles = Table(
+    "team_profiles", metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("short_name", String(100)),
+    Column("code", String(10)),
+    Column("crest_url", String(500)),
+    Column("founded", Integer),
+    Column("stadium", String(200)),
+    Column("capacity", Integer),
+    Column("city", String(100)),
+    Column("colours", JSON),  # ["#rrggbb", ...], first = home shirt
+    Column("website", String(300)),
+    Column("updated_at", DateTime, nullable=False),
 )
 
 # Shots with pitch coordinates and xG (Understat, ...), per source: each source's list is kept whole.

@@ -19,6 +19,7 @@ from matchday.store.schema import (
     point_deductions,
     team_aliases,
     team_match_stats,
+    team_profiles,
     teams,
 )
 
@@ -92,6 +93,10 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
             conn.execute(delete(players).where(players.c.id == player_id))
     conn.execute(update(players).where(players.c.team_id == drop_id).values(team_id=keep_id))
     conn.execute(update(point_deductions).where(point_deductions.c.team_id == drop_id).values(team_id=keep_id))
+    # profiles: a source's profile of the dropped team moves over unless the kept team has that source's own
+    kept_sources = set(conn.execute(select(team_profiles.c.source).where(team_profiles.c.team_id == keep_id)).scalars())
+    conn.execute(update(team_profiles).where(team_profiles.c.team_id == drop_id,
+                                             team_profiles.c.source.not_in(kept_sources)).values(team_id=keep_id))
     conn.execute(delete(teams).where(teams.c.id == drop_id))
     return {"matches_moved": moved, "matches_merged": merged}
 

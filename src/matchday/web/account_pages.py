@@ -16,9 +16,11 @@ from matchday.accounts.deps import client_address, current_user
 from matchday.accounts.login import log_in
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import MatchdayError, NotFound
-from matchday.pools import football, leagues
+from matchday.pools import football, leagues, season_chart
+from matchday.services.calendars import user_token
 from matchday.store import team_queries
 from matchday.store.keys import as_internal_id
+from matchday.web import prediction_charts
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
 
@@ -110,7 +112,8 @@ def profile_page(request: Request) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES)
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id))
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -135,8 +138,10 @@ async def profile_submit(request: Request) -> Response:
                 user = users.update_profile(conn, user.id, changes)
                 message = "Profile saved."
     except MatchdayError as exc:
-        return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES, error=str(exc))
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES, message=message)
+        return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), message=message)
 
 
 @router.get("/account/ws-token")
@@ -190,9 +195,12 @@ def prediction_league_page(request: Request, league_id: str,
     with request.app.state.read_engine.connect() as fconn:
         comp = football.competition(fconn, str(acc.league["competition_id"]))
         season = football.season_matches(fconn, comp.id, acc.league["season"])
+    with state.engine.connect() as conn:
+        mine = season_chart.member_season(conn, league_id, acc.rules, user.id)
     rounds = sorted({r["info"].round_number for r in season})
     upcoming = [r["info"].round_number for r in season if r["info"].status in ("scheduled", "live", "halftime")]
     chosen = round if round is not None else (upcoming[0] if upcoming else (rounds[-1] if rounds else 0))
     base = str(request.base_url).rstrip("/")
     return _render(request, "prediction_league.html", league=acc.league, comp=comp, rounds=rounds, round=chosen,
-                   is_owner=acc.is_owner, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")
+                   is_owner=acc.is_owner, season_svg=prediction_charts.season_chart(mine["rounds"]),
+                   my_season=mine, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")

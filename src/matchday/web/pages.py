@@ -15,18 +15,27 @@ from fastapi.templating import Jinja2Templates
 from matchday.domain.odds import implied_probabilities
 from matchday.domain.team_form import season_record
 from matchday.errors import MatchdayError, NotFound
+from matchday.services import lineups as lineup_payloads
+from matchday.services import match_centre, players
+from matchday.services import teams as team_payloads
 from matchday.services.tables import league_table, season_position_history, standing_row
-from matchday.store import match_queries, queries, team_queries
+from matchday.store import match_centre_queries, match_queries, queries, team_queries
 from matchday.store.keys import as_internal_id
 from matchday.store.match_queries import MatchFilter
+from matchday.web import match_charts
 from matchday.web.charts import position_chart
+from matchday.web.crests import team_crests, with_crests
 from matchday.web.favorites import your_matches
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
-STAT_LABELS = (("shots", "Shots"), ("shots_on_target", "On target"), ("corners", "Corners"), ("fouls", "Fouls"),
-               ("yellow_cards", "Yellow cards"), ("red_cards", "Red cards"), ("offsides", "Offsides"))
+STAT_LABELS = (("possession", "Possession"), ("expected_goals", "Expected goals (xG)"), ("shots", "Shots"),
+               ("shots_on_target", "On target"), ("shots_off_target", "Off target"), ("blocked_shots", "Blocked"),
+               ("woodwork", "Woodwork"), ("corners", "Corners"), ("passes", "Passes"),
+               ("passes_accurate", "Accurate passes"), ("saves", "Saves"), ("tackles", "Tackles"), ("fouls", "Fouls"),
+               ("offsides", "Offsides"), ("yellow_cards", "Yellow cards"), ("red_cards", "Red cards"),
+               ("booking_points", "Booking points"))
 EVENT_ICONS = {"goal": "goal", "penalty_goal": "penalty goal", "own_goal": "own goal", "yellow": "yellow card",
                "second_yellow": "second yellow card", "red": "red card", "missed_penalty": "missed penalty",
                "substitution": "substitution", "var": "VAR decision"}
@@ -71,6 +80,8 @@ def home(request: Request) -> HTMLResponse:
                                                newest_first=True)
         leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
         yours = your_matches(request, conn, today)  # a signed-in user's favorites come first
+        for rows in (live, todays, recent):
+            with_crests(conn, rows)
     quick = sorted((lg for lg in leagues if lg["matches"]), key=lambda lg: -lg["matches"])[:8]
     return _render(request, "home.html", live=live, today=_grouped(todays), recent=recent, quick_links=quick,
                    today_date=today, yours=yours)
@@ -84,6 +95,7 @@ def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] =
         leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
         comp_id = team_queries.league_by_id_or_code(conn, league).id if league else None
         rows, _ = match_queries.list_matches(conn, MatchFilter(on_date=day, competition_id=comp_id), 500, 0)
+        with_crests(conn, rows)
     return _render(request, "fixtures.html", day=day, previous=day - timedelta(days=1), next=day + timedelta(days=1),
                    groups=_grouped(rows), leagues=[lg for lg in leagues if lg["matches"]], league=league or "")
 
@@ -95,23 +107,47 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
         match = match_queries.match_summary(conn, match_id)
         detail = match_queries.match_row(conn, match_id)
         events = match_queries.events(conn, match_id)
-        stats = match_queries.stats(conn, match_id)
-        lineups = match_queries.lineups(conn, match_id)
+        stats = match_centre.team_stats(conn, match_id)
+        shots = match_centre.shots(conn, match_id)
+        lineups = lineup_payloads.lineups(conn, match_id)
+        figures = lineup_payloads.player_stats(conn, match_id)
         odds = [q for q in match_queries.odds(conn, match_id) if q["market"] == "1x2"]
-        h2h = match_queries.head_to_head(conn, match["home_team_id"], match["away_team_id"], match["match_date"], 8)
+        h2h = with_crests(conn, match_queries.head_to_head(conn, match["home_team_id"], match["away_team_id"],
+                                                           match["match_date"], 8))
+        crests = team_crests(conn, [match["home_team_id"], match["away_team_id"]])
         prediction = _prediction(conn, match_id)
     for quote in odds:
         quote["probabilities"], quote["margin"] = implied_probabilities(
             [quote["price_home"], quote["price_draw"], quote["price_away"]])
-    stat_rows = []
-    for key, label in STAT_LABELS:
-        home, away = stats.get("home", {}).get(key), stats.get("away", {}).get(key)
-        if home is not None or away is not None:
-            total = (home or 0) + (away or 0)
-            stat_rows.append({"label": label, "home": home, "away": away,
-                              "home_pct": round(100 * (home or 0) / total) if total else 50})
+    home_name, away_name = match["home_name"], match["away_name"]
     return _render(request, "match.html", m=match, detail=detail, events=events, icons=EVENT_ICONS,
-                   stats=stat_rows, lineups=lineups, odds=odds, h2h=h2h, prediction=prediction)
+                   stats=_stat_rows(stats), stat_sources=_stat_sources(stats), lineups=lineups, odds=odds, h2h=h2h,
+                   prediction=prediction, shots=shots, crests=crests, figures=figures,
+                   shot_map=match_charts.shot_map(shots, home_name, away_name),
+                   xg_race=match_charts.xg_race(shots, home_name, away_name),
+                   lineup_pitch=match_charts.lineup_pitch(lineups, home_name, away_name))
+
+
+def _stat_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """One bar per stored figure: the two values, the home share, and where each value came from."""
+    rows = []
+    home_side, away_side = stats["home"] or {}, stats["away"] or {}
+    for key, label in STAT_LABELS:
+        home, away = home_side.get(key), away_side.get(key)
+        if home is None and away is None:
+            continue
+        total = (home or 0) + (away or 0)
+        shown = (lambda v: None if v is None else f"{v:.0f}%") if key == "possession" else \
+            (lambda v: None if v is None else f"{v:.2f}") if key == "expected_goals" else (lambda v: v)
+        sources = sorted({s for s in (home_side.get("sources", {}).get(key), away_side.get("sources", {}).get(key))
+                          if s})
+        rows.append({"key": key, "label": label, "home": shown(home), "away": shown(away),
+                     "home_pct": round(100 * (home or 0) / total) if total else 50, "sources": sources})
+    return rows
+
+
+def _stat_sources(stats: dict[str, Any]) -> list[str]:
+    return sorted({s for side in ("home", "away") for s in ((stats[side] or {}).get("sources") or {}).values()})
 
 
 _PREDICTIONS: OrderedDict[tuple, Any] = OrderedDict()  # (what, store write-log position) -> result
@@ -170,12 +206,14 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
         round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
                                                       newest_first=not chosen_round)
         outlook = _outlook(conn, comp.code, label, table.matches_counted)
+        with_crests(conn, round_matches)
+        crests = team_crests(conn, [row["team_id"] for row in table.rows])
     return _render(request, "league.html", comp=comp, seasons=seasons, season=label,
                    table=[standing_row(r) for r in table.rows],
                    matches_counted=table.matches_counted, charts=_position_charts(history, table.rows),
                    season_status=table.status, season_note=table.note,
                    scorers=scorers, rounds=rounds,
-                   round=chosen_round, round_matches=round_matches, outlook=outlook)
+                   round=chosen_round, round_matches=round_matches, outlook=outlook, crests=crests)
 
 
 def _outlook(conn: Any, code: str, season: str, played: int) -> dict | None:
@@ -221,7 +259,7 @@ def _current_round(conn: Any, competition_id: int, season: str, rounds: list[int
 def team_page(request: Request, team_id: str) -> HTMLResponse:
     team_id = _page_id(team_id, "team")
     with _connect(request) as conn:
-        team = team_queries.team(conn, team_id)
+        team = team_payloads.team(conn, team_id)
         played_in = team_queries.team_seasons(conn, team_id)
         today = datetime.now(UTC).date()
         upcoming, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("scheduled",),
@@ -234,6 +272,8 @@ def team_page(request: Request, team_id: str) -> HTMLResponse:
             record = {"league": played_in[0], "season": label,
                       **season_record(queries.table_results(conn, season_id), team_id)}
         squad = team_queries.squad(conn, team_id)
+        with_crests(conn, upcoming)
+        with_crests(conn, recent)
     return _render(request, "team.html", team=team, upcoming=upcoming, recent=recent, record=record, squad=squad,
                    seasons=played_in[:12])
 
@@ -243,7 +283,19 @@ def search(request: Request, q: Annotated[str, Query(max_length=100)] = "") -> H
     with _connect(request) as conn:
         found_teams, team_total = team_queries.search_teams(conn, q, 50, 0) if q else ([], 0)
         found_leagues, _ = team_queries.list_leagues(conn, None, None, q, 20, 0) if q else ([], 0)
-    return _render(request, "search.html", q=q, teams=found_teams, team_total=team_total, leagues=found_leagues)
+        found_players, player_total = match_centre_queries.search_players(conn, q, 50, 0) if q else ([], 0)
+        crests = team_crests(conn, [t["id"] for t in found_teams])
+    return _render(request, "search.html", q=q, teams=found_teams, team_total=team_total, leagues=found_leagues,
+                   players=found_players, player_total=player_total, crests=crests)
+
+
+@router.get("/players/{player_id}", response_class=HTMLResponse)
+def player_page(request: Request, player_id: str) -> HTMLResponse:
+    player_id = _page_id(player_id, "player")
+    with _connect(request) as conn:
+        profile = players.player_profile(conn, player_id)
+        with_crests(conn, [line["match"] for line in profile["matches"]])
+    return _render(request, "player.html", p=profile)
 
 
 @router.get("/favicon.ico")

@@ -76,3 +76,37 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
                              f'{round(p * 100)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def season_chart(rounds: list[dict], width: int = 640, height: int = 240) -> str:
+    """A member's season: the round's points as bars (left axis), the rank after each round as a line (right
+    axis, first place at the top). Empty before any round is scored."""
+    if not rounds:
+        return ""
+    left, right, top, bottom = 36, 40, 14, 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+    most = max(1, max(r["points"] for r in rounds))
+    members = max(r["members"] for r in rounds)
+    step = plot_w / len(rounds)
+    parts = [f'<svg class="chart season-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="Points per round and rank after each round">']
+    for value in sorted({0, most // 2, most}):
+        y = top + plot_h * (1 - value / most)
+        parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
+                     f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value}</text>')
+    for place in sorted({1, members}):
+        y = top + plot_h * (place - 1) / max(1, members - 1)
+        parts.append(f'<text class="axis rank-axis" x="{left + plot_w + 6}" y="{y + 4:.1f}">#{place}</text>')
+    points = []
+    for i, r in enumerate(rounds):
+        x = left + step * i
+        bar = plot_h * r["points"] / most
+        parts.append(f'<g class="round-bar"><title>Round {r["round"]}: {r["points"]} points, {r["total"]} in '
+                     f'all, rank {r["rank"]} of {r["members"]}</title><rect x="{x + step * .15:.1f}" '
+                     f'y="{top + plot_h - bar:.1f}" width="{step * .7:.1f}" height="{bar:.1f}"/></g>')
+        points.append(f"{x + step / 2:.1f},{top + plot_h * (r['rank'] - 1) / max(1, members - 1):.1f}")
+        if len(rounds) <= 12 or i % max(1, len(rounds) // 8) == 0:
+            parts.append(f'<text class="axis" x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle">'
+                         f'{r["round"]}</text>')
+    parts.append(f'<polyline class="rank-line" points="{" ".join(points)}"/></svg>')
+    return "".join(parts)

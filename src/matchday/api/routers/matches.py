@@ -8,10 +8,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
+from matchday.api import match_centre_schemas as mc_schemas
 from matchday.api import presenters, schemas
 from matchday.api.deps import Ctx, paging
 from matchday.api.ids import MatchId, OptionalIdQuery
 from matchday.domain.records import MatchStatus
+from matchday.services import lineups as lineup_payloads
+from matchday.services import match_centre
 from matchday.store import match_queries
 from matchday.store.match_queries import MatchFilter
 from matchday.store.team_queries import league_by_id_or_code
@@ -107,14 +110,37 @@ def match_events(ctx: Ctx, match_id: MatchId) -> Response:
 
 @router.get("/{match_id}/stats", response_model=schemas.MatchStats)
 def match_stats(ctx: Ctx, match_id: MatchId) -> Response:
-    """Team statistics: shots, shots on target, corners, fouls, cards ..."""
+    """Every stored team statistic (shots on and off target, blocked shots, possession, xG, passes, saves,
+    tackles, corners, fouls, cards ...), each with the source that gave it."""
     kind = _kind_of(ctx, match_id)
     return ctx.cached([f"match:{match_id}"], lambda: presenters.stats(ctx.conn, match_id), kind)
 
 
+@router.get("/{match_id}/shots", response_model=mc_schemas.MatchShots)
+def match_shots(ctx: Ctx, match_id: MatchId,
+                source: Annotated[str | None, Query(max_length=40, description="Whose shots (default: the most "
+                                                    "trusted source that has shots of the match).")] = None,
+                ) -> Response:
+    """Every shot with pitch position, xG, minute, player and result; both sides' totals; the xG race (each
+    side's cumulative xG by minute)."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: mc_schemas.MatchShots.model_validate(
+        match_centre.shots(ctx.conn, match_id, source)), kind)
+
+
+@router.get("/{match_id}/players", response_model=mc_schemas.MatchPlayerStats)
+def match_player_stats(ctx: Ctx, match_id: MatchId) -> Response:
+    """Per player figures of the match (rating, minutes, goals, assists, shots, xG, xA, passes, cards), from
+    every source that gave them, the most trusted first."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: mc_schemas.MatchPlayerStats.model_validate(
+        lineup_payloads.player_stats(ctx.conn, match_id)), kind)
+
+
 @router.get("/{match_id}/lineups", response_model=schemas.MatchLineups)
 def match_lineups(ctx: Ctx, match_id: MatchId) -> Response:
-    """Starting elevens and benches where the source has them."""
+    """Starting elevens and benches where the source has them, with each side's formation and coach, each
+    player's grid place (row:column), rating, minutes, goals, cards and substitution minutes."""
     kind = _kind_of(ctx, match_id)
     return ctx.cached([f"match:{match_id}"], lambda: presenters.lineups(ctx.conn, match_id), kind)
 

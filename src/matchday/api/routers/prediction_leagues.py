@@ -20,6 +20,7 @@ from matchday.api.pool_schemas import (
     JoinIn,
     LeaderboardOut,
     MemberOut,
+    MemberSeasonOut,
     PredictionIn,
     PredictionLeagueIn,
     PredictionLeagueOut,
@@ -28,7 +29,7 @@ from matchday.api.pool_schemas import (
 from matchday.api.schemas import ErrorBody, LeagueRef
 from matchday.domain.prediction_scoring import rules_for
 from matchday.errors import InvalidInput
-from matchday.pools import bonus, football, leaderboard, leagues, predictions
+from matchday.pools import bonus, football, leaderboard, leagues, locks, predictions, season_chart
 
 router = APIRouter(tags=["prediction leagues"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -54,7 +55,8 @@ def create(body: PredictionLeagueIn, request: Request, auth: CurrentUser, accoun
     """Create a prediction league for a league's season; the creator is its owner and first member."""
     scoring = body.scoring if not isinstance(body.scoring, str) else None
     preset = body.scoring if isinstance(body.scoring, str) else body.scoring.preset
-    options = {"knockout_result": scoring.knockout_result, "joker": scoring.joker} if scoring else {}
+    options = {"knockout_result": scoring.knockout_result, "joker": scoring.joker, "lock": scoring.lock,
+               "lock_minutes": scoring.lock_minutes} if scoring else {}
     if preset == "custom":
         if scoring is None or None in (scoring.exact, scoring.difference, scoring.tendency):
             raise InvalidInput("scoring: custom needs exact, difference and tendency points")
@@ -140,10 +142,12 @@ def fixtures(league_id: Id, request: Request, auth: CurrentUser, accounts: Accou
         with request.app.state.read_engine.connect() as fconn:
             rows = football.season_matches(fconn, acc.league["competition_id"], acc.league["season"], round)
         mine_by_match = {p["match_id"]: p for p in predictions.visible(conn, acc, auth.user, None)}
+    closes = locks.lock_times([r["info"] for r in rows], acc.rules)
     return [FixtureOut(match_id=r["info"].id, round_number=r["info"].round_number, kickoff_utc=r["info"].kickoff_utc,
                        status=r["info"].status, home=r["home_name"], away=r["away_name"],
                        home_goals=r["info"].home_goals, away_goals=r["info"].away_goals,
-                       locked=r["info"].locked(now), my_prediction=mine_by_match.get(r["info"].id)) for r in rows]
+                       locks_at=closes[r["info"].id], locked=r["info"].locked(now, closes[r["info"].id]),
+                       my_prediction=mine_by_match.get(r["info"].id)) for r in rows]
 
 
 @router.put(f"{PREFIX}/{{league_id}}/predictions/{{match_id}}", response_model=PredictionOut,
@@ -154,14 +158,20 @@ def put_prediction(league_id: Id, match_id: Id, body: PredictionIn, request: Req
     football_engine = request.app.state.read_engine
     with football_engine.connect() as fconn:
         match = football.match_info(fconn, match_id)
+    with accounts.engine.connect() as conn:
+        rules = leagues.access(conn, league_id, auth.user).rules
+    with football_engine.connect() as fconn:
+        closes = locks.lock_time(fconn, match, rules)
 
     def is_locked(other: int) -> bool:
         with football_engine.connect() as fc:
-            return football.match_info(fc, other).locked(utcnow())
+            info = football.match_info(fc, other)
+            return info.locked(utcnow(), locks.lock_time(fc, info, rules))
 
     with accounts.engine.begin() as conn:
         acc = leagues.access(conn, league_id, auth.user)
-        prediction, created = predictions.put(conn, acc, auth.user, match, body.home, body.away, body.joker, is_locked)
+        prediction, created = predictions.put(conn, acc, auth.user, match, body.home, body.away, body.joker, is_locked,
+                                              locks_at=closes)
     response.status_code = 201 if created else 200
     return PredictionOut(**prediction)
 
@@ -174,11 +184,13 @@ def list_predictions(league_id: Id, request: Request, auth: OptionalUser, accoun
     user = auth.user if auth else None
     with accounts.engine.connect() as conn:
         acc = leagues.access(conn, league_id, user)
-        match = None
+        match, closes = None, None
         if match_id is not None:
             with request.app.state.read_engine.connect() as fconn:
                 match = football.match_info(fconn, match_id)
-        return [PredictionOut(**p) for p in predictions.visible(conn, acc, user if acc.is_member else None, match)]
+                closes = locks.lock_time(fconn, match, acc.rules)
+        return [PredictionOut(**p) for p in predictions.visible(conn, acc, user if acc.is_member else None, match,
+                                                                locks_at=closes)]
 
 
 @router.get(f"{PREFIX}/{{league_id}}/leaderboard", response_model=LeaderboardOut, responses=ERRORS)
@@ -202,6 +214,15 @@ def get_leaderboard(league_id: Id, request: Request, auth: OptionalUser, account
     return LeaderboardOut(prediction_league_id=league_id, round=round, live=bool(live_matches),
                           participants_scores_status=acc.league["participants_scores_status"], total=len(rows),
                           limit=limit, offset=offset, items=rows[offset:offset + limit], round_winners=winners)
+
+
+@router.get(f"{PREFIX}/{{league_id}}/members/{{user_id}}/season", response_model=MemberSeasonOut,
+            responses=ERRORS)
+def member_season(league_id: Id, user_id: Id, auth: OptionalUser, accounts: Accounts) -> MemberSeasonOut:
+    """A member's season round by round: the round's points, the running total and the rank after it."""
+    with accounts.engine.connect() as conn:
+        acc = leagues.access(conn, league_id, auth.user if auth else None)
+        return MemberSeasonOut(**season_chart.member_season(conn, league_id, acc.rules, user_id))
 
 
 @router.get(f"{PREFIX}/{{league_id}}/bonus-questions", response_model=list[BonusQuestionOut], responses=ERRORS)

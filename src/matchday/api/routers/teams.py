@@ -7,12 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
+from matchday.api import match_centre_schemas as mc_schemas
 from matchday.api import presenters, schemas
 from matchday.api.deps import Ctx, paging
 from matchday.api.ids import PlayerId, TeamId
 from matchday.domain.team_form import season_record
 from matchday.errors import NotFound
-from matchday.store import match_queries, queries, team_queries
+from matchday.services import players
+from matchday.services import teams as team_payloads
+from matchday.store import match_centre_queries, match_queries, queries, team_queries
 from matchday.store.match_queries import MatchFilter
 
 router = APIRouter(tags=["teams"])
@@ -28,10 +31,11 @@ def list_teams(ctx: Ctx, search: Annotated[str | None, Query(max_length=100, des
     def build() -> schemas.Page[schemas.Team]:
         if source and external_id:
             team_id = team_queries.team_by_external_id(ctx.conn, source, external_id)
-            return schemas.Page[schemas.Team](items=[schemas.Team(**team_queries.team(ctx.conn, team_id))],
+            return schemas.Page[schemas.Team](items=[schemas.Team(**team_payloads.team(ctx.conn, team_id))],
                                               total=1, limit=page[0], offset=0)
         rows, total = team_queries.search_teams(ctx.conn, search, *page)
-        return schemas.Page[schemas.Team](items=[schemas.Team(**r) for r in rows], total=total, limit=page[0],
+        items = [schemas.Team(**r) for r in team_payloads.teams(ctx.conn, rows)]
+        return schemas.Page[schemas.Team](items=items, total=total, limit=page[0],
                                           offset=page[1])
 
     return ctx.cached(["matches"], build)
@@ -39,8 +43,9 @@ def list_teams(ctx: Ctx, search: Annotated[str | None, Query(max_length=100, des
 
 @router.get("/teams/{team_id}", response_model=schemas.Team)
 def get_team(ctx: Ctx, team_id: TeamId) -> Response:
-    """A team with all its external ids and the names it is known by."""
-    team = schemas.Team(**team_queries.team(ctx.conn, team_id))
+    """A team with all its external ids, the names it is known by, and its profile (crest URL, short name,
+    founding year, stadium, capacity, colours) with the source of each field."""
+    team = schemas.Team(**team_payloads.team(ctx.conn, team_id))
     return ctx.cached([f"team:{team_id}"], lambda: team)
 
 
@@ -96,13 +101,37 @@ def team_squad(ctx: Ctx, team_id: TeamId) -> Response:
         [schemas.SquadPlayer(**p) for p in team_queries.squad(ctx.conn, team_id)]))
 
 
-@router.get("/players/{player_id}", response_model=schemas.Player, tags=["players"])
+@router.get("/players/{player_id}", response_model=mc_schemas.PlayerDetail, tags=["players"])
 def get_player(ctx: Ctx, player_id: PlayerId) -> Response:
+    """A player: the names sources gave him, per competition season aggregates computed from the stored matches
+    (appearances, starts, minutes, goals, assists, cards, xG, xA, average rating, per 90) and his matches."""
     row = team_queries.player(ctx.conn, player_id)
-    player = schemas.Player(id=row["id"], name=row["name"], team=schemas.TeamRef(id=row["team_id"],
-                                                                                 name=row["team_name"])
-                            if row["team_id"] else None)
-    return ctx.cached([f"team:{row['team_id']}"] if row["team_id"] else ["matches"], lambda: player)
+
+    def build() -> mc_schemas.PlayerDetail:
+        profile = players.player_profile(ctx.conn, player_id)
+        lines = [{**line, "match": presenters.match_summary(line["match"])} for line in profile["matches"]]
+        return mc_schemas.PlayerDetail.model_validate({**profile, "matches": lines})
+
+    return ctx.cached(["matches", *([f"team:{row['team_id']}"] if row["team_id"] else [])], build)
+
+
+@router.get("/players", response_model=schemas.Page[schemas.Player], tags=["players"])
+def search_players(ctx: Ctx, search: Annotated[str, Query(min_length=1, max_length=100,
+                                                          description="Any name a source gave the player.")],
+                   page: tuple[int, int] = Depends(paging(50, 200))) -> Response:
+    """Players whose name, or any name a source gave them, contains ``search`` (accents and case ignored)."""
+    def build() -> schemas.Page[schemas.Player]:
+        rows, total = match_centre_queries.search_players(ctx.conn, search, *page)
+        return schemas.Page[schemas.Player](items=[_player(r) for r in rows], total=total, limit=page[0],
+                                            offset=page[1])
+
+    return ctx.cached(["matches"], build)
+
+
+def _player(row: dict) -> schemas.Player:
+    return schemas.Player(id=row["id"], name=row["name"], team=schemas.TeamRef(id=row["team_id"],
+                                                                               name=row["team_name"])
+                          if row["team_id"] else None)
 
 
 @router.get("/players/{player_id}/stats", response_model=schemas.PlayerStats, tags=["players"])

@@ -20,6 +20,7 @@ from matchday.domain.records import (
     ScorerRecord,
     Side,
     TeamPart,
+    TeamProfile,
     TeamRecord,
     TeamRef,
 )
@@ -29,6 +30,7 @@ from matchday.sources.api_football.parser import (
     Refs,
     competition_for,
     event,
+    formation,
     lineup,
     player_stats,
     season_label,
@@ -73,7 +75,8 @@ def parse_fixture_part(endpoint: str, params: Mapping[str, str], response: list)
             item = as_dict(P, "response[]", item)
             team_id, team_name = _team(item.get("team"), "team")
             if kind == "lineups":
-                part = TeamPart(team_id, team_name, lineup=tuple(lineup(item, Side.HOME)))
+                part = TeamPart(team_id, team_name, lineup=tuple(lineup(item, Side.HOME)),
+                                formation=formation(item, Side.HOME))
             elif kind == "stats":
                 part = TeamPart(team_id, team_name,
                                 stats=team_stats(as_list(P, "statistics", item.get("statistics") or []), Side.HOME))
@@ -183,8 +186,14 @@ def parse_teams(response: list) -> ParseResult:
         attributes = {k: v for k, v in (("founded", team.get("founded")), ("logo", team.get("logo")),
                                         ("venue", venue.get("name")), ("city", venue.get("city")),
                                         ("capacity", venue.get("capacity"))) if v is not None}
+        profile = TeamProfile(code=as_text(P, "team.code", team.get("code")),
+                              crest_url=as_text(P, "team.logo", team.get("logo")),
+                              founded=as_int(P, "team.founded", team.get("founded")),
+                              stadium=as_text(P, "venue.name", venue.get("name")),
+                              capacity=as_int(P, "venue.capacity", venue.get("capacity")),
+                              city=as_text(P, "venue.city", venue.get("city")))
         result.teams.append(TeamRecord(TeamRef(name, scope, key), as_text(P, "team.code", team.get("code")),
-                                       national, attributes))
+                                       national, attributes, None if profile.is_empty() else profile))
     return result
 
 

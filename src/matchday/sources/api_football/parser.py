@@ -18,6 +18,7 @@ from matchday.competition_register import lookup
 from matchday.domain.records import (
     CompetitionRef,
     EventType,
+    FormationRecord,
     LineupEntry,
     MatchEventRecord,
     MatchRecord,
@@ -26,6 +27,8 @@ from matchday.domain.records import (
     PlayerMatchStatsRecord,
     RowProblem,
     Side,
+    TeamProfile,
+    TeamRecord,
     TeamRef,
     TeamStatsRecord,
 )
@@ -47,6 +50,8 @@ from matchday.sources.providerkit import (
 
 P = spec.PROVIDER
 _ROUND = re.compile(r"^(?P<stage>.*?)\s+-\s+(?P<number>\d+)$")
+_GRID = re.compile(r"^\d{1,2}:\d{1,2}$")
+_FORMATION = re.compile(r"^\d(-\d){1,5}$")
 
 
 class Refs:
@@ -168,9 +173,27 @@ def lineup(raw: dict, side: Side) -> list[LineupEntry]:
             if position is not None and position not in spec.LINEUP_POSITIONS:
                 raise ParseError(P, "lineups.player.pos", position, "unknown position")
             name = as_text(P, "lineups.player.name", player.get("name"), optional=False)
+            grid = as_text(P, "lineups.player.grid", player.get("grid"))
+            if grid is not None and not _GRID.match(grid):
+                raise ParseError(P, "lineups.player.grid", grid, "not row:column")
             entries.append(LineupEntry(side, name, starter, position,
-                                       as_int(P, "lineups.player.number", player.get("number"))))
+                                       as_int(P, "lineups.player.number", player.get("number")), grid))
     return entries
+
+
+def formation(raw: dict, side: Side) -> FormationRecord | None:
+    """The side's formation ("4-3-3") and coach of a ``lineups[]`` item; None when it gives neither."""
+    shape = as_text(P, "lineups.formation", raw.get("formation"))
+    if shape is not None and not _FORMATION.match(shape):
+        raise ParseError(P, "lineups.formation", shape, "not a formation like 4-3-3")
+    coach = as_text(P, "lineups.coach.name", (raw.get("coach") or {}).get("name"))
+    return FormationRecord(side, shape, coach) if shape or coach else None
+
+
+def crest(raw: Any, ref: TeamRef) -> TeamRecord | None:
+    """The team's crest URL as a fixture names it (``teams.home.logo``)."""
+    logo = as_text(P, "teams.logo", (raw or {}).get("logo")) if isinstance(raw, dict) else None
+    return TeamRecord(ref, profile=TeamProfile(crest_url=logo)) if logo else None
 
 
 def team_stats(items: list, side: Side) -> TeamStatsRecord:
@@ -273,11 +296,15 @@ def fixture(raw: dict, refs: Refs, problems: list[RowProblem] | None = None) -> 
             shootout.append({**kick, "team": side.value})
     if shootout:  # listed last kick first in the recorded answers; kept in kick order
         attributes["shootout"] = sorted(shootout, key=lambda k: k["kick"] or 0)
-    lineups = []
+    lineups, formations = [], []
     for item in as_seq(P, "lineups", raw.get("lineups")):
         item = as_dict(P, "lineups[]", item)
         team_id = str(as_obj(P, "lineups.team", item.get("team")).get("id"))
-        lineups.extend(lineup(item, _side_of(team_id, home_id, away_id, "lineups.team.id")))
+        side = _side_of(team_id, home_id, away_id, "lineups.team.id")
+        lineups.extend(lineup(item, side))
+        shape = formation(item, side)
+        if shape is not None:
+            formations.append(shape)
     stats = tuple(team_stats(as_seq(P, "statistics.statistics", item.get("statistics")),
                              _side_of(str(as_obj(P, "statistics.team", item.get("team")).get("id")), home_id,
                                       away_id, "statistics.team.id"))
@@ -297,7 +324,7 @@ def fixture(raw: dict, refs: Refs, problems: list[RowProblem] | None = None) -> 
         venue=venue, referee=as_text(P, "fixture.referee", info.get("referee")),
         neutral=comp.kind == "international", events=tuple(events), stats=stats, lineups=tuple(lineups),
         attributes=attributes, source_key=str(as_int(P, "fixture.id", info.get("id"), optional=False)),
-        player_stats=tuple(players),
+        player_stats=tuple(players), formations=tuple(formations),
     )
 
 
@@ -311,10 +338,14 @@ def parse_fixtures(response: list) -> ParseResult:
         result.rows_read += 1
         try:
             problems: list[RowProblem] = []
-            result.matches.append(fixture(as_dict(P, "response[]", raw), refs, problems))
+            match = fixture(as_dict(P, "response[]", raw), refs, problems)
+            result.matches.append(match)
             fixture_id = raw["fixture"].get("id")
             result.problems.extend(RowProblem(index, p.field, f"fixture {fixture_id}: {p.reason}", p.raw)
                                    for p in problems)
+            teams = raw.get("teams") or {}
+            result.teams.extend(t for t in (crest(teams.get("home"), match.home), crest(teams.get("away"), match.away))
+                                if t is not None)
         except ParseError as exc:
             info = raw.get("fixture") if isinstance(raw, dict) else None
             fixture_id = info.get("id") if isinstance(info, dict) else None

@@ -57,9 +57,9 @@ SHOOTOUT_COMMENT = "Penalty Shootout"
 # fixtures/statistics type -> TeamStatsRecord field (None: known, not stored)
 STAT_TYPES: dict[str, str | None] = {
     "Shots on Goal": "shots_on_target",
-    "Shots off Goal": None,
+    "Shots off Goal": "shots_off_target",
     "Total Shots": "shots",
-    "Blocked Shots": None,
+    "Blocked Shots": "blocked_shots",
     "Shots insidebox": None,
     "Shots outsidebox": None,
     "Fouls": "fouls",

@@ -22,6 +22,7 @@ from matchday.sources.espn.parser import (
     lineups_and_players,
     match_from_competition,
     season_label,
+    team_profiles,
     team_stats,
 )
 from matchday.sources.provider import ProviderInfo, QuotaReading
@@ -68,10 +69,13 @@ def parse_scoreboard(doc: dict) -> ParseResult:
             if _has_placeholder(comp_raw):
                 continue  # "Quarterfinal 3 Winner" v "Quarterfinal 4 Winner": not a fixture between teams yet
             problems: list[RowProblem] = []
-            result.matches.append(match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw),
-                                                         comp, season, refs, event.get("status"), problems))
+            record = match_from_competition(event, as_dict(spec.PROVIDER, "competition", comp_raw), comp, season,
+                                            refs, event.get("status"), problems)
+            result.matches.append(record)
             result.problems.extend(RowProblem(index, p.field, f"event {event.get('id')}: {p.reason}", p.raw)
                                    for p in problems)
+            known = {t.team for t in result.teams}
+            result.teams.extend(t for t in team_profiles(comp_raw, record) if t.team not in known)
         except (ParseError, ValueError) as exc:
             field = exc.field if isinstance(exc, ParseError) else "competitions"
             result.problems.append(RowProblem(index, field, f"event {event.get('id')}: {exc}",
@@ -113,7 +117,7 @@ def parse_summary(doc: dict) -> ParseResult:
     officials = [o.get("displayName") for o in game.get("officials") or [] if o.get("order") == 1]
     record = replace(record, events=events, stats=stats, lineups=tuple(lineups), player_stats=tuple(players),
                      referee=officials[0] if officials else None)
-    return ParseResult(matches=[record], rows_read=1, problems=problems)
+    return ParseResult(matches=[record], rows_read=1, problems=problems, teams=team_profiles(comp_raw, record))
 
 
 class Espn:

@@ -23,6 +23,8 @@ from matchday.domain.records import (
     PlayerMatchStatsRecord,
     RowProblem,
     Side,
+    TeamProfile,
+    TeamRecord,
     TeamRef,
     TeamStatsRecord,
 )
@@ -34,6 +36,7 @@ from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_
 
 P = spec.PROVIDER
 _CLOCK = re.compile(r"^(\d+)'(?:\+(\d+)'?)?$")
+_HEX = re.compile(r"^[0-9A-Fa-f]{6}$")
 
 
 def competition(league: dict) -> tuple[CompetitionRef, bool]:
@@ -114,6 +117,32 @@ def team_stats(items: list, side: Side, problems: list[RowProblem] | None = None
             number = as_float(P, f"statistics.{name}", item.get("displayValue"))
             values[target] = number if target == "possession" or number is None else int(number)
     return TeamStatsRecord(side, **values)
+
+
+def team_profile(raw: dict, ref: TeamRef) -> TeamRecord | None:
+    """A competitor's short name, abbreviation, logo URL (linked, not copied) and shirt colours."""
+    logos = [x.get("href") for x in raw.get("logos") or []
+             if isinstance(x, dict) and "dark" not in (x.get("rel") or [])]
+    colours = tuple(f"#{c.lower()}" for c in (as_text(P, "team.color", raw.get("color")),
+                                             as_text(P, "team.alternateColor", raw.get("alternateColor")))
+                    if c and _HEX.match(c))
+    profile = TeamProfile(short_name=as_text(P, "team.shortDisplayName", raw.get("shortDisplayName")),
+                          code=as_text(P, "team.abbreviation", raw.get("abbreviation")),
+                          crest_url=as_text(P, "team.logo", raw.get("logo") or (logos[0] if logos else None)),
+                          colours=colours)
+    return None if profile.is_empty() else TeamRecord(ref, profile.code, False, {}, profile)
+
+
+def team_profiles(comp_raw: dict, record: MatchRecord) -> list[TeamRecord]:
+    refs = {record.home.source_key: record.home, record.away.source_key: record.away}
+    found = []
+    for item in comp_raw.get("competitors") or []:
+        team = (item or {}).get("team") or {}
+        ref = refs.get(str(team.get("id")))
+        profile = team_profile(team, ref) if ref is not None else None
+        if profile is not None:
+            found.append(profile)
+    return found
 
 
 def _competitors(raw: list, refs: dict, scope: str | None) -> dict[Side, dict]:

@@ -68,7 +68,8 @@ TEAM_STATS: dict[str, str | None] = {
     "appearances": None, "goalAssists": None, "shotAssists": None, "totalGoals": None, "shotPct": None,
     "penaltyKickGoals": None, "penaltyKickShots": None, "passPct": None, "accurateCrosses": None,
     "totalCrosses": None, "crossPct": None, "totalLongBalls": None, "accurateLongBalls": None, "longballPct": None,
-    "blockedShots": None, "effectiveTackles": None, "totalTackles": None, "tacklePct": None, "interceptions": None,
+    "blockedShots": "blocked_shots", "effectiveTackles": None, "totalTackles": "tackles", "tacklePct": None,
+    "interceptions": None,
     "effectiveClearance": None, "totalClearance": None,
 }
 

@@ -25,6 +25,7 @@ from matchday.domain.records import (
     PublishedStandingRecord,
     RowProblem,
     ScorerRecord,
+    TeamProfile,
     TeamRecord,
     TeamRef,
 )
@@ -99,6 +100,31 @@ class Refs:
         return ref
 
 
+def team_profile(raw: Any) -> TeamProfile | None:
+    """Short name, code, crest URL (linked, not copied), founding year, stadium, colours of a team object (match
+    rows carry the first three, ``/teams`` all)."""
+    if not isinstance(raw, dict):
+        return None
+    colours = as_text(P, "team.clubColors", raw.get("clubColors"))
+    profile = TeamProfile(short_name=as_text(P, "team.shortName", raw.get("shortName")),
+                          code=as_text(P, "team.tla", raw.get("tla")),
+                          crest_url=as_text(P, "team.crest", raw.get("crest")),
+                          founded=as_int(P, "team.founded", raw.get("founded")),
+                          stadium=as_text(P, "team.venue", raw.get("venue")),
+                          colours=tuple(c.strip() for c in colours.split("/") if c.strip()) if colours else (),
+                          website=as_text(P, "team.website", raw.get("website")))
+    return None if profile.is_empty() else profile
+
+
+def _profiles(result: ParseResult, pairs: list[tuple[Any, TeamRef]]) -> None:
+    seen = {rec.team for rec in result.teams}
+    for raw, ref in pairs:
+        profile = team_profile(raw)
+        if profile is not None and ref not in seen:
+            seen.add(ref)
+            result.teams.append(TeamRecord(ref, profile.code, False, {}, profile))
+
+
 def _pair(score: dict, key: str) -> tuple[int | None, int | None]:
     part = score.get(key) or {}
     return as_int(P, f"score.{key}.home", part.get("home")), as_int(P, f"score.{key}.away", part.get("away"))
@@ -162,7 +188,9 @@ def parse_matches(doc: dict) -> ParseResult:
     for index, raw in enumerate(items, start=1):
         result.rows_read += 1
         try:
-            result.matches.append(match(as_dict(P, "matches[]", raw), refs, doc))
+            found = match(as_dict(P, "matches[]", raw), refs, doc)
+            result.matches.append(found)
+            _profiles(result, [(raw.get("homeTeam"), found.home), (raw.get("awayTeam"), found.away)])
         except ParseError as exc:
             result.problems.append(RowProblem(index, exc.field, f"match {raw.get('id')}: {exc}",
                                               json.dumps(raw, ensure_ascii=False)[:2000]))
@@ -186,9 +214,10 @@ def parse_standings(doc: dict) -> ParseResult:
         label = (str(group).replace("GROUP_", "Group ") if group else None) if len(totals) > 1 else None
         for row in as_list(P, "standings.table", table.get("table") or []):
             result.rows_read += 1
+            ref = refs.team(row.get("team"), team_scope(comp), "team")
+            _profiles(result, [(row.get("team"), ref)])
             result.standings.append(PublishedStandingRecord(
-                comp, season, label, as_int(P, "position", row.get("position"), optional=False) or 0,
-                refs.team(row.get("team"), team_scope(comp), "team"),
+                comp, season, label, as_int(P, "position", row.get("position"), optional=False) or 0, ref,
                 played=as_int(P, "playedGames", row.get("playedGames")), won=as_int(P, "won", row.get("won")),
                 drawn=as_int(P, "draw", row.get("draw")), lost=as_int(P, "lost", row.get("lost")),
                 goals_for=as_int(P, "goalsFor", row.get("goalsFor")),
@@ -228,7 +257,8 @@ def parse_teams(doc: dict) -> ParseResult:
                       if team.get(k) is not None}
         result.teams.append(TeamRecord(TeamRef(name, scope, str(as_int(P, "team.id", team.get("id"),
                                                                         optional=False))),
-                                       as_text(P, "team.tla", team.get("tla")), False, attributes))
+                                       as_text(P, "team.tla", team.get("tla")), False, attributes,
+                                       team_profile(team)))
     return result
 
 

@@ -35,7 +35,11 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var parts = form.dataset.api.split(" "), body = {};
-      new FormData(form).forEach(function (value, key) { body[key] = value; });
+      new FormData(form).forEach(function (value, key) {  // "scoring.lock" → body.scoring.lock
+        var path = key.split("."), target = body;
+        while (path.length > 1) { var name = path.shift(); target = target[name] = target[name] || {}; }
+        target[path[0]] = value;
+      });
       var error = form.querySelector('[data-role="form-error"]');
       api(parts[0], parts[1], body).then(function (result) {
         if (result.ok) { window.location = (form.dataset.then || "/").replace("{id}", result.data.id); return; }
@@ -85,7 +89,7 @@
     row.querySelector('[data-role="lock"]').textContent = why || "locked";
   }
   function fixtureRow(f) {
-    var row = el("div", { "class": "match-row prediction", "data-match-id": f.match_id, "data-kickoff": f.kickoff_utc || "" });
+    var row = el("div", { "class": "match-row prediction", "data-match-id": f.match_id, "data-kickoff": f.locks_at || f.kickoff_utc || "" });
     var when = el("time", { datetime: f.kickoff_utc || "", "data-format": "datetime" }, f.kickoff_utc || "");
     row.appendChild(when);
     row.appendChild(el("span", { "class": "teams" }, f.home + " – " + f.away));
@@ -135,12 +139,12 @@
   });
   api("GET", "/api/v1/prediction-leagues/" + leagueId + "/leaderboard").then(function (r) { if (r.ok) renderBoard(r.data); });
 
-  // the lock at kick-off by the clock, without a reload
+  // the lock (at kick-off, or the prediction league's earlier lock time) by the clock, without a reload
   setInterval(function () {
     var now = Date.now();
     Object.keys(rows).forEach(function (id) {
       var kickoff = Date.parse(rows[id].dataset.kickoff);
-      if (!isNaN(kickoff) && kickoff <= now) lock(rows[id], "locked: kicked off");
+      if (!isNaN(kickoff) && kickoff <= now) lock(rows[id], "locked");
     });
   }, 1000);
 
