@@ -35,6 +35,8 @@ def database_unavailable(request: Request, exc: DBAPIError) -> JSONResponse:
     """A lost or refused database connection is the server's trouble, not the request's: 503, and no detail of
     the driver's message (it may name hosts and users)."""
     if _is_nul_in_text(exc):  # PostgreSQL text holds no NUL character; SQLite would have stored it
+        if request.method in ("GET", "HEAD"):  # a query for such text: nothing stored can match it
+            return error_response(request, 404, "NOT_FOUND", "nothing matches text with the NUL character (\\u0000)")
         return error_response(request, 422, "VALIDATION_ERROR",
                               "text must not contain the NUL character (\\u0000)")
     if not exc.connection_invalidated and not _is_connection_error(exc):
