@@ -45,13 +45,10 @@ log = structlog.get_logger(__name__)
 
 
 def discover_providers() -> dict[str, Provider]:
-    """Installed source plugins that are API providers (they carry a ``ProviderInfo`` and the Provider methods)."""
-    found = {}
-    for name, source in available_sources().items():
-        provider = getattr(source, "provider", source)  # ProviderSource wraps the provider for `matchday load`
-        if all(hasattr(provider, a) for a in ("info", "check_body", "quota_headers", "parse")):
-            found[name] = provider
-    return found
+    """Installed source plugins (the entry points) that declare an API provider: ``source.provider`` (a
+    ``ProviderSource`` wraps its provider for `matchday load` and the collector alike)."""
+    return {name: source.provider for name, source in available_sources().items()
+            if getattr(source, "provider", None) is not None}
 
 
 @dataclass

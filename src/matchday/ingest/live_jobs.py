@@ -11,7 +11,6 @@ Celery task all run it the same way; the feed events it commits are published by
 
 from __future__ import annotations
 
-import importlib
 import inspect
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
@@ -59,16 +58,10 @@ class ProviderLiveSource:
 
 
 def connector_live_class(provider: Provider) -> type | None:
-    """The connector's own live source: ``provider.live_source``, or a ``*Live`` class with ``poll`` in the
-    provider's package (e.g. ``ApiFootballLive``)."""
+    """The connector's own live source, as it declares it (``live_source``, e.g. ``ApiFootballLive``); None: the
+    generic one over its ``live`` endpoint."""
     factory = getattr(provider, "live_source", None)
-    if isinstance(factory, type):
-        return factory
-    module = importlib.import_module(type(provider).__module__)
-    for value in vars(module).values():
-        if isinstance(value, type) and value.__name__.endswith("Live") and hasattr(value, "poll"):
-            return value
-    return None
+    return factory if isinstance(factory, type) else None
 
 
 def make_live_source(provider: Provider, endpoint: str, params: Mapping[str, Any], fetch: Fetch, interval_s: float,

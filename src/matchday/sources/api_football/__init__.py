@@ -229,3 +229,6 @@ class ApiFootballLive:
         except (PrioritySkipped, QuotaExhausted) as exc:
             log.info("live details skipped: the quota keeps them for later", source=self.name, reason=str(exc))
             return {}
+
+
+ApiFootball.live_source = ApiFootballLive  # declared: the collector finds a connector's live source here, nowhere else

@@ -201,3 +201,6 @@ class EspnLive:
             found.update({m.source_key: m for m in parsed.matches
                           if m.source_key and (keys is None or m.source_key in keys)})
         return found
+
+
+Espn.live_source = EspnLive  # declared: the collector finds a connector's live source here, nowhere else

@@ -182,3 +182,6 @@ class SofaScoreLive:
             found.update({m.source_key: m for m in PROVIDER.parse("event", {"event": key, "fetched_at": asked_at},
                                                                   body).matches if m.source_key})
         return found
+
+
+SofaScore.live_source = SofaScoreLive  # declared: the collector finds a connector's live source here, nowhere else
