@@ -164,7 +164,7 @@ def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int
     def send(message: dict[str, Any]) -> None:
         anyio.from_thread.run(broker.publish, message)
 
-    publisher = Publisher(engine, [Subscriber("feed", "feed", lambda batch: [send(m) for m in batch])])
+    publisher = Publisher(engine, subscribers(engine, None, send))  # the one feed subscriber, without scoring
 
     async def publish() -> int:
         return await anyio.to_thread.run_sync(publisher.publish_once)
