@@ -3,9 +3,12 @@ scoring job materialised, over HTTP and on the prediction league page."""
 
 from __future__ import annotations
 
-import pytest
+import time
 
-from matchday.pools import sync
+import pytest
+from sqlalchemy import Engine, func, select
+
+from matchday.accounts.schema import prediction_leagues, predictions
 from matchday.web.prediction_charts import season_chart
 from tests.accounts.conftest import bearer, football_store, login, make_client, register
 from tests.pools.conftest import SEASON, full_time, season_records, write
@@ -31,12 +34,26 @@ def scored(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 - (client,
             assert client.put(f"{base}/predictions/{ids[index]}", headers=h[name],
                               json={"home": home, "away": away}).status_code == 201
         write(engine, full_time(records[2], 2, 0), full_time(records[5], 1, 1))
-        users_engine = client.app.state.accounts.engine
-        with users_engine.begin() as conn:
-            sync.mark_outdata(conn, {(league["competition"]["id"], SEASON): [ids[2], ids[5]]})
-        assert sync.sync_league(users_engine, engine, league["id"]).up_to_date
+        # the server's own scoring subscriber takes the results from the change stream (DESIGN §13); wait for it
+        # rather than score beside it (a second scorer would race it for the lease)
+        _wait_scored(client.app.state.accounts.engine, league["id"], [ids[2], ids[5]])
         yield client, league, h
     engine.dispose()
+
+
+def _wait_scored(users_engine: Engine, league_id: int, match_ids: list[int]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with users_engine.connect() as conn:
+            status = conn.execute(select(prediction_leagues.c.participants_scores_status)
+                                  .where(prediction_leagues.c.id == league_id)).scalar_one()
+            unscored = conn.execute(select(func.count()).select_from(predictions).where(
+                predictions.c.prediction_league_id == league_id, predictions.c.match_id.in_(match_ids),
+                predictions.c.points.is_(None))).scalar_one()
+        if status == "up-to-date" and unscored == 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"prediction league {league_id} was not scored: {status}, {unscored} predictions unscored")
 
 
 def test_points_total_and_rank_by_round(scored) -> None:  # noqa: ANN001
