@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, insert, or_, select, update
 
+from matchday.store.clock import db_now
 from matchday.store.match_writes import utcnow
 from matchday.store.schema import job_definitions
 
@@ -38,8 +39,8 @@ def sync(engine: Engine, definitions: Iterable[tuple[dict[str, Any], str]]) -> N
 
 
 def acquire(engine: Engine, job_id: str, owner: str, lease_s: float) -> bool:
-    now = utcnow()
     with engine.begin() as conn:
+        now = db_now(conn)
         taken = conn.execute(update(job_definitions).where(
             job_definitions.c.job_id == job_id,
             or_(job_definitions.c.lease_until.is_(None), job_definitions.c.lease_until < now),

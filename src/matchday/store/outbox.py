@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, or_, select, te
 
 from matchday.domain.changes import EVERYTHING, ChangeSet
 from matchday.store.bulk import bulk_insert
+from matchday.store.clock import db_now
 from matchday.store.schema import cache_invalidations, change_sets, feed_events, outbox_cursors
 
 _LOG_LOCK = 0x6D61_7463_6864_6179 & 0x7FFF_FFFF_FFFF_FFFF  # "matchday"
@@ -72,8 +73,8 @@ def tags_since(conn: Connection, last_id: int) -> tuple[int, set[str]]:
 def claim(engine: Engine, consumer: str, owner: str, lease_s: float) -> int | None:
     """Take ``consumer``'s lease (one compare-and-set UPDATE): its cursor position, or None when another process
     holds it. A lease left by a dead process runs out after ``lease_s``."""
-    now = utcnow()
     with engine.begin() as conn:
+        now = db_now(conn)
         if conn.execute(select(outbox_cursors.c.consumer).where(outbox_cursors.c.consumer == consumer)).first() \
                 is None:
             start = _start_position(conn, consumer)
@@ -114,7 +115,7 @@ def advance(engine: Engine, consumer: str, owner: str, position: int, lease_s: f
     with engine.begin() as conn:
         return conn.execute(update(outbox_cursors).where(outbox_cursors.c.consumer == consumer,
                                                          outbox_cursors.c.owner == owner[:120])
-                            .values(position=position, lease_until=utcnow() + timedelta(seconds=lease_s))
+                            .values(position=position, lease_until=db_now(conn) + timedelta(seconds=lease_s))
                             ).rowcount == 1
 
 
