@@ -26,18 +26,13 @@ from matchday.cache import write_position
 from matchday.ingest import apply
 from matchday.ingest.publish import Publisher, Subscriber
 from matchday.live.broker import REDIS_CHANNEL, Broker
+from matchday.pools import sync
 from matchday.pools.subscriber import scoring_subscriber
 from matchday.settings import Settings
 from matchday.store import outbox
 
 log = structlog.get_logger(__name__)
 Send = Callable[[dict[str, Any]], None]
-
-
-def _has_users_store(users: Engine) -> bool:
-    from sqlalchemy import inspect
-
-    return inspect(users).has_table("prediction_leagues")
 
 
 def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list[Subscriber]:
@@ -54,7 +49,7 @@ def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list
                 send(message)
 
         found.append(Subscriber("feed", "feed", deliver_feed))
-    if users is not None and _has_users_store(users):
+    if users is not None and sync.users_store_ready(users):
         found.append(scoring_subscriber(users, engine, send))
     return found
 
@@ -115,17 +110,12 @@ class ServerPublisher:
             with suppress(RuntimeError):  # the loop is closing
                 self._loop.call_soon_threadsafe(self._wake.set)
 
-    async def publish(self) -> int:
-        """Deliver what is pending now to every subscriber."""
+    async def publish(self, only: str | None = None) -> int:
+        """Deliver what is pending now to every subscriber (``only``: to that one, e.g. "feed", which a live
+        runner awaits after its poll; scoring follows on the loop)."""
         if self.publisher is None:
             return 0
-        return await anyio.to_thread.run_sync(self.publisher.publish_once)
-
-    async def publish_feed(self) -> int:
-        """Deliver the live feed now (what a live runner awaits after its poll; scoring follows on the loop)."""
-        if self.publisher is None:
-            return 0
-        return await anyio.to_thread.run_sync(self.publisher.publish_once, "feed")
+        return await anyio.to_thread.run_sync(self.publisher.publish_once, only)
 
     async def _run(self) -> None:
         assert self._wake is not None

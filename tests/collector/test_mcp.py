@@ -15,6 +15,7 @@ from matchday.store.schema import matches
 from tests.collector.conftest import APIF
 from tests.collector.fake_provider import Reply
 from tests.collector.test_runner import FIXTURES, STANDINGS_JOB
+from tests.ports import free_port, wait_for_port
 
 FIXTURES_JOB = {"job_id": "bl-fixtures", "provider": "api-football", "type": "incremental_daily",
                 "endpoint": "fixtures", "params": {"league": 78, "season": 2023},
@@ -113,10 +114,8 @@ def test_db_query_stops_a_runaway_query(loaded) -> None:
 
 def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
     import os
-    import socket
     import subprocess
     import sys
-    import time
 
     from mcp.client.streamable_http import streamable_http_client
     from mcp.shared._httpx_utils import create_mcp_http_client
@@ -125,23 +124,14 @@ def test_matchday_mcp_over_streamable_http(loaded, tmp_path: Path) -> None:
     from tests.conftest import REPO
 
     _key_id, key = admin_keys.create(loaded.engine, "assistant")  # --http answers admin keys only
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     env = {**os.environ, "MATCHDAY_DATABASE_URL": str(loaded.engine.url),
            "MATCHDAY_JOBS_DIR": str(loaded.settings.jobs_dir)}
     log = (tmp_path / "mcp.log").open("wb")
     process = subprocess.Popen([sys.executable, "-m", "matchday.cli", "mcp", "--http", "--port", str(port)],
                                env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "mcp.log").read_text()
-                time.sleep(0.2)
+        wait_for_port(port, process, tmp_path / "mcp.log")
 
         async def main() -> dict:
             http = create_mcp_http_client(headers={"Authorization": f"Bearer {key}"})

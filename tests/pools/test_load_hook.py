@@ -12,7 +12,7 @@ from matchday.accounts import users
 from matchday.accounts.schema import prediction_leagues, predictions
 from matchday.accounts.store import upgrade_users
 from matchday.domain.prediction_scoring import rules_for
-from matchday.pools import football, leagues
+from matchday.pools import football, leagues, sync
 from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 from tests.accounts.conftest import football_store
@@ -38,6 +38,10 @@ def test_a_load_that_finishes_matches_scores_their_prediction_leagues(tmp_path: 
                                            for m in first_round])
     try:
         load(engine, "simulator", teams="4", seed="3", season="2026-27", played_until="2026-09-01T00:00:00")
+        with engine.connect() as conn:  # stored and not yet scored: the stored status lags, the one served does not
+            league = conn.execute(prediction_leagues.select()).mappings().one()
+            assert league["participants_scores_status"] == "up-to-date"
+            assert sync.scores_status(conn, conn, league) == "outdata"
         publish_from_cli(engine, get_settings())
     finally:
         get_settings.cache_clear()
@@ -47,6 +51,8 @@ def test_a_load_that_finishes_matches_scores_their_prediction_leagues(tmp_path: 
         results = {m.id: (m.home_goals, m.away_goals) for m in
                    (football.match_info(conn, m.id) for m in first_round)}
     assert status == "up-to-date"
+    with engine.connect() as conn:
+        assert sync.scores_status(conn, conn, conn.execute(prediction_leagues.select()).mappings().one()) == status
     expected = [4 if h == a == 1 else 2 if h == a else 0 for h, a in results.values()]
     assert sorted(scored) == sorted(expected)
     engine.dispose()

@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,26 +20,10 @@ import httpx
 import pytest
 
 from tests.conftest import REPO
+from tests.ports import free_port, wait_for_port
 
 PROXY_SOURCE = "127.0.0.2"
 PASSWORD = "correct horse battery staple"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait(port: int, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
 
 
 @pytest.fixture
@@ -53,7 +36,7 @@ def behind_proxy(tmp_path: Path) -> Iterator[str]:
         pass
     except OSError as exc:
         pytest.skip(f"cannot connect from {PROXY_SOURCE} on this machine: {exc}")
-    api_port, proxy_port = _free_port(), _free_port()
+    api_port, proxy_port = free_port(), free_port()
     env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{tmp_path / 'matchday.db'}",
            "MATCHDAY_COLLECT_IN_SERVE": "false", "MATCHDAY_JOBS_DIR": str(tmp_path / "jobs"),
            "MATCHDAY_TRUSTED_PROXIES": PROXY_SOURCE,
@@ -68,8 +51,8 @@ def behind_proxy(tmp_path: Path) -> Iterator[str]:
         proxy = subprocess.Popen([sys.executable, "-m", "tests.security.standin_proxy", str(proxy_port),
                                   str(api_port), PROXY_SOURCE], cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait(api_port, api, log)
-        _wait(proxy_port, proxy, log)
+        wait_for_port(api_port, api, log)
+        wait_for_port(proxy_port, proxy, log)
         yield f"http://127.0.0.1:{proxy_port}"
     finally:
         for process in (proxy, api):

@@ -7,10 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +23,7 @@ from matchday.mcp_server import create_mcp_server
 from matchday.settings import Settings
 from matchday.store import admin_keys
 from tests.conftest import REPO
+from tests.ports import free_port, wait_for_port
 
 SECRET_QUERIES = [
     "SELECT username, email, password_hash FROM users",
@@ -129,12 +128,6 @@ def test_db_query_caps_the_answer_in_bytes_and_stays_up(engine: Engine) -> None:
     assert _data(after)["rows"][0][0] > 0  # the server still answers
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _start_mcp(tmp_path: Path, url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "MATCHDAY_DATABASE_URL": url, "MATCHDAY_JOBS_DIR": str(tmp_path / "jobs")}
     with (tmp_path / "mcp.log").open("wb") as log:
@@ -145,7 +138,7 @@ def _start_mcp(tmp_path: Path, url: str, port: int) -> subprocess.Popen:
 def test_mcp_http_requires_an_admin_key(sqlite_engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "jobs").mkdir()
     url = str(sqlite_engine.url)
-    port = _free_port()
+    port = free_port()
     refused = _start_mcp(tmp_path, url, port)
     assert refused.wait(timeout=60) == 2  # no admin key yet: it does not start open to anyone
     assert "admin create-key" in (tmp_path / "mcp.log").read_text()
@@ -153,14 +146,7 @@ def test_mcp_http_requires_an_admin_key(sqlite_engine: Engine, tmp_path: Path) -
     _key_id, key = admin_keys.create(sqlite_engine, "assistant")
     process = _start_mcp(tmp_path, url, port)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, (tmp_path / "mcp.log").read_text()
-                time.sleep(0.2)
+        wait_for_port(port, process, tmp_path / "mcp.log")
         import httpx
 
         body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,21 +15,16 @@ import pytest
 
 from tests.api.conftest import build_store
 from tests.conftest import REPO
+from tests.ports import free_port
 
 ARTIFACTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--disable-quic"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(database: Path, env_extra: dict[str, str] | None = None, *args: str) -> tuple[subprocess.Popen, str]:
     """``matchday serve`` (or another serving command in ``args``) on a free port; its output goes to a log file."""
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{database}", **(env_extra or {})}
     log_path = database.with_name(f"server-{port}.log")
     with log_path.open("wb") as log:

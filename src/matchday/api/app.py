@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 
 import structlog
 from fastapi import Depends, FastAPI
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
         collector = start_collector(app, settings, engine)  # a bad job file refuses the start
         publisher = app.state.publisher
         await publisher.start()  # sends whatever a previous run committed but did not send
-        runners = [LiveRunner(engine, publisher.publish_feed, source, policy or load_policy(), speed)
+        runners = [LiveRunner(engine, partial(publisher.publish, "feed"), source, policy or load_policy(), speed)
                    for source in live_sources]
         app.state.scheduler = Scheduler(collector, live_runners=runners, periodic=[
             (settings.maintenance_s, app.state.maintenance.run_once),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from dataclasses import fields
+from typing import get_type_hints
+
+from pydantic import BaseModel, Field, create_model
 
 from matchday.api.schemas import LeagueRef, MatchSummary, Player, PlayerRef
+from matchday.domain.records import PlayerMatchStatsRecord
 
 
 class Shot(BaseModel):
@@ -53,24 +57,16 @@ class MatchShots(BaseModel):
     xg_race: list[XgRaceStep]
 
 
-class PlayerFigures(BaseModel):
-    source: str
-    player: PlayerRef
-    minutes: int | None = None
-    position: str | None = None
-    shirt_number: int | None = None
-    substitute: bool | None = None
-    rating: float | None = None
-    goals: int | None = None
-    assists: int | None = None
-    shots: int | None = None
-    shots_on_target: int | None = None
-    expected_goals: float | None = None
-    expected_assists: float | None = None
-    key_passes: int | None = None
-    passes: int | None = None
-    yellow_cards: int | None = None
-    red_cards: int | None = None
+def _player_figures() -> type[BaseModel]:
+    """One source's figures of one player: every figure a ``PlayerMatchStatsRecord`` holds (one definition, so a
+    figure a parser learns to read is served too), with the source and the player in place of side and name."""
+    hints = get_type_hints(PlayerMatchStatsRecord)
+    figures = {f.name: (hints[f.name], None) for f in fields(PlayerMatchStatsRecord)
+               if f.name not in ("side", "player_name", "attributes")}
+    return create_model("PlayerFigures", source=(str, ...), player=(PlayerRef, ...), **figures)
+
+
+PlayerFigures = _player_figures()
 
 
 class MatchPlayerStats(BaseModel):

@@ -11,7 +11,7 @@ from typing import Any
 
 import anyio
 import structlog
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 
 from matchday.accounts.live import PrivateChannels
 from matchday.accounts.schema import prediction_leagues
@@ -59,10 +59,11 @@ class PoolsRuntime:
             with self.football.connect() as fconn:
                 live = [r["info"] for r in football.season_matches(fconn, row["competition_id"], row["season"])
                         if r["info"].status in leaderboard.LIVE_STATUSES]
+                status = sync.scores_status(conn, fconn, row)
             provisional = leaderboard.provisional(conn, league_id, rules, live) if live else {}
             rows = leaderboard.leaderboard(conn, league_id, rules, None, provisional)
         updated = row["scores_updated_at"]
-        return {"prediction_league_id": league_id, "participants_scores_status": row["participants_scores_status"],
+        return {"prediction_league_id": league_id, "participants_scores_status": status,
                 "scores_updated_at": updated.isoformat() + "Z" if updated else None,
                 "live": bool(live), "live_matches": [{"match_id": m.id, "home_goals": m.home_goals,
                                                       "away_goals": m.away_goals, "status": m.status} for m in live],
@@ -134,7 +135,7 @@ class PoolsRuntime:
 
     # -- the sweep (run by the embedded scheduler every MATCHDAY_SCORING_SWEEP_S) ----------------------------
     async def start(self) -> None:
-        self._ready = await anyio.to_thread.run_sync(lambda: inspect(self.users).has_table("prediction_leagues"))
+        self._ready = await anyio.to_thread.run_sync(sync.users_store_ready, self.users)
 
     async def sweep(self) -> None:
         """Score every prediction league left out of date (missed changes, a crashed sync) and push the boards."""

@@ -11,11 +11,13 @@ arrived meanwhile (a mark clears the lease token). The periodic sweep picks what
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
-from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, case, delete, func, insert, inspect, or_, select, update
 
 from matchday.accounts.schema import match_results, prediction_leagues, prediction_scores, predictions, scoring_queue
 from matchday.accounts.users import utcnow
@@ -34,6 +36,11 @@ class SyncResult:
     predictions: int
     rounds: int
     up_to_date: bool
+
+
+def users_store_ready(users: Engine) -> bool:
+    """Whether the users store has its tables (a server started before `matchday users upgrade` has none)."""
+    return inspect(users).has_table("prediction_leagues")
 
 
 def mark_outdata(conn: Connection, by_season: dict[tuple[int, str], list[int]]) -> list[int]:
@@ -150,6 +157,28 @@ def sync_league(users: Engine, football_engine: Engine, league_id: int, now: dat
     log.info("prediction league scored", prediction_league_id=league_id, matches=len(rows), predictions=rescored,
              up_to_date=done)
     return SyncResult(league_id, len(rows), rescored, rounds_done, done)
+
+
+def scores_status(conn: Connection, fconn: Connection, league: Mapping[str, Any]) -> str:
+    """The league's status as its members should read it. Between a result's commit and its scoring the stored
+    status still says up-to-date; a final result of a predicted match that the league has not scored (or scored
+    differently, or a result taken back) makes it ``outdata`` whatever the stored status says."""
+    status = league["participants_scores_status"]
+    if status != "up-to-date":
+        return status
+    ids = list(conn.execute(select(predictions.c.match_id).distinct()
+                            .where(predictions.c.prediction_league_id == league["id"])).scalars())
+    if not ids:
+        return status
+    final = {r["match_id"]: (r["status"], r["home_goals"], r["away_goals"])
+             for r in football.results(fconn, league["competition_id"], league["season"], ids)
+             if r["status"] in football.FINAL_RESULT_STATUSES}
+    scored = {r.match_id: (r.status, r.home_goals, r.away_goals) for r in conn.execute(
+        select(match_results.c.match_id, match_results.c.status, match_results.c.home_goals,
+               match_results.c.away_goals).where(match_results.c.prediction_league_id == league["id"],
+                                                 match_results.c.match_id.in_(ids),
+                                                 match_results.c.status.in_(football.FINAL_RESULT_STATUSES)))}
+    return status if final == scored else "outdata"
 
 
 def due(users: Engine, now: datetime) -> list[int]:

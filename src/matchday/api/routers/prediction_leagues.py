@@ -29,7 +29,7 @@ from matchday.api.pool_schemas import (
 from matchday.api.schemas import ErrorBody, LeagueRef
 from matchday.domain.prediction_scoring import rules_for
 from matchday.errors import InvalidInput
-from matchday.pools import bonus, football, leaderboard, leagues, locks, predictions, season_chart
+from matchday.pools import bonus, football, leaderboard, leagues, locks, predictions, season_chart, sync
 
 router = APIRouter(tags=["prediction leagues"])
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 404: {"model": ErrorBody}}
@@ -40,12 +40,13 @@ def _league_out(request: Request, conn, acc: leagues.Access) -> PredictionLeague
     league = acc.league
     with request.app.state.read_engine.connect() as fconn:
         comp = football.competition(fconn, str(league["competition_id"]))
+        status = sync.scores_status(conn, fconn, league)
     return PredictionLeagueOut(
         id=league["id"], name=league["name"], season=league["season"], scoring=league["scoring"],
         competition=LeagueRef(id=comp.id, code=comp.code, name=comp.name, country=comp.country),
         visibility=league["visibility"], owner_id=league["owner_id"],
         invite_code=league["invite_code"] if acc.is_member or acc.is_admin else None,
-        participants_scores_status=league["participants_scores_status"],
+        participants_scores_status=status,
         scores_updated_at=league["scores_updated_at"], member_count=leagues.member_count(conn, league["id"]),
         is_member=acc.is_member, created_at=league["created_at"])
 
@@ -203,8 +204,9 @@ def get_leaderboard(league_id: Id, request: Request, auth: OptionalUser, account
     with accounts.engine.connect() as conn:
         acc = leagues.access(conn, league_id, auth.user if auth else None)
         live_matches = []
-        if round is None:
-            with request.app.state.read_engine.connect() as fconn:
+        with request.app.state.read_engine.connect() as fconn:
+            status = sync.scores_status(conn, fconn, acc.league)
+            if round is None:
                 live_matches = [r["info"] for r in football.season_matches(
                     fconn, acc.league["competition_id"], acc.league["season"]) if r["info"].status in
                     leaderboard.LIVE_STATUSES]
@@ -212,7 +214,7 @@ def get_leaderboard(league_id: Id, request: Request, auth: OptionalUser, account
         rows = leaderboard.leaderboard(conn, league_id, acc.rules, round, live)
         winners = leaderboard.round_winners(conn, league_id, round)
     return LeaderboardOut(prediction_league_id=league_id, round=round, live=bool(live_matches),
-                          participants_scores_status=acc.league["participants_scores_status"], total=len(rows),
+                          participants_scores_status=status, total=len(rows),
                           limit=limit, offset=offset, items=rows[offset:offset + limit], round_winners=winners)
 
 
