@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed
+from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed, unconfirmed_from
 from matchday.errors import NotFound
 from matchday.store.schema import (
     competitions,
@@ -102,9 +102,11 @@ def list_matches(conn: Connection, flt: MatchFilter, limit: int, offset: int,
 
 
 def _with_confidence(row: dict[str, Any]) -> dict[str, Any]:
-    """``unconfirmed``: the row says in play, but no source has followed the match since long after it ended."""
+    """``unconfirmed``: the row says in play, but no source has followed the match since long after it ended;
+    ``unconfirmed_from``: when a row in play turns so unless a source checks it again (None: never)."""
     row["unconfirmed"] = is_unconfirmed(row["status"], row["kickoff_utc"], row["last_checked_at"],
                                         datetime.now(UTC).replace(tzinfo=None))
+    row["unconfirmed_from"] = unconfirmed_from(row["status"], row["kickoff_utc"], row["last_checked_at"])
     return row
 
 
