@@ -87,7 +87,8 @@ def list_matches(ctx: Ctx, on_date: Annotated[schemas.IsoDate | None, Query(alia
     """Matches filtered by date, league, team, season and status."""
     comp = _league_id(ctx, league_id)
     flt = MatchFilter(on_date=on_date, competition_id=comp, team_id=team_id, season=season,
-                      statuses=(status.value,) if status else ())
+                      statuses=(status.value,) if status else (),
+                      horizon=ctx.request.app.state.horizon)
     tags = _tags(comp) + ([f"team:{team_id}"] if team_id else [])
     return ctx.cached(tags, lambda: _page(ctx, flt, *page))
 
@@ -167,5 +168,5 @@ def match_head_to_head(ctx: Ctx, match_id: MatchId,
     """Earlier meetings of the two teams (any competition), newest first."""
     summary = presenters.match_summary(match_queries.match_summary(ctx.conn, match_id))
     return ctx.cached([f"team:{summary.home.id}", f"team:{summary.away.id}"],
-                      lambda: presenters.head_to_head(ctx.conn, match_id, limit))
+                      lambda: presenters.head_to_head(ctx.conn, match_id, limit, ctx.request.app.state.horizon))
 
