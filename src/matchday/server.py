@@ -14,6 +14,7 @@ from matchday.domain.polling import PollingPolicy
 from matchday.errors import MatchdayError
 from matchday.settings import Settings
 from matchday.sources.live import LiveSource
+from matchday.store.match_queries import Horizon
 from matchday.web.account_pages import router as account_pages_router
 from matchday.web.calendars import router as calendars_router
 from matchday.web.pages import not_found_page, static_files
@@ -23,8 +24,8 @@ from matchday.web.sessions import CsrfSeedMiddleware
 
 def create_server(settings: Settings | None = None, engine: Engine | None = None,
                   live_sources: Sequence[LiveSource] = (), speed: float = 1.0,
-                  policy: PollingPolicy | None = None) -> FastAPI:
-    app = create_app(settings, engine, live_sources, speed, policy)
+                  policy: PollingPolicy | None = None, horizon: Horizon | None = None) -> FastAPI:
+    app = create_app(settings, engine, live_sources, speed, policy, horizon)
     app.include_router(pages_router)
     app.include_router(account_pages_router)
     app.include_router(calendars_router)

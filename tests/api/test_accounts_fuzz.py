@@ -14,8 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
+from tests.api.conftest import end_fuzzed_app
 from tests.api.test_schema_fuzz import EXPLORE, USER_TAGS
 
+pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")  # as test_schema_fuzz
 PASSWORD = "long random words 42"
 
 
@@ -66,7 +68,8 @@ def signed_in_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the sche
         "headers": {"Authorization": f"Bearer {token['access_token']}"},
         "checks": {"positive_data_acceptance": {"expected-statuses": [
             "2xx", "3xx", "400", "401", "403", "404", "409", "422", "429"]}}})
-    return schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+    yield schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+    end_fuzzed_app(app)
 
 
 def test_users_routes_conform_to_their_schema_signed_in(signed_in_schema) -> None:  # noqa: ANN001

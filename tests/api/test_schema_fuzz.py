@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
+# an app left running, or a connection never closed, is an error here, not a line after the summary
+pytestmark = pytest.mark.filterwarnings("error::ResourceWarning")
 EXPLORE = os.environ.get("MATCHDAY_FUZZ_RANDOM") == "1"
 USER_TAGS = {"accounts", "favorites", "prediction leagues"}
 

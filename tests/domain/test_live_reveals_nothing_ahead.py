@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from matchday.domain.live_status import is_unconfirmed
+from matchday.domain.live_status import is_unconfirmed, unconfirmed_from
 from matchday.domain.records import EventType, MatchStatus
 from matchday.sources.live import script_for
 from matchday.sources.replay import matches_on
@@ -65,3 +65,14 @@ def test_a_live_match_hours_past_kickoff_that_no_source_follows_is_unconfirmed()
     assert not is_unconfirmed("live", now - timedelta(hours=2), None, now)  # may still be playing
     assert not is_unconfirmed("finished", now - timedelta(days=3), None, now)
     assert not is_unconfirmed("live", None, None, now)
+
+
+def test_a_match_in_play_turns_unconfirmed_when_both_limits_have_passed() -> None:
+    kickoff = datetime(2030, 5, 1, 20, 0)
+    assert unconfirmed_from("live", kickoff, None) == kickoff + timedelta(hours=3)
+    assert unconfirmed_from("halftime", kickoff, kickoff + timedelta(hours=4)) == kickoff + timedelta(hours=4,
+                                                                                                   minutes=15)
+    assert unconfirmed_from("live", kickoff, kickoff) == kickoff + timedelta(hours=3)
+    assert unconfirmed_from("finished", kickoff, None) is None and unconfirmed_from("live", None, None) is None
+    for moment in (kickoff + timedelta(hours=3, seconds=-1), kickoff + timedelta(hours=3, seconds=1)):
+        assert is_unconfirmed("live", kickoff, None, moment) == (moment >= unconfirmed_from("live", kickoff, None))

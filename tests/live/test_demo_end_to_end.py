@@ -16,7 +16,7 @@ from matchday.sources.simulator.live import live_round
 from tests.conftest import run_async
 from tests.web.conftest import start_server
 
-SPEED, SEED, TEAMS = 360, 7, 10
+SPEED, SEED, TEAMS = 600, 7, 10  # 600x: a match in 11 s, half time 1.5 s (15 polls), as the replays
 
 
 async def _collect(url: str, until_finished: int, timeout_s: float) -> list[dict]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 from tests.conftest import DATA, run_async
@@ -30,7 +32,7 @@ async def _until_finished(url: str, timeout_s: float) -> list[dict]:
 def _replay_final(db: Path, source: str, path: Path) -> tuple[list[dict], dict]:
     """Replay 2022-12-18 from ``source`` at 600x: every live:all message until full time, and the stored match."""
     process, base = start_server(db, None, "replay", source, str(path), "--date", "2022-12-18", "--speed", "600",
-                                 "--lead", "3")
+                                 "--lead", "4")
     try:
         messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
         match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
@@ -40,8 +42,20 @@ def _replay_final(db: Path, source: str, path: Path) -> tuple[list[dict], dict]:
         process.wait(timeout=20)
 
 
-def test_world_cup_final_replay(tmp_path: Path) -> None:
-    messages, detail = _replay_final(tmp_path / "replay.db", "openfootball", WORLD_CUP_2022)
+@pytest.fixture(scope="module")
+def finals(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[dict], dict]]:
+    """The final replayed from both sources at once, each server on its own clock (the test waits on simulated
+    time, not on work: two replays side by side take as long as one)."""
+    folder = tmp_path_factory.mktemp("replays")
+    runs = {"openfootball": WORLD_CUP_2022, "international-results": DATA / "international_results"}
+    with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+        futures = {source: pool.submit(_replay_final, folder / f"{source}.db", source, path)
+                   for source, path in runs.items()}
+        return {source: future.result() for source, future in futures.items()}
+
+
+def test_world_cup_final_replay(finals: dict[str, tuple[list[dict], dict]]) -> None:
+    messages, detail = finals["openfootball"]
     goals = [m["data"] for m in messages if m["type"] == "goal"]
     assert [(g["minute"], g["side"], g["player"]) for g in goals] == [
         (23, "home", "Lionel Messi"), (36, "home", "Ángel Di María"), (80, "away", "Kylian Mbappé"),
@@ -55,11 +69,11 @@ def test_world_cup_final_replay(tmp_path: Path) -> None:
     assert detail["league"]["code"] == "fifa.world.replay"  # replays never touch the real record
 
 
-def test_international_results_replay_uses_its_own_minutes_and_shootout(tmp_path: Path) -> None:
+def test_international_results_replay_uses_its_own_minutes_and_shootout(
+        finals: dict[str, tuple[list[dict], dict]]) -> None:
     # the same final from the other source: Messi's second goal is at 109' here (108' in openfootball), and the
     # shoot-out file names only its winner
-    messages, detail = _replay_final(tmp_path / "replay-ir.db", "international-results",
-                                     DATA / "international_results")
+    messages, detail = finals["international-results"]
     goals = [m["data"] for m in messages if m["type"] == "goal"]
     assert [(g["minute"], g["side"]) for g in goals] == [
         (23, "home"), (36, "home"), (80, "away"), (81, "away"), (109, "home"), (118, "away")]

@@ -95,7 +95,7 @@ def test_sign_up_join_predict_lock_at_kickoff_and_live_leaderboard(browser, tmp_
             if (detail.json()["participants_scores_status"] == "up-to-date" and detail.json()["scores_updated_at"]
                     and not board["live"]):
                 break
-            time.sleep(1)
+            time.sleep(0.2)
         else:
             raise AssertionError("the prediction league was not scored after full time")
         alice.locator('[data-role="live-flag"]').wait_for(state="hidden", timeout=30_000)

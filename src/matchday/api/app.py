@@ -51,6 +51,7 @@ from matchday.runtime import Maintenance, ServerPublisher
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
+from matchday.store.match_queries import Horizon
 from matchday.workers.queue import QUEUE
 
 
@@ -80,9 +81,10 @@ def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> Collect
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None,
                live_sources: Sequence[LiveSource] = (), speed: float = 1.0,
-               policy: PollingPolicy | None = None) -> FastAPI:
+               policy: PollingPolicy | None = None, horizon: Horizon | None = None) -> FastAPI:
     """The app; ``live_sources`` are polled by the embedded scheduler while it runs (demo, replay, providers),
-    under ``policy`` (default: the packaged data/polling.json)."""
+    under ``policy`` (default: the packaged data/polling.json); a replay's ``horizon`` keeps what it has not
+    reached yet out of team and head-to-head answers."""
     settings = settings or get_settings()
     engine = engine or make_engine(settings.database_url)
     write_position.attach(engine, settings.redis_url)
@@ -141,6 +143,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                   description="Football data you own: matches, leagues, tables, teams and players.",
                   responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}})
     app.state.engine = engine
+    app.state.horizon = horizon
     app.state.settings = settings
     app.state.collector = None  # built at start when jobs are enabled, or on the first admin request
     app.state.collector_stop = asyncio.Event()

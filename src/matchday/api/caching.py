@@ -15,6 +15,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 import anyio
 from pydantic import BaseModel
@@ -131,7 +132,11 @@ class ResponseCache:
         await anyio.to_thread.run_sync(_sync, limiter=limiter)
 
     def respond(self, request: Request, version: int, tags: list[str], build: Callable[[], BaseModel],
-                kind: str | Callable[[BaseModel], str] = "default") -> Response:
+                kind: str | Callable[[BaseModel], str] = "default",
+                true_until: Callable[[], datetime | None] | None = None) -> Response:
+        """The cached answer, else ``build``'s, stored for its kind's TTL, or only until ``true_until()`` (naive
+        UTC, asked after ``build``) when that comes first: the moment the answer stops being true with no write
+        (a match listed in play turns unconfirmed). An answer with no time left is served, not stored."""
         key = cache_key(request.url.path, request.url.query)
         entry = self.backend.get(key)
         status = "hit"
@@ -139,8 +144,11 @@ class ResponseCache:
             status = "miss"
             model = build()
             ttl = TTL_S[kind(model) if callable(kind) else kind]
+            until = true_until() if true_until is not None else None
+            if until is not None:
+                ttl = max(0, min(ttl, int((until - datetime.now(UTC).replace(tzinfo=None)).total_seconds())))
             entry = _entry(ttl, model.model_dump_json().encode())
-            if len(entry) <= self.max_entry_bytes:
+            if ttl > 0 and len(entry) <= self.max_entry_bytes:
                 self.backend.set(key, entry, ttl, tags, version)
         request.scope["matchday.cache"] = status
         etag, headers = _headers(entry, status)

@@ -8,6 +8,7 @@ No `from __future__ import annotations` here: FastAPI must see the real Query ty
 """
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Query, Request
@@ -38,10 +39,12 @@ class Context:
             self._conn = None
 
     def cached(self, tags: list[str], build: Callable[[], BaseModel],
-               kind: str | Callable[[BaseModel], str] = "default") -> Response:
+               kind: str | Callable[[BaseModel], str] = "default",
+               true_until: Callable[[], datetime | None] | None = None) -> Response:
+        """``ResponseCache.respond`` on this request's connection."""
         try:
             self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
-            return self.cache.respond(self.request, self.version, tags, build, kind)
+            return self.cache.respond(self.request, self.version, tags, build, kind, true_until)
         finally:
             self.close()
 

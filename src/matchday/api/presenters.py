@@ -100,9 +100,10 @@ def match_detail(conn: Connection, match_id: int, include_sources: bool = False)
     )
 
 
-def head_to_head(conn: Connection, match_id: int, limit: int) -> schemas.HeadToHead:
+def head_to_head(conn: Connection, match_id: int, limit: int,
+                 horizon: match_queries.Horizon | None = None) -> schemas.HeadToHead:
     summary = match_summary(match_queries.match_summary(conn, match_id))
-    rows = match_queries.head_to_head(conn, summary.home.id, summary.away.id, summary.match_date, limit)
+    rows = match_queries.head_to_head(conn, summary.home.id, summary.away.id, summary.match_date, limit, horizon)
     tally = {"home_wins": 0, "draws": 0, "away_wins": 0}
     for r in rows:
         home_goals, away_goals = ((r["home_goals"], r["away_goals"]) if r["home_team_id"] == summary.home.id

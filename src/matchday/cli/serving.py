@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from sqlalchemy import Engine
@@ -14,6 +14,9 @@ from matchday.cli.common import app, console, fail, store_engine
 from matchday.errors import ConfigError, MatchdayError
 from matchday.ingest.pipeline import UnitSummary
 from matchday.settings import get_settings
+
+if TYPE_CHECKING:
+    from matchday.store.match_queries import Horizon
 
 
 @app.command()
@@ -42,7 +45,7 @@ def serve(
 
 
 def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str | None, port: int | None,
-                open_browser: bool) -> None:
+                open_browser: bool, horizon: Horizon | None = None) -> None:
     from matchday.server import create_server
 
     host, port = host or settings.host, port or settings.port
@@ -52,7 +55,7 @@ def _serve_live(settings, engine: Engine, sources: list, speed: float, host: str
         import webbrowser
 
         webbrowser.open(url)
-    _run_uvicorn(create_server(settings, engine, sources, speed), host, port)
+    _run_uvicorn(create_server(settings, engine, sources, speed, horizon=horizon), host, port)
 
 
 def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: ANN001 - the ASGI app
@@ -207,6 +210,7 @@ def replay(
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.replay import matches_on, replay_scripts
     from matchday.store.ephemeral import clear_season, season_of
+    from matchday.store.match_queries import Horizon
 
     settings = get_settings()
     engine = store_engine()
@@ -234,6 +238,8 @@ def replay(
     clock = SimulatedClock(start=now, speed=speed)
     live = ScriptedSource(f"replay:{source}", scripts, clock, interval_s=max(0.1, 10 / speed))
     console.print(f"replay of {day}: {len(scripts)} matches, speed {speed:g}x")
-    _serve_live(settings, engine, [live], speed, host, port, open_browser)
+    # the store's own record of the day, and everything after it, is ahead of the replay's clock
+    horizon = Horizon(day, frozenset(comp.code for comp in renamed.values()))
+    _serve_live(settings, engine, [live], speed, host, port, open_browser, horizon)
 
 

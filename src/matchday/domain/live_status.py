@@ -21,3 +21,13 @@ def is_unconfirmed(status: str, kickoff_utc: datetime | None, last_checked_at: d
     if status not in IN_PLAY or kickoff_utc is None or kickoff_utc > now - LONGEST_MATCH:
         return False
     return last_checked_at is None or last_checked_at < now - QUIET_FOR
+
+
+def unconfirmed_from(status: str, kickoff_utc: datetime | None, last_checked_at: datetime | None) -> datetime | None:
+    """When a match in play turns unconfirmed if no source checks it again (None: never, it is not in play or
+    has no kick-off time): both limits of ``is_unconfirmed`` passed. An answer that lists it as in play is true
+    until then, and no longer."""
+    if status not in IN_PLAY or kickoff_utc is None:
+        return None
+    turns = kickoff_utc + LONGEST_MATCH
+    return turns if last_checked_at is None else max(turns, last_checked_at + QUIET_FOR)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
-from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed
+from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed, unconfirmed_from
 from matchday.errors import NotFound
 from matchday.store.schema import (
     competitions,
@@ -41,6 +41,18 @@ SUMMARY_COLUMNS = (
 
 
 @dataclass(frozen=True)
+class Horizon:
+    """A replay's point of view: it re-lives ``day``, so every stored match of another competition dated on or
+    after that day (the real tournament's own record of it, and what came later) has not happened yet."""
+
+    day: date
+    replay_codes: frozenset[str]  # the replay's own competitions, which are played now
+
+    def condition(self) -> ColumnElement[bool]:
+        return or_(matches.c.match_date < self.day, competitions.c.code.in_(sorted(self.replay_codes)))
+
+
+@dataclass(frozen=True)
 class MatchFilter:
     on_date: date | None = None
     competition_id: int | None = None
@@ -53,6 +65,7 @@ class MatchFilter:
     date_from: date | None = None
     date_to: date | None = None
     confirmed_at: datetime | None = None  # in play only if still believed in play at this time (naive UTC)
+    horizon: Horizon | None = None  # a replay's: nothing it has not reached yet
 
 
 def _base() -> Select:
@@ -88,6 +101,8 @@ def _where(query: Select, flt: MatchFilter) -> Select:
         conditions.append(or_(matches.c.status.not_in(list(IN_PLAY)), matches.c.kickoff_utc.is_(None),
                               matches.c.kickoff_utc > flt.confirmed_at - LONGEST_MATCH,
                               matches.c.last_checked_at >= flt.confirmed_at - QUIET_FOR))
+    if flt.horizon is not None:
+        conditions.append(flt.horizon.condition())
     return query.where(and_(*conditions)) if conditions else query
 
 
@@ -102,9 +117,11 @@ def list_matches(conn: Connection, flt: MatchFilter, limit: int, offset: int,
 
 
 def _with_confidence(row: dict[str, Any]) -> dict[str, Any]:
-    """``unconfirmed``: the row says in play, but no source has followed the match since long after it ended."""
+    """``unconfirmed``: the row says in play, but no source has followed the match since long after it ended;
+    ``unconfirmed_from``: when a row in play turns so unless a source checks it again (None: never)."""
     row["unconfirmed"] = is_unconfirmed(row["status"], row["kickoff_utc"], row["last_checked_at"],
                                         datetime.now(UTC).replace(tzinfo=None))
+    row["unconfirmed_from"] = unconfirmed_from(row["status"], row["kickoff_utc"], row["last_checked_at"])
     return row
 
 
@@ -149,11 +166,14 @@ def odds(conn: Connection, match_id: int) -> list[dict[str, Any]]:
     return [dict(r) for r in rows]
 
 
-def head_to_head(conn: Connection, team_a: int, team_b: int, before: date | None, limit: int) -> list[dict]:
+def head_to_head(conn: Connection, team_a: int, team_b: int, before: date | None, limit: int,
+                 horizon: Horizon | None = None) -> list[dict]:
     pair = or_(and_(matches.c.home_team_id == team_a, matches.c.away_team_id == team_b),
                and_(matches.c.home_team_id == team_b, matches.c.away_team_id == team_a))
     query = _base().where(pair, matches.c.home_goals.is_not(None))
     if before is not None:
         query = query.where(matches.c.match_date < before)
+    if horizon is not None:
+        query = query.where(horizon.condition())
     rows = conn.execute(query.order_by(matches.c.match_date.desc()).limit(limit))
     return [dict(r._mapping) for r in rows]

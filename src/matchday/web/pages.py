@@ -72,12 +72,13 @@ def _connect(request: Request):  # noqa: ANN202 - a context manager of a read co
 def home(request: Request) -> HTMLResponse:
     now = datetime.now(UTC).replace(tzinfo=None)
     today = now.date()
+    horizon = request.app.state.horizon  # a replay's: not what it has not reached yet
     with _connect(request) as conn:
         live, _ = match_queries.list_matches(conn, MatchFilter(statuses=match_queries.LIVE_STATUSES,
-                                                               confirmed_at=now), 100, 0)
-        todays, _ = match_queries.list_matches(conn, MatchFilter(on_date=today), 200, 0)
-        recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",)), 12, 0,
-                                               newest_first=True)
+                                                               confirmed_at=now, horizon=horizon), 100, 0)
+        todays, _ = match_queries.list_matches(conn, MatchFilter(on_date=today, horizon=horizon), 200, 0)
+        recent, _ = match_queries.list_matches(conn, MatchFilter(date_to=today, statuses=("finished",),
+                                                                 horizon=horizon), 12, 0, newest_first=True)
         leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
         yours = your_matches(request, conn, today)  # a signed-in user's favorites come first
         for rows in (live, todays, recent):
@@ -94,7 +95,8 @@ def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] =
     with _connect(request) as conn:
         leagues, _ = team_queries.list_leagues(conn, None, None, None, 500, 0)
         comp_id = team_queries.league_by_id_or_code(conn, league).id if league else None
-        rows, _ = match_queries.list_matches(conn, MatchFilter(on_date=day, competition_id=comp_id), 500, 0)
+        rows, _ = match_queries.list_matches(conn, MatchFilter(on_date=day, competition_id=comp_id,
+                                                               horizon=request.app.state.horizon), 500, 0)
         with_crests(conn, rows)
     return _render(request, "fixtures.html", day=day, previous=day - timedelta(days=1), next=day + timedelta(days=1),
                    groups=_grouped(rows), leagues=[lg for lg in leagues if lg["matches"]], league=league or "")
@@ -113,7 +115,7 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
         figures = lineup_payloads.player_stats(conn, match_id)
         odds = [q for q in match_queries.odds(conn, match_id) if q["market"] == "1x2"]
         h2h = with_crests(conn, match_queries.head_to_head(conn, match["home_team_id"], match["away_team_id"],
-                                                           match["match_date"], 8))
+                                                           match["match_date"], 8, request.app.state.horizon))
         crests = team_crests(conn, [match["home_team_id"], match["away_team_id"]])
         prediction = _prediction(conn, match_id)
     for quote in odds:
@@ -262,10 +264,11 @@ def team_page(request: Request, team_id: str) -> HTMLResponse:
         team = team_payloads.team(conn, team_id)
         played_in = team_queries.team_seasons(conn, team_id)
         today = datetime.now(UTC).date()
+        horizon = request.app.state.horizon  # a replay's: not what it has not reached yet
         upcoming, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("scheduled",),
-                                                                   date_from=today), 6, 0)
-        recent, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("finished", "awarded")),
-                                               10, 0, newest_first=True)
+                                                                   date_from=today, horizon=horizon), 6, 0)
+        recent, _ = match_queries.list_matches(conn, MatchFilter(team_id=team_id, statuses=("finished", "awarded"),
+                                                                 horizon=horizon), 10, 0, newest_first=True)
         record = None
         if played_in:
             _c, label, season_id = queries.find_competition_season(conn, played_in[0]["code"], played_in[0]["label"])

@@ -28,8 +28,12 @@ def _league_id(ctx: Ctx, league: str | None) -> int | None:
     return league_by_id_or_code(ctx.conn, league).id if league else None
 
 
-def _page(ctx: Ctx, flt: MatchFilter, limit: int, offset: int) -> schemas.Page[schemas.MatchSummary]:
+def _page(ctx: Ctx, flt: MatchFilter, limit: int, offset: int,
+          turns: list[datetime] | None = None) -> schemas.Page[schemas.MatchSummary]:
+    """One page; ``turns`` collects when each match listed in play turns unconfirmed without a new check."""
     rows, total = match_queries.list_matches(ctx.conn, flt, limit, offset)
+    if turns is not None:
+        turns += [r["unconfirmed_from"] for r in rows if r["unconfirmed_from"] is not None]
     return schemas.Page[schemas.MatchSummary](items=[presenters.match_summary(r) for r in rows], total=total,
                                               limit=limit, offset=offset)
 
@@ -42,11 +46,14 @@ def _tags(league_id: int | None) -> list[str]:
 def live_matches(ctx: Ctx, league_id: LeagueParam = None,
                  page: tuple[int, int] = Depends(paging(50, 100))) -> Response:
     """Matches in play (live or at half time). A match a source last reported in play, whose kick-off is more than
-    three hours past and that no source has checked for fifteen minutes, is not listed: it is unconfirmed."""
+    three hours past and that no source has checked for fifteen minutes, is not listed: it is unconfirmed. The
+    answer is cached until the first match it lists would turn so, at most (no write needed to drop it)."""
     comp = _league_id(ctx, league_id)
     flt = MatchFilter(competition_id=comp, statuses=match_queries.LIVE_STATUSES,
                       confirmed_at=datetime.now(UTC).replace(tzinfo=None))
-    return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page), "live")
+    turns: list[datetime] = []
+    return ctx.cached(_tags(comp), lambda: _page(ctx, flt, *page, turns), "live",
+                      lambda: min(turns, default=None))
 
 
 @router.get("/today", response_model=schemas.Page[schemas.MatchSummary])
@@ -80,7 +87,8 @@ def list_matches(ctx: Ctx, on_date: Annotated[schemas.IsoDate | None, Query(alia
     """Matches filtered by date, league, team, season and status."""
     comp = _league_id(ctx, league_id)
     flt = MatchFilter(on_date=on_date, competition_id=comp, team_id=team_id, season=season,
-                      statuses=(status.value,) if status else ())
+                      statuses=(status.value,) if status else (),
+                      horizon=ctx.request.app.state.horizon)
     tags = _tags(comp) + ([f"team:{team_id}"] if team_id else [])
     return ctx.cached(tags, lambda: _page(ctx, flt, *page))
 
@@ -160,5 +168,5 @@ def match_head_to_head(ctx: Ctx, match_id: MatchId,
     """Earlier meetings of the two teams (any competition), newest first."""
     summary = presenters.match_summary(match_queries.match_summary(ctx.conn, match_id))
     return ctx.cached([f"team:{summary.home.id}", f"team:{summary.away.id}"],
-                      lambda: presenters.head_to_head(ctx.conn, match_id, limit))
+                      lambda: presenters.head_to_head(ctx.conn, match_id, limit, ctx.request.app.state.horizon))
 

@@ -57,8 +57,8 @@ def team_fixtures(ctx: Ctx, team_id: TeamId,
     team_queries.team(ctx.conn, team_id)
 
     def build() -> schemas.Page[schemas.TeamFixture]:
-        rows, total = match_queries.list_matches(ctx.conn, MatchFilter(team_id=team_id, season=season), *page,
-                                                 newest_first=True)
+        flt = MatchFilter(team_id=team_id, season=season, horizon=ctx.request.app.state.horizon)
+        rows, total = match_queries.list_matches(ctx.conn, flt, *page, newest_first=True)
         items = [schemas.TeamFixture(**presenters.match_summary(r).model_dump(), is_home=r["home_team_id"] == team_id)
                  for r in rows]
         return schemas.Page[schemas.TeamFixture](items=items, total=total, limit=page[0], offset=page[1])
