@@ -192,8 +192,13 @@ def parse_teams(response: list) -> ParseResult:
                               stadium=as_text(P, "venue.name", venue.get("name")),
                               capacity=as_int(P, "venue.capacity", venue.get("capacity")),
                               city=as_text(P, "venue.city", venue.get("city")))
-        result.teams.append(TeamRecord(TeamRef(name, scope, key), as_text(P, "team.code", team.get("code")),
+        ref = TeamRef(name, scope, key)
+        result.teams.append(TeamRecord(ref, as_text(P, "team.code", team.get("code")),
                                        national, attributes, None if profile.is_empty() else profile))
+        if venue.get("id") is not None:  # the ground it plays at, kept as a venue of its own
+            from matchday.sources.api_football.reference import venue as venue_record
+
+            result.venues.append(venue_record(venue, ref))
     return result
 
 
