@@ -37,7 +37,7 @@ from matchday.ingest.live_runner import LiveRunner
 from matchday.ingest.responses import store_response
 from matchday.settings import Settings, get_settings
 from matchday.sources.base import available_sources
-from matchday.sources.provider import Provider
+from matchday.sources.provider import Provider, QuotaReading
 from matchday.store import job_registry, jobs, raw_archive
 from matchday.store.engine import make_engine
 
@@ -123,6 +123,13 @@ class Collector:
                                      else round(remaining / last_hour, 1))
             result.append(status)
         return result
+
+    def read_plans(self) -> dict[str, QuotaReading | None]:
+        """The account's own plan of every provider an enabled job uses, read before the first request (API-Football
+        ``/status``): where jobs start (``matchday collect``, the scheduler inside ``matchday serve``, each Celery
+        worker), so a plan configured wrong, or a key the provider refuses, is reported there."""
+        return {name: self.client.read_plan(name)
+                for name in sorted({job.provider for job in self.registry.enabled()}) if name in self.client.providers}
 
     def job(self, job_id: str) -> JobDefinition:
         if job_id not in self.registry.jobs:
