@@ -163,3 +163,18 @@ def test_a_team_merge_takes_the_squad_ground_and_injuries_along(sqlite_engine: E
         assert conn.execute(select(schema.team_venues.c.team_id).where(schema.team_venues.c.team_id == keep)
                             ).scalar_one() == keep
         assert conn.execute(select(func.count()).select_from(schema.player_profiles)).scalar() == 1
+
+
+def test_a_squad_naming_its_team_only_by_id_joins_the_team_that_id_stands_for(sqlite_engine: Engine) -> None:
+    """``/players/squads`` gives no country: the team is the one this provider keys by that id (England/33)."""
+    load(sqlite_engine, "api-football", TEAMS)
+    with sqlite_engine.connect() as conn:
+        teams_before = conn.execute(select(func.count()).select_from(schema.teams)).scalar()
+    doc = json.loads(_answer("players-squads_team-35_excerpt.json"))
+    doc["response"][0]["team"] = {"id": 33, "name": "Man Utd (as the squad answer spells it)", "logo": None}
+    _write(sqlite_engine, "api-football", PROVIDER.parse("players/squads", {}, json.dumps(doc).encode()))
+    with sqlite_engine.connect() as conn:
+        united = conn.execute(select(schema.external_ids.c.internal_id).where(
+            schema.external_ids.c.entity == "team", schema.external_ids.c.external_id == "England/33")).scalar_one()
+        assert conn.execute(select(schema.squad_members.c.team_id)).scalars().all() == [united]
+        assert conn.execute(select(func.count()).select_from(schema.teams)).scalar() == teams_before  # none new

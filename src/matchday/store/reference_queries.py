@@ -15,6 +15,7 @@ from matchday.store.schema import (
     match_lineups,
     player_profiles,
     players,
+    seasons,
     squad_members,
     team_venues,
     venues,
@@ -46,8 +47,6 @@ def squad(conn: Connection, team_id: int, season: str | None = None) -> list[dic
     """The team's players: those a source lists in its squad (of ``season`` when given, else any season or the
     current squad) and those seen in its line-ups; position, shirt number and profile from the most trusted
     source, appearances counted from the stored line-ups (else as the source gives them)."""
-    from matchday.store.schema import seasons
-
     listed = select(squad_members.c.player_id, squad_members.c.source, squad_members.c.position,
                     squad_members.c.shirt_number, squad_members.c.appearances).where(squad_members.c.team_id == team_id)
     if season:

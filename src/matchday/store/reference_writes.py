@@ -62,10 +62,9 @@ def known_team(resolver: Resolver, ref: TeamRef) -> int:
     """The team a provider's id stands for, also when the answer gives no country (``/players/squads``): the one
     team this source keys by that id in any scope; else ``resolver.team`` (found by name, or created)."""
     if ref.country is None and ref.source_key:
-        found = {team_id for key, team_id in resolver._team_keys.items()  # noqa: SLF001 - the resolver's cache
-                 if key.rsplit("/", 1)[-1] == ref.source_key}
-        if len(found) == 1:
-            return found.pop()
+        found = resolver.team_by_provider_id(ref.source_key)
+        if found is not None:
+            return found
     return resolver.team(ref)
 
 
