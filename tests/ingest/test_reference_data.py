@@ -1,5 +1,6 @@
 """API-Football's reference answers (countries, venues, players, squads, injuries) stored through the one write
-tail: idempotent, per source (one source never erases another's), served by the team, squad and injury routes."""
+tail: idempotent, per source (one source never erases another's), served by the team, squad and injury routes
+(on SQLite, and on PostgreSQL where the test takes ``engine``)."""
 
 from __future__ import annotations
 
@@ -40,13 +41,13 @@ def _answer(name: str) -> bytes:
     return (REFERENCE / name).read_bytes()
 
 
-def test_reference_answers_are_stored_once_however_often_they_load(sqlite_engine: Engine) -> None:
+def test_reference_answers_are_stored_once_however_often_they_load(engine: Engine) -> None:
     files = [TEAMS, *sorted(REFERENCE.glob("*.json"))]
-    assert all(s.status == "ok" and s.quarantined == 0 for s in load(sqlite_engine, "api-football", *files))
-    first = _rows(sqlite_engine)
+    assert all(s.status == "ok" and s.quarantined == 0 for s in load(engine, "api-football", *files))
+    first = _rows(engine)
     assert {name: len(rows) for name, rows in first.items()} == {
         "countries": 1, "venues": 10, "team_venues": 9, "player_profiles": 2, "squad_members": 2, "injuries": 3}
-    with sqlite_engine.connect() as conn:
+    with engine.connect() as conn:
         [england] = conn.execute(select(schema.countries)).mappings().all()
         assert (england["name"], england["code"]) == ("England", "GB")
         meazza = conn.execute(select(schema.venues).where(schema.venues.c.external_id == "907")).mappings().one()
@@ -59,8 +60,8 @@ def test_reference_answers_are_stored_once_however_often_they_load(sqlite_engine
         statuses = conn.execute(select(schema.injuries.c.player_name, schema.injuries.c.status,
                                        schema.injuries.c.reason)).all()
         assert ("L. Paredes", "out", "Suspended") in statuses
-    load(sqlite_engine, "api-football", *files)
-    assert _rows(sqlite_engine) == first  # nothing rewritten, not even a timestamp
+    load(engine, "api-football", *files)
+    assert _rows(engine) == first  # nothing rewritten, not even a timestamp
 
 
 def test_one_source_never_erases_another_s(sqlite_engine: Engine) -> None:
@@ -108,8 +109,8 @@ def test_an_unknown_position_or_injury_type_costs_one_record(sqlite_engine: Engi
     assert codes == {("injuries.player.type", "'Rested'"), ("squads.players.position", "'Wing-back'")}
 
 
-def test_team_squad_and_injury_routes_serve_what_is_stored(sqlite_engine: Engine) -> None:
-    load(sqlite_engine, "api-football", AF_FIXTURES, TEAMS,
+def test_team_squad_and_injury_routes_serve_what_is_stored(engine: Engine) -> None:
+    load(engine, "api-football", AF_FIXTURES, TEAMS,
          REFERENCE / "players_league-39_season-2023_page-1_excerpt.json")
     # the recorded injuries of a fixture this store holds: its id and Atlético's team id put in the real answer
     doc = json.loads(_answer("injuries_fixture-686314_excerpt.json"))
@@ -117,8 +118,9 @@ def test_team_squad_and_injury_routes_serve_what_is_stored(sqlite_engine: Engine
         item["fixture"]["id"] = 1149519
         item["team"] = {"id": 530, "name": "Atletico Madrid", "logo": None}
     doc["response"][0]["player"] |= {"id": 29, "name": "J. Oblak"}  # in Atlético's line-up of that match
-    _write(sqlite_engine, "api-football", PROVIDER.parse("injuries", {}, json.dumps(doc).encode()))
-    with TestClient(create_server(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)) as client:
+    _write(engine, "api-football", PROVIDER.parse("injuries", {}, json.dumps(doc).encode()))
+    settings = Settings(database_url=engine.url.render_as_string(hide_password=False))
+    with TestClient(create_server(settings, engine)) as client:
         [united] = [t for t in client.get("/api/v1/teams", params={"search": "Manchester United"}).json()["items"]
                     if t["name"] == "Manchester United"]
         venue = client.get(f"/api/v1/teams/{united['id']}").json()["venue"]
