@@ -89,3 +89,21 @@ def test_each_provider_s_samples_load_into_one_competition_each(sqlite_engine: E
         assert provider in ("api-football", "espn", "sofascore", "football-data-org"), code
         assert reg.lookup(provider, provider_id) is None, f"{code} is {reg.lookup(provider, provider_id).code}"
         assert row["provider_ids"].get(provider) == [provider_id]
+
+
+def test_international_api_football_ids_match_a_recorded_listing() -> None:
+    """Euro Championship 4, Africa Cup of Nations 6, Copa America 9: from a saved /leagues answer (SOURCE.md), and
+    loading that answer creates no api-football.<id> competition."""
+    from matchday.sources.api_football import PROVIDER
+
+    path = Path(__file__).resolve().parent.parent / "regressions" / "api_football_leagues_international" / \
+        "leagues_current-true_excerpt.json"
+    listed = json.loads(path.read_bytes())
+    by_id = {str(item["league"]["id"]): item["league"]["name"] for item in listed["response"]}
+    reg = register()
+    for code in ("uefa.euro", "caf.nations", "conmebol.america"):
+        assert reg.id_at(code, "api-football") in by_id
+        assert reg.competitions[code].sources["api-football"] == "apif-leagues-current-2024"
+    parsed = PROVIDER.parse("leagues", {}, path.read_bytes())
+    assert sorted(c.competition.code for c in parsed.competitions) == ["caf.nations", "conmebol.america", "uefa.euro"]
+    assert "apif-clients" not in reg.sources

@@ -70,9 +70,22 @@ def test_team_page_names_its_league_in_the_breadcrumb(parsed: dict[str, ParseRes
 
 
 def test_strict_vocabularies_and_unreadable_pages() -> None:
-    page = MATCH.read_bytes().replace(b"MissedShots", b"Wide", 1)
-    with pytest.raises(ParseError) as error:
-        PROVIDER.parse("match", {}, page)
+    """One unknown code costs the one shot or player figure that carries it (named), never the match."""
+    whole = PROVIDER.parse("match", {}, MATCH.read_bytes())
+    page = MATCH.read_bytes().replace(b"MissedShots", b"Wide", 1).replace(
+        b"\\x22position\\x22\\x3A\\x22GK", b"\\x22position\\x22\\x3A\\x22Sweeper", 1)
+    parsed = PROVIDER.parse("match", {}, page)
+    [match] = parsed.matches
+    assert [p.field for p in parsed.problems] == ["shot.result", "roster.position"]
+    assert parsed.problems[0].reason.startswith("shot 408200 ('Wide', minute 6): ")
+    assert parsed.problems[1].reason.endswith("unknown position for roster.position: 'Sweeper'")
+    assert len(match.shots) == len(whole.matches[0].shots) - 1
+    assert len(match.player_stats) == len(whole.matches[0].player_stats) - 1
+    assert parsed.rows_read == whole.rows_read
+    from matchday.sources.understat import _shot
+
+    with pytest.raises(ParseError) as error:  # no list to collect into: the error stands
+        _shot({"result": "Wide", "situation": "OpenPlay", "shotType": "Head", "h_a": "h"})
     assert (error.value.field, error.value.value) == ("shot.result", "Wide")
     with pytest.raises(UnreadableFile):
         PROVIDER.parse("match", {}, b"<html><body>Understat moved to AJAX</body></html>")

@@ -108,3 +108,84 @@ def test_one_unknown_code_costs_one_record_at_every_api_provider() -> None:
     [problem] = parsed.problems
     assert problem.field == "incidentType" and "'drone'" in problem.reason
     assert parsed.details[0].events == whole.details[0].events and parsed.details[0].partial
+
+
+def _quarantined_codes(tmp_path: Path, source: str, path: Path) -> list[tuple[str, str]]:
+    """Load ``path`` into a fresh store; the unknown codes ``matchday status`` counts for it."""
+    env_db = tmp_path / "codes.db"
+    from matchday.store.engine import make_engine
+    from matchday.store.migrate import upgrade
+    from matchday.store.queries import unknown_codes
+
+    engine = make_engine(f"sqlite:///{env_db}")
+    upgrade(engine)
+    load(engine, source, path)
+    with engine.connect() as conn:
+        found = [(c["field"], c["code"]) for c in unknown_codes(conn)]
+    engine.dispose()
+    env_db.unlink()
+    return found
+
+
+def test_api_football_statistics_and_line_up_positions_of_unknown_codes_cost_one_record(tmp_path: Path) -> None:
+    from matchday.sources.api_football import PROVIDER
+
+    pen = DATA / "api-samples" / "api-football" / "fixtures_ids_1149519-1149523_PEN_with-embedded-events-lineups-" \
+                                                  "statistics-players.json"
+    whole = PROVIDER.parse("fixtures", {}, pen.read_bytes())
+    doc = json.loads(pen.read_bytes())
+    first = doc["response"][0]
+    first["statistics"][0]["statistics"][0]["type"] = "Shots from Space"
+    first["lineups"][1]["startXI"][3]["player"]["pos"] = "W"
+    first["players"][0]["players"][2]["statistics"][0]["games"]["position"] = "Libero"
+    parsed = PROVIDER.parse("fixtures", {}, json.dumps(doc).encode())
+    assert len(parsed.matches) == 2
+    assert [p.field for p in parsed.problems] == ["lineups.player.pos", "statistics.type", "players.games.position"]
+    assert all(p.reason.startswith(f"fixture {first['fixture']['id']}: ") for p in parsed.problems)
+    assert len(parsed.matches[0].lineups) == len(whole.matches[0].lineups) - 1
+    assert len(parsed.matches[0].player_stats) == len(whole.matches[0].player_stats) - 1
+    assert parsed.matches[0].stats[0].shots_on_target is None and whole.matches[0].stats[0].shots_on_target
+    assert parsed.matches[1] == whole.matches[1]
+    # the per-fixture answers: the item set aside, the answer marked partial (fills gaps, replaces nothing)
+    stats = json.loads((DATA / "api-samples" / "api-football" / "fixtures-statistics_fixture-653808_team-33_type-"
+                                                                "ball-possession.json").read_bytes())
+    stats["response"][0]["statistics"].append({"type": "Vibes", "value": 3})
+    part = PROVIDER.parse("fixtures/statistics", {}, json.dumps(stats).encode())
+    [problem] = part.problems
+    assert problem.field == "statistics.type" and "'Vibes'" in problem.reason
+    assert part.details[0].parts[0].stats.possession == 39.0
+    lineups = json.loads((DATA / "api-samples" / "api-football" / "fixtures-lineups_fixture-1149523.json").read_bytes())
+    lineups["response"][0]["substitutes"][0]["player"]["pos"] = "Sweeper"
+    part = PROVIDER.parse("fixtures/lineups", {}, json.dumps(lineups).encode())
+    assert [p.field for p in part.problems] == ["lineups.player.pos"] and part.details[0].partial
+    (tmp_path / "fixtures.json").write_text(json.dumps(doc))
+    assert sorted(_quarantined_codes(tmp_path, "api-football", tmp_path / "fixtures.json")) == [
+        ("lineups.player.pos", "'W'"), ("players.games.position", "'Libero'"),
+        ("statistics.type", "'Shots from Space'")]
+
+
+def test_football_data_org_unknown_codes_cost_one_match_or_table(tmp_path: Path) -> None:
+    from matchday.sources.football_data_org import PROVIDER
+
+    fdo = DATA / "api-samples" / "football-data-org" / "unwrapped"
+    doc = json.loads((fdo / "teams-65-matches_competitions-PL-CL_2023-24.json").read_bytes())
+    whole = PROVIDER.parse("teams/matches", {}, json.dumps(doc).encode())
+    doc["matches"][0]["status"] = "ON_HOLD"
+    doc["matches"][1]["stage"] = "GALACTIC_FINAL"
+    doc["matches"][2]["score"]["duration"] = ["REGULAR"]  # not a code at all: named, costs that match only
+    # a competition the register does not know takes its kind from its type: an unknown type costs the match
+    doc["matches"][3]["competition"] |= {"id": 9999, "code": "XYZ", "type": "FRIENDLY_TOURNAMENT"}
+    parsed = PROVIDER.parse("teams/matches", {}, json.dumps(doc).encode())
+    assert len(parsed.matches) == len(whole.matches) - 4
+    assert [p.field for p in parsed.problems] == ["status", "stage", "score.duration", "competition.type"]
+    assert "not a code for score.duration" in parsed.problems[2].reason
+    table = json.loads((fdo / "competitions-PL-standings_season-2025.json").read_bytes())
+    whole_table = PROVIDER.parse("competitions/standings", {}, json.dumps(table).encode())
+    table["standings"].append({**table["standings"][0], "type": "LAST_FIVE"})
+    parsed = PROVIDER.parse("competitions/standings", {}, json.dumps(table).encode())
+    [problem] = parsed.problems
+    assert problem.field == "standings.type" and "'LAST_FIVE'" in problem.reason
+    assert parsed.standings == whole_table.standings
+    (tmp_path / "teams-65-matches.json").write_text(json.dumps(doc))
+    assert sorted(_quarantined_codes(tmp_path, "football-data-org", tmp_path / "teams-65-matches.json")) == [
+        ("competition.type", "'FRIENDLY_TOURNAMENT'"), ("stage", "'GALACTIC_FINAL'"), ("status", "'ON_HOLD'")]

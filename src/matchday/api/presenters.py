@@ -111,3 +111,9 @@ def head_to_head(conn: Connection, match_id: int, limit: int,
         tally["home_wins" if home_goals > away_goals else "draws" if home_goals == away_goals else "away_wins"] += 1
     return schemas.HeadToHead(match_id=match_id, home=summary.home, away=summary.away, summary=tally,
                               matches=[match_summary(r) for r in rows])
+
+
+def injury(row: dict[str, Any]) -> schemas.Injury:
+    return schemas.Injury(player=schemas.PlayerRef(id=row["player_id"], name=row["player_name"]),
+                          team_id=row["team_id"], status=row["status"], reason=row["reason"],
+                          kickoff_utc=row["kickoff_utc"], match_id=row["match_id"], source=row["source"])

@@ -342,6 +342,17 @@ class ExternalId(BaseModel):
     external_id: str
 
 
+class Venue(BaseModel):
+    name: str
+    address: str | None = None
+    city: str | None = None
+    country: str | None = None
+    capacity: int | None = None
+    surface: str | None = None
+    image_url: str | None = Field(None, description="the provider's image URL (linked, not copied: its terms)")
+    source: str
+
+
 class Team(BaseModel):
     id: int
     name: str
@@ -358,6 +369,7 @@ class Team(BaseModel):
     colours: list[str] = []
     website: str | None = None
     profile_sources: dict[str, str] = Field({}, description="profile field → the source it came from")
+    venue: Venue | None = Field(None, description="the ground the team plays at, as the most trusted source says")
 
 
 class TeamFixture(MatchSummary):
@@ -391,6 +403,26 @@ class SquadPlayer(BaseModel):
     position: str | None
     shirt_number: int | None
     appearances: int
+    nationality: str | None = None
+    birth_date: date | None = None
+    height_cm: int | None = None
+    weight_kg: int | None = None
+    photo_url: str | None = Field(None, description="the provider's image URL (linked, not copied: its terms)")
+    sources: list[str] = Field([], description="the sources that list him in the team's squad")
+
+
+class Injury(BaseModel):
+    player: PlayerRef
+    team_id: int
+    status: str = Field(description="out (will not play) | doubtful (may play)")
+    reason: str | None
+    kickoff_utc: datetime | None
+    match_id: int | None = Field(description="the stored match (None: the fixture is not loaded yet)")
+    source: str
+
+
+class Injuries(RootModel[list[Injury]]):
+    pass
 
 
 class Squad(RootModel[list[SquadPlayer]]):

@@ -94,9 +94,7 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
 
     settings = get_settings()
     collector = _collector()
-    enabled = collector.registry.enabled()
-    for provider in sorted({job.provider for job in enabled}):
-        collector.client.read_plan(provider)  # the account's plan before the first request
+    enabled = collector.registry.enabled()  # the scheduler reads each provider's plan before the first request
     console.print(f"collecting: {len(enabled)} enabled jobs of {len(collector.registry.jobs)} in "
                   f"{settings.jobs_dir}" + (f", for {duration:g} s" if duration else " (Ctrl-C stops)"))
 

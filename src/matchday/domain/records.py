@@ -338,13 +338,72 @@ class CompetitionRecord:
 
 @dataclass(frozen=True, slots=True)
 class ReferenceRecord:
-    """Reference data a provider lists (a country, venue, squad player, injury, round name, the account's
-    status): checked and counted for coverage; the football store keeps no table of its own for these."""
+    """Reference data a provider lists that the football store keeps no table for (a season's round names, the
+    account's status): checked and counted for coverage."""
 
-    kind: str  # country | venue | player | injury | round | status
+    kind: str  # round | status
     key: str  # the provider's id (or name when it has none)
     name: str
     attributes: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True, slots=True)
+class CountryRecord:
+    """A country as a provider lists it (API-Football ``/countries``)."""
+
+    name: str
+    code: str | None = None
+    flag_url: str | None = None  # the provider's image URL (linked, never copied)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueRecord:
+    """A ground as a provider describes it; ``team``: the team that plays there, when the answer says so."""
+
+    key: str  # the provider's venue id
+    name: str
+    address: str | None = None
+    city: str | None = None
+    country: str | None = None
+    capacity: int | None = None
+    surface: str | None = None
+    image_url: str | None = None
+    team: TeamRef | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SquadMemberRecord:
+    """A player in a team's squad: of a competition season (``/players``), or the current squad (``season``
+    None: ``/players/squads``, which replaces the provider's previous current squad of that team)."""
+
+    team: TeamRef
+    player_name: str
+    player_key: str | None = None  # the provider's player id
+    competition: CompetitionRef | None = None
+    season: str | None = None
+    position: str | None = None  # G, D, M, F
+    shirt_number: int | None = None
+    appearances: int | None = None
+    nationality: str | None = None
+    birth_date: date | None = None
+    height_cm: int | None = None
+    weight_kg: int | None = None
+    photo_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InjuryRecord:
+    """A player missing (``out``) or in doubt (``doubtful``) for a match, with the provider's reason."""
+
+    team: TeamRef
+    player_name: str
+    player_key: str | None
+    match_key: str  # the provider's fixture id
+    status: str  # out | doubtful
+    reason: str | None = None
+    kickoff_utc: datetime | None = None
+    competition: CompetitionRef | None = None
+    season: str | None = None
 
 
 # team keys of a detail whose provider names the side itself (SofaScore's ``isHome``) instead of a team id
@@ -394,3 +453,7 @@ class ParseResult:
     competitions: list[CompetitionRecord] = field(default_factory=list)
     details: list[MatchDetailRecord] = field(default_factory=list)
     references: list[ReferenceRecord] = field(default_factory=list)
+    countries: list[CountryRecord] = field(default_factory=list)
+    venues: list[VenueRecord] = field(default_factory=list)
+    squads: list[SquadMemberRecord] = field(default_factory=list)
+    injuries: list[InjuryRecord] = field(default_factory=list)

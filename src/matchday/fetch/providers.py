@@ -265,6 +265,12 @@ class ProviderClient:
         except (SourceError, FetchError, ConfigError) as exc:
             log.warning("provider plan not read", provider=provider_name, error=str(exc))
             return None
+        configured = self.quota.plans.get(provider_name)
+        if configured is not None and configured.daily_limit and reading.daily_limit is not None \
+                and configured.daily_limit > reading.daily_limit:  # the plan in providers.yaml is not the account's
+            log.warning("configured plan exceeds the account's: its remaining requests are what counts",
+                        provider=provider_name, configured_daily_limit=configured.daily_limit,
+                        account_daily_limit=reading.daily_limit)
         self.quota.correct(provider_name, reading)
         log.info("provider plan read", provider=provider_name, daily_limit=reading.daily_limit,
                  daily_remaining=reading.daily_remaining)

@@ -37,7 +37,7 @@ from matchday.ingest.live_runner import LiveRunner
 from matchday.ingest.responses import store_response
 from matchday.settings import Settings, get_settings
 from matchday.sources.base import available_sources
-from matchday.sources.provider import Provider
+from matchday.sources.provider import Provider, QuotaReading
 from matchday.store import job_registry, jobs, raw_archive
 from matchday.store.engine import make_engine
 
@@ -123,6 +123,13 @@ class Collector:
                                      else round(remaining / last_hour, 1))
             result.append(status)
         return result
+
+    def read_plans(self) -> dict[str, QuotaReading | None]:
+        """The account's own plan of every provider an enabled job uses, read before the first request (API-Football
+        ``/status``): where jobs start (``matchday collect``, the scheduler inside ``matchday serve``, each Celery
+        worker), so a plan configured wrong, or a key the provider refuses, is reported there."""
+        return {name: self.client.read_plan(name)
+                for name in sorted({job.provider for job in self.registry.enabled()}) if name in self.client.providers}
 
     def job(self, job_id: str) -> JobDefinition:
         if job_id not in self.registry.jobs:
@@ -242,7 +249,31 @@ class Collector:
             coverage.recompute(self.engine, job, parsed, returns, state.get("last_success_at"))
         return RunOutcome(job.job_id, status, run_id, items, requests, error)
 
+    def _archive_live(self, job: JobDefinition, trigger: str, owner: str) -> RunOutcome:
+        """A live loop with ``target_layer: raw``: each turn (at the plan's pace) sends the job's own request and
+        archives the answer, unparsed and pending: nothing is stored or fed until `matchday reparse` loads it."""
+        if (wait := self.live_wait_s(job)) > 0:
+            job_registry.release(self.engine, job.job_id, owner, None, "ok", None)
+            return RunOutcome(job.job_id, "idle", error=f"pacing the daily budget: next poll in {wait:.0f} s")
+        run_id, started = self._start(job, trigger)
+        try:
+            result = self.client.request(job.provider, job.endpoint, job.resolved_params(), job.priority, run_id)
+        except Exception as exc:  # noqa: BLE001 - whatever failed, the run is recorded and retried later
+            status = "skipped" if isinstance(exc, PrioritySkipped | QuotaExhausted) else "failed"
+            retry = min(self._retry_delay(job.job_id, exc), self.settings.job_retry_s)
+            jobs.finish(self.engine, run_id, started, status, 0, str(exc), log=[_line("error", f"{status}: {exc}")])
+            job_registry.release(self.engine, job.job_id, owner, run_id, status, retry)
+            return RunOutcome(job.job_id, status, run_id, error=str(exc))
+        jobs.finish(self.engine, run_id, started, "ok", 1, requests=result.attempts, log=[
+            _line("info", f"fetched {job.endpoint}: HTTP {result.status}, {len(result.body)} bytes, response "
+                          f"{result.response_id}"), _line("info", "target_layer raw: archived, not stored")])
+        job_registry.release(self.engine, job.job_id, owner, run_id, "ok", None)
+        self._per_poll[job.job_id] = float(result.attempts)
+        return RunOutcome(job.job_id, "ok", run_id, 1, result.attempts)
+
     def _run_live(self, job: JobDefinition, trigger: str, owner: str) -> RunOutcome:
+        if job.target_layer is TargetLayer.RAW:
+            return self._archive_live(job, trigger, owner)
         runner = self.live_runners.get(job.job_id)
         params = job.resolved_params()
         if runner is not None and self._live_params.get(job.job_id) != params:  # {{ today }} moved on
@@ -298,7 +329,7 @@ class Collector:
         jobs.finish(self.engine, run_id, started, "ok", polled, requests=len(fetched),
                     log=[_line("info", f"{what}: {polled} matches polled, {events} feed events")])
         job_registry.release(self.engine, job.job_id, owner, run_id, "ok", None)
-        if job.coverage_target is not None:
+        if job.target_layer is TargetLayer.RAW_CORE_MART and job.coverage_target is not None:  # raw+core: no mart
             state = job_registry.state(self.engine, job.job_id) or {}
             coverage.recompute(self.engine, job, ParseResult(matches=snapshots), "matches",
                                state.get("last_success_at"))

@@ -38,6 +38,7 @@ from matchday.store.provider_writes import (
     write_standings,
     write_teams,
 )
+from matchday.store.reference_writes import write_countries, write_injuries, write_squads, write_venues
 from matchday.store.runs import finish_run, replace_quarantine, start_run
 
 log = structlog.get_logger(__name__)
@@ -98,6 +99,10 @@ def write_parsed(engine: Engine, source_name: str, run_id: int, location: str, p
         write_standings(conn, resolver, source_name, parsed.standings, provided)
         write_scorers(conn, resolver, source_name, parsed.scorers, provided)
         write_details(conn, resolver, source_name, parsed.details, provided)
+        write_countries(conn, source_name, parsed.countries, provided)
+        write_venues(conn, resolver, source_name, parsed.venues, provided)
+        write_squads(conn, resolver, source_name, parsed.squads, provided)
+        write_injuries(conn, resolver, source_name, parsed.injuries, provided)
         resolver.flush()
         summary.standings_changed, summary.details_applied = provided.standings_changed, provided.details_applied
         summary.close_run(conn, run_id, source_name, location, counts, [*parsed.problems, *provided.problems],

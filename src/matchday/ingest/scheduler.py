@@ -122,6 +122,8 @@ class Scheduler:
             await asyncio.sleep(seconds)
 
     async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
+        if self.collector is not None:  # the account's plan before the first job's request (a failure is logged)
+            await anyio.to_thread.run_sync(self.collector.read_plans)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + duration_s if duration_s is not None else None
         loops = [loop.create_task(runner.run()) for runner in self.live_runners]

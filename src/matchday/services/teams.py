@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from matchday.store import team_queries
+from matchday.store import reference_queries, team_queries
 from matchday.store.team_profiles import PROFILE_FIELDS, profiles
 
 
@@ -18,8 +18,10 @@ def _with_profile(row: dict[str, Any], profile: dict[str, Any] | None) -> dict[s
 
 
 def team(conn: Connection, team_id: int) -> dict[str, Any]:
+    """One team, with its ground (the most trusted source's)."""
     row = team_queries.team(conn, team_id)
-    return _with_profile(row, profiles(conn, [team_id]).get(team_id))
+    return {**_with_profile(row, profiles(conn, [team_id]).get(team_id)),
+            "venue": reference_queries.team_venue(conn, team_id)}
 
 
 def teams(conn: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -147,6 +147,12 @@ class Resolver:
                                        "internal_id": team_id})
         return team_id
 
+    def team_by_provider_id(self, source_key: str) -> int | None:
+        """The one team this source keys by ``source_key`` in any scope (an answer that names a team by id but not
+        its country: API-Football ``/players/squads``); None when no team, or more than one, has that id."""
+        found = {team_id for key, team_id in self._team_keys.items() if key.rsplit("/", 1)[-1] == source_key}
+        return found.pop() if len(found) == 1 else None
+
     def _name_by_precedence(self, team_id: int, name: str, name_source: str) -> None:
         """Rename a team when a more trusted source (or the alias file) names it: never by load order alone."""
         if self._team_names is None:

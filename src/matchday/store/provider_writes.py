@@ -57,6 +57,7 @@ class ProviderCounts:
     teams: int = 0
     competitions: int = 0
     details_applied: int = 0
+    references_changed: int = 0  # countries, venues, squad places, player profiles, injuries written
     tags: set[str] = field(default_factory=set)
     problems: list[RowProblem] = field(default_factory=list)
 

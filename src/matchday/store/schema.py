@@ -242,6 +242,85 @@ team_profiles = Table(
     Column("updated_at", DateTime, nullable=False),
 )
 
+# ---- reference data providers list (API-Football /countries, /venues, /players, /injuries), per source --------
+countries = Table(
+    "countries", metadata,
+    Column("source", String(40), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("code", String(10)),
+    Column("flag_url", String(500)),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+venues = Table(
+    "venues", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("external_id", String(40), nullable=False),  # the provider's venue id
+    Column("name", String(200), nullable=False),
+    Column("address", String(300)),
+    Column("city", String(100)),
+    Column("country", String(100)),
+    Column("capacity", Integer),
+    Column("surface", String(40)),
+    Column("image_url", String(500)),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("source", "external_id"),
+)
+
+# the ground a team plays at, as each source says (read from the most trusted source)
+team_venues = Table(
+    "team_venues", metadata,
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("venue_id", ForeignKey("venues.id", ondelete="CASCADE"), nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+player_profiles = Table(
+    "player_profiles", metadata,
+    Column("player_id", ForeignKey("players.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(40), primary_key=True),
+    Column("nationality", String(100)),
+    Column("birth_date", Date),
+    Column("height_cm", Integer),
+    Column("weight_kg", Integer),
+    Column("photo_url", String(500)),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# a team's squad per season (season_id NULL: the source's current squad of the team), per source
+squad_members = Table(
+    "squad_members", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("player_id", ForeignKey("players.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("season_id", ForeignKey("seasons.id", ondelete="CASCADE")),
+    Column("position", String(4)),
+    Column("shirt_number", Integer),
+    Column("appearances", Integer),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# a player out of (or in doubt for) a match; the match by the provider's fixture id (it may be loaded later)
+injuries = Table(
+    "injuries", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(40), nullable=False),
+    Column("match_key", String(40), nullable=False, index=True),
+    Column("player_id", ForeignKey("players.id", ondelete="CASCADE"), nullable=False),
+    Column("team_id", ForeignKey("teams.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("player_name", String(200), nullable=False),
+    Column("status", String(10), nullable=False),  # out | doubtful
+    Column("reason", String(200)),
+    Column("kickoff_utc", DateTime),
+    Column("season_id", ForeignKey("seasons.id", ondelete="SET NULL")),
+    Column("updated_at", DateTime, nullable=False),
+    UniqueConstraint("source", "match_key", "player_id"),
+)
+
+
 # Shots with pitch coordinates and xG (Understat, ...), per source: each source's list is kept whole.
 shots = Table(
     "shots", metadata,

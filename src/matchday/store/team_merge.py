@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from matchday.errors import Conflict
 from matchday.store.match_writes import UPDATABLE
+from matchday.store.reference_writes import repoint_player, repoint_team
 from matchday.store.schema import (
     external_ids,
     match_events,
@@ -90,6 +91,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
             for child in (match_events, match_lineups):
                 conn.execute(update(child).where(child.c.player_id == player_id)
                              .values(player_id=keep_players[normalized]))
+            repoint_player(conn, keep_players[normalized], player_id)
             conn.execute(delete(players).where(players.c.id == player_id))
     conn.execute(update(players).where(players.c.team_id == drop_id).values(team_id=keep_id))
     conn.execute(update(point_deductions).where(point_deductions.c.team_id == drop_id).values(team_id=keep_id))
@@ -97,6 +99,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
     kept_sources = set(conn.execute(select(team_profiles.c.source).where(team_profiles.c.team_id == keep_id)).scalars())
     conn.execute(update(team_profiles).where(team_profiles.c.team_id == drop_id,
                                              team_profiles.c.source.not_in(kept_sources)).values(team_id=keep_id))
+    repoint_team(conn, keep_id, drop_id)
     conn.execute(delete(teams).where(teams.c.id == drop_id))
     return {"matches_moved": moved, "matches_merged": merged}
 

@@ -35,8 +35,11 @@ def _now() -> datetime:
 
 @lru_cache(maxsize=1)
 def worker_collector() -> Collector:
-    """One collector per worker process (its HTTP client, quota and breaker views, live runners)."""
-    return Collector.create(sync_definitions=False)
+    """One collector per worker process (its HTTP client, quota and breaker views, live runners); it reads the
+    accounts' plans before its first job sends anything (a plan configured wrong is reported in the worker's log)."""
+    collector = Collector.create(sync_definitions=False)
+    collector.read_plans()
+    return collector
 
 
 @lru_cache(maxsize=1)

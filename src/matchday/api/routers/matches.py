@@ -15,7 +15,7 @@ from matchday.api.ids import MatchId, OptionalIdQuery
 from matchday.domain.records import MatchStatus
 from matchday.services import lineups as lineup_payloads
 from matchday.services import match_centre
-from matchday.store import match_queries
+from matchday.store import match_queries, reference_queries
 from matchday.store.match_queries import MatchFilter
 from matchday.store.team_queries import league_by_id_or_code
 
@@ -122,6 +122,15 @@ def match_stats(ctx: Ctx, match_id: MatchId) -> Response:
     tackles, corners, fouls, cards ...), each with the source that gave it."""
     kind = _kind_of(ctx, match_id)
     return ctx.cached([f"match:{match_id}"], lambda: presenters.stats(ctx.conn, match_id), kind)
+
+
+@router.get("/{match_id}/injuries", response_model=schemas.Injuries)
+def match_injuries(ctx: Ctx, match_id: MatchId) -> Response:
+    """Players out of (``out``) or in doubt for (``doubtful``) the match, with the reason, as the most trusted
+    source reports (API-Football ``/injuries``)."""
+    kind = _kind_of(ctx, match_id)
+    return ctx.cached([f"match:{match_id}"], lambda: schemas.Injuries(
+        [presenters.injury(r) for r in reference_queries.match_injuries(ctx.conn, match_id)]), kind)
 
 
 @router.get("/{match_id}/shots", response_model=mc_schemas.MatchShots)

@@ -15,7 +15,7 @@ from matchday.domain.team_form import season_record
 from matchday.errors import NotFound
 from matchday.services import players
 from matchday.services import teams as team_payloads
-from matchday.store import match_centre_queries, match_queries, queries, team_queries
+from matchday.store import match_centre_queries, match_queries, queries, reference_queries, team_queries
 from matchday.store.match_queries import MatchFilter
 
 router = APIRouter(tags=["teams"])
@@ -94,11 +94,26 @@ def team_stats(ctx: Ctx, team_id: TeamId,
 
 
 @router.get("/teams/{team_id}/squad", response_model=schemas.Squad)
-def team_squad(ctx: Ctx, team_id: TeamId) -> Response:
-    """Players known for the team, with appearances where lineups exist."""
+def team_squad(ctx: Ctx, team_id: TeamId,
+               season: Annotated[str | None, Query(max_length=16, description="Only the squad a source lists for "
+                                                                          "this season (e.g. 2023-24).")] = None
+               ) -> Response:
+    """Players a source lists in the team's squad (API-Football ``/players``, ``/players/squads``) and players
+    seen in its line-ups: position, shirt number, nationality, birth date, height, weight and photo URL from the
+    most trusted source; appearances counted from the stored line-ups."""
     team_queries.team(ctx.conn, team_id)
     return ctx.cached([f"team:{team_id}"], lambda: schemas.Squad(
-        [schemas.SquadPlayer(**p) for p in team_queries.squad(ctx.conn, team_id)]))
+        [schemas.SquadPlayer(**p) for p in reference_queries.squad(ctx.conn, team_id, season)]))
+
+
+@router.get("/teams/{team_id}/injuries", response_model=schemas.Injuries)
+def team_injuries(ctx: Ctx, team_id: TeamId,
+                  limit: Annotated[int, Query(ge=1, le=200, description="At most this many, latest first.")] = 50
+                  ) -> Response:
+    """The team's players out of or in doubt for its matches (API-Football ``/injuries``), latest first."""
+    team_queries.team(ctx.conn, team_id)
+    return ctx.cached([f"team:{team_id}"], lambda: schemas.Injuries(
+        [presenters.injury(r) for r in reference_queries.team_injuries(ctx.conn, team_id, limit)]))
 
 
 @router.get("/players/{player_id}", response_model=mc_schemas.PlayerDetail, tags=["players"])

@@ -32,7 +32,8 @@ from matchday.sources.providerkit import ProviderSource, load_json, name_hints, 
 
 log = structlog.get_logger(__name__)
 
-REFERENCE_ENDPOINTS = frozenset({"countries", "venues", "players", "injuries", "fixtures/rounds", "status"})
+REFERENCE_ENDPOINTS = frozenset({"countries", "venues", "players", "players/squads", "injuries", "fixtures/rounds",
+                                 "status"})
 
 INFO = ProviderInfo(
     name=spec.PROVIDER,

@@ -37,7 +37,17 @@ from matchday.sources.api_football.parser import (
     team_scope,
     team_stats,
 )
-from matchday.sources.providerkit import as_dict, as_float, as_int, as_list, as_obj, as_seq, as_text, utc_datetime
+from matchday.sources.providerkit import (
+    as_dict,
+    as_float,
+    as_int,
+    as_list,
+    as_obj,
+    as_seq,
+    as_text,
+    set_aside,
+    utc_datetime,
+)
 
 P = spec.PROVIDER
 FILTERS = {"fixtures/events": ("team", "player", "type"), "fixtures/lineups": ("team", "player", "type"),
@@ -61,13 +71,20 @@ def parse_fixture_part(endpoint: str, params: Mapping[str, str], response: list)
     key = _fixture_key(params)
     partial = any(params.get(name) for name in FILTERS[endpoint])
     result = ParseResult(rows_read=len(response))
+    problems = result.problems  # an item of an unknown code is set aside (named): the answer is then partial
     if endpoint == "fixtures/events":
         events = []
-        for item in response:
-            team_id, ev, _kick = event(as_dict(P, "response[]", item))
+        for index, item in enumerate(response, start=1):
+            item = as_dict(P, "response[]", item)
+            try:
+                team_id, ev, _kick = event(item)
+            except ParseError as exc:
+                set_aside(problems, index, exc, f"event {index} ({item.get('type')!r} {item.get('detail')!r})", item)
+                continue
             if ev is not None:
                 events.append((team_id, ev))
-        detail = MatchDetailRecord(key, events=tuple(events), kinds=frozenset({"events"}), partial=partial)
+        detail = MatchDetailRecord(key, events=tuple(events), kinds=frozenset({"events"}),
+                                   partial=partial or bool(problems))
     else:
         parts, kind = [], {"fixtures/lineups": "lineups", "fixtures/statistics": "stats",
                            "fixtures/players": "player_stats"}[endpoint]
@@ -75,15 +92,16 @@ def parse_fixture_part(endpoint: str, params: Mapping[str, str], response: list)
             item = as_dict(P, "response[]", item)
             team_id, team_name = _team(item.get("team"), "team")
             if kind == "lineups":
-                part = TeamPart(team_id, team_name, lineup=tuple(lineup(item, Side.HOME)),
+                part = TeamPart(team_id, team_name, lineup=tuple(lineup(item, Side.HOME, problems)),
                                 formation=formation(item, Side.HOME))
             elif kind == "stats":
-                part = TeamPart(team_id, team_name,
-                                stats=team_stats(as_list(P, "statistics", item.get("statistics") or []), Side.HOME))
+                part = TeamPart(team_id, team_name, stats=team_stats(
+                    as_list(P, "statistics", item.get("statistics") or []), Side.HOME, problems))
             else:
-                part = TeamPart(team_id, team_name, player_stats=tuple(player_stats(item, Side.HOME)))
+                part = TeamPart(team_id, team_name, player_stats=tuple(player_stats(item, Side.HOME, problems)))
             parts.append(part)
-        detail = MatchDetailRecord(key, parts=tuple(parts), kinds=frozenset({kind}), partial=partial)
+        detail = MatchDetailRecord(key, parts=tuple(parts), kinds=frozenset({kind}),
+                                   partial=partial or bool(problems))
     result.details.append(detail)
     return result
 
@@ -192,8 +210,13 @@ def parse_teams(response: list) -> ParseResult:
                               stadium=as_text(P, "venue.name", venue.get("name")),
                               capacity=as_int(P, "venue.capacity", venue.get("capacity")),
                               city=as_text(P, "venue.city", venue.get("city")))
-        result.teams.append(TeamRecord(TeamRef(name, scope, key), as_text(P, "team.code", team.get("code")),
+        ref = TeamRef(name, scope, key)
+        result.teams.append(TeamRecord(ref, as_text(P, "team.code", team.get("code")),
                                        national, attributes, None if profile.is_empty() else profile))
+        if venue.get("id") is not None:  # the ground it plays at, kept as a venue of its own
+            from matchday.sources.api_football.reference import venue as venue_record
+
+            result.venues.append(venue_record(venue, ref))
     return result
 
 

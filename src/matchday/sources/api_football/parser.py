@@ -164,14 +164,18 @@ def event(raw: dict) -> tuple[str, MatchEventRecord | None, dict | None]:
     return team_id, MatchEventRecord(event_type, Side.HOME, minute, extra, player), None
 
 
-def lineup(raw: dict, side: Side) -> list[LineupEntry]:
+def lineup(raw: dict, side: Side, problems: list[RowProblem] | None = None) -> list[LineupEntry]:
+    """A side's line-up; a player of an unknown position is set aside into ``problems`` (named), the others
+    load (no list to collect into: the error stands)."""
     entries = []
     for key, starter in (("startXI", True), ("substitutes", False)):
-        for item in as_seq(P, f"lineups.{key}", raw.get(key)):
+        for index, item in enumerate(as_seq(P, f"lineups.{key}", raw.get(key)), start=1):
             player = as_dict(P, f"lineups.{key}.player", as_dict(P, f"lineups.{key}[]", item).get("player"))
             position = as_code(P, "lineups.player.pos", player.get("pos"))
             if position is not None and position not in spec.LINEUP_POSITIONS:
-                raise ParseError(P, "lineups.player.pos", position, "unknown position")
+                set_aside(problems, index, ParseError(P, "lineups.player.pos", position, "unknown position"),
+                          f"{key} player {player.get('name')!r}", item)
+                continue
             name = as_text(P, "lineups.player.name", player.get("name"), optional=False)
             grid = as_text(P, "lineups.player.grid", player.get("grid"))
             if grid is not None and not _GRID.match(grid):
@@ -196,12 +200,15 @@ def crest(raw: Any, ref: TeamRef) -> TeamRecord | None:
     return TeamRecord(ref, profile=TeamProfile(crest_url=logo)) if logo else None
 
 
-def team_stats(items: list, side: Side) -> TeamStatsRecord:
+def team_stats(items: list, side: Side, problems: list[RowProblem] | None = None) -> TeamStatsRecord:
+    """A side's statistics; one of an unknown type is set aside into ``problems`` (named), the others load."""
     values: dict[str, Any] = {}
-    for item in items:
+    for index, item in enumerate(items, start=1):
         stat_type = as_code(P, "statistics.type", as_dict(P, "statistics[]", item).get("type"))
         if stat_type not in spec.STAT_TYPES:
-            raise ParseError(P, "statistics.type", stat_type, "unknown statistic")
+            set_aside(problems, index, ParseError(P, "statistics.type", stat_type, "unknown statistic"),
+                      f"statistic {stat_type!r}", item)
+            continue
         target = spec.STAT_TYPES[stat_type]
         if target is None:
             continue
@@ -210,9 +217,10 @@ def team_stats(items: list, side: Side) -> TeamStatsRecord:
     return TeamStatsRecord(side, **values)
 
 
-def player_stats(raw: dict, side: Side) -> list[PlayerMatchStatsRecord]:
+def player_stats(raw: dict, side: Side, problems: list[RowProblem] | None = None) -> list[PlayerMatchStatsRecord]:
+    """A side's player figures; a player of an unknown position is set aside into ``problems`` (named)."""
     out = []
-    for item in as_seq(P, "players.players", raw.get("players")):
+    for index, item in enumerate(as_seq(P, "players.players", raw.get("players")), start=1):
         item = as_dict(P, "players.players[]", item)
         player = as_dict(P, "players.player", item.get("player"))
         name = as_text(P, "players.player.name", player.get("name"), optional=False)
@@ -225,7 +233,9 @@ def player_stats(raw: dict, side: Side) -> list[PlayerMatchStatsRecord]:
         cards = as_obj(P, "statistics.cards", stats.get("cards"))
         position = as_code(P, "players.games.position", games.get("position"))
         if position is not None and position not in spec.LINEUP_POSITIONS:
-            raise ParseError(P, "players.games.position", position, "unknown position")
+            set_aside(problems, index, ParseError(P, "players.games.position", position, "unknown position"),
+                      f"player {name!r}", item)
+            continue
         out.append(PlayerMatchStatsRecord(
             side, name, minutes=as_int(P, "games.minutes", games.get("minutes")), position=position,
             shirt_number=as_int(P, "games.number", games.get("number")), substitute=games.get("substitute"),
@@ -301,17 +311,17 @@ def fixture(raw: dict, refs: Refs, problems: list[RowProblem] | None = None) -> 
         item = as_dict(P, "lineups[]", item)
         team_id = str(as_obj(P, "lineups.team", item.get("team")).get("id"))
         side = _side_of(team_id, home_id, away_id, "lineups.team.id")
-        lineups.extend(lineup(item, side))
+        lineups.extend(lineup(item, side, problems))
         shape = formation(item, side)
         if shape is not None:
             formations.append(shape)
     stats = tuple(team_stats(as_seq(P, "statistics.statistics", item.get("statistics")),
                              _side_of(str(as_obj(P, "statistics.team", item.get("team")).get("id")), home_id,
-                                      away_id, "statistics.team.id"))
+                                      away_id, "statistics.team.id"), problems)
                   for item in (as_dict(P, "statistics[]", x) for x in as_seq(P, "statistics", raw.get("statistics"))))
     players = [p for item in (as_dict(P, "players[]", x) for x in as_seq(P, "players", raw.get("players")))
                for p in player_stats(item, _side_of(str(as_obj(P, "players.team", item.get("team")).get("id")),
-                                                    home_id, away_id, "players.team.id"))]
+                                                    home_id, away_id, "players.team.id"), problems)]
     live = status in (MatchStatus.LIVE, MatchStatus.HALFTIME)
     venue = as_obj(P, "fixture.venue", info.get("venue")).get("name")
     return MatchRecord(

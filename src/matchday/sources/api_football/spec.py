@@ -78,6 +78,12 @@ STAT_TYPES: dict[str, str | None] = {
 
 LINEUP_POSITIONS = frozenset({"G", "D", "M", "F"})
 
+# /players (statistics.games.position) and /players/squads (position) spell positions out
+PLAYER_POSITIONS: dict[str, str] = {"Goalkeeper": "G", "Defender": "D", "Midfielder": "M", "Attacker": "F"}
+
+# /injuries player.type (the provider's documentation: "Missing Fixture" = will not play, "Questionable" = may)
+INJURY_TYPES: dict[str, str] = {"Missing Fixture": "out", "Questionable": "doubtful"}
+
 # competitions: data/competition_register.json (matchday.competition_register), one entry per competition
 
 # API-Football names some countries differently from matchday's catalog
@@ -114,6 +120,7 @@ ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (
     Endpoint("countries", "/countries", ("name", "code", "search"), returns="references"),
     Endpoint("venues", "/venues", ("id", "name", "city", "country", "search"), returns="references"),
     Endpoint("players", "/players", ("id", "team", "league", "season", "search", "page"), returns="references"),
+    Endpoint("players/squads", "/players/squads", ("team", "player"), returns="references"),
     Endpoint("injuries", "/injuries", ("league", "season", "fixture", "team", "player", "date", "ids", "timezone"),
              returns="references"),
     Endpoint("fixtures/rounds", "/fixtures/rounds", ("league", "season", "current", "dates", "timezone"),

@@ -33,7 +33,7 @@ from matchday.domain.seasons import split_season
 from matchday.errors import ParseError
 from matchday.sources.football_data_org import spec
 from matchday.sources.international_results.spec import NATIONAL_TEAMS
-from matchday.sources.providerkit import as_dict, as_int, as_list, as_text, utc_datetime
+from matchday.sources.providerkit import as_code, as_dict, as_int, as_list, as_text, set_aside, utc_datetime
 
 P = spec.PROVIDER
 
@@ -47,9 +47,19 @@ def competition_ref(raw: Any, area: Any = None) -> CompetitionRef:
     else:
         country = as_text(P, "area.name", (area or {}).get("name")) if isinstance(area, dict) else None
         country = None if country in ("World", "Europe", "South America") else country
-        kind = spec.COMPETITION_TYPES.get(comp.get("type"), "league")
+        kind = _competition_kind(comp.get("type"))
         canonical = f"{P}.{code}"
     return CompetitionRef(canonical, as_text(P, "competition.name", comp.get("name")) or code, country, kind, code)
+
+
+def _competition_kind(code: Any) -> str:
+    """``competition.type`` → league | cup; absent means a league; a type not listed costs its record."""
+    code = as_code(P, "competition.type", code)
+    if code is None:
+        return "league"
+    if code not in spec.COMPETITION_TYPES:
+        raise ParseError(P, "competition.type", code, "unknown competition type")
+    return spec.COMPETITION_TYPES[code]
 
 
 def season_label(comp: CompetitionRef, season: Any) -> str:
@@ -131,6 +141,7 @@ def _pair(score: dict, key: str) -> tuple[int | None, int | None]:
 
 
 def stage_label(stage: Any, group: Any) -> str:
+    stage = as_code(P, "stage", stage)
     if stage not in spec.STAGES:
         raise ParseError(P, "stage", stage, "unknown stage")
     if group:
@@ -142,12 +153,12 @@ def stage_label(stage: Any, group: Any) -> str:
 def match(raw: dict, refs: Refs, top: dict) -> MatchRecord:
     comp, season = refs.competition(raw.get("competition") or top.get("competition"), raw.get("area"),
                                     raw.get("season") or top.get("season"))
-    status_code = raw.get("status")
+    status_code = as_code(P, "status", raw.get("status"))
     if status_code not in spec.STATUSES:
         raise ParseError(P, "status", status_code, "unknown status")
     status, period = spec.STATUSES[status_code]
     score = as_dict(P, "score", raw.get("score") or {})
-    duration = score.get("duration") or "REGULAR"
+    duration = as_code(P, "score.duration", score.get("duration")) or "REGULAR"
     if duration not in spec.DURATIONS:
         raise ParseError(P, "score.duration", duration, "unknown duration")
     full, half = _pair(score, "fullTime"), _pair(score, "halfTime")
@@ -203,10 +214,14 @@ def parse_standings(doc: dict) -> ParseResult:
     comp, season = refs.competition(doc.get("competition"), doc.get("area"), doc.get("season"))
     tables = as_list(P, "standings", doc.get("standings") or [])
     totals = []
-    for table in tables:
-        kind = table.get("type")
-        if kind not in spec.STANDING_TYPES:
-            raise ParseError(P, "standings.type", kind, "unknown table type")
+    for index, table in enumerate(tables, start=1):
+        table = as_dict(P, "standings[]", table)
+        kind = as_code(P, "standings.type", table.get("type"))
+        if kind not in spec.STANDING_TYPES:  # a table of an unknown type is set aside (named); the rest load
+            set_aside(result.problems, index, ParseError(P, "standings.type", kind, "unknown table type"),
+                      f"table {index} ({kind!r}, {table.get('stage')!r} {table.get('group')!r})",
+                      {k: v for k, v in table.items() if k != "table"})
+            continue
         if kind == "TOTAL":
             totals.append(table)
     for table in totals:
@@ -264,10 +279,16 @@ def parse_teams(doc: dict) -> ParseResult:
 
 def parse_competitions(doc: dict) -> ParseResult:
     result = ParseResult()
-    for raw in as_list(P, "competitions", doc["competitions"]) if "competitions" in doc else [doc]:
+    for index, raw in enumerate(as_list(P, "competitions", doc["competitions"]) if "competitions" in doc
+                                else [doc], start=1):
         result.rows_read += 1
         raw = as_dict(P, "competitions[]", raw)
-        comp = competition_ref(raw, raw.get("area"))
+        try:
+            comp = competition_ref(raw, raw.get("area"))
+        except ParseError as exc:  # one competition of an unknown type: that one is set aside
+            set_aside(result.problems, index, exc, f"competition {raw.get('code') or raw.get('id')}",
+                      {k: v for k, v in raw.items() if k != "seasons"})
+            continue
         seasons = [season_label(comp, s) for s in as_list(P, "seasons", raw.get("seasons") or [])]
         if not seasons and isinstance(raw.get("currentSeason"), dict):
             seasons = [season_label(comp, raw["currentSeason"])]

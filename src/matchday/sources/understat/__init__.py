@@ -33,7 +33,19 @@ from matchday.domain.records import (
 from matchday.domain.seasons import split_season
 from matchday.errors import ParseError, UnreadableFile
 from matchday.sources.provider import ProviderInfo, QuotaReading
-from matchday.sources.providerkit import ProviderSource, as_dict, as_float, as_int, as_text, name_hints, shape_checked
+from matchday.sources.providerkit import (
+    ProviderSource,
+    as_code,
+    as_dict,
+    as_float,
+    as_int,
+    as_obj,
+    as_seq,
+    as_text,
+    name_hints,
+    set_aside,
+    shape_checked,
+)
 from matchday.sources.understat import spec
 
 P = spec.PROVIDER
@@ -134,16 +146,19 @@ def parse_league(data: dict[str, Any], league: str, season: str | None) -> Parse
 
 
 def _shot(raw: dict) -> ShotRecord:
-    result, situation, kind = raw.get("result"), raw.get("situation"), raw.get("shotType")
+    result, situation = as_code(P, "shot.result", raw.get("result")), as_code(P, "shot.situation",
+                                                                                raw.get("situation"))
+    kind = as_code(P, "shot.shotType", raw.get("shotType"))
     if result not in spec.SHOT_RESULTS:
         raise ParseError(P, "shot.result", result, "unknown shot result")
     if situation not in spec.SITUATIONS:
         raise ParseError(P, "shot.situation", situation, "unknown situation")
     if kind not in spec.SHOT_TYPES:
         raise ParseError(P, "shot.shotType", kind, "unknown shot type")
-    side = Side.HOME if raw.get("h_a") == "h" else Side.AWAY if raw.get("h_a") == "a" else None
+    h_a = as_code(P, "shot.h_a", raw.get("h_a"))
+    side = Side.HOME if h_a == "h" else Side.AWAY if h_a == "a" else None
     if side is None:
-        raise ParseError(P, "shot.h_a", raw.get("h_a"), "neither h nor a")
+        raise ParseError(P, "shot.h_a", h_a, "unknown side (neither h nor a)")
     return ShotRecord(side, as_int(P, "shot.minute", raw.get("minute")), as_text(P, "shot.player", raw.get("player")),
                       as_float(P, "shot.X", raw.get("X")), as_float(P, "shot.Y", raw.get("Y")),
                       as_float(P, "shot.xG", raw.get("xG")), spec.SHOT_RESULTS[result], spec.SITUATIONS[situation],
@@ -151,7 +166,7 @@ def _shot(raw: dict) -> ShotRecord:
 
 
 def _roster(raw: dict, side: Side) -> PlayerMatchStatsRecord:
-    position = raw.get("position")
+    position = as_code(P, "roster.position", raw.get("position"))
     if position not in spec.POSITIONS:
         raise ParseError(P, "roster.position", position, "unknown position")
     return PlayerMatchStatsRecord(
@@ -178,18 +193,32 @@ def parse_match(data: dict[str, Any]) -> ParseResult:
                                   shots_on_target=as_int(P, f"{k}_shotOnTarget", info.get(f"{k}_shotOnTarget")),
                                   expected_goals=as_float(P, f"{k}_xg", info.get(f"{k}_xg")))
                   for side, k in ((Side.HOME, "h"), (Side.AWAY, "a")))
-    all_shots = sorted((_shot(as_dict(P, "shotsData[]", s)) for k in ("h", "a") for s in shots.get(k) or []),
-                       key=lambda s: (s.minute or 0, s.side.value))
-    players = tuple(_roster(as_dict(P, "rostersData[]", r), side)
-                    for side, k in ((Side.HOME, "h"), (Side.AWAY, "a")) for r in (rosters.get(k) or {}).values())
+    problems: list[RowProblem] = []
+    found_shots, shot_items = [], 0
+    for index, raw in enumerate((s for k in ("h", "a") for s in as_seq(P, f"shotsData.{k}", shots.get(k))), start=1):
+        raw, shot_items = as_dict(P, "shotsData[]", raw), shot_items + 1
+        try:  # a shot of an unknown code is set aside (named) and the rest of the match loads
+            found_shots.append(_shot(raw))
+        except ParseError as exc:
+            set_aside(problems, index, exc, f"shot {raw.get('id') or index} ({raw.get('result')!r}, "
+                                            f"minute {raw.get('minute')})", raw)
+    all_shots = sorted(found_shots, key=lambda s: (s.minute or 0, s.side.value))
+    players = []
+    for side, k in ((Side.HOME, "h"), (Side.AWAY, "a")):
+        for index, raw in enumerate(as_obj(P, f"rostersData.{k}", rosters.get(k)).values(), start=1):
+            raw = as_dict(P, "rostersData[]", raw)
+            try:
+                players.append(_roster(raw, side))
+            except ParseError as exc:
+                set_aside(problems, index, exc, f"{side.value} player {raw.get('player')!r}", raw)
     record = MatchRecord(
         competition=comp, season=_season(info.get("season")), home=teams(info.get("h"), info.get("team_h")),
         away=teams(info.get("a"), info.get("team_a")), match_date=when.date(), kickoff_utc=when,
         status=MatchStatus.FINISHED, finish=Finish.REGULAR,
         home_goals=as_int(P, "h_goals", info.get("h_goals")), away_goals=as_int(P, "a_goals", info.get("a_goals")),
-        stats=stats, shots=tuple(all_shots), player_stats=players, source_key=as_text(P, "id", info.get("id")),
+        stats=stats, shots=tuple(all_shots), player_stats=tuple(players), source_key=as_text(P, "id", info.get("id")),
         attributes={k: as_float(P, k, info.get(k)) for k in ("h_ppda", "a_ppda", "h_deep", "a_deep") if info.get(k)})
-    return ParseResult(matches=[record], rows_read=1 + len(all_shots))
+    return ParseResult(matches=[record], rows_read=1 + shot_items, problems=problems)
 
 
 class Understat:
