@@ -30,6 +30,7 @@ from matchday.api.routers import (
     matches,
     prediction_leagues,
     predictions,
+    recovery,
     system,
     teams,
 )
@@ -163,7 +164,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.metrics.register_shared(StackMetrics(engine, settings.redis_url, QUEUE))
     app.state.cache.log_reads = app.state.metrics.log_reads.inc
     app.state.hub.clients_gauge = app.state.metrics.ws_clients
-    for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
+    for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, recovery.router,
+                   favorites.router,
                    prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)

@@ -107,12 +107,17 @@ async def logout(request: Request) -> Response:
     return response
 
 
+NOTICES = {"verification-sent": "A confirmation link is on its way to your address.",
+           "mail-503": "This server sends no email (no SMTP server configured); ask its administrator.",
+           "mail-429": "Too many requests; try again later."}
+
+
 @router.get("/profile", response_class=HTMLResponse)
-def profile_page(request: Request) -> Response:
+def profile_page(request: Request, notice: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES, message=NOTICES.get(notice or ""),
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id))
 
 
@@ -134,7 +139,8 @@ async def profile_submit(request: Request) -> Response:
                 message = "Password changed; your other sessions have ended."
             else:
                 changes = {"full_name": str(form.get("full_name", "")) or None,
-                           "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en"))}
+                           "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en")),
+                           "reminders_enabled": form.get("reminders_enabled") == "on"}
                 user = users.update_profile(conn, user.id, changes)
                 message = "Profile saved."
     except MatchdayError as exc:
