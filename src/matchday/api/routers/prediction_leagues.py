@@ -61,7 +61,7 @@ def create(body: PredictionLeagueIn, request: Request, auth: CurrentUser, accoun
         if scoring is None or None in (scoring.exact, scoring.difference, scoring.tendency):
             raise InvalidInput("scoring: custom needs exact, difference and tendency points")
         options |= {"exact": scoring.exact, "difference": scoring.difference, "tendency": scoring.tendency,
-                    "draw_difference": scoring.draw_difference}
+                    "draw_difference": scoring.draw_difference, "odds": scoring.odds}
     rules = rules_for(preset, **options)
     with request.app.state.read_engine.connect() as fconn:
         comp = football.competition(fconn, body.competition)
