@@ -54,6 +54,14 @@ class PredictionLeagueIn(BaseModel):
     season: str = Field(min_length=4, max_length=16, description="2024-25, or 2024 for calendar-year leagues.")
     scoring: ScoringIn | Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "odds"] = "kicktipp"
     visibility: Literal["private", "public"] = "private"
+    reminder_minutes: int | None = Field(None, ge=0, le=20160, description="Remind members who have not predicted "
+                                         "a round this long before its first kick-off; 0: never; null: the "
+                                         "server's MATCHDAY_REMINDER_MINUTES.")
+
+
+class PredictionLeaguePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reminder_minutes: int | None = Field(None, ge=0, le=20160, description="As at creation; null: the server's.")
 
 
 class PredictionLeagueOut(BaseModel):
@@ -69,6 +77,7 @@ class PredictionLeagueOut(BaseModel):
     scores_updated_at: UtcDateTime | None = None
     member_count: int
     is_member: bool
+    reminder_minutes: int | None = None
     created_at: UtcDateTime
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
 from matchday.domain.odds import closing_1x2
 from matchday.errors import NotFound
@@ -145,3 +145,15 @@ def seasons_competitions(conn: Connection, season_ids: list[int]) -> list[tuple[
         return []
     return [(comp, label) for comp, label in conn.execute(
         select(seasons.c.competition_id, seasons.c.label).where(seasons.c.id.in_(sorted(set(season_ids)))))]
+
+
+def upcoming_rounds(conn: Connection, competition_id: int, label: str, now: datetime,
+                    until: datetime) -> dict[int, datetime]:
+    """Rounds (not 0) of the season whose first kick-off is after ``now`` and at or before ``until``."""
+    first = func.min(matches.c.kickoff_utc)
+    rows = conn.execute(select(matches.c.round_number, first)
+                        .join(seasons, seasons.c.id == matches.c.season_id)
+                        .where(matches.c.competition_id == competition_id, seasons.c.label == label,
+                               matches.c.round_number.is_not(None), matches.c.round_number > 0)
+                        .group_by(matches.c.round_number).having(and_(first > now, first <= until)))
+    return {round_number: kickoff for round_number, kickoff in rows}
