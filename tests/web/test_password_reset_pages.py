@@ -1,7 +1,7 @@
-"""The forgotten-password road in a real Chromium against a real `matchday serve` that mails through a real SMTP
-server on localhost: sign-in page → forgot password → the emailed link → a new password → signed in with it; the
-verification link's landing page confirms the address. At phone width, light and dark, with no console error
-(the pages run under the site's CSP, no inline script)."""
+"""Accounts by email in a real Chromium against a real `matchday serve` that mails through a real SMTP server on
+localhost: register → the profile sends a confirmation link → its landing page confirms the address; then, signed
+out: sign-in page → forgot password → the emailed link → a new password → signed in with it. At phone width,
+light and dark, with no console error (the pages run under the site's CSP, no inline script)."""
 
 from __future__ import annotations
 
@@ -29,19 +29,43 @@ def mail_url(tmp_path_factory: pytest.TempPathFactory, smtp_server: SmtpServer) 
     process.wait(timeout=20)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_reset_a_forgotten_password_in_the_browser(browser, mail_url: str, smtp_server: SmtpServer,  # noqa: ANN001
-                                                   scheme: str) -> None:
-    name = f"forgetful-{scheme}"
-    email = f"{name}@example.org"
-    created = httpx.post(f"{mail_url}/api/v1/auth/register", json={"email": email, "username": name,
-                                                                  "password": PASSWORD})
-    assert created.status_code == 201, created.text
-    context = browser.new_context(**PHONE, color_scheme=scheme)
-    tab = context.new_page()
-    problems: list[str] = []
+def _watch(tab, problems: list[str]) -> None:  # noqa: ANN001
     tab.on("console", lambda message: message.type == "error" and problems.append(message.text))
     tab.on("pageerror", lambda error: problems.append(str(error)))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_register_confirm_forget_and_reset_in_the_browser(browser, mail_url: str,  # noqa: ANN001
+                                                          smtp_server: SmtpServer, scheme: str) -> None:
+    name = f"forgetful-{scheme}"
+    email = f"{name}@example.org"
+    problems: list[str] = []
+    context = browser.new_context(**PHONE, color_scheme=scheme)
+    tab = context.new_page()
+    _watch(tab, problems)
+    try:  # register on the page: a confirmation link is mailed; the profile sends another on request
+        tab.goto(f"{mail_url}/register")
+        tab.fill('input[name="email"]', email)
+        tab.fill('input[name="username"]', name)
+        tab.fill('input[name="password"]', PASSWORD)
+        tab.click('form.stack button[type="submit"]')
+        tab.wait_for_url(f"{mail_url}/prediction-leagues")
+        smtp_server.inbox.wait_for(email)
+        tab.goto(f"{mail_url}/profile")
+        assert "not confirmed yet" in tab.locator('[data-role="email-status"]').inner_text()
+        tab.click("text=Send a confirmation link")
+        assert "on its way" in tab.locator("p.notice").inner_text()
+        verify = smtp_server.inbox.wait_for(email, 2)[-1].link("/verify-email")
+        tab.goto(verify)  # the landing page asks first: a mail scanner opening the link confirms nothing
+        tab.click("text=Confirm my address")
+        assert f"{email} is confirmed" in tab.locator("p.notice").inner_text()
+        tab.goto(f"{mail_url}/profile")
+        assert "is confirmed" in tab.locator('[data-role="email-status"]').inner_text()
+    finally:
+        context.close()
+    context = browser.new_context(**PHONE, color_scheme=scheme)  # another browser, signed out
+    tab = context.new_page()
+    _watch(tab, problems)
     try:
         tab.goto(f"{mail_url}/login")
         tab.click("text=Forgot your password?")
@@ -49,7 +73,7 @@ def test_reset_a_forgotten_password_in_the_browser(browser, mail_url: str, smtp_
         tab.fill('input[name="email"]', email)
         tab.click('form.stack button[type="submit"]')
         assert "a reset link is on its way" in tab.locator("p.notice").inner_text()
-        mail = next(m for m in smtp_server.inbox.wait_for(email, 2) if "Reset" in m.subject)
+        mail = next(m for m in smtp_server.inbox.wait_for(email, 3) if "Reset" in m.subject)
         link = mail.link("/reset-password")
         assert link.startswith(f"{mail_url}/reset-password?token=")  # the address the browser used
         tab.goto(link)
@@ -79,12 +103,6 @@ def test_reset_a_forgotten_password_in_the_browser(browser, mail_url: str, smtp_
         tab.fill('input[name="confirm_password"]', "yet another passphrase 8")
         tab.click('form[data-role="reset-form"] button[type="submit"]')
         assert "already used or expired" in tab.locator("p.error").inner_text()
-        verify = next(m for m in smtp_server.inbox.to(email) if "Confirm" in m.subject).link("/verify-email")
-        tab.goto(verify)  # the landing page asks first: a mail scanner opening the link confirms nothing
-        tab.click("text=Confirm my address")
-        assert f"{email} is confirmed" in tab.locator("p.notice").inner_text()
-        tab.goto(f"{mail_url}/profile")
-        assert "is confirmed" in tab.locator('[data-role="email-status"]').inner_text()
     finally:
         context.close()
     assert [p for p in problems if "400" not in p and "422" not in p] == []  # the refusals are the only errors

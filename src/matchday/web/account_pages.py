@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from matchday.accounts import sessions, users
@@ -47,7 +47,7 @@ def register_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register_submit(request: Request) -> Response:
+async def register_submit(request: Request, background: BackgroundTasks) -> Response:
     form = await request.form()
     state = request.app.state.accounts
     email, username, password = (str(form.get(k, "")) for k in ("email", "username", "password"))
@@ -64,6 +64,8 @@ async def register_submit(request: Request) -> Response:
     except MatchdayError as exc:
         return _render(request, "register.html", status=exc.status_code, error=str(exc), email=email,
                        username=username)
+    if state.recovery.mailer.configured:  # the confirmation link, sent after the answer
+        background.add_task(state.recovery.send, state.recovery.request_verification(user, state.base_url(request)))
     response = RedirectResponse("/prediction-leagues", status_code=303)
     sign_in(response, state, user.id, pair.session_id)
     return response
