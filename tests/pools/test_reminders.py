@@ -1,7 +1,7 @@
 """Prediction reminders end to end: a real `create_server` app whose own embedded scheduler sends them through a
 real SMTP server on localhost (aiosmtpd). Once per member and round (a claim row: a second run, a restarted
 process or four concurrent runs send nothing again), only to members who lack a prediction, have reminders on
-and a confirmed address; a failed send is retried; the Celery beat schedule carries the same task."""
+and a confirmed address; a failed send is retried; the Celery beat task sends through SMTP the same way."""
 
 from __future__ import annotations
 
@@ -173,3 +173,32 @@ def test_the_email_channel_needs_a_server_and_a_confirmed_address() -> None:
 def test_celery_beat_runs_the_reminders_on_their_own_schedule() -> None:
     entry = beat_schedule(JobRegistry(), Settings(reminder_check_s=120))["reminders"]
     assert entry["task"] == "matchday.reminders" and entry["schedule"].run_every == timedelta(seconds=120)
+
+
+def test_the_celery_task_sends_through_smtp_once(tmp_path, smtp_server: SmtpServer,  # noqa: ANN001
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The beat task as a worker runs it (its engines and settings; no server scheduler beside it)."""
+    from types import SimpleNamespace
+
+    from matchday.accounts import users as accounts
+    from matchday.accounts.store import upgrade_users
+    from matchday.domain.prediction_scoring import rules_for
+    from matchday.pools import football, leagues
+    from matchday.workers import tasks
+
+    engine = football_store(tmp_path / "football.db")
+    upgrade_users(engine)
+    write(engine, *season_records())
+    with engine.begin() as conn:
+        owner = accounts.register(conn, "celia@example.org", "celia", "correct horse battery staple")
+        accounts.mark_verified(conn, owner.id, owner.email)
+        competition = football.competition(conn, "test.1")
+        leagues.create(conn, owner, "Beat", competition.id, SEASON, rules_for("kicktipp"), "private", 1500)
+    settings = Settings(database_url=str(engine.url), public_url="https://beat.example", **smtp_server.settings())
+    monkeypatch.setattr(tasks, "worker_collector", lambda: SimpleNamespace(engine=engine, settings=settings))
+    monkeypatch.setattr(tasks, "_users_engine", lambda: engine)
+    assert tasks.reminders() == {"reminders_sent": 1}
+    [mail] = smtp_server.inbox.wait_for("celia@example.org")
+    assert mail.subject.startswith("Beat: round 2 starts") and "https://beat.example/prediction-leagues/" in mail.text
+    assert tasks.reminders() == {"reminders_sent": 0}  # the next beat tick: claimed and sent already
+    engine.dispose()
