@@ -175,9 +175,10 @@ def test_celery_beat_runs_the_reminders_on_their_own_schedule() -> None:
     assert entry["task"] == "matchday.reminders" and entry["schedule"].run_every == timedelta(seconds=120)
 
 
-def test_the_celery_task_sends_through_smtp_once(tmp_path, smtp_server: SmtpServer,  # noqa: ANN001
+def test_the_celery_task_sends_through_smtp_once(engine, smtp_server: SmtpServer,  # noqa: ANN001
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """The beat task as a worker runs it (its engines and settings; no server scheduler beside it)."""
+    """The beat task as workers run it (their engines and settings; no server scheduler beside them), four at
+    once, on SQLite and PostgreSQL: one email."""
     from types import SimpleNamespace
 
     from matchday.accounts import users as accounts
@@ -186,19 +187,25 @@ def test_the_celery_task_sends_through_smtp_once(tmp_path, smtp_server: SmtpServ
     from matchday.pools import football, leagues
     from matchday.workers import tasks
 
-    engine = football_store(tmp_path / "football.db")
     upgrade_users(engine)
     write(engine, *season_records())
     with engine.begin() as conn:
-        owner = accounts.register(conn, "celia@example.org", "celia", "correct horse battery staple")
+        owner = accounts.register(conn, f"celia@{engine.dialect.name}.example.org", "celia",
+                                  "correct horse battery staple")
         accounts.mark_verified(conn, owner.id, owner.email)
         competition = football.competition(conn, "test.1")
         leagues.create(conn, owner, "Beat", competition.id, SEASON, rules_for("kicktipp"), "private", 1500)
     settings = Settings(database_url=str(engine.url), public_url="https://beat.example", **smtp_server.settings())
     monkeypatch.setattr(tasks, "worker_collector", lambda: SimpleNamespace(engine=engine, settings=settings))
     monkeypatch.setattr(tasks, "_users_engine", lambda: engine)
-    assert tasks.reminders() == {"reminders_sent": 1}
-    [mail] = smtp_server.inbox.wait_for("celia@example.org")
+    results: list[dict] = []
+    # the task's body (``run``): Celery's call wrapper keeps a per-task request stack that threads would share
+    workers = [threading.Thread(target=lambda: results.append(tasks.reminders.run())) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    assert sorted(r["reminders_sent"] for r in results) == [0, 0, 0, 1]
+    [mail] = smtp_server.inbox.wait_for(f"celia@{engine.dialect.name}.example.org")
     assert mail.subject.startswith("Beat: round 2 starts") and "https://beat.example/prediction-leagues/" in mail.text
     assert tasks.reminders() == {"reminders_sent": 0}  # the next beat tick: claimed and sent already
-    engine.dispose()
