@@ -156,10 +156,11 @@ def test_a_round_already_started_or_too_far_ahead_reminds_nobody(office) -> None
     client, _league, engine = office
     users = client.app.state.accounts.engine
     flaky = _Flaky()
-    flaky.failures = 0
+    flaky.failures, flaky.name = 0, "fresh"  # a channel with no claims yet: only the clock decides
     assert send_due(users, engine, [flaky], 1440, BASE, now=utcnow() + timedelta(days=1, minutes=1)) == 0
     assert send_due(users, engine, [flaky], 1440, BASE, now=utcnow() - timedelta(days=2)) == 0  # reminder time not yet
     assert flaky.delivered == []
+    assert send_due(users, engine, [flaky], 1440, BASE) == 3  # and now it is due: mike, nina, paul
 
 
 def test_the_email_channel_needs_a_server_and_a_confirmed_address() -> None:
