@@ -16,6 +16,7 @@ from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
 from tests.postgres_server import PostgresServer, PostgresUnavailable
 from tests.redis_server import RedisServer, RedisUnavailable
+from tests.smtp_server import SmtpServer
 from tests.testdata import DataSetError, cache_dir, data_root
 
 REPO = Path(__file__).resolve().parent.parent
@@ -76,6 +77,14 @@ def _fresh_postgres_url(server: PostgresServer) -> str:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on localhost (aiosmtpd); its ``inbox`` holds every message received."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

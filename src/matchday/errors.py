@@ -19,7 +19,8 @@ Hierarchy::
     ├── InvalidInput                422: a rule the schema cannot express (weak password, unknown time zone)
     ├── Unauthorized                401: no credential, or a wrong, expired or revoked one
     ├── Forbidden                   403: a credential without the right (inactive user, not the owner)
-    └── TooManyAttempts             429 with Retry-After: our own limit on logins and registrations
+    ├── TooManyAttempts             429 with Retry-After: our own limit on logins and registrations
+    └── MailNotConfigured           503: an email is needed and no SMTP server is configured
 
 API errors (later) carry ``status_code`` and ``error_code``; each class sets both here so one
 handler renders every error the same way.
@@ -152,3 +153,10 @@ class TooManyAttempts(MatchdayError):
     def __init__(self, message: str, retry_after_s: int) -> None:
         super().__init__(message)
         self.headers = {"Retry-After": str(max(1, retry_after_s))}
+
+
+class MailNotConfigured(MatchdayError):
+    """An email is needed and no SMTP server is configured (``MATCHDAY_SMTP_HOST``): answered 503."""
+
+    status_code = 503
+    error_code = "EMAIL_NOT_CONFIGURED"

@@ -27,6 +27,7 @@ from matchday.ingest import apply
 from matchday.ingest.publish import Publisher, Subscriber
 from matchday.live.broker import REDIS_CHANNEL, Broker
 from matchday.pools import sync
+from matchday.pools.reminder_channels import ReminderChannel
 from matchday.pools.subscriber import scoring_subscriber
 from matchday.settings import Settings
 from matchday.store import outbox
@@ -146,6 +147,31 @@ class Maintenance:
         from matchday.ingest.maintenance import maintain
 
         return await anyio.to_thread.run_sync(maintain, self.engine, self.settings)
+
+
+class Reminders:
+    """Prediction reminders (``pools.reminders``) as the embedded scheduler runs them, every
+    ``MATCHDAY_REMINDER_CHECK_S``; Celery beat's ``matchday.reminders`` task calls ``send_once`` alike. The
+    channels: email (when an SMTP server is configured); a push channel joins the list the same way."""
+
+    def __init__(self, users: Engine, football: Engine, settings: Settings,
+                 channels: list[ReminderChannel] | None = None) -> None:
+        from matchday.accounts.mail import Mailer
+        from matchday.pools.reminder_channels import EmailChannel
+
+        self.users, self.football, self.settings = users, football, settings
+        self.channels = channels if channels is not None else [EmailChannel(Mailer.from_settings(settings))]
+        self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+    def send_once(self) -> int:
+        from matchday.pools.reminders import send_due
+
+        if not sync.users_store_ready(self.users):
+            return 0
+        return send_due(self.users, self.football, self.channels, self.settings.reminder_minutes, self.base_url)
+
+    async def run_once(self) -> int:
+        return await anyio.to_thread.run_sync(self.send_once)
 
 
 def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int]]:

@@ -19,6 +19,7 @@ from matchday.web.account_pages import router as account_pages_router
 from matchday.web.calendars import router as calendars_router
 from matchday.web.pages import not_found_page, static_files
 from matchday.web.pages import router as pages_router
+from matchday.web.recovery_pages import router as recovery_pages_router
 from matchday.web.sessions import CsrfSeedMiddleware
 
 
@@ -28,6 +29,7 @@ def create_server(settings: Settings | None = None, engine: Engine | None = None
     app = create_app(settings, engine, live_sources, speed, policy, horizon)
     app.include_router(pages_router)
     app.include_router(account_pages_router)
+    app.include_router(recovery_pages_router)
     app.include_router(calendars_router)
     app.add_middleware(CsrfSeedMiddleware, secure=not app.state.accounts.settings.development)
     app.mount("/static", static_files(), name="static")

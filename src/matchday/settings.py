@@ -107,6 +107,33 @@ class Settings(BaseSettings):
     login_address_rate_limit: str = Field("30/minute", description="Login attempts per client address, whatever "
                                                                    "the account (`limits` notation).")
     register_rate_limit: str = Field("5/minute", description="Registrations per client address (`limits` notation).")
+    password_reset_rate_limit: str = Field("5/hour", description="Password-reset requests per client address and "
+                                           "per email address typed (`limits` notation); an unknown address counts "
+                                           "the same as a known one.")
+    password_reset_minutes: int = Field(60, ge=5, le=1440, description="A password-reset link works once, for "
+                                        "this many minutes.")
+    email_verify_hours: int = Field(48, ge=1, le=720, description="An email-verification link works once, for "
+                                    "this many hours.")
+    public_url: str | None = Field(None, description="The address people reach this server at "
+                                   "(https://matchday.example), for the links in emails; unset: the address a "
+                                   "request came in on, and for reminders http://MATCHDAY_HOST:MATCHDAY_PORT.")
+    smtp_host: str | None = Field(None, description="SMTP server for emails (password reset, verification, "
+                                  "reminders); unset: no email is sent, the reset request answers 503 and "
+                                  "`matchday users reset-link` prints a link instead.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP server port (587 STARTTLS, 465 TLS, 25 plain).")
+    smtp_user: str | None = Field(None, description="SMTP login name; unset: no login.")
+    smtp_password: str | None = Field(None, description="SMTP password (from the environment "
+                                      "MATCHDAY_SMTP_PASSWORD or the .env file; never logged).")
+    smtp_from: str = Field("matchday <matchday@localhost>", description="The From address of every email.")
+    smtp_tls: str = Field("starttls", pattern="^(starttls|ssl|none)$", description="SMTP encryption: `starttls` "
+                          "(upgrade a plain connection; refused if the server cannot), `ssl` (TLS from the "
+                          "start, port 465) or `none` (a local relay only).")
+    smtp_timeout_s: float = Field(20.0, gt=0, description="Timeout of one SMTP connection, seconds.")
+    reminder_minutes: int = Field(1440, ge=0, le=20160, description="Prediction reminders: a member who has not "
+                                  "predicted every match of a round is reminded this long before the round's "
+                                  "first kick-off (a prediction league may set its own); 0: no reminders.")
+    reminder_check_s: float = Field(300.0, gt=0, description="Seconds between looks for due reminders (the "
+                                    "embedded scheduler; Celery beat runs the same task on this schedule).")
     cors_origins: str = Field("", description="Comma-separated origins allowed by CORS (e.g. https://app.example); "
                                               "empty: CORS closed.")
     outbox_poll_s: float = Field(1.0, gt=0, description="Seconds between looks at the change stream's outbox by a "

@@ -28,7 +28,7 @@ def football_store(path: Path) -> Engine:
 
 def make_client(engine: Engine, users_url: str | None = None, **settings: object) -> TestClient:
     options = {"login_rate_limit": "1000/minute", "login_address_rate_limit": "1000/minute",
-               "register_rate_limit": "1000/minute", **settings}
+               "register_rate_limit": "1000/minute", "password_reset_rate_limit": "1000/minute", **settings}
     config = Settings(database_url=str(engine.url), users_database_url=users_url, **options)
     app = create_server(config, engine)
     upgrade_users(app.state.accounts.engine)

@@ -1,9 +1,10 @@
 """Schemathesis over the users' routes (accounts, favorites, prediction leagues), signed in, every check on.
 
 A signed-in user's bearer token goes with every request. Routes answer schema-valid input with the documented
-business refusals too (400 a taken username, 422 a weak password or an unknown time zone, 409 a locked
-prediction), so those count as accepted; no 5xx, every body as documented. ``/auth/logout`` is left out: it
-would end the session the run signs in with.
+business refusals too (400 a taken username or a used reset token, 422 a weak password or an unknown time zone,
+409 a locked prediction or an address verified already), so those count as accepted; password reset and
+verification send their emails to a real local SMTP server; no 5xx, every body as documented. ``/auth/logout`` is
+left out: it would end the session the run signs in with.
 """
 
 from __future__ import annotations
@@ -53,10 +54,11 @@ def signed_in_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the sche
     else:
         store, redis_url = _postgres_store(request), request.getfixturevalue("redis_server").url
         request.addfinalizer(store.dispose)
+    smtp = request.getfixturevalue("smtp_server")  # password reset and verification send real emails
     app = create_server(Settings(database_url=str(store.url.render_as_string(hide_password=False)),
                                  redis_url=redis_url, login_rate_limit="10000/minute",
-                                 login_address_rate_limit="10000/minute",
-                                 register_rate_limit="10000/minute"), store)
+                                 login_address_rate_limit="10000/minute", password_reset_rate_limit="10000/minute",
+                                 register_rate_limit="10000/minute", **smtp.settings()), store)
     with TestClient(app) as client:
         client.post("/api/v1/auth/register", json={"email": "fuzz@example.org", "username": "fuzzer",
                                                    "password": PASSWORD})

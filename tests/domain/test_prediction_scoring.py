@@ -112,3 +112,33 @@ def test_ranking_shares_ranks_and_breaks_ties_in_order() -> None:
 def test_round_winners_share_the_top_score() -> None:
     assert round_winners({1: 9, 2: 12, 3: 12}) == [2, 3]
     assert round_winners({1: 0, 2: 0}) == []
+
+
+@pytest.mark.parametrize(("tip", "result", "odds", "points", "outcome"), [
+    ((2, 0), (3, 1), (237, 340, 305), 24, Outcome.DIFFERENCE),  # 10 × 2.37 = 23.7 → 24
+    ((1, 1), (0, 0), (237, 340, 305), 34, Outcome.DIFFERENCE),  # the draw's price
+    ((0, 1), (0, 1), (237, 340, 305), 31, Outcome.EXACT),  # 30.5 rounds half up; an exact tip earns no more
+    ((1, 0), (0, 2), (237, 340, 305), 0, Outcome.MISS),  # a wrong tendency: nothing, whatever the odds
+    ((1, 0), (2, 0), (245, 340, 305), 25, Outcome.TENDENCY),  # 24.5 → 25 (half up, not to even)
+    ((1, 0), (2, 1), None, 10, Outcome.DIFFERENCE),  # no odds stored: counted at 1.00
+])
+def test_odds_preset_scales_a_right_tendency_by_its_closing_odds(tip, result, odds, points, outcome) -> None:  # noqa: ANN001
+    assert score(tip, result, PRESETS["odds"], odds=odds) == (points, outcome)
+
+
+def test_odds_preset_with_joker_and_validation() -> None:
+    assert score((2, 0), (1, 0), rules_for("odds", joker=True), joker=True, odds=(237, 340, 305)) == (48,
+                                                                                                     Outcome.TENDENCY)
+    with pytest.raises(ValueError, match="not additive"):
+        rules_for("custom", exact=1, difference=1, tendency=1, additive=True, odds=True)
+
+
+def test_closing_odds_prefer_pinnacle_and_never_use_opening_prices() -> None:
+    from matchday.domain.odds import closing_1x2
+
+    quotes = [("bet365", True, 2.4, 3.3, 3.0), ("pinnacle", False, 2.5, 3.4, 3.1), ("pinnacle", True, 2.37, 3.4, 3.05),
+              ("market_average", True, 2.3, 3.3, 3.0)]
+    assert closing_1x2(quotes) == (237, 340, 305)
+    assert closing_1x2(quotes[:2]) == (240, 330, 300)  # no Pinnacle closing price: the next one
+    assert closing_1x2([("pinnacle", False, 2.5, 3.4, 3.1)]) is None  # opening only
+    assert closing_1x2([("zz_book", True, 2.0, 3.0, None), ("aa_book", True, 2.1, 3.2, 3.9)]) == (210, 320, 390)

@@ -18,8 +18,17 @@ from matchday.store.engine import make_engine
 SCORES = list(itertools.product(range(6), repeat=2))
 RULES = [rules_for("kicktipp"), rules_for("tippspiel2"), rules_for("bundesliga-tippspiel"),
          rules_for("kicktipp", joker=True, knockout_result="final"),
-         rules_for("custom", exact=6, difference=4, tendency=2, draw_difference=False, joker=True)]
+         rules_for("custom", exact=6, difference=4, tendency=2, draw_difference=False, joker=True),
+         rules_for("odds"), rules_for("odds", joker=True, knockout_result="final"),
+         rules_for("custom", exact=0, difference=0, tendency=7, odds=True)]
 KNOCKOUTS = [MatchResult(2, 1, "aet", 1, 1), MatchResult(1, 1, "penalties", 1, 1, 4, 3)]
+
+
+def _odds(match_id: int) -> tuple[int | None, int | None, int | None]:
+    """Closing odds in hundredths for every rounding case (x.x5 halves, long shots), some matches without."""
+    if match_id % 11 == 0:
+        return None, None, None
+    return 101 + (match_id * 37) % 900, 250 + (match_id * 13) % 300, 105 + (match_id * 71) % 1500
 
 
 @pytest.mark.parametrize("rules", RULES, ids=lambda r: f"{r.preset}-{r.knockout_result}-{r.joker}")
@@ -39,7 +48,8 @@ def test_sql_rescore_equals_the_pure_function(store_url: str, rules) -> None:  #
             {"prediction_league_id": 1, "match_id": m + 1, "status": "finished", "finish": r.finish,
              "home_goals": r.home_goals, "away_goals": r.away_goals, "home_goals_90": r.home_goals_90,
              "away_goals_90": r.away_goals_90, "home_penalties": r.home_penalties,
-             "away_penalties": r.away_penalties, "updated_at": now} for m, r in enumerate(results)])
+             "away_penalties": r.away_penalties, "odds_home": _odds(m + 1)[0], "odds_draw": _odds(m + 1)[1],
+             "odds_away": _odds(m + 1)[2], "updated_at": now} for m, r in enumerate(results)])
         conn.execute(insert(predictions), [
             {"prediction_league_id": 1, "user_id": u + 1, "match_id": m + 1, "round_number": m % 7,
              "home_goals": tip[0], "away_goals": tip[1], "joker": (u + m) % 5 == 0, "created_at": now,
@@ -54,7 +64,8 @@ def test_sql_rescore_equals_the_pure_function(store_url: str, rules) -> None:  #
     for user_id, match_id, points, outcome in stored:
         tip, result = SCORES[user_id - 1], results[match_id - 1]
         joker = (user_id - 1 + match_id - 1) % 5 == 0
-        want = score(tip, scored_result(result, rules), rules, joker)
+        odds = _odds(match_id)
+        want = score(tip, scored_result(result, rules), rules, joker, None if odds[0] is None else odds)
         assert (points, outcome) == (want[0], want[1].value), (tip, result, joker)
         key = (user_id, (match_id - 1) % 7)
         expected_totals[key] = expected_totals.get(key, 0) + want[0]

@@ -1,6 +1,7 @@
 """The authorization matrix: every route of the API x anonymous, user, member, other member, owner, admin →
 the expected status. Every route is listed (a new one fails this test until it is); every route that writes
-refuses a request without a credential (the two that create credentials, register and login, excepted)."""
+refuses a request without a credential (those that create credentials, register and login, and those whose proof
+is an emailed link's token or that mail one to an address — password reset, email verification — excepted)."""
 
 from __future__ import annotations
 
@@ -62,7 +63,8 @@ class World:
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql+redis", marks=pytest.mark.postgres)])
 def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> World:
-    """The same world on SQLite in-process, and on PostgreSQL with Redis (shared limits, cache and pub/sub)."""
+    """The same world on SQLite in-process, and on PostgreSQL with Redis (shared limits, cache and pub/sub); emails
+    go to a real local SMTP server."""
     if request.param == "sqlite":
         engine, options = football_store(tmp_path_factory.mktemp("matrix") / "football.db"), {}
     else:
@@ -76,6 +78,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         seed_reference_data(engine)
         options = {"redis_url": request.getfixturevalue("redis_server").url}
     ids = write(engine, *season_records())
+    options |= request.getfixturevalue("smtp_server").settings()
     with make_client(engine, **options) as client:
         yield World(client, ids)
     engine.dispose()
@@ -155,6 +158,15 @@ MATRIX: list[tuple[str, str, dict[str, int], Call]] = [
     ("POST", "/api/v1/auth/refresh", expect(401, 200, 200, 200, 200, 200), _refresh),
     ("POST", "/api/v1/auth/logout", expect(401, 204, 204, 204, 204, 204), _logout),
     ("GET", "/api/v1/auth/me", expect(401, 200, 200, 200, 200, 200), _json("GET", "/api/v1/auth/me")),
+    # the same answer for anyone, known address or not (the email goes to the address, not the asker)
+    ("POST", "/api/v1/auth/password-reset/request", expect(202, 202, 202, 202, 202, 202),
+     _json("POST", "/api/v1/auth/password-reset/request", {"email": "owner@example.org"})),
+    ("POST", "/api/v1/auth/password-reset", expect(400, 400, 400, 400, 400, 400),  # the proof is the token
+     _json("POST", "/api/v1/auth/password-reset", {"token": "not-a-token", "new_password": "whatever it is 9"})),
+    ("POST", "/api/v1/auth/verify-email/request", expect(401, 202, 202, 202, 202, 202),
+     _json("POST", "/api/v1/auth/verify-email/request")),
+    ("POST", "/api/v1/auth/verify-email", expect(400, 400, 400, 400, 400, 400),
+     _json("POST", "/api/v1/auth/verify-email", {"token": "not-a-token"})),
     ("PATCH", "/api/v1/users/me", expect(401, 200, 200, 200, 200, 200),
      _json("PATCH", "/api/v1/users/me", {"timezone": "Europe/Paris"})),
     ("POST", "/api/v1/users/me/password", expect(401, 204, 204, 204, 204, 204), _password),
@@ -173,6 +185,8 @@ MATRIX: list[tuple[str, str, dict[str, int], Call]] = [
      lambda w, role, pl: w.client.post(f"{PL}/join", headers=w.headers(role), json={"invite_code": pl["invite_code"]})),
     ("GET", f"{PL}/{{league_id}}", expect(404, 404, 200, 200, 200, 200), _json("GET", PL + "/{id}")),
     ("DELETE", f"{PL}/{{league_id}}", expect(401, 404, 403, 403, 204, 403), _json("DELETE", PL + "/{id}")),
+    ("PATCH", f"{PL}/{{league_id}}", expect(401, 404, 403, 403, 200, 403),
+     _json("PATCH", PL + "/{id}", {"reminder_minutes": 60})),
     ("GET", f"{PL}/{{league_id}}/members", expect(401, 404, 200, 200, 200, 200), _json("GET", PL + "/{id}/members")),
     ("DELETE", f"{PL}/{{league_id}}/members/{{user_id}}", expect(401, 404, 204, 403, 204, 403),
      _json("DELETE", PL + "/{id}/members/{member}")),
@@ -226,7 +240,9 @@ def test_every_route_is_in_the_matrix_and_nothing_writes_anonymously(world: Worl
                   for method in ops]
     writes = [op for op in operations if op[0] != "GET"]
     assert set(writes) <= listed, f"write routes missing from the matrix: {sorted(set(writes) - listed)}"
-    public_writes = {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/login")}
+    public_writes = {("POST", "/api/v1/auth/register"), ("POST", "/api/v1/auth/login"),
+                     ("POST", "/api/v1/auth/password-reset/request"), ("POST", "/api/v1/auth/password-reset"),
+                     ("POST", "/api/v1/auth/verify-email")}
     for method, path, expected, _call in MATRIX:
         if method != "GET" and (method, path) not in public_writes:
             assert expected["anonymous"] in (401, 404), (method, path)

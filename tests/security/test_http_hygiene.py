@@ -67,7 +67,7 @@ def test_405_carries_allow_on_every_read_route(client: TestClient) -> None:
 def test_options_lists_the_methods(client: TestClient) -> None:
     response = client.options("/api/v1/prediction-leagues/1")
     assert response.status_code == 204
-    assert response.headers["allow"] == "DELETE, GET, HEAD, OPTIONS"
+    assert response.headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PATCH"
     assert client.options("/api/v1/nothing-here").status_code == 404
 
 

@@ -110,7 +110,8 @@ def _every_page(base_url: str) -> list[str]:
     final = httpx.get(f"{base_url}/api/v1/matches", params={"date": "2022-12-18"}).json()["items"][0]
     return ["/", "/fixtures", "/fixtures?date=2011-08-13", "/leagues", "/leagues/eng.1?season=2011-12",
             "/leagues/eng.1?season=2011-12&round=3", f"/teams/{final['home']['id']}", f"/matches/{final['id']}",
-            "/search?q=united", "/login", "/register", "/prediction-leagues"]
+            "/search?q=united", "/login", "/register", "/prediction-leagues", "/forgot-password", "/reset-password",
+            "/verify-email"]
 
 
 def test_no_page_logs_a_console_error(watched, base_url: str) -> None:  # noqa: ANN001

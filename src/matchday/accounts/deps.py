@@ -20,6 +20,7 @@ from sqlalchemy import Engine
 
 from matchday.accounts import sessions, tokens
 from matchday.accounts.ratelimit import AttemptLimiter
+from matchday.accounts.recovery import Recovery
 from matchday.accounts.sessions import Lifetimes
 from matchday.accounts.users import User
 from matchday.errors import Forbidden, MatchdayError, Unauthorized
@@ -36,14 +37,19 @@ class AccountsState:
     settings: Settings
     lifetimes: Lifetimes
     limiter: AttemptLimiter
+    recovery: Recovery
 
     @classmethod
     def create(cls, settings: Settings, engine: Engine) -> AccountsState:
         lifetimes = Lifetimes(settings.secret_key, timedelta(minutes=settings.access_token_minutes),
                               timedelta(days=settings.refresh_token_days))
         limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit,
-                                 settings.login_address_rate_limit)
-        return cls(engine, settings, lifetimes, limiter)
+                                 settings.login_address_rate_limit, settings.password_reset_rate_limit)
+        return cls(engine, settings, lifetimes, limiter, Recovery.create(settings, engine, limiter))
+
+    def base_url(self, request: Request) -> str:
+        """Where links in emails point: MATCHDAY_PUBLIC_URL, else the address this request came in on."""
+        return (self.settings.public_url or str(request.base_url)).rstrip("/")
 
     def csrf_token(self, seed: str, session_id: str = "") -> str:
         """The CSRF token for a browser's CSRF cookie value and its session (HMAC over both: a cookie and token

@@ -4,7 +4,8 @@ Logins: every attempt counts against the client's address (``ip:``); failures co
 account together (``fail:<address>|<account>``), the account being the user it resolves to, so its username and
 its email are one key. An attacker who spends an account's failures from their own addresses locks only
 themselves out of it: the owner's correct password from another address still gets through, and a success
-clears its own address's failures. Registrations count per address and per email and username.
+clears its own address's failures. Registrations count per address and per email and username; password-reset
+requests per address and per email typed (known or not, alike).
 
 State lives in process memory, or in Redis when MATCHDAY_REDIS_URL is set (shared by every server process).
 A refused attempt raises TooManyAttempts, rendered as 429 with Retry-After in the one error shape.
@@ -23,12 +24,15 @@ from matchday.errors import TooManyAttempts
 
 
 class AttemptLimiter:
-    def __init__(self, redis_url: str | None, login: str, register: str, login_address: str | None = None) -> None:
+    def __init__(self, redis_url: str | None, login: str, register: str, login_address: str | None = None,
+                 password_reset: str = "5/hour") -> None:
         """``login``: failed logins per address and account; ``login_address``: login attempts per address
-        (default: ``login``); ``register``: registrations per address, email and username."""
+        (default: ``login``); ``register``: registrations per address, email and username; ``password_reset``:
+        reset requests per address and per email typed."""
         self.storage = storage_from_string(redis_url or "memory://")
         self.limiter = MovingWindowRateLimiter(self.storage)
-        self.items = {"login": parse(login_address or login), "login-fail": parse(login), "register": parse(register)}
+        self.items = {"login": parse(login_address or login), "login-fail": parse(login), "register": parse(register),
+                      "password-reset": parse(password_reset)}
 
     def _refuse(self, action: str, key: str) -> None:
         item = self.items[action]

@@ -58,7 +58,24 @@ users = Table(
     Column("is_premium", Boolean, nullable=False, server_default="0"),
     _now("created_at"),
     Column("password_changed_at", DateTime),
+    Column("email_verified_at", DateTime),  # set when a verification (or reset) link sent to the address is used
+    Column("reminders_enabled", Boolean, nullable=False, server_default="1"),  # prediction reminders (opt-out)
     CheckConstraint("role IN ('user', 'admin')", name="role"),
+)
+
+# Single-use links sent by email (password reset, email verification): only the SHA-256 of the token is stored,
+# so a copy of the database opens no account; a token works once (``used_at``) and until ``expires_at``.
+account_tokens = Table(
+    "account_tokens", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("purpose", String(8), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("email", String(254), nullable=False),  # the address the link went to
+    _now("created_at"),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+    CheckConstraint("purpose IN ('reset', 'verify')", name="purpose"),
 )
 
 # One row per session: a refresh-token family. Only ``current_jti`` may be exchanged; presenting an older
@@ -105,6 +122,7 @@ prediction_leagues = Table(
     Column("sync_token", String(36)),  # who holds the scoring lease
     Column("sync_lease_until", DateTime),
     Column("scores_updated_at", DateTime),
+    Column("reminder_minutes", Integer),  # remind members this long before a round's first kick-off (None: global)
     _now("created_at"),
     CheckConstraint("visibility IN ('private', 'public')", name="visibility"),
     CheckConstraint("participants_scores_status IN ('outdata', 'syncing', 'up-to-date')", name="scores_status"),
@@ -158,6 +176,10 @@ match_results = Table(
     Column("away_goals_90", Integer),
     Column("home_penalties", Integer),
     Column("away_penalties", Integer),
+    # closing decimal odds of 1/X/2 in hundredths (2.37 -> 237), for the odds-scaled preset (None: not stored)
+    Column("odds_home", Integer),
+    Column("odds_draw", Integer),
+    Column("odds_away", Integer),
     Column("updated_at", DateTime, nullable=False),
 )
 
@@ -208,4 +230,22 @@ prediction_scores = Table(
     Column("differences", Integer, nullable=False),
     Column("tendencies", Integer, nullable=False),
     Column("note", Text),
+)
+
+# One row per reminder per member, round and channel: the claim that makes a reminder go out once, whichever
+# process (server, collector, Celery worker) finds it due first. ``status``: claimed (being sent; retaken when
+# ``claimed_at`` is older than the claim lease), sent, or failed (retried up to a few attempts).
+reminder_claims = Table(
+    "reminder_claims", users_metadata,
+    Column("prediction_league_id", ForeignKey("prediction_leagues.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("round_number", Integer, primary_key=True, autoincrement=False),
+    Column("channel", String(16), primary_key=True),
+    Column("status", String(8), nullable=False),
+    Column("claim_token", String(36), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("claimed_at", DateTime, nullable=False),
+    Column("sent_at", DateTime),
+    Column("error", String(300)),
+    CheckConstraint("status IN ('claimed', 'sent', 'failed')", name="status"),
 )

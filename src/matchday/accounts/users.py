@@ -32,6 +32,12 @@ class User:
     is_active: bool
     is_premium: bool
     created_at: datetime
+    email_verified_at: datetime | None = None
+    reminders_enabled: bool = True
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_admin(self) -> bool:
@@ -40,11 +46,13 @@ class User:
     def public(self) -> dict[str, Any]:
         return {"id": self.id, "email": self.email, "username": self.username, "full_name": self.full_name,
                 "timezone": self.timezone, "language": self.language, "role": self.role,
-                "is_active": self.is_active, "is_premium": self.is_premium, "created_at": self.created_at}
+                "is_active": self.is_active, "is_premium": self.is_premium, "created_at": self.created_at,
+                "email_verified": self.email_verified, "reminders_enabled": self.reminders_enabled}
 
 
 _COLUMNS = [users.c.id, users.c.email, users.c.username, users.c.full_name, users.c.timezone, users.c.language,
-            users.c.role, users.c.is_active, users.c.is_premium, users.c.created_at]
+            users.c.role, users.c.is_active, users.c.is_premium, users.c.created_at, users.c.email_verified_at,
+            users.c.reminders_enabled]
 
 
 def _user(row: Any) -> User:
@@ -112,7 +120,9 @@ def authenticate(conn: Connection, login: str, password: str) -> User:
 
 
 def update_profile(conn: Connection, user_id: int, changes: dict[str, Any]) -> User:
-    allowed = {k: v for k, v in changes.items() if k in ("full_name", "timezone", "language")}
+    allowed = {k: v for k, v in changes.items() if k in ("full_name", "timezone", "language", "reminders_enabled")}
+    if "reminders_enabled" in allowed and not isinstance(allowed["reminders_enabled"], bool):
+        raise InvalidInput("reminders_enabled: true or false")
     if "timezone" in allowed and allowed["timezone"] not in time_zones():
         raise InvalidInput(f"timezone: {allowed['timezone']!r} is not an IANA time zone (e.g. Europe/Berlin)")
     if "timezone" in allowed and allowed["timezone"] is None:
@@ -130,6 +140,29 @@ def change_password(conn: Connection, user_id: int, current: str, new: str) -> N
     check_strength(new, row.username, row.email)
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(new),
                                                                   password_changed_at=utcnow()))
+
+
+def set_password(conn: Connection, user_id: int, new: str) -> None:
+    """A new password without the current one (a used reset link proved the mailbox)."""
+    row = conn.execute(select(users.c.username, users.c.email).where(users.c.id == user_id)).one()
+    check_strength(new, row.username, row.email)
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=hash_password(new),
+                                                                  password_changed_at=utcnow()))
+
+
+def by_email(conn: Connection, email: str) -> User | None:
+    """The account with this email (case-insensitively), or None."""
+    key = email.strip().lower()
+    if not key or "\x00" in key:
+        return None
+    row = conn.execute(select(*_COLUMNS).where(users.c.email_key == key)).first()
+    return _user(row) if row is not None else None
+
+
+def mark_verified(conn: Connection, user_id: int, email: str) -> bool:
+    """Mark the address verified if it is still the account's (a link sent to an old address verifies nothing)."""
+    return conn.execute(update(users).where(users.c.id == user_id, users.c.email_key == email.lower())
+                        .values(email_verified_at=utcnow())).rowcount == 1
 
 
 def set_role(conn: Connection, user_id: int, role: str) -> None:

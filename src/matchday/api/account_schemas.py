@@ -31,6 +31,8 @@ class MeOut(UserOut):
     timezone: str
     language: str
     role: Literal["user", "admin"]
+    email_verified: bool
+    reminders_enabled: bool = Field(description="Email reminders before a prediction round's first kick-off.")
 
 
 class TokensOut(BaseModel):
@@ -50,12 +52,34 @@ class ProfileIn(BaseModel):
     # absent: unchanged; never null (a user always has a time zone and a language)
     timezone: str = Field(None, min_length=1, max_length=64, description="An IANA time zone, Europe/Berlin.")
     language: str = Field(None, min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    reminders_enabled: bool = Field(None, description="Email reminders before a prediction round's first kick-off "
+                                                      "(opt out with false).")
 
 
 class PasswordIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: str = Field(min_length=1, max_length=128)
     new_password: str = Field(min_length=1, max_length=128)
+
+
+class ResetRequestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    email: str = Field(min_length=1, max_length=254)
+
+
+class ResetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1, max_length=200, description="The token of the emailed link.")
+    new_password: str = Field(min_length=1, max_length=128)
+
+
+class VerifyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    token: str = Field(min_length=1, max_length=200, description="The token of the emailed link.")
+
+
+class AcceptedOut(BaseModel):
+    detail: str
 
 
 class SessionOut(BaseModel):

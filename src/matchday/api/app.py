@@ -31,6 +31,7 @@ from matchday.api.routers import (
     matches,
     prediction_leagues,
     predictions,
+    recovery,
     system,
     teams,
 )
@@ -47,7 +48,7 @@ from matchday.live.hub import Hub
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
 from matchday.pools.live import PoolsRuntime
-from matchday.runtime import Maintenance, ServerPublisher
+from matchday.runtime import Maintenance, Reminders, ServerPublisher
 from matchday.settings import Settings, get_settings
 from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
@@ -112,7 +113,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                    for source in live_sources]
         app.state.scheduler = Scheduler(collector, live_runners=runners, periodic=[
             (settings.maintenance_s, app.state.maintenance.run_once),
-            (settings.scoring_sweep_s, app.state.pools.sweep)])
+            (settings.scoring_sweep_s, app.state.pools.sweep),
+            (settings.reminder_check_s, app.state.reminders.run_once)])
         app.state.live_tasks = [asyncio.create_task(app.state.scheduler.run(app.state.collector_stop))]
         try:
             yield
@@ -162,12 +164,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
                                    app.state.broker)
     app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s)
     app.state.maintenance = Maintenance(engine, settings)
+    app.state.reminders = Reminders(app.state.accounts.engine, engine, settings)
     errors.install(app)
     app.state.metrics.register_shared(CollectorMetrics(engine, lambda: app.state.collector))
     app.state.metrics.register_shared(StackMetrics(engine, settings.redis_url, QUEUE))
     app.state.cache.log_reads = app.state.metrics.log_reads.inc
     app.state.hub.clients_gauge = app.state.metrics.ws_clients
-    for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
+    for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, recovery.router,
+                   favorites.router,
                    prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)

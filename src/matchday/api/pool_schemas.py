@@ -13,7 +13,9 @@ Goals = Field(ge=0, le=99)
 
 class ScoringIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    preset: Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "custom"] = "kicktipp"
+    preset: Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "odds", "custom"] = Field(
+        "kicktipp", description="odds: a right tendency scores 10 × the closing decimal odds of the predicted "
+                                "outcome, rounded half up (a wrong one 0); custom: the points below")
     knockout_result: Literal["90min", "final"] = "90min"
     joker: bool = False
     lock: Literal["kickoff", "before_kickoff", "round_start"] = Field(
@@ -25,6 +27,7 @@ class ScoringIn(BaseModel):
     difference: int | None = Field(None, ge=0, le=100)
     tendency: int | None = Field(None, ge=0, le=100)
     draw_difference: bool = True
+    odds: bool = Field(False, description="custom: score a right tendency as tendency × the closing odds")
 
 
 class ScoringOut(BaseModel):
@@ -41,6 +44,7 @@ class ScoringOut(BaseModel):
     tie_breakers: list[str]
     lock: str = "kickoff"
     lock_minutes: int = 0
+    odds: bool = False
 
 
 class PredictionLeagueIn(BaseModel):
@@ -48,8 +52,16 @@ class PredictionLeagueIn(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     competition: str = Field(min_length=1, max_length=64, description="The league's id or code (eng.1).")
     season: str = Field(min_length=4, max_length=16, description="2024-25, or 2024 for calendar-year leagues.")
-    scoring: ScoringIn | Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel"] = "kicktipp"
+    scoring: ScoringIn | Literal["kicktipp", "tippspiel2", "bundesliga-tippspiel", "odds"] = "kicktipp"
     visibility: Literal["private", "public"] = "private"
+    reminder_minutes: int | None = Field(None, ge=0, le=20160, description="Remind members who have not predicted "
+                                         "a round this long before its first kick-off; 0: never; null: the "
+                                         "server's MATCHDAY_REMINDER_MINUTES.")
+
+
+class PredictionLeaguePatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reminder_minutes: int | None = Field(None, ge=0, le=20160, description="As at creation; null: the server's.")
 
 
 class PredictionLeagueOut(BaseModel):
@@ -65,6 +77,7 @@ class PredictionLeagueOut(BaseModel):
     scores_updated_at: UtcDateTime | None = None
     member_count: int
     is_member: bool
+    reminder_minutes: int | None = None
     created_at: UtcDateTime
 
 

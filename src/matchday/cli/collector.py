@@ -104,7 +104,7 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
         from matchday.accounts.store import users_engine
         from matchday.ingest.publish import Publisher
         from matchday.pools import sync
-        from matchday.runtime import Maintenance, redis_sender, subscribers
+        from matchday.runtime import Maintenance, Reminders, redis_sender, subscribers
 
         send, close = redis_sender(settings.redis_url) if settings.redis_url else (None, lambda: None)
         users = users_engine(settings, collector.engine)
@@ -119,7 +119,8 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
 
         periodic = [(settings.outbox_poll_s, publish), (settings.maintenance_s, Maintenance(collector.engine,
                                                                                           settings).run_once),
-                    (settings.scoring_sweep_s, sweep)]
+                    (settings.scoring_sweep_s, sweep),
+                    (settings.reminder_check_s, Reminders(users, collector.engine, settings).run_once)]
         try:
             await Scheduler(collector, periodic=periodic).run(duration_s=duration)
         finally:

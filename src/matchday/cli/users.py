@@ -1,4 +1,4 @@
-"""`matchday users`: accounts from the terminal (create an admin)."""
+"""`matchday users`: accounts from the terminal (create an admin, print a password-reset link)."""
 
 from __future__ import annotations
 
@@ -46,3 +46,23 @@ def create_admin(
     except MatchdayError as exc:
         fail(exc)
     console.print(f"admin user [bold]{user.username}[/] (id {user.id}) {action}")
+
+
+@users_app.command("reset-link")
+def reset_link(
+    login: Annotated[str, typer.Argument(help="The account's username or email.")],
+) -> None:
+    """Print a password-reset link for an account (works once, for MATCHDAY_PASSWORD_RESET_MINUTES): for a server
+    without an SMTP server, the administrator passes it on. Using it ends the account's sessions."""
+    from matchday.accounts.ratelimit import AttemptLimiter
+    from matchday.accounts.recovery import Recovery
+
+    settings = get_settings()
+    engine = users_engine(settings, store_engine())
+    recovery = Recovery.create(settings, engine, AttemptLimiter(None, "1/second", "1/second"))
+    base = settings.public_url or f"http://{settings.host}:{settings.port}"
+    try:
+        link = recovery.reset_link(login, base)
+    except MatchdayError as exc:
+        fail(exc)
+    console.print(link, soft_wrap=True, highlight=False)

@@ -8,7 +8,13 @@ The presets score exactly as the games they are named after publish it:
 - ``tippspiel2``: exact result 5, right goal difference 3 (a 1:1 tip on a 2:2 draw scores 3), right winner 1.
 - ``bundesliga-tippspiel``: additive: right tendency (winner or draw) 7, plus right goal difference 5, plus
   3 when at least one team's goals are exactly right; an exact result is therefore 15, the maximum.
-- ``custom``: any values, in the shape of the first two (exclusive: the best rule that applies scores).
+- ``odds``: a right tendency scores ``tendency`` (10) times the closing decimal odds of the outcome predicted
+  (home win, draw, away win), rounded half up to a whole point: a right home tip at 2.37 scores 24, a right draw
+  at 3.40 scores 34; a wrong tendency scores 0. Odds are handled in hundredths (2.37 → 237) so the pure function
+  and the SQL rescore compute the same integer: ``(tendency × hundredths + 50) // 100``. A match without stored
+  odds counts at 1.00 (a right tendency scores ``tendency``). Which bookmaker's price: ``domain.odds.closing_1x2``.
+- ``custom``: any values, in the shape of the first two (exclusive: the best rule that applies scores); with
+  ``odds`` on, scored as the odds preset.
 
 Knockout matches decided after 90 minutes are scored on the 90-minute result, or on the final result (after
 extra time, with shoot-out goals added, as kicktipp's "nach Elfmeterschießen"), as the rules say. The joker
@@ -50,8 +56,11 @@ class ScoringRules:
     tie_breakers: tuple[str, ...] = ("exact", "difference")
     lock: str = "kickoff"  # when predictions close: domain.prediction_lock.LOCK_MODES
     lock_minutes: int = 0  # with lock "before_kickoff"
+    odds: bool = False  # a right tendency scores tendency × the closing odds of the predicted outcome
 
     def __post_init__(self) -> None:
+        if self.odds and self.additive:
+            raise ValueError("odds scoring is not additive: use one or the other")
         if self.lock not in LOCK_MODES:
             raise ValueError(f"lock must be one of {LOCK_MODES}, not {self.lock!r}")
         if not 0 <= self.lock_minutes <= 10080:
@@ -80,7 +89,19 @@ PRESETS: dict[str, ScoringRules] = {
     "tippspiel2": ScoringRules("tippspiel2", exact=5, difference=3, tendency=1, draw_difference=True),
     "bundesliga-tippspiel": ScoringRules("bundesliga-tippspiel", exact=15, difference=5, tendency=7,
                                          additive=True, one_team_goals=3),
+    "odds": ScoringRules("odds", exact=0, difference=0, tendency=10, odds=True, tie_breakers=("exact", "difference")),
 }
+
+#: odds in hundredths (2.37 → 237) of home win, draw, away win; None where unknown
+Odds = tuple[int | None, int | None, int | None]
+EVEN_ODDS = 100
+
+
+def odds_points(base: int, tip: tuple[int, int], odds: Odds | None) -> int:
+    """``base`` × the decimal odds of the tip's outcome, rounded half up (1.00 when unknown)."""
+    home, away = tip
+    price = None if odds is None else odds[0] if home > away else odds[2] if home < away else odds[1]
+    return (base * (price or EVEN_ODDS) + 50) // 100
 
 
 def rules_for(preset: str, **overrides: Any) -> ScoringRules:
@@ -99,13 +120,17 @@ def _sign(home: int, away: int) -> int:
 
 
 def score(tip: tuple[int, int], result: tuple[int, int], rules: ScoringRules,
-          joker: bool = False) -> tuple[int, Outcome]:
-    """Points for one prediction of one result, and which rule scored."""
+          joker: bool = False, odds: Odds | None = None) -> tuple[int, Outcome]:
+    """Points for one prediction of one result, and which rule scored (``odds``: for the odds preset)."""
     (th, ta), (rh, ra) = tip, result
     right_tendency = _sign(th, ta) == _sign(rh, ra)
     right_difference = th - ta == rh - ra
     exact = (th, ta) == (rh, ra)
-    if rules.additive:
+    if rules.odds:
+        points = odds_points(rules.tendency, tip, odds) if right_tendency else 0
+        outcome = (Outcome.EXACT if exact else Outcome.DIFFERENCE if right_difference
+                   else Outcome.TENDENCY if right_tendency else Outcome.MISS)
+    elif rules.additive:
         points = ((rules.tendency if right_tendency else 0) + (rules.difference if right_difference else 0)
                   + (rules.one_team_goals if th == rh or ta == ra else 0))
         outcome = (Outcome.EXACT if exact else Outcome.DIFFERENCE if right_difference

@@ -1,6 +1,7 @@
 """The one in-process scheduler (inside ``matchday serve``, ``demo``, ``replay`` and ``matchday collect``): the
 collector's jobs, the live runners of sources that are not jobs (the demo, a replay), and periodic work (the
-maintenance job, the prediction-league sweep). Celery beat reads the same job files for the scaled-out stack.
+maintenance job, the prediction-league sweep, prediction reminders). Celery beat reads the same job files for the
+scaled-out stack.
 
 Every tick it finds the enabled jobs that are due (by interval or cron; a bootstrap or backfill once, until it
 succeeds; a failed or skipped job at its retry time), orders them dependencies first and then by priority, and runs

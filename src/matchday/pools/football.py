@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, and_, func, select
 
+from matchday.domain.odds import closing_1x2
 from matchday.errors import NotFound
-from matchday.store import team_queries
+from matchday.store import predict_queries, team_queries
 from matchday.store.schema import matches, seasons, teams
 
 FINAL_RESULT_STATUSES = ("finished", "awarded")
@@ -84,9 +85,11 @@ def season_matches(conn: Connection, competition_id: int, label: str, round_numb
              "away_team_id": r.away_team_id, "minute": r.minute} for r in rows]
 
 
-def results(conn: Connection, competition_id: int, label: str, ids: list[int] | None = None) -> list[dict[str, Any]]:
+def results(conn: Connection, competition_id: int, label: str, ids: list[int] | None = None,
+            with_odds: bool = False) -> list[dict[str, Any]]:
     """Rows for ``match_results``: every match asked for (all of the season when ``ids`` is None), with its
-    status, so a result taken back (no longer final) unscores its predictions."""
+    status, so a result taken back (no longer final) unscores its predictions; ``with_odds``: with the closing
+    1X2 odds in hundredths (``domain.odds.closing_1x2``), for the odds-scaled preset."""
     query = (select(matches.c.id, matches.c.status, matches.c.finish, matches.c.home_goals, matches.c.away_goals,
                     matches.c.home_penalties, matches.c.away_penalties, matches.c.attributes)
              .join(seasons, seasons.c.id == matches.c.season_id)
@@ -98,7 +101,17 @@ def results(conn: Connection, competition_id: int, label: str, ids: list[int] | 
         ft_90 = (row.attributes or {}).get("ft_90") or [None, None]
         out.append({"match_id": row.id, "status": row.status, "finish": row.finish, "home_goals": row.home_goals,
                     "away_goals": row.away_goals, "home_goals_90": ft_90[0], "away_goals_90": ft_90[1],
-                    "home_penalties": row.home_penalties, "away_penalties": row.away_penalties})
+                    "home_penalties": row.home_penalties, "away_penalties": row.away_penalties,
+                    "odds_home": None, "odds_draw": None, "odds_away": None})
+    if with_odds and out:
+        by_match: dict[int, list[tuple[str, bool, float | None, float | None, float | None]]] = {}
+        for quote in predict_queries.match_odds(conn, [r["match_id"] for r in out]):
+            by_match.setdefault(quote.match_id, []).append((quote.bookmaker, quote.closing, quote.price_home,
+                                                            quote.price_draw, quote.price_away))
+        for row in out:
+            prices = closing_1x2(by_match.get(row["match_id"], []))
+            if prices is not None:
+                row["odds_home"], row["odds_draw"], row["odds_away"] = prices
     return out
 
 
@@ -132,3 +145,15 @@ def seasons_competitions(conn: Connection, season_ids: list[int]) -> list[tuple[
         return []
     return [(comp, label) for comp, label in conn.execute(
         select(seasons.c.competition_id, seasons.c.label).where(seasons.c.id.in_(sorted(set(season_ids)))))]
+
+
+def upcoming_rounds(conn: Connection, competition_id: int, label: str, now: datetime,
+                    until: datetime) -> dict[int, datetime]:
+    """Rounds (not 0) of the season whose first kick-off is after ``now`` and at or before ``until``."""
+    first = func.min(matches.c.kickoff_utc)
+    rows = conn.execute(select(matches.c.round_number, first)
+                        .join(seasons, seasons.c.id == matches.c.season_id)
+                        .where(matches.c.competition_id == competition_id, seasons.c.label == label,
+                               matches.c.round_number.is_not(None), matches.c.round_number > 0)
+                        .group_by(matches.c.round_number).having(and_(first > now, first <= until)))
+    return {round_number: kickoff for round_number, kickoff in rows}

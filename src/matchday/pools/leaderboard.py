@@ -14,6 +14,7 @@ from sqlalchemy import Connection, and_, func, select
 from matchday.accounts.schema import (
     bonus_answers,
     bonus_questions,
+    match_results,
     prediction_league_members,
     prediction_scores,
     predictions,
@@ -79,9 +80,15 @@ def provisional(conn: Connection, league_id: int, rules: ScoringRules, live: lis
                                predictions.c.away_goals, predictions.c.joker)
                         .where(predictions.c.prediction_league_id == league_id,
                                predictions.c.match_id.in_(list(by_match))))
+    odds: dict[int, tuple[int | None, int | None, int | None]] = {}
+    if rules.odds:  # the closing odds the last scoring run copied (none yet: counted at 1.00)
+        odds = {m: (h, d, a) for m, h, d, a in conn.execute(
+            select(match_results.c.match_id, match_results.c.odds_home, match_results.c.odds_draw,
+                   match_results.c.odds_away).where(match_results.c.prediction_league_id == league_id,
+                                                    match_results.c.match_id.in_(list(by_match))))}
     for user_id, match_id, home, away, joker in rows:
         match = by_match[match_id]
-        points, outcome = score((home, away), (match.home_goals, match.away_goals), rules, joker)
+        points, outcome = score((home, away), (match.home_goals, match.away_goals), rules, joker, odds.get(match_id))
         old = out.get(user_id, Standing(user_id, 0))
         out[user_id] = Standing(user_id, old.points + points, old.exact + (outcome is Outcome.EXACT),
                                 old.differences + (outcome is Outcome.DIFFERENCE),

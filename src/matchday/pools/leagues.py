@@ -47,11 +47,11 @@ def new_invite_code() -> str:
 
 
 def create(conn: Connection, owner: User, name: str, competition_id: int, season: str, rules: ScoringRules,
-           visibility: str) -> int:
+           visibility: str, reminder_minutes: int | None = None) -> int:
     league_id = conn.execute(insert(prediction_leagues).values(
         name=name, owner_id=owner.id, competition_id=competition_id, season=season, scoring=rules.as_dict(),
         visibility=visibility, invite_code=new_invite_code(), participants_scores_status="up-to-date",
-        created_at=utcnow())).inserted_primary_key[0]
+        reminder_minutes=reminder_minutes, created_at=utcnow())).inserted_primary_key[0]
     conn.execute(insert(prediction_league_members).values(prediction_league_id=league_id, user_id=owner.id,
                                                           joined_at=utcnow()))
     return league_id
@@ -114,6 +114,13 @@ def remove_member(conn: Connection, acc: Access, user_id: int, by: User) -> None
         prediction_league_members.c.user_id == user_id)).rowcount
     if not gone:
         raise NotFound(f"user {user_id} is not a member")
+
+
+def set_reminder(conn: Connection, acc: Access, minutes: int | None) -> None:
+    """The owner sets how long before a round's first kick-off members are reminded (None: the server's)."""
+    acc.require_owner()
+    conn.execute(update(prediction_leagues).where(prediction_leagues.c.id == acc.league["id"])
+                 .values(reminder_minutes=minutes))
 
 
 def rotate_code(conn: Connection, acc: Access) -> str:

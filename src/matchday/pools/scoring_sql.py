@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, literal, or_
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_
 
-from matchday.domain.prediction_scoring import Outcome, ScoringRules
+from matchday.domain.prediction_scoring import EVEN_ODDS, Outcome, ScoringRules
 
 
 def _sign(home: Any, away: Any) -> ColumnElement:
@@ -34,14 +34,27 @@ def _coalesce0(column: Any) -> ColumnElement:
     return case((column.is_(None), 0), else_=column)
 
 
+def odds_points(base: int, tip_home: Any, tip_away: Any, odds: tuple[Any, Any, Any]) -> ColumnElement:
+    """``domain.prediction_scoring.odds_points`` in SQL: integer arithmetic on odds in hundredths, the same on
+    SQLite and PostgreSQL (both divide integers by truncation; every operand is positive)."""
+    price = case((tip_home > tip_away, odds[0]), (tip_home < tip_away, odds[2]), else_=odds[1])
+    return (literal(base) * func.coalesce(price, EVEN_ODDS) + 50) // 100
+
+
 def points_and_outcome(tip_home: Any, tip_away: Any, res_home: Any, res_away: Any, joker: Any,
-                       rules: ScoringRules) -> tuple[ColumnElement, ColumnElement]:
+                       rules: ScoringRules, odds: tuple[Any, Any, Any] | None = None
+                       ) -> tuple[ColumnElement, ColumnElement]:
+    """``odds``: the result rows' odds columns (home, draw, away in hundredths), for the odds preset."""
     right_tendency = _sign(tip_home, tip_away) == _sign(res_home, res_away)
     right_difference = (tip_home - tip_away) == (res_home - res_away)
     exact = and_(tip_home == res_home, tip_away == res_away)
     outcome = case((exact, Outcome.EXACT.value), (right_difference, Outcome.DIFFERENCE.value),
                    (right_tendency, Outcome.TENDENCY.value), else_=Outcome.MISS.value)
-    if rules.additive:
+    if rules.odds:
+        if odds is None:
+            raise ValueError("odds scoring needs the results' odds columns")
+        points = case((right_tendency, odds_points(rules.tendency, tip_home, tip_away, odds)), else_=0)
+    elif rules.additive:
         points = (case((right_tendency, rules.tendency), else_=0) + case((right_difference, rules.difference), else_=0)
                   + case((or_(tip_home == res_home, tip_away == res_away), rules.one_team_goals), else_=0))
     else:

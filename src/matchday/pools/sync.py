@@ -82,7 +82,9 @@ def rescore(conn: Connection, league_id: int, rules: ScoringRules, match_ids: li
     rounds re-aggregated)."""
     home, away = result_columns(match_results, rules)
     points, outcome = points_and_outcome(predictions.c.home_goals, predictions.c.away_goals, home, away,
-                                         predictions.c.joker, rules)
+                                         predictions.c.joker, rules,
+                                         (match_results.c.odds_home, match_results.c.odds_draw,
+                                          match_results.c.odds_away))
     final = and_(match_results.c.status.in_(football.FINAL_RESULT_STATUSES), match_results.c.home_goals.is_not(None),
                  match_results.c.away_goals.is_not(None))
     scope = [predictions.c.prediction_league_id == league_id]
@@ -136,10 +138,11 @@ def sync_league(users: Engine, football_engine: Engine, league_id: int, now: dat
             scoring_queue.c.prediction_league_id == league_id)).all()
     ids = sorted({m for _q, m in queued})
     full = not ids or 0 in ids
-    with football_engine.connect() as fconn:
-        rows = football.results(fconn, league["competition_id"], league["season"], None if full else ids)
-        rounds = None if full else football.round_matches(fconn, league["competition_id"], league["season"], ids)
     rules = ScoringRules.from_dict(league["scoring"])
+    with football_engine.connect() as fconn:
+        rows = football.results(fconn, league["competition_id"], league["season"], None if full else ids,
+                                with_odds=rules.odds)
+        rounds = None if full else football.round_matches(fconn, league["competition_id"], league["season"], ids)
     with users.begin() as conn:
         scope = [match_results.c.prediction_league_id == league_id]
         conn.execute(delete(match_results).where(*scope, *([] if full else [match_results.c.match_id.in_(ids)])))

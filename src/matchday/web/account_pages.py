@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from matchday.accounts import sessions, users
@@ -47,7 +47,7 @@ def register_page(request: Request) -> HTMLResponse:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register_submit(request: Request) -> Response:
+async def register_submit(request: Request, background: BackgroundTasks) -> Response:
     form = await request.form()
     state = request.app.state.accounts
     email, username, password = (str(form.get(k, "")) for k in ("email", "username", "password"))
@@ -64,6 +64,8 @@ async def register_submit(request: Request) -> Response:
     except MatchdayError as exc:
         return _render(request, "register.html", status=exc.status_code, error=str(exc), email=email,
                        username=username)
+    if state.recovery.mailer.configured:  # the confirmation link, sent after the answer
+        background.add_task(state.recovery.send, state.recovery.request_verification(user, state.base_url(request)))
     response = RedirectResponse("/prediction-leagues", status_code=303)
     sign_in(response, state, user.id, pair.session_id)
     return response
@@ -107,12 +109,17 @@ async def logout(request: Request) -> Response:
     return response
 
 
+NOTICES = {"verification-sent": "A confirmation link is on its way to your address.",
+           "mail-503": "This server sends no email (no SMTP server configured); ask its administrator.",
+           "mail-429": "Too many requests; try again later."}
+
+
 @router.get("/profile", response_class=HTMLResponse)
-def profile_page(request: Request) -> Response:
+def profile_page(request: Request, notice: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
+    return _render(request, "profile.html", me=user, timezones=TIMEZONES, message=NOTICES.get(notice or ""),
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id))
 
 
@@ -134,7 +141,8 @@ async def profile_submit(request: Request) -> Response:
                 message = "Password changed; your other sessions have ended."
             else:
                 changes = {"full_name": str(form.get("full_name", "")) or None,
-                           "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en"))}
+                           "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en")),
+                           "reminders_enabled": form.get("reminders_enabled") == "on"}
                 user = users.update_profile(conn, user.id, changes)
                 message = "Profile saved."
     except MatchdayError as exc:

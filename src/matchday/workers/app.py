@@ -42,7 +42,8 @@ def _cron(expression: str) -> crontab:
 
 def beat_schedule(registry: JobRegistry, settings: Settings) -> dict[str, dict[str, Any]]:
     """One beat entry per enabled job, from its ``interval``; a bootstrap or backfill without one is offered
-    every ``job_retry_s`` until it has succeeded once (the task skips it afterwards). Plus the maintenance sweep."""
+    every ``job_retry_s`` until it has succeeded once (the task skips it afterwards). Plus the maintenance sweep and
+    the prediction reminders (every ``reminder_check_s``)."""
     entries: dict[str, dict[str, Any]] = {}
     for job in registry.enabled():
         interval = job.interval
@@ -56,6 +57,9 @@ def beat_schedule(registry: JobRegistry, settings: Settings) -> dict[str, dict[s
                                         "kwargs": {"trigger": "beat"},
                                         "options": {"expires": _expiry(interval, settings)}}
     entries["maintenance"] = {"task": "matchday.maintenance", "schedule": schedule(timedelta(minutes=5))}
+    entries["reminders"] = {"task": "matchday.reminders",
+                            "schedule": schedule(timedelta(seconds=settings.reminder_check_s)),
+                            "options": {"expires": settings.reminder_check_s}}
     return entries
 
 

@@ -124,3 +124,13 @@ def maintenance() -> dict[str, Any]:
     scored = sweep(_users_engine(), worker_collector().engine)
     pruned = maintain(worker_collector().engine, worker_collector().settings)
     return {"published": publish_feed(), "prediction_leagues_scored": len(scored), "pruned": pruned}
+
+
+@app.task(name="matchday.reminders")
+def reminders() -> dict[str, Any]:
+    """Every ``MATCHDAY_REMINDER_CHECK_S``: prediction reminders due now (``pools.reminders``; a claim row per
+    member, round and channel keeps two workers from sending one twice)."""
+    from matchday.runtime import Reminders
+
+    collector = worker_collector()
+    return {"reminders_sent": Reminders(_users_engine(), collector.engine, collector.settings).send_once()}

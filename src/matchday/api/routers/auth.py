@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Form, Request, Response
 
 from matchday.accounts import sessions, users
 from matchday.accounts.deps import Accounts, CurrentUser, client_address
@@ -31,13 +31,16 @@ def _tokens(pair: sessions.TokenPair) -> TokensOut:
 
 @router.post("/auth/register", response_model=UserOut, status_code=201,
              responses={400: {"model": ErrorBody}, 429: {"model": ErrorBody}})
-def register(body: RegisterIn, request: Request, accounts: Accounts) -> UserOut:
+def register(body: RegisterIn, request: Request, background: BackgroundTasks, accounts: Accounts) -> UserOut:
     """Create an account. 400: email or username taken (case-insensitively); 422: invalid email or weak
-    password (the rule is named)."""
+    password (the rule is named). With an SMTP server configured, a verification link goes to the address."""
     accounts.limiter.hit("register", f"ip:{client_address(request)}", f"account:{body.email.strip().lower()}",
                          f"account:{body.username.strip().lower()}")
     with accounts.engine.begin() as conn:
         user = users.register(conn, body.email, body.username, body.password)
+    if accounts.recovery.mailer.configured:
+        background.add_task(accounts.recovery.send,
+                            accounts.recovery.request_verification(user, accounts.base_url(request)))
     return UserOut(**user.public())
 
 

@@ -24,6 +24,7 @@ from matchday.api.pool_schemas import (
     PredictionIn,
     PredictionLeagueIn,
     PredictionLeagueOut,
+    PredictionLeaguePatch,
     PredictionOut,
 )
 from matchday.api.schemas import ErrorBody, LeagueRef
@@ -48,7 +49,7 @@ def _league_out(request: Request, conn, acc: leagues.Access) -> PredictionLeague
         invite_code=league["invite_code"] if acc.is_member or acc.is_admin else None,
         participants_scores_status=status,
         scores_updated_at=league["scores_updated_at"], member_count=leagues.member_count(conn, league["id"]),
-        is_member=acc.is_member, created_at=league["created_at"])
+        is_member=acc.is_member, reminder_minutes=league.get("reminder_minutes"), created_at=league["created_at"])
 
 
 @router.post(PREFIX, response_model=PredictionLeagueOut, status_code=201, responses=ERRORS)
@@ -62,13 +63,14 @@ def create(body: PredictionLeagueIn, request: Request, auth: CurrentUser, accoun
         if scoring is None or None in (scoring.exact, scoring.difference, scoring.tendency):
             raise InvalidInput("scoring: custom needs exact, difference and tendency points")
         options |= {"exact": scoring.exact, "difference": scoring.difference, "tendency": scoring.tendency,
-                    "draw_difference": scoring.draw_difference}
+                    "draw_difference": scoring.draw_difference, "odds": scoring.odds}
     rules = rules_for(preset, **options)
     with request.app.state.read_engine.connect() as fconn:
         comp = football.competition(fconn, body.competition)
         football.season_id(fconn, comp.id, body.season)
     with accounts.engine.begin() as conn:
-        league_id = leagues.create(conn, auth.user, body.name, comp.id, body.season, rules, body.visibility)
+        league_id = leagues.create(conn, auth.user, body.name, comp.id, body.season, rules, body.visibility,
+                                   body.reminder_minutes)
         return _league_out(request, conn, leagues.access(conn, league_id, auth.user))
 
 
@@ -122,6 +124,17 @@ def leave(league_id: Id, auth: CurrentUser, accounts: Accounts) -> Response:
     with accounts.engine.begin() as conn:
         leagues.remove_member(conn, leagues.access(conn, league_id, auth.user), auth.user.id, auth.user)
     return Response(status_code=204)
+
+
+@router.patch(f"{PREFIX}/{{league_id}}", response_model=PredictionLeagueOut, responses=ERRORS)
+def update_league(league_id: Id, body: PredictionLeaguePatch, request: Request, auth: CurrentUser,
+                  accounts: Accounts) -> PredictionLeagueOut:
+    """The owner changes the reminder time (``reminder_minutes``; null: the server's default)."""
+    with accounts.engine.begin() as conn:
+        acc = leagues.access(conn, league_id, auth.user)
+        if "reminder_minutes" in body.model_fields_set:
+            leagues.set_reminder(conn, acc, body.reminder_minutes)
+        return _league_out(request, conn, leagues.access(conn, league_id, auth.user))
 
 
 @router.post(f"{PREFIX}/{{league_id}}/invite-code", response_model=InviteCodeOut, responses=ERRORS)
