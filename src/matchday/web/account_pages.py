@@ -15,12 +15,13 @@ from matchday.accounts import sessions, users
 from matchday.accounts.deps import client_address, current_user
 from matchday.accounts.login import log_in
 from matchday.domain.prediction_scoring import PRESETS
-from matchday.errors import MatchdayError, NotFound
+from matchday.errors import InvalidInput, MatchdayError, NotFound
 from matchday.pools import football, leagues, season_chart
 from matchday.services.calendars import user_token
 from matchday.store import team_queries
 from matchday.store.keys import as_internal_id
-from matchday.web import prediction_charts
+from matchday.web import i18n, prediction_charts
+from matchday.web.i18n import N_
 from matchday.web.pages import templates
 from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
 
@@ -131,17 +132,37 @@ async def profile_submit(request: Request) -> Response:
                 users.change_password(conn, user.id, str(form.get("current_password", "")),
                                       str(form["new_password"]))
                 sessions.revoke_others(conn, user.id, auth.session_id, "password changed")
-                message = "Password changed; your other sessions have ended."
+                message = N_("Password changed; your other sessions have ended.")
             else:
                 changes = {"full_name": str(form.get("full_name", "")) or None,
                            "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en"))}
                 user = users.update_profile(conn, user.id, changes)
-                message = "Profile saved."
+                message = N_("Profile saved.")
     except MatchdayError as exc:
         return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))
     return _render(request, "profile.html", me=user, timezones=TIMEZONES,
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), message=message)
+
+
+@router.post("/language")
+async def language_submit(request: Request) -> Response:
+    """The language picker: remembered in a cookie, and for a signed-in user in the profile as well."""
+    form = await request.form()
+    state = request.app.state.accounts
+    verify_form(request, form)
+    chosen = i18n.supported(str(form.get("lang", "")))
+    if chosen is None:
+        raise InvalidInput(f"unsupported language {str(form.get('lang', ''))[:20]!r}; choose one of "
+                         f"{', '.join(i18n.SUPPORTED)}")
+    user = web_user(request)
+    if user is not None and user.language != chosen:
+        with state.engine.begin() as conn:
+            users.update_profile(conn, user.id, {"language": chosen})
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, path="/", samesite="lax",
+                        secure=not state.settings.development)
+    return response
 
 
 @router.get("/account/ws-token")
