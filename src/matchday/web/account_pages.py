@@ -138,6 +138,9 @@ async def profile_submit(request: Request) -> Response:
                            "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en"))}
                 user = users.update_profile(conn, user.id, changes)
                 message = N_("Profile saved.")
+            # the answer already speaks the language just chosen
+            request.state.locale = i18n.choose_locale(user.language, request.cookies.get(i18n.COOKIE),
+                                                      request.headers.get("accept-language"))
     except MatchdayError as exc:
         return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))

@@ -136,10 +136,11 @@ def format_date(value: date | datetime | str | None, format: str = "medium") -> 
 
 
 def format_datetime(value: datetime | None, format: str = "medium") -> str:  # noqa: A002
-    """A UTC date and time (naive = UTC) in the page's locale, with the zone named."""
+    """A UTC date and time (naive = UTC) in the page's locale, to the minute, with the zone named."""
     if value is None:
         return ""
-    return dates.format_datetime(value, format=format, tzinfo=dates.UTC, locale=current()) + " UTC"
+    day = dates.format_date(value, format=format, locale=current())
+    return f"{day}, {dates.format_time(value, format='short', tzinfo=dates.UTC, locale=current())} UTC"
 
 
 def format_time(value: datetime | None, format: str = "short") -> str:  # noqa: A002
