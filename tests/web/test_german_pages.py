@@ -63,6 +63,7 @@ def test_pages_in_german_by_accept_language(german_tab, base_url: str) -> None: 
     headings = tab.locator("table.standings thead th").all_text_contents()
     assert headings[1:3] == ["Mannschaft", "Sp."] and "Pkt." in headings
     assert tab.locator("#scorers-h").inner_text() == "Torjäger"
+    assert tab.locator("svg.chart").first.get_attribute("aria-label").startswith("Tabellenplatz jeder Mannschaft")
     assert re.fullmatch(r"\d+\. Spieltag|Letzte Spiele", tab.locator("#round-h").inner_text())
     assert set("".join(tab.locator("table.standings .chip").all_text_contents())) <= set("SUN")
     dates = [d.strip() for d in tab.locator(".match-row .date").all_text_contents()]
@@ -75,6 +76,8 @@ def test_pages_in_german_by_accept_language(german_tab, base_url: str) -> None: 
     assert tab.locator("#timeline-h").inner_text() == "Spielverlauf"
     assert tab.locator(".scoreboard .sub").inner_text().split()[:3] == ["Ende", "HZ", "2–0"]
     assert "i. E. 4–2" in tab.locator(".scoreboard .sub").inner_text()
+    chart_label = tab.locator("svg.shot-map, svg.lineup-pitch").evaluate_all("els => els.map(e => e.ariaLabel)")
+    assert all(label.startswith(("Schusskarte", "Aufstellungen")) for label in chart_label), chart_label
     match = httpx.get(f"{base_url}/api/v1/matches", params={"league_id": "eng.1", "season": "2024-25",
                                                              "limit": 1}).json()["items"][0]
     tab.goto(f"{base_url}/matches/{match['id']}")

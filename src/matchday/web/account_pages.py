@@ -23,7 +23,7 @@ from matchday.store.keys import as_internal_id
 from matchday.web import i18n, prediction_charts
 from matchday.web.i18n import N_
 from matchday.web.pages import templates
-from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
+from matchday.web.sessions import csrf_token, sign_in, sign_out, use_locale, verify_form, web_user, ws_token
 
 router = APIRouter(include_in_schema=False)
 templates.env.globals.update(web_user=web_user, csrf_token=csrf_token)
@@ -225,6 +225,7 @@ def prediction_league_page(request: Request, league_id: str,
     upcoming = [r["info"].round_number for r in season if r["info"].status in ("scheduled", "live", "halftime")]
     chosen = round if round is not None else (upcoming[0] if upcoming else (rounds[-1] if rounds else 0))
     base = str(request.base_url).rstrip("/")
+    use_locale(request)  # the season chart's labels
     return _render(request, "prediction_league.html", league=acc.league, comp=comp, rounds=rounds, round=chosen,
                    is_owner=acc.is_owner, season_svg=prediction_charts.season_chart(mine["rounds"]),
                    my_season=mine, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")

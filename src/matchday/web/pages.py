@@ -27,7 +27,7 @@ from matchday.web.charts import position_chart
 from matchday.web.crests import team_crests, with_crests
 from matchday.web.favorites import your_matches
 from matchday.web.i18n import N_
-from matchday.web.sessions import request_locale
+from matchday.web.sessions import request_locale, use_locale
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -108,6 +108,7 @@ def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] =
 @router.get("/matches/{match_id}", response_class=HTMLResponse)
 def match_page(request: Request, match_id: str) -> HTMLResponse:
     match_id = _page_id(match_id, "match")
+    use_locale(request)  # the charts' labels
     with _connect(request) as conn:
         match = match_queries.match_summary(conn, match_id)
         detail = match_queries.match_row(conn, match_id)
@@ -192,6 +193,7 @@ def leagues_page(request: Request) -> HTMLResponse:
 @router.get("/leagues/{key}", response_class=HTMLResponse)
 def league_page(request: Request, key: str, season: Annotated[str | None, Query(max_length=16)] = None,
                 round: Annotated[int | None, Query(ge=1, le=200)] = None) -> HTMLResponse:
+    use_locale(request)  # the charts' labels
     with _connect(request) as conn:
         comp = team_queries.league_by_id_or_code(conn, key)
         seasons = team_queries.league_seasons(conn, comp.id)

@@ -80,6 +80,14 @@ def request_locale(request: Request) -> str:
                               request.headers.get("accept-language"))
 
 
+def use_locale(request: Request) -> str:
+    """Speak the request's language from here on (for what a handler renders before its template: the charts)."""
+    locale = getattr(request.state, "locale", None) or request_locale(request)
+    request.state.locale = locale
+    i18n.activate(locale)
+    return locale
+
+
 def verify_form(request: Request, form: Any) -> None:
     check_csrf(request, request.app.state.accounts, form.get("csrf_token"))
 
