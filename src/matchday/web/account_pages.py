@@ -163,7 +163,7 @@ async def language_submit(request: Request) -> Response:
         with state.engine.begin() as conn:
             users.update_profile(conn, user.id, {"language": chosen})
     response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
-    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, path="/", samesite="lax",
+    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, path="/", httponly=True, samesite="lax",
                         secure=not state.settings.development)
     return response
 
