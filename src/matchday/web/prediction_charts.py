@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from matchday.web.i18n import format_percent, gettext
+from matchday.web.i18n import N_, format_percent, gettext
+
+POSITIONS_LABEL = N_("Probability of each final position")
+SEASON_LABEL = N_("Points per round and rank after each round")
 
 COLOURS = {"home": "#1d70b8", "draw": "#8e8e8e", "away": "#e63946"}
 
@@ -57,7 +60,7 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
     width, top = label_width + cell * size + 10, 22
     height = top + cell * len(teams) + 6
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{escape(gettext("Probability of each final position"))}">']
+             f'aria-label="{escape(gettext(POSITIONS_LABEL))}">']
     for pos in range(size):
         parts.append(f'<text class="axis" x="{label_width + pos * cell + cell / 2}" y="15" '
                      f'text-anchor="middle">{pos + 1}</text>')
@@ -91,7 +94,7 @@ def season_chart(rounds: list[dict], width: int = 640, height: int = 240) -> str
     members = max(r["members"] for r in rounds)
     step = plot_w / len(rounds)
     parts = [f'<svg class="chart season-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="{escape(gettext("Points per round and rank after each round"))}">']
+             f'aria-label="{escape(gettext(SEASON_LABEL))}">']
     for value in sorted({0, most // 2, most}):
         y = top + plot_h * (1 - value / most)
         parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
