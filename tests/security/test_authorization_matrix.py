@@ -259,7 +259,7 @@ def test_every_route_is_in_the_matrix_and_nothing_writes_anonymously(world: Worl
 
 def test_pages_that_write_demand_the_csrf_token(world: World) -> None:
     client = world.client
-    for path in ("/login", "/register", "/logout"):
+    for path in ("/login", "/register", "/logout", "/language"):
         response = client.post(path, data={"username": "user", "password": PASSWORD}, follow_redirects=False)
         assert response.status_code == 403 and "csrf" in response.text.lower(), (path, response.status_code)
     # a browser's cookie session, signed in through the login form with its token

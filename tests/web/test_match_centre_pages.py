@@ -149,3 +149,20 @@ def test_pages_are_server_rendered(centre_url: str) -> None:
     match_id = _match(centre_url, "eng.1", "2021-03-03")
     html = httpx.get(f"{centre_url}/matches/{match_id}").text
     assert html.count('<g class="shot ') == 19 and "xg-race" in html
+
+
+def test_match_centre_in_german(browser, centre_url: str) -> None:  # noqa: ANN001
+    """The charts' labels and the figures in German notation (web/i18n.py): a browser asking for German."""
+    context = browser.new_context(locale="de-DE", extra_http_headers={"Accept-Language": "de-DE,de;q=0.9"})
+    tab = context.new_page()
+    tab.goto(f"{centre_url}/matches/{_match(centre_url, 'uefa.cl', '2024-03-13')}")
+    oblak = tab.locator("svg.lineup-pitch g.player.home", has_text="Oblak")
+    assert "Note 8,0" in oblak.locator("title").text_content()
+    assert tab.locator("svg.lineup-pitch").get_attribute("aria-label").startswith("Aufstellungen auf dem Platz")
+    assert tab.locator('.stat[data-stat="possession"]').inner_text().startswith("47\u00a0%")
+    assert tab.locator("#lineups-h").inner_text() == "Aufstellungen"
+    tab.goto(f"{centre_url}/matches/{_match(centre_url, 'eng.1', '2021-03-03')}")
+    assert tab.locator("svg.shot-map").get_attribute("aria-label").startswith("Schusskarte: ")
+    assert "0,74" in tab.locator('.stat[data-stat="expected_goals"]').inner_text()
+    assert tab.locator("#stats-h").inner_text() == "Statistik"
+    context.close()

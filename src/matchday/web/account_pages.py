@@ -15,14 +15,15 @@ from matchday.accounts import sessions, users
 from matchday.accounts.deps import client_address, current_user
 from matchday.accounts.login import log_in
 from matchday.domain.prediction_scoring import PRESETS
-from matchday.errors import MatchdayError, NotFound
+from matchday.errors import InvalidInput, MatchdayError, NotFound
 from matchday.pools import football, leagues, season_chart
 from matchday.services.calendars import user_token
 from matchday.store import team_queries
 from matchday.store.keys import as_internal_id
-from matchday.web import prediction_charts
+from matchday.web import i18n, prediction_charts
+from matchday.web.i18n import N_
 from matchday.web.pages import templates
-from matchday.web.sessions import csrf_token, sign_in, sign_out, verify_form, web_user, ws_token
+from matchday.web.sessions import csrf_token, sign_in, sign_out, use_locale, verify_form, web_user, ws_token
 
 router = APIRouter(include_in_schema=False)
 templates.env.globals.update(web_user=web_user, csrf_token=csrf_token)
@@ -109,9 +110,9 @@ async def logout(request: Request) -> Response:
     return response
 
 
-NOTICES = {"verification-sent": "A confirmation link is on its way to your address.",
-           "mail-503": "This server sends no email (no SMTP server configured); ask its administrator.",
-           "mail-429": "Too many requests; try again later."}
+NOTICES = {"verification-sent": N_("A confirmation link is on its way to your address."),
+           "mail-503": N_("This server sends no email (no SMTP server configured); ask its administrator."),
+           "mail-429": N_("Too many requests; try again later.")}
 
 
 @router.get("/profile", response_class=HTMLResponse)
@@ -138,18 +139,41 @@ async def profile_submit(request: Request) -> Response:
                 users.change_password(conn, user.id, str(form.get("current_password", "")),
                                       str(form["new_password"]))
                 sessions.revoke_others(conn, user.id, auth.session_id, "password changed")
-                message = "Password changed; your other sessions have ended."
+                message = N_("Password changed; your other sessions have ended.")
             else:
                 changes = {"full_name": str(form.get("full_name", "")) or None,
                            "timezone": str(form.get("timezone", "UTC")), "language": str(form.get("language", "en")),
                            "reminders_enabled": form.get("reminders_enabled") == "on"}
                 user = users.update_profile(conn, user.id, changes)
-                message = "Profile saved."
+                message = N_("Profile saved.")
+            # the answer already speaks the language just chosen
+            request.state.locale = i18n.choose_locale(user.language, request.cookies.get(i18n.COOKIE),
+                                                      request.headers.get("accept-language"))
     except MatchdayError as exc:
         return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))
     return _render(request, "profile.html", me=user, timezones=TIMEZONES,
                    calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), message=message)
+
+
+@router.post("/language")
+async def language_submit(request: Request) -> Response:
+    """The language picker: remembered in a cookie, and for a signed-in user in the profile as well."""
+    form = await request.form()
+    state = request.app.state.accounts
+    verify_form(request, form)
+    chosen = i18n.supported(str(form.get("lang", "")))
+    if chosen is None:
+        raise InvalidInput(f"unsupported language {str(form.get('lang', ''))[:20]!r}; choose one of "
+                         f"{', '.join(i18n.SUPPORTED)}")
+    user = web_user(request)
+    if user is not None and user.language != chosen:
+        with state.engine.begin() as conn:
+            users.update_profile(conn, user.id, {"language": chosen})
+    response = RedirectResponse(_safe_next(str(form.get("next", "/"))), status_code=303)
+    response.set_cookie(i18n.COOKIE, chosen, max_age=365 * 86400, path="/", httponly=True, samesite="lax",
+                        secure=not state.settings.development)
+    return response
 
 
 @router.get("/account/ws-token")
@@ -209,6 +233,7 @@ def prediction_league_page(request: Request, league_id: str,
     upcoming = [r["info"].round_number for r in season if r["info"].status in ("scheduled", "live", "halftime")]
     chosen = round if round is not None else (upcoming[0] if upcoming else (rounds[-1] if rounds else 0))
     base = str(request.base_url).rstrip("/")
+    use_locale(request)  # the season chart's labels
     return _render(request, "prediction_league.html", league=acc.league, comp=comp, rounds=rounds, round=chosen,
                    is_owner=acc.is_owner, season_svg=prediction_charts.season_chart(mine["rounds"]),
                    my_season=mine, invite_link=f"{base}/prediction-leagues/join/{acc.league['invite_code']}")

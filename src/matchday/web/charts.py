@@ -1,9 +1,13 @@
-"""Inline SVG charts, rendered on the server (no JavaScript, no chart library). Pure functions."""
+"""Inline SVG charts, rendered on the server (no JavaScript, no chart library). Pure functions (labels in the
+language of the page being rendered, ``web.i18n``)."""
 
 from __future__ import annotations
 
 from html import escape
 
+from matchday.web.i18n import N_, gettext
+
+LABEL = N_("League position of each team after every match date")
 PALETTE = ("#e63946", "#1d70b8", "#2a9d8f", "#f4a261", "#8e44ad", "#d4a017", "#00838f", "#c2185b")
 
 
@@ -23,7 +27,7 @@ def position_chart(dates: list[str], teams: dict[str, list[int]], highlight: int
 
     ordered = sorted(teams.items(), key=lambda item: item[1][-1])
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="League position of each team after every match date">']
+             f'aria-label="{escape(gettext(LABEL))}">']
     for place in range(1, size + 1):
         y = top + (place - 1) * step_y
         parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>')

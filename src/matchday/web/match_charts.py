@@ -1,5 +1,6 @@
 """The match centre's inline SVG, rendered on the server like the other charts: the shot map, the xG race and
-the line-ups on a pitch. Pure functions of the payloads ``services.match_centre`` / ``services.lineups`` build."""
+the line-ups on a pitch. Pure functions of the payloads ``services.match_centre`` / ``services.lineups`` build (their
+labels in the language of the page being rendered, ``web.i18n``)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ import math
 from html import escape
 from typing import Any
 
+from matchday.web.i18n import N_, format_decimal, gettext, ngettext
+
 LENGTH, WIDTH = 105.0, 68.0  # metres: the pitch every drawing is scaled to
 SCALE = 6.0  # px per metre
-RESULT_LABELS = {"goal": "goal", "own_goal": "own goal", "saved": "saved", "blocked": "blocked", "missed": "missed",
-                 "woodwork": "hit the woodwork"}
+RESULT_LABELS = {"goal": N_("goal"), "own_goal": N_("own goal"), "saved": N_("saved"), "blocked": N_("blocked"),
+                 "missed": N_("missed"), "woodwork": N_("hit the woodwork")}
 
 
 def _pitch_lines() -> str:
@@ -43,8 +46,11 @@ def shot_map(payload: dict[str, Any], home_name: str, away_name: str) -> str:
     shots = [s for s in payload["shots"] if s["x"] is not None and s["y"] is not None]
     if not shots:
         return ""
-    label = (f"Shot map: {home_name} {payload['home']['shots']} shots, {payload['home']['xg']:.2f} xG; "
-             f"{away_name} {payload['away']['shots']} shots, {payload['away']['xg']:.2f} xG")
+    label = gettext("Shot map: %(home)s %(home_shots)s shots, %(home_xg)s xG; %(away)s %(away_shots)s shots, "
+                    "%(away_xg)s xG") % {"home": home_name, "home_shots": payload["home"]["shots"],
+                                         "home_xg": format_decimal(payload["home"]["xg"]), "away": away_name,
+                                         "away_shots": payload["away"]["shots"],
+                                         "away_xg": format_decimal(payload["away"]["xg"])}
     parts = [_svg_open("pitch shot-map", label, LENGTH, WIDTH),
              f'<g class="pitch-lines" transform="scale({SCALE})">{_pitch_lines()}</g>']
     for shot in sorted(shots, key=lambda s: -(s["xg"] or 0)):  # big chances under small ones, all clickable
@@ -54,8 +60,9 @@ def shot_map(payload: dict[str, Any], home_name: str, away_name: str) -> str:
         radius = (0.6 + 3.2 * math.sqrt(max(shot["xg"] or 0.0, 0.0))) * SCALE
         goal = shot["result"] in ("goal", "own_goal")
         who = (shot["player"] or {}).get("name") or (home_name if home else away_name)
-        title = (f"{shot['minute']}' {who}: {RESULT_LABELS.get(shot['result'], shot['result'])}"
-                 + (f", {shot['xg']:.2f} xG" if shot["xg"] is not None else ""))
+        result = gettext(RESULT_LABELS[shot["result"]]) if shot["result"] in RESULT_LABELS else shot["result"]
+        title = (f"{shot['minute']}' {who}: {result}"
+                 + (f", {format_decimal(shot['xg'])} xG" if shot["xg"] is not None else ""))
         parts.append(f'<g class="shot {shot["side"]}{" goal" if goal else ""}" data-result="{escape(shot["result"])}">'
                      f'<title>{escape(title)}</title>'
                      f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}"/>'
@@ -80,14 +87,17 @@ def xg_race(payload: dict[str, Any], home_name: str, away_name: str, width: int 
     def at(minute: float, value: float) -> tuple[float, float]:
         return left + plot_w * minute / last, top + plot_h * (1 - value / peak)
 
-    label = f"xG race: {home_name} {race[-1]['home_xg']:.2f}, {away_name} {race[-1]['away_xg']:.2f}"
+    label = gettext("xG race: %(home)s %(home_xg)s, %(away)s %(away_xg)s") % {
+        "home": home_name, "home_xg": format_decimal(race[-1]["home_xg"]), "away": away_name,
+        "away_xg": format_decimal(race[-1]["away_xg"])}
     parts = [f'<svg class="chart xg-race" viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">']
     steps = int(peak / 0.5)
     for i in range(steps + 1):
         value = peak * i / steps
         _x, y = at(0, value)
         parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'
-                     f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{value:.1f}</text>')
+                     f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+                     f'{format_decimal(value, 1)}</text>')
     for minute in range(0, last + 1, 15):
         x, _y = at(minute, 0)
         parts.append(f'<text class="axis" x="{x:.1f}" y="{height - 8}" text-anchor="middle">{minute}\'</text>')
@@ -135,7 +145,8 @@ def lineup_pitch(payload: dict[str, Any], home_name: str, away_name: str) -> str
             sides[side] = starters
     if not sides:
         return ""
-    parts = [_svg_open("pitch lineup-pitch", f"Line-ups on the pitch: {home_name} v {away_name}", LENGTH, WIDTH),
+    label = gettext("Line-ups on the pitch: %(home)s v %(away)s") % {"home": home_name, "away": away_name}
+    parts = [_svg_open("pitch lineup-pitch", label, LENGTH, WIDTH),
              f'<g class="pitch-lines" transform="scale({SCALE})">{_pitch_lines()}</g>']
     for side, starters in sides.items():
         places = {id(p): _grid_place(p["grid"]) for p in starters}
@@ -162,11 +173,11 @@ def _player_marker(p: dict[str, Any], side: str, x: float, y: float) -> str:
     name = p["player"]["name"] or ""
     facts = [name]
     if p["rating"] is not None:
-        facts.append(f"rating {p['rating']:.1f}")
+        facts.append(gettext("rating %(rating)s") % {"rating": format_decimal(p["rating"], 1)})
     if p["subbed_off_minute"] is not None:
-        facts.append(f"off {p['subbed_off_minute']}'")
+        facts.append(gettext("off %(minute)s'") % {"minute": p["subbed_off_minute"]})
     if p["goals"]:
-        facts.append(f"{p['goals']} goal{'s' if p['goals'] > 1 else ''}")
+        facts.append(ngettext("%(num)s goal", "%(num)s goals", p["goals"]) % {"num": p["goals"]})
     out = [f'<g class="player {side}{" subbed-off" if p["subbed_off_minute"] is not None else ""}">'
            f'<title>{escape(", ".join(facts))}</title>',
            f'<circle class="shirt" cx="{x:.1f}" cy="{y:.1f}" r="15"/>',
@@ -175,7 +186,7 @@ def _player_marker(p: dict[str, Any], side: str, x: float, y: float) -> str:
     if p["rating"] is not None:
         out.append(f'<g class="rating {_rating_class(p["rating"])}"><rect x="{x + 8:.1f}" y="{y - 24:.1f}" '
                    f'width="28" height="15" rx="4"/><text x="{x + 22:.1f}" y="{y - 13:.1f}" '
-                   f'text-anchor="middle">{p["rating"]:.1f}</text></g>')
+                   f'text-anchor="middle">{format_decimal(p["rating"], 1)}</text></g>')
     if p["subbed_off_minute"] is not None:
         out.append(f'<text class="sub-off" x="{x - 16:.1f}" y="{y - 14:.1f}" text-anchor="end">'
                    f'▼{p["subbed_off_minute"]}\'</text>')

@@ -22,23 +22,28 @@ from matchday.services.tables import league_table, season_position_history, stan
 from matchday.store import match_centre_queries, match_queries, queries, team_queries
 from matchday.store.keys import as_internal_id
 from matchday.store.match_queries import MatchFilter
-from matchday.web import match_charts
+from matchday.web import i18n, match_charts
 from matchday.web.charts import position_chart
 from matchday.web.crests import team_crests, with_crests
 from matchday.web.favorites import your_matches
+from matchday.web.i18n import N_
+from matchday.web.sessions import request_locale, use_locale
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
+templates.context_processors.append(i18n.install(templates.env, request_locale))
 router = APIRouter(include_in_schema=False)
-STAT_LABELS = (("possession", "Possession"), ("expected_goals", "Expected goals (xG)"), ("shots", "Shots"),
-               ("shots_on_target", "On target"), ("shots_off_target", "Off target"), ("blocked_shots", "Blocked"),
-               ("woodwork", "Woodwork"), ("corners", "Corners"), ("passes", "Passes"),
-               ("passes_accurate", "Accurate passes"), ("saves", "Saves"), ("tackles", "Tackles"), ("fouls", "Fouls"),
-               ("offsides", "Offsides"), ("yellow_cards", "Yellow cards"), ("red_cards", "Red cards"),
-               ("booking_points", "Booking points"))
-EVENT_ICONS = {"goal": "goal", "penalty_goal": "penalty goal", "own_goal": "own goal", "yellow": "yellow card",
-               "second_yellow": "second yellow card", "red": "red card", "missed_penalty": "missed penalty",
-               "substitution": "substitution", "var": "VAR decision"}
+STAT_LABELS = (("possession", N_("Possession")), ("expected_goals", N_("Expected goals (xG)")), ("shots", N_("Shots")),
+               ("shots_on_target", N_("On target")), ("shots_off_target", N_("Off target")),
+               ("blocked_shots", N_("Blocked")), ("woodwork", N_("Woodwork")), ("corners", N_("Corners")),
+               ("passes", N_("Passes")), ("passes_accurate", N_("Accurate passes")), ("saves", N_("Saves")),
+               ("tackles", N_("Tackles")), ("fouls", N_("Fouls")), ("offsides", N_("Offsides")),
+               ("yellow_cards", N_("Yellow cards")), ("red_cards", N_("Red cards")),
+               ("booking_points", N_("Booking points")))
+# English labels, marked for translation; the template translates them (``_(label)``) when the page renders
+EVENT_ICONS = {"goal": N_("goal"), "penalty_goal": N_("penalty goal"), "own_goal": N_("own goal"),
+               "yellow": N_("yellow card"), "second_yellow": N_("second yellow card"), "red": N_("red card"),
+               "missed_penalty": N_("missed penalty"), "substitution": N_("substitution"), "var": N_("VAR decision")}
 
 
 def static_files() -> StaticFiles:
@@ -105,6 +110,7 @@ def fixtures(request: Request, on: Annotated[date | None, Query(alias="date")] =
 @router.get("/matches/{match_id}", response_class=HTMLResponse)
 def match_page(request: Request, match_id: str) -> HTMLResponse:
     match_id = _page_id(match_id, "match")
+    use_locale(request)  # the charts' labels
     with _connect(request) as conn:
         match = match_queries.match_summary(conn, match_id)
         detail = match_queries.match_row(conn, match_id)
@@ -131,7 +137,8 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
 
 
 def _stat_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
-    """One bar per stored figure: the two values, the home share, and where each value came from."""
+    """One bar per stored figure: the two values (the template formats them), the home share, and where each value
+    came from."""
     rows = []
     home_side, away_side = stats["home"] or {}, stats["away"] or {}
     for key, label in STAT_LABELS:
@@ -139,11 +146,9 @@ def _stat_rows(stats: dict[str, Any]) -> list[dict[str, Any]]:
         if home is None and away is None:
             continue
         total = (home or 0) + (away or 0)
-        shown = (lambda v: None if v is None else f"{v:.0f}%") if key == "possession" else \
-            (lambda v: None if v is None else f"{v:.2f}") if key == "expected_goals" else (lambda v: v)
         sources = sorted({s for s in (home_side.get("sources", {}).get(key), away_side.get("sources", {}).get(key))
                           if s})
-        rows.append({"key": key, "label": label, "home": shown(home), "away": shown(away),
+        rows.append({"key": key, "label": label, "home": home, "away": away,
                      "home_pct": round(100 * (home or 0) / total) if total else 50, "sources": sources})
     return rows
 
@@ -190,6 +195,7 @@ def leagues_page(request: Request) -> HTMLResponse:
 @router.get("/leagues/{key}", response_class=HTMLResponse)
 def league_page(request: Request, key: str, season: Annotated[str | None, Query(max_length=16)] = None,
                 round: Annotated[int | None, Query(ge=1, le=200)] = None) -> HTMLResponse:
+    use_locale(request)  # the charts' labels
     with _connect(request) as conn:
         comp = team_queries.league_by_id_or_code(conn, key)
         seasons = team_queries.league_seasons(conn, comp.id)

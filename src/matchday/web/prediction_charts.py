@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
+from matchday.web.i18n import N_, format_percent, gettext
+
+POSITIONS_LABEL = N_("Probability of each final position")
+SEASON_LABEL = N_("Points per round and rank after each round")
+
 COLOURS = {"home": "#1d70b8", "draw": "#8e8e8e", "away": "#e63946"}
 
 
@@ -55,7 +60,7 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
     width, top = label_width + cell * size + 10, 22
     height = top + cell * len(teams) + 6
     parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-             'aria-label="Probability of each final position">']
+             f'aria-label="{escape(gettext(POSITIONS_LABEL))}">']
     for pos in range(size):
         parts.append(f'<text class="axis" x="{label_width + pos * cell + cell / 2}" y="15" '
                      f'text-anchor="middle">{pos + 1}</text>')
@@ -69,7 +74,7 @@ def position_probability_chart(teams: list[dict], cell: int = 26, label_width: i
             shade = min(1.0, 0.08 + p * 1.6)
             parts.append(f'<rect x="{label_width + pos * cell}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
                          f'fill="#1d70b8" fill-opacity="{shade:.2f}"><title>{escape(team["team_name"])}: '
-                         f'{pos + 1}. {p:.1%}</title></rect>')
+                         f'{pos + 1}. {format_percent(p, 1)}</title></rect>')
             if p >= 0.095:
                 parts.append(f'<text x="{label_width + pos * cell + cell / 2}" y="{y + cell * 0.65:.1f}" '
                              f'text-anchor="middle" font-size="10" fill="{"#fff" if p > 0.4 else "currentColor"}">'
@@ -89,7 +94,7 @@ def season_chart(rounds: list[dict], width: int = 640, height: int = 240) -> str
     members = max(r["members"] for r in rounds)
     step = plot_w / len(rounds)
     parts = [f'<svg class="chart season-chart" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-label="Points per round and rank after each round">']
+             f'aria-label="{escape(gettext(SEASON_LABEL))}">']
     for value in sorted({0, most // 2, most}):
         y = top + plot_h * (1 - value / most)
         parts.append(f'<line class="grid" x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}"/>'

@@ -11,12 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from matchday.accounts.deps import client_address
 from matchday.errors import MatchdayError
+from matchday.web.i18n import N_
 from matchday.web.pages import templates
 from matchday.web.sessions import verify_form, web_user
 
 router = APIRouter(include_in_schema=False)
-SENT = ("If an account has this address, a reset link is on its way. It works once and expires; check the spam "
-        "folder too.")
+SENT = N_("If an account has this address, a reset link is on its way. It works once and expires; check the spam "
+         "folder too.")
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -61,7 +62,7 @@ async def reset_submit(request: Request) -> HTMLResponse:
     except MatchdayError as exc:
         return _render(request, "reset_password.html", status=exc.status_code, token=token, error=str(exc))
     return _render(request, "login.html", next="/", username=user.username,
-                   message="Your password is changed and every session has ended: sign in with the new one.")
+                   message=N_("Your password is changed and every session has ended: sign in with the new one."))
 
 
 @router.get("/verify-email", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from matchday.accounts import tokens
 from matchday.accounts.deps import CSRF_COOKIE, SESSION_COOKIE, AccountsState, authenticate_request, check_csrf
 from matchday.accounts.users import User
 from matchday.errors import MatchdayError
+from matchday.web import i18n
 
 SKIP = ("/api/", "/static/", "/ws", "/health", "/metrics", "/docs", "/openapi.json", "/redoc", "/favicon.ico")
 
@@ -70,6 +71,21 @@ def web_user(request: Request) -> User | None:
     except MatchdayError:
         return None
     return auth.user if auth else None
+
+
+def request_locale(request: Request) -> str:
+    """The page's language: the signed-in user's, else the picker's cookie, else Accept-Language, else English."""
+    user = web_user(request)
+    return i18n.choose_locale(user.language if user else None, request.cookies.get(i18n.COOKIE),
+                              request.headers.get("accept-language"))
+
+
+def use_locale(request: Request) -> str:
+    """Speak the request's language from here on (for what a handler renders before its template: the charts)."""
+    locale = getattr(request.state, "locale", None) or request_locale(request)
+    request.state.locale = locale
+    i18n.activate(locale)
+    return locale
 
 
 def verify_form(request: Request, form: Any) -> None:

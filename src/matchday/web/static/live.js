@@ -7,6 +7,7 @@
   var channels = (body.dataset.channels || "").split(" ").filter(Boolean);
   if (!channels.length || !("WebSocket" in window)) return;
   var attempt = 0;
+  var t = (window.matchday && window.matchday.t) || function (text) { return text; };
 
   function each(selector, fn) { document.querySelectorAll(selector).forEach(fn); }
   function scoreText(score) { return score && score.home !== null && score.home !== undefined ? score.home + " – " + score.away : "–"; }
@@ -22,8 +23,8 @@
       var status = root.querySelector('[data-role="status"]');
       if (status && state.status) {
         status.className = "badge" + (state.status === "live" || state.status === "halftime" ? " live" : "");
-        status.textContent = state.status === "halftime" ? "HT" : state.status === "live" ? (state.minute || "") + "'"
-          : state.status === "finished" ? "FT" : status.textContent;
+        status.textContent = state.status === "halftime" ? t("HT") : state.status === "live" ? (state.minute || "") + "'"
+          : state.status === "finished" ? t("FT") : status.textContent;
       }
     });
     syncLiveNow(id, state.status);
@@ -56,7 +57,7 @@
     li.className = "event " + msg.data.side + " " + kind + " flash";
     li.innerHTML = '<span class="minute"></span><span class="icon ' + kind + '" role="img"></span><span class="who"></span>';
     li.querySelector(".minute").textContent = msg.data.minute + (msg.data.added_minute ? "+" + msg.data.added_minute : "") + "'";
-    li.querySelector(".who").textContent = msg.data.player || (msg.type === "goal" ? "Goal" : "Card");
+    li.querySelector(".who").textContent = msg.data.player || (msg.type === "goal" ? t("Goal") : t("Card"));
     list.appendChild(li);
   }
 

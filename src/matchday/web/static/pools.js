@@ -4,6 +4,7 @@
   "use strict";
   var meta = document.querySelector('meta[name="csrf-token"]');
   var csrf = meta ? meta.content : "";
+  var t = (window.matchday && window.matchday.t) || function (text) { return text; };
 
   function api(method, path, body) {
     var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
@@ -14,9 +15,9 @@
     });
   }
   function detail(data) {
-    if (!data) return "failed";
+    if (!data) return t("failed");
     if (Array.isArray(data.detail)) return data.detail.map(function (d) { return d.field + ": " + d.message; }).join("; ");
-    return data.detail || "failed";
+    return data.detail || t("failed");
   }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
@@ -61,7 +62,7 @@
         function show() {
           star.hidden = false;
           star.setAttribute("aria-pressed", known[key] ? "true" : "false");
-          star.textContent = known[key] ? "★ Favorite" : "☆ Add to favorites";
+          star.textContent = known[key] ? t("★ Favorite") : t("☆ Add to favorites");
         }
         show();
         star.addEventListener("click", function () {
@@ -86,7 +87,7 @@
     if (row.dataset.locked === "true") return;
     row.dataset.locked = "true";
     row.querySelectorAll("input, button").forEach(function (input) { input.disabled = true; });
-    row.querySelector('[data-role="lock"]').textContent = why || "locked";
+    row.querySelector('[data-role="lock"]').textContent = why || t("locked");
   }
   function fixtureRow(f) {
     var row = el("div", { "class": "match-row prediction", "data-match-id": f.match_id, "data-kickoff": f.locks_at || f.kickoff_utc || "" });
@@ -95,22 +96,22 @@
     row.appendChild(el("span", { "class": "teams" }, f.home + " – " + f.away));
     row.appendChild(el("span", { "data-role": "score", "class": "score" },
       f.home_goals === null ? "" : f.home_goals + " – " + f.away_goals));
-    var home = el("input", { type: "number", min: "0", max: "99", "aria-label": "home goals", "data-role": "home" });
-    var away = el("input", { type: "number", min: "0", max: "99", "aria-label": "away goals", "data-role": "away" });
+    var home = el("input", { type: "number", min: "0", max: "99", "aria-label": t("home goals"), "data-role": "home" });
+    var away = el("input", { type: "number", min: "0", max: "99", "aria-label": t("away goals"), "data-role": "away" });
     if (f.my_prediction) { home.value = f.my_prediction.home; away.value = f.my_prediction.away; }
-    var save = el("button", { type: "button", "data-role": "save" }, "Save");
+    var save = el("button", { type: "button", "data-role": "save" }, t("Save"));
     var state = el("span", { "class": "muted small", "data-role": "lock" },
-      f.my_prediction && f.my_prediction.points !== null ? f.my_prediction.points + " pts" : "");
+      f.my_prediction && f.my_prediction.points !== null ? f.my_prediction.points + " " + t("pts") : "");
     [home, away, save, state].forEach(function (n) { row.appendChild(n); });
     save.addEventListener("click", function () {
       api("PUT", "/api/v1/prediction-leagues/" + leagueId + "/predictions/" + f.match_id,
           { home: Number(home.value), away: Number(away.value) }).then(function (r) {
-        if (r.ok) { state.textContent = "saved " + r.data.home + ":" + r.data.away; return; }
-        if (r.data && r.data.error_code === "PREDICTION_LOCKED") { lock(row, "locked: kicked off"); return; }
+        if (r.ok) { state.textContent = t("saved") + " " + r.data.home + ":" + r.data.away; return; }
+        if (r.data && r.data.error_code === "PREDICTION_LOCKED") { lock(row, t("locked: kicked off")); return; }
         state.textContent = detail(r.data);
       });
     });
-    if (f.locked) lock(row, f.my_prediction ? "locked" : "locked: no prediction");
+    if (f.locked) lock(row, f.my_prediction ? t("locked") : t("locked: no prediction"));
     rows[f.match_id] = row;
     return row;
   }
@@ -126,13 +127,13 @@
     var flag = document.querySelector('[data-role="live-flag"]');
     if (flag) flag.hidden = !data.live;
     var status = document.querySelector('[data-role="scores-status"]');
-    if (status && data.participants_scores_status) status.textContent = data.participants_scores_status;
+    if (status && data.participants_scores_status) status.textContent = t(data.participants_scores_status);
   }
 
   api("GET", "/api/v1/prediction-leagues/" + leagueId + "/fixtures?round=" + round).then(function (r) {
     fixtures.textContent = "";
     if (!r.ok) { fixtures.appendChild(el("p", { "class": "error" }, detail(r.data))); return; }
-    if (!r.data.length) fixtures.appendChild(el("p", { "class": "empty" }, "No matches in this round."));
+    if (!r.data.length) fixtures.appendChild(el("p", { "class": "empty" }, t("No matches in this round.")));
     r.data.forEach(function (f) { fixtures.appendChild(fixtureRow(f)); });
     if (window.matchday) window.matchday.localise(fixtures);
     connect();
@@ -144,7 +145,7 @@
     var now = Date.now();
     Object.keys(rows).forEach(function (id) {
       var kickoff = Date.parse(rows[id].dataset.kickoff);
-      if (!isNaN(kickoff) && kickoff <= now) lock(rows[id], "locked");
+      if (!isNaN(kickoff) && kickoff <= now) lock(rows[id], t("locked"));
     });
   }, 1000);
 
@@ -156,7 +157,7 @@
     var row = rows[msg.data.match_id];
     if (!row) return;
     var status = msg.data.status;
-    if (status && status !== "scheduled" && status !== "postponed") lock(row, "locked: kicked off");
+    if (status && status !== "scheduled" && status !== "postponed") lock(row, t("locked: kicked off"));
     var score = msg.data.score;
     if (score && score.home !== null && score.home !== undefined) row.querySelector('[data-role="score"]').textContent = score.home + " – " + score.away;
   }
