@@ -150,11 +150,12 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         ids = _allocate_ids(conn, fresh.height)
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
         now = utcnow()
-        with built_after_insert(conn, "matches", fresh.height, ids[0] - 1):  # ids follow the largest stored one
+        # ids follow the largest stored one (SQLite) or the sequence (PostgreSQL): about as many rows are stored
+        with built_after_insert(conn, ("matches", "match_sources", "match_events"), fresh.height, ids[0] - 1):
             _insert_matches(conn, fresh, now)
-        # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
-        record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
-        _insert_events(conn, resolver, fresh, parsed.events, source)
+            # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
+            record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
+            _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
         if fresh.height <= SMALL:
@@ -257,9 +258,9 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     """Ids for ``count`` new matches: after the largest on SQLite (the caller holds the write lock), from the
     table's sequence on PostgreSQL."""
     if conn.dialect.name == "postgresql":
-        return list(conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('matches', 'id')) FROM generate_series(1, %(n)s)",
-            {"n": count}).scalars())
+        return sorted(conn.exec_driver_sql(  # one array, not one result row per id
+            "SELECT array_agg(nextval(pg_get_serial_sequence('matches', 'id'))) FROM generate_series(1, %(n)s)",
+            {"n": count}).scalar_one())
     start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM matches").scalar_one()
     return list(range(start + 1, start + 1 + count))
 
