@@ -106,9 +106,9 @@ def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("match_date").cast(pl.String).fill_null("None") + "|")
     base = pl.concat_str([pl.col("stage"), pl.lit("|"), when, pl.col("home_id").cast(pl.String), pl.lit("-"),
                           pl.col("away_id").cast(pl.String)])
-    frame = frame.with_row_index("position").with_columns(base=base, day=pl.col("match_date").fill_null(NO_DATE))
-    frame = frame.sort("day", "position").with_columns(nth=pl.int_range(1, pl.len() + 1).over("season_id", "base")) \
-        .sort("position").drop("day")
+    # the n-th of its pairing by date, ties in row order (an ordinal rank: no sort of the whole frame)
+    frame = frame.with_columns(base=base).with_columns(
+        nth=pl.col("match_date").fill_null(NO_DATE).rank("ordinal").over("season_id", "base").cast(pl.Int64))
     key = pl.when(pl.col("nth") == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + pl.col("nth")
                                                                       .cast(pl.String))
     return frame.with_columns(match_key=key).drop("nth")
