@@ -5,8 +5,9 @@ resolved once per distinct value by the same ``Resolver`` as the record path, in
 are computed with the same rule as ``match_writes._keys``, vectorised. Then the rows split by season:
 
 - a season that holds no match yet has nothing to merge: its rows are inserted as they are, in one
-  ``executemany`` on SQLite (secondary indexes built after it when it at least doubles the table) or one ``COPY``
-  straight into matches on PostgreSQL, ids allocated up front, events after them;
+  ``executemany`` on SQLite or one ``COPY`` straight into matches on PostgreSQL, ids allocated up front,
+  provenance and events after them; secondary indexes (and on PostgreSQL foreign keys) are built and checked
+  after the insert when it is large enough (``store.deferred_indexes``);
 - a season that already holds matches: rows whose stored match holds their content hash (``store.content_hash``)
   are unchanged; the rest are compared field by field with the stored values, and what may change goes through
   ``match_writes.write_matches`` (field-by-field merge), as canonical records built for those rows only.
