@@ -14,7 +14,7 @@ from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
 from matchday.sources.base import get_source
 from matchday.store import bulk_load
-from matchday.store.deferred_indexes import built_after_insert
+from matchday.store.deferred_indexes import _postgres_definitions, built_after_insert
 from matchday.store.engine import make_engine
 from matchday.store.fk_check import checked_at_end
 from matchday.store.migrate import upgrade
@@ -91,4 +91,52 @@ def test_copy_into_matches_refuses_a_match_stored_meanwhile(request: pytest.Fixt
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == count
         assert conn.execute(text("SELECT count(*) FROM matches WHERE id > 1000000")).scalar_one() == 0
+    engine.dispose()
+
+
+def _constraints(engine: Engine) -> tuple[list[tuple], list[tuple]]:
+    with engine.connect() as conn:
+        return _postgres_definitions(conn, ["matches", "match_sources", "match_events"])
+
+
+def test_postgres_first_load_checks_foreign_keys_once_and_keeps_them(request: pytest.FixtureRequest) -> None:
+    """PostgreSQL: a first load drops the foreign keys (and secondary indexes) for its insert and adds them back,
+    checked, in the same transaction: the store ends with the same constraints, and a dangling reference is a
+    Conflict that leaves neither rows nor a missing constraint behind."""
+    engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    before = _constraints(engine)
+    assert len(before[0]) >= 5 and len(before[1]) >= 3
+    source = get_source("engsoccerdata")
+    summary = load_units(engine, source, source.plan([MLS], {}))[0]
+    assert summary.status == "ok" and summary.new > 1000
+    assert _constraints(engine) == before
+    with pytest.raises(Conflict, match="foreign key"), engine.begin() as conn, \
+            built_after_insert(conn, ("matches", "match_sources", "match_events"), 5000, 0):
+        assert _postgres_definitions(conn, ["matches"])[0] == []  # dropped inside the transaction
+        conn.exec_driver_sql(
+            "INSERT INTO matches (competition_id, season_id, match_key, stage, status, home_team_id, "
+            "away_team_id, neutral, attributes) VALUES (1, 999999, 'x', 'regular', 'finished', 1, 1, false, '{}')")
+    assert _constraints(engine) == before
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM matches WHERE season_id = 999999")).scalar_one() == 0
+    engine.dispose()
+
+
+def test_postgres_insert_keeps_the_keys_when_a_reader_holds_the_table(request: pytest.FixtureRequest) -> None:
+    """A transaction holding matches longer than LOCK_WAIT: the bulk insert does not queue behind it (and every
+    later reader behind itself); it keeps the foreign keys and checks its rows one by one instead."""
+    url = _fresh_postgres_url(request.getfixturevalue("postgres"))
+    engine = _store(url)
+    reader = make_engine(url)
+    with reader.connect() as held:
+        held.exec_driver_sql("BEGIN")
+        held.exec_driver_sql("SELECT count(*) FROM matches").scalar_one()  # an ACCESS SHARE lock until rollback
+        with engine.begin() as conn:
+            conn.exec_driver_sql("SET LOCAL lock_timeout = '7s'")
+            with built_after_insert(conn, ("matches",), 5000, 0):
+                assert len(_postgres_definitions(conn, ["matches"])[0]) == 4  # kept
+            assert conn.exec_driver_sql("SELECT current_setting('lock_timeout')").scalar_one() == "7s"
+        held.exec_driver_sql("ROLLBACK")
+    assert len(_constraints(engine)[0]) >= 5
+    reader.dispose()
     engine.dispose()

@@ -5,8 +5,9 @@ resolved once per distinct value by the same ``Resolver`` as the record path, in
 are computed with the same rule as ``match_writes._keys``, vectorised. Then the rows split by season:
 
 - a season that holds no match yet has nothing to merge: its rows are inserted as they are, in one
-  ``executemany`` on SQLite (secondary indexes built after it when it at least doubles the table) or one ``COPY``
-  straight into matches on PostgreSQL, ids allocated up front, events after them;
+  ``executemany`` on SQLite or one ``COPY`` straight into matches on PostgreSQL, ids allocated up front,
+  provenance and events after them; secondary indexes (and on PostgreSQL foreign keys) are built and checked
+  after the insert when it is large enough (``store.deferred_indexes``);
 - a season that already holds matches: rows whose stored match holds their content hash (``store.content_hash``)
   are unchanged; the rest are compared field by field with the stored values, and what may change goes through
   ``match_writes.write_matches`` (field-by-field merge), as canonical records built for those rows only.
@@ -106,9 +107,9 @@ def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("match_date").cast(pl.String).fill_null("None") + "|")
     base = pl.concat_str([pl.col("stage"), pl.lit("|"), when, pl.col("home_id").cast(pl.String), pl.lit("-"),
                           pl.col("away_id").cast(pl.String)])
-    frame = frame.with_row_index("position").with_columns(base=base, day=pl.col("match_date").fill_null(NO_DATE))
-    frame = frame.sort("day", "position").with_columns(nth=pl.int_range(1, pl.len() + 1).over("season_id", "base")) \
-        .sort("position").drop("day")
+    # the n-th of its pairing by date, ties in row order (an ordinal rank: no sort of the whole frame)
+    frame = frame.with_columns(base=base).with_columns(
+        nth=pl.col("match_date").fill_null(NO_DATE).rank("ordinal").over("season_id", "base").cast(pl.Int64))
     key = pl.when(pl.col("nth") == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + pl.col("nth")
                                                                       .cast(pl.String))
     return frame.with_columns(match_key=key).drop("nth")
@@ -150,11 +151,12 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         ids = _allocate_ids(conn, fresh.height)
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
         now = utcnow()
-        with built_after_insert(conn, "matches", fresh.height, ids[0] - 1):  # ids follow the largest stored one
+        # ids follow the largest stored one (SQLite) or the sequence (PostgreSQL): about as many rows are stored
+        with built_after_insert(conn, ("matches", "match_sources", "match_events"), fresh.height, ids[0] - 1):
             _insert_matches(conn, fresh, now)
-        # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
-        record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
-        _insert_events(conn, resolver, fresh, parsed.events, source)
+            # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
+            record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
+            _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
         if fresh.height <= SMALL:
@@ -257,9 +259,9 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     """Ids for ``count`` new matches: after the largest on SQLite (the caller holds the write lock), from the
     table's sequence on PostgreSQL."""
     if conn.dialect.name == "postgresql":
-        return list(conn.exec_driver_sql(
-            "SELECT nextval(pg_get_serial_sequence('matches', 'id')) FROM generate_series(1, %(n)s)",
-            {"n": count}).scalars())
+        return sorted(conn.exec_driver_sql(  # one array, not one result row per id
+            "SELECT array_agg(nextval(pg_get_serial_sequence('matches', 'id'))) FROM generate_series(1, %(n)s)",
+            {"n": count}).scalar_one())
     start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM matches").scalar_one()
     return list(range(start + 1, start + 1 + count))
 
