@@ -156,7 +156,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
                                    app.state.broker)
-    app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s)
+    app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s,
+                                          settings)
     app.state.maintenance = Maintenance(engine, settings)
     errors.install(app)
     app.state.metrics.register_shared(CollectorMetrics(engine, lambda: app.state.collector))
