@@ -98,10 +98,10 @@ def list_for(conn: Connection, user_id: int) -> list[dict[str, Any]]:
     return [_out(r) for r in rows]
 
 
-def unsubscribe(conn: Connection, user_id: int, endpoint: str) -> None:
-    if conn.execute(delete(push_subscriptions).where(push_subscriptions.c.endpoint_key == endpoint_key(endpoint),
+def remove(conn: Connection, user_id: int, subscription_id: int) -> None:
+    if conn.execute(delete(push_subscriptions).where(push_subscriptions.c.id == subscription_id,
                                                      push_subscriptions.c.user_id == user_id)).rowcount != 1:
-        raise NotFound("no such push subscription")
+        raise NotFound(f"no push subscription {subscription_id}")
 
 
 def targets_of(conn: Connection, user_id: int) -> list[PushTarget]:

@@ -28,6 +28,7 @@ from matchday.api.routers import (
     favorites,
     leagues,
     matches,
+    notifications,
     prediction_leagues,
     predictions,
     system,
@@ -165,7 +166,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.cache.log_reads = app.state.metrics.log_reads.inc
     app.state.hub.clients_gauge = app.state.metrics.ws_clients
     for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, favorites.router,
-                   prediction_leagues.router, predictions.router):
+                   notifications.router, prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)
