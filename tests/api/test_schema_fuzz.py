@@ -12,7 +12,7 @@ import os
 from hypothesis import HealthCheck, given, settings
 
 EXPLORE = os.environ.get("MATCHDAY_FUZZ_RANDOM") == "1"
-USER_TAGS = {"accounts", "favorites", "prediction leagues"}
+USER_TAGS = {"accounts", "favorites", "notifications", "prediction leagues"}
 
 
 def test_every_operation_conforms_to_its_schema(fuzz_schema) -> None:  # noqa: ANN001 - a schemathesis schema
