@@ -6,12 +6,16 @@ What the notification test proves: the page asks for permission only on the butt
 user's private channel, and calls the browser's ``Notification`` with the server's text for each event kind the
 user kept (red cards were switched off on the profile page). ``window.Notification`` is wrapped by an init script
 that records each call and then calls the real one: headless Chromium draws no notification to look at. It also
-shows the service worker registered from ``/sw.js`` with the site's whole scope. It does not prove a Web Push
-delivery into this browser: headless Chromium has no push service to subscribe with (the page says so); Web Push
-is proven end to end against a push service stand-in in ``tests/notify/test_web_push_end_to_end.py``."""
+shows the service worker registered from ``/sw.js`` with the site's whole scope. Headless Chromium has no push
+service to subscribe with (the page says so), so the same user's Web Push goes to the push service stand-in
+(``tests/notify/push_service.py``, which checks its VAPID token), where the test decrypts it as a browser would and
+hands the plain payload to this Chromium's service worker through DevTools (``ServiceWorker.deliverPushMessage``):
+the service worker shows each with the page's title and tag (``getNotifications()``), so a browser that gets both
+shows one. The hop from a vendor's push service into the browser is DevTools', not a real one's."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -20,12 +24,15 @@ from pathlib import Path
 import httpx
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from matchday.accounts.store import upgrade_users
 from matchday.ingest.live import ingest_snapshots
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
+from matchday.store.schema import matches
 from tests.notify.conftest import MATCH_DAY, TITLES, fixture, now, team_id
+from tests.notify.push_service import Browser, PushService
 from tests.web.conftest import ARTIFACTS, start_server
 
 PASSWORD = "a long enough passphrase"
@@ -42,6 +49,15 @@ RECORD_NOTIFICATIONS = """(() => {
   Object.defineProperty(Recorded, "permission", { get: function () { return Real.permission; } });
   window.Notification = Recorded;
 })();"""
+
+
+SHOWN_BY_WORKER = """navigator.serviceWorker.ready.then(r => r.getNotifications()).then(list =>
+  list.map(n => ({ title: n.title, body: n.body, tag: n.tag, url: n.data && n.data.url })))"""
+
+
+def record_id(engine) -> int:  # noqa: ANN001 - an Engine
+    with engine.connect() as conn:
+        return conn.execute(select(matches.c.id)).scalar_one()
 
 
 @pytest.fixture(scope="module")
@@ -112,6 +128,7 @@ def test_a_goal_of_a_followed_team_is_a_notification_on_an_open_page(browser, se
     ingest_snapshots(engine, "simulator", [record])
     context = browser.new_context(**PHONE, color_scheme="dark")
     context.add_init_script(RECORD_NOTIFICATIONS)
+    service = PushService().__enter__()
     try:
         tab = context.new_page()
         _sign_up(tab, base, "fan")
@@ -130,6 +147,9 @@ def test_a_goal_of_a_followed_team_is_a_notification_on_an_open_page(browser, se
         expect(tab.locator("body[data-service-worker]")).to_have_count(1, timeout=15_000)
         assert tab.evaluate("document.body.dataset.serviceWorker") == f"{base}/"
         assert httpx.get(f"{base}/sw.js").headers["content-type"].startswith("text/javascript")
+        stand_in = Browser(service.endpoint("fan"))  # where this user's Web Push goes (see the docstring)
+        assert httpx.post(f"{base}/api/v1/users/push-subscriptions", headers=headers,
+                          json=stand_in.to_json()).status_code == 201
         for step in MATCH_DAY:  # another process's writes through the live path; the server reads its outbox
             ingest_snapshots(engine, "simulator", [step(record)])
         wanted = [TITLES[k] for k in ("kickoff", "goal", "final_score")]
@@ -142,8 +162,29 @@ def test_a_goal_of_a_followed_team_is_a_notification_on_an_open_page(browser, se
             tab.wait_for_timeout(200)
         assert [n["title"] for n in shown] == wanted  # no red card: switched off
         assert shown[1]["body"] == "Scored by Bukayo Saka (Arsenal)"
+        pushed = [stand_in.decrypt(r) for r in service.wait_for(len(wanted))]
+        assert [p["title"] for p in pushed] == wanted and service.refused == []
+        devtools = context.new_cdp_session(tab)
+        registrations: list[dict] = []
+        devtools.on("ServiceWorker.workerRegistrationUpdated",
+                    lambda event: registrations.extend(event["registrations"]))
+        devtools.send("ServiceWorker.enable")
+        tab.wait_for_timeout(300)
+        registration = next(r["registrationId"] for r in registrations if r["scopeURL"] == f"{base}/")
+        by_worker: list[dict] = []
+        for count, payload in enumerate(pushed, 1):  # one at a time, each shown before the next arrives
+            devtools.send("ServiceWorker.deliverPushMessage", {"origin": base, "registrationId": registration,
+                                                               "data": json.dumps(payload)})
+            for _ in range(50):
+                by_worker = tab.evaluate(SHOWN_BY_WORKER)
+                if len(by_worker) >= count:
+                    break
+                tab.wait_for_timeout(200)
+        assert sorted((n["title"], n["tag"]) for n in by_worker) == sorted((n["title"], n["tag"]) for n in shown)
+        assert {n["url"] for n in by_worker} == {f"/matches/{record_id(engine)}"}
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(ARTIFACTS / "notifications_on_phone_dark.png"), full_page=True)
     finally:
         context.close()
+        service.__exit__()
         engine.dispose()
