@@ -6,6 +6,8 @@ One list of subscribers for every kind of process, in delivery order:
   Redis leaves the feed to the serving process, which reads the outbox every ``MATCHDAY_OUTBOX_POLL_S``.
 - ``changes:scoring``: results changed by any write re-score prediction leagues (``pools.subscriber``), then
   "prediction leagues scored" goes to the broker so API processes push the new leaderboards.
+- ``feed:push``: the favourites' kick-offs, goals, red cards and final scores to their users' browsers by Web Push
+  (``notify.subscriber``), wherever the users store has push subscriptions and the VAPID key file is readable.
 Cache invalidation needs no subscriber: the writer announces its position and every API process reads the tag log
 (``cache``); follow-up work (coverage) is done by the job runner itself.
 """
@@ -26,6 +28,9 @@ from matchday.cache import write_position
 from matchday.ingest import apply
 from matchday.ingest.publish import Publisher, Subscriber
 from matchday.live.broker import REDIS_CHANNEL, Broker
+from matchday.notify import vapid
+from matchday.notify.push import PushSender
+from matchday.notify.subscriber import push_subscriber
 from matchday.pools import sync
 from matchday.pools.reminder_channels import ReminderChannel
 from matchday.pools.subscriber import scoring_subscriber
@@ -36,8 +41,27 @@ log = structlog.get_logger(__name__)
 Send = Callable[[dict[str, Any]], None]
 
 
-def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list[Subscriber]:
-    """The subscribers of a process whose broker is ``send`` (None: no broker reaches the API processes)."""
+def push_sender(users: Engine | None, settings: Settings, create_key: bool = False) -> PushSender | None:
+    """This process's Web Push sender: None without a users store that has push subscriptions, or without the VAPID
+    key file (``create_key``: make it first; what ``matchday serve`` and ``matchday init`` do)."""
+    if users is None or not sync.users_store_ready(users, "push_subscriptions"):
+        return None
+    if create_key:
+        keys, created = vapid.load_or_create(settings.vapid_key_file)
+        if created:
+            log.info("VAPID key pair created", path=str(settings.vapid_key_file), public_key=keys.public_key)
+    else:
+        keys = vapid.load(settings.vapid_key_file)
+        if keys is None:
+            log.warning("no VAPID key file: this process pushes nothing", path=str(settings.vapid_key_file))
+            return None
+    return PushSender(users, keys, settings.vapid_subject, ttl_s=settings.push_ttl_s)
+
+
+def subscribers(engine: Engine, users: Engine | None, send: Send | None,
+                push: PushSender | None = None) -> list[Subscriber]:
+    """The subscribers of a process whose broker is ``send`` (None: no broker reaches the API processes) and whose
+    Web Push sender is ``push`` (None: it pushes nothing)."""
     found: list[Subscriber] = []
     if send is not None:
         def deliver_feed(batch: list[dict[str, Any]]) -> None:
@@ -52,6 +76,8 @@ def subscribers(engine: Engine, users: Engine | None, send: Send | None) -> list
         found.append(Subscriber("feed", "feed", deliver_feed))
     if users is not None and sync.users_store_ready(users):
         found.append(scoring_subscriber(users, engine, send))
+    if users is not None and push is not None:
+        found.append(push_subscriber(users, push))
     return found
 
 
@@ -73,10 +99,13 @@ def publish_from_cli(engine: Engine, settings: Settings) -> int:
 
     users = users_engine(settings, engine)
     send, close = redis_sender(settings.redis_url) if settings.redis_url else (None, lambda: None)
+    push = push_sender(users, settings)
     try:
-        return Publisher(engine, subscribers(engine, users, send)).publish_once()
+        return Publisher(engine, subscribers(engine, users, send, push)).publish_once()
     finally:
         close()
+        if push is not None:
+            push.close()
         if users is not engine:
             users.dispose()
 
@@ -85,8 +114,11 @@ class ServerPublisher:
     """An API process's publish loop: woken by this process's commits, and every ``poll_s`` for other
     processes' (the CLI, a worker without Redis)."""
 
-    def __init__(self, engine: Engine, users: Engine, broker: Broker, poll_s: float) -> None:
+    def __init__(self, engine: Engine, users: Engine, broker: Broker, poll_s: float,
+                 settings: Settings | None = None) -> None:
         self.engine, self.users, self.broker, self.poll_s = engine, users, broker, poll_s
+        self.settings = settings
+        self.push: PushSender | None = None
         self.publisher: Publisher | None = None
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -99,7 +131,9 @@ class ServerPublisher:
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
-        subs = await anyio.to_thread.run_sync(subscribers, self.engine, self.users, self._send)
+        if self.settings is not None:  # the server makes the VAPID key pair on its first start
+            self.push = await anyio.to_thread.run_sync(push_sender, self.users, self.settings, True)
+        subs = await anyio.to_thread.run_sync(subscribers, self.engine, self.users, self._send, self.push)
         self.publisher = Publisher(self.engine, subs)
         apply.on_commit(self.wake)
         await self.publish()  # whatever a previous run committed but did not send
@@ -135,6 +169,8 @@ class ServerPublisher:
             self._task.cancel()
             with suppress(asyncio.CancelledError):
                 await self._task
+        if self.push is not None:
+            self.push.close()
 
 
 class Maintenance:

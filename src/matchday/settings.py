@@ -151,6 +151,15 @@ class Settings(BaseSettings):
     maintenance_s: float = Field(300.0, gt=0, description="Seconds between maintenance runs of the embedded "
                                  "scheduler (retention pruning); Celery beat runs the same task on its own "
                                  "schedule.")
+    vapid_key_file: Path = Field(Path("var/vapid-private-key.pem"), description="Web Push: the server's VAPID "
+                                 "private key (PEM, P-256), made on the first `matchday serve` or `matchday init` "
+                                 "(or `matchday push-keys`) and kept, mode 0600; never printed or served. Every API "
+                                 "process and Celery worker must read the same file.")
+    vapid_subject: str = Field("mailto:admin@localhost", pattern=r"^(mailto:.+@.+|https://.+)$",
+                               description="Web Push: the contact push services see in every push's VAPID "
+                                           "token (`mailto:` address or `https:` URL of the site's operator).")
+    push_ttl_s: int = Field(900, ge=0, le=86400, description="Web Push: seconds a push service keeps a "
+                            "notification for a browser that is offline before dropping it.")
     scoring_sweep_s: float = Field(300.0, description="Seconds between sweeps that re-score prediction leagues whose "
                                                       "scores are out of date (the embedded scheduler).")
 

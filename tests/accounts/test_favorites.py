@@ -99,6 +99,10 @@ def test_user_channel_gets_favorite_teams_events_for_its_owner_only(world) -> No
         assert received[0]["type"] == "match_status" and {m["channel"] for m in received} == {f"user:{follower_id}"}
         goals = [m for m in received if m["type"] == "goal"]
         assert len(goals) == 1 and goals[0]["data"]["score"] == {"home": 1, "away": 0}
+        # each event carries the notification a page shows (the same builder as Web Push's), teams named
+        home, away = upcoming.home.name, upcoming.away.name
+        assert received[0]["data"]["notification"]["title"] == f"Kick-off: {home} – {away}"
+        assert goals[0]["data"]["notification"]["title"] == f"Goal: {home} 1–0 {away}, 12'"
         assert {m["type"] for m in received} <= {"match_status", "goal", "yellow_card", "red_card"}  # no ticks
         ws_muted.send_json({"action": "ping"})
         assert ws_muted.receive_json()["type"] == "pong"  # notifications off: nothing arrived

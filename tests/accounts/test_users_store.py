@@ -39,7 +39,7 @@ def test_both_stores_share_one_database_each_with_its_version_table(engine: Engi
     assert _differences(engine, users_metadata) == []
     assert _differences(engine, metadata) == []
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version_users")).scalar() == "0012_accounts"
+        assert conn.execute(text("SELECT version_num FROM alembic_version_users")).scalar() == "0012_push"
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
 
 

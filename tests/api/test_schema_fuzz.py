@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 # raised when the fixture's end collects the app's leftovers, fails the test, never a line after the summary
 pytestmark = pytest.mark.filterwarnings("error")
 EXPLORE = os.environ.get("MATCHDAY_FUZZ_RANDOM") == "1"
-USER_TAGS = {"accounts", "favorites", "prediction leagues"}
+USER_TAGS = {"accounts", "favorites", "notifications", "prediction leagues"}
 
 
 def test_every_operation_conforms_to_its_schema(fuzz_schema) -> None:  # noqa: ANN001 - a schemathesis schema

@@ -152,6 +152,19 @@ def _add_favorite(w: World, role: str, _pl: dict):  # noqa: ANN202
                          json={"entity_type": "team", "entity_id": w.team_id})
 
 
+PUSH_KEYS = {"p256dh": "B" + "A" * 86, "auth": "A" * 22}  # a 65-byte point and a 16-byte secret, base64url
+
+
+def _subscribe_push(w: World, role: str, _pl: dict):  # noqa: ANN202
+    return w.client.post("/api/v1/users/push-subscriptions", headers=w.headers(role),
+                         json={"endpoint": f"https://push.example.org/{role}", "keys": PUSH_KEYS})
+
+
+def _owner_push_subscription(w: World, role: str, _pl: dict):  # noqa: ANN202
+    mine = _subscribe_push(w, "owner", _pl).json()["id"]
+    return w.client.delete(f"/api/v1/users/push-subscriptions/{mine}", headers=w.headers(role))
+
+
 MATRIX: list[tuple[str, str, dict[str, int], Call]] = [
     ("POST", "/api/v1/auth/register", expect(201, 201, 201, 201, 201, 201), _register),
     ("POST", "/api/v1/auth/login", expect(200, 200, 200, 200, 200, 200), _login),
@@ -178,6 +191,13 @@ MATRIX: list[tuple[str, str, dict[str, int], Call]] = [
     ("PATCH", "/api/v1/users/favorites/{favorite_id}", expect(401, 404, 404, 404, 200, 404), _owner_favorite("PATCH")),
     ("DELETE", "/api/v1/users/favorites/{favorite_id}", expect(401, 404, 404, 404, 204, 404),
      _owner_favorite("DELETE")),
+    ("GET", "/api/v1/users/notifications", expect(401, 200, 200, 200, 200, 200),
+     _json("GET", "/api/v1/users/notifications")),
+    ("PUT", "/api/v1/users/notifications", expect(401, 200, 200, 200, 200, 200),
+     _json("PUT", "/api/v1/users/notifications", {"kinds": ["goal", "final_score"]})),
+    ("POST", "/api/v1/users/push-subscriptions", expect(401, 201, 201, 201, 201, 201), _subscribe_push),
+    ("DELETE", "/api/v1/users/push-subscriptions/{subscription_id}", expect(401, 404, 404, 404, 204, 404),
+     _owner_push_subscription),
     ("POST", PL, expect(401, 201, 201, 201, 201, 201),
      _json("POST", PL, {"name": "Mine", "competition": "test.1", "season": SEASON})),
     ("GET", PL, expect(401, 200, 200, 200, 200, 200), _json("GET", PL)),

@@ -2,7 +2,8 @@
 
 A connection authenticates with an access token (``?token=`` on connect, or ``{"action": "auth", "token"}``).
 ``user:{id}`` receives the goals, cards and status changes of matches of the user's favorite teams and leagues
-with notifications on: every server process routes the feed it receives to its own connected users (favorites
+with notifications on, each with the ``notification`` a page shows (``domain.notifications``, the same as Web
+Push's): every server process routes the feed it receives to its own connected users (favorites
 are loaded when the channel is subscribed and reloaded when they change), so nothing is sent twice.
 """
 
@@ -15,6 +16,7 @@ from sqlalchemy import Engine
 
 from matchday.accounts import favorites, sessions
 from matchday.accounts.deps import AccountsState
+from matchday.domain.notifications import notification_for
 from matchday.errors import Forbidden, NotFound, Unauthorized
 from matchday.live.hub import Hub
 from matchday.store.keys import as_internal_id
@@ -82,7 +84,9 @@ class PrivateChannels:
             elif followed & channels:
                 targets.append(name)
         if targets:
-            self.hub.dispatch({**message, "channels": targets})
+            note = notification_for(message["type"], message.get("data") or {}, message.get("id"))
+            data = {**message["data"], "notification": note.as_dict()} if note is not None else message["data"]
+            self.hub.dispatch({**message, "channels": targets, "data": data})
 
 
 def _channel_id(channel: str, key: str) -> int:

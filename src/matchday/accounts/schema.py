@@ -249,3 +249,26 @@ reminder_claims = Table(
     Column("error", String(300)),
     CheckConstraint("status IN ('claimed', 'sent', 'failed')", name="status"),
 )
+
+# What a user is told of about their favourites (domain.notifications.KINDS); no row: every kind.
+notification_settings = Table(
+    "notification_settings", users_metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("kinds", JSON, nullable=False),  # a sorted list of kinds
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# A browser's Web Push subscription (PushSubscription.toJSON()): its push service's endpoint and the keys the
+# payload is encrypted for. Deleted when the push service answers 404 or 410 (the subscription expired).
+push_subscriptions = Table(
+    "push_subscriptions", users_metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("endpoint", String(2048), nullable=False),
+    Column("endpoint_key", String(64), nullable=False, unique=True),  # sha256 of the endpoint: an indexable key
+    Column("p256dh", String(200), nullable=False),
+    Column("auth", String(100), nullable=False),
+    Column("user_agent", String(300)),
+    _now("created_at"),
+    Column("last_sent_at", DateTime),
+)

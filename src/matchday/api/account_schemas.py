@@ -116,3 +116,48 @@ class FavoriteOut(BaseModel):
 class FavoritesOut(BaseModel):
     teams: list[FavoriteOut]
     leagues: list[FavoriteOut]
+
+
+NotificationKind = Literal["kickoff", "goal", "red_card", "final_score"]
+
+
+class NotificationSettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kinds: list[NotificationKind] = Field(max_length=4, description="the events of favourite teams and leagues to "
+                                          "be told of; an empty list: none")
+
+
+class PushSubscriptionOut(BaseModel):
+    id: int
+    endpoint: str
+    created_at: UtcDateTime
+    last_sent_at: UtcDateTime | None = None
+
+
+class NotificationSettingsOut(BaseModel):
+    kinds: list[NotificationKind]
+    available: list[NotificationKind]
+    push_public_key: str | None = Field(description="the server's VAPID public key (base64url): the "
+                                        "applicationServerKey of PushManager.subscribe(); null: Web Push is off")
+    push_subscriptions: list[PushSubscriptionOut]
+
+
+class PushKeysIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    p256dh: str = Field(min_length=80, max_length=100, pattern=r"^[A-Za-z0-9_-]+=*$",
+                        description="the browser's P-256 public key, base64url (65 bytes)")
+    auth: str = Field(min_length=16, max_length=32, pattern=r"^[A-Za-z0-9_-]+=*$",
+                      description="the subscription's authentication secret, base64url (16 bytes)")
+
+
+class PushSubscriptionIn(BaseModel):
+    """``PushSubscription.toJSON()`` as the browser gives it."""
+
+    model_config = ConfigDict(extra="forbid")
+    endpoint: str = Field(min_length=10, max_length=2048)
+    expirationTime: float | None = None  # noqa: N815 - the browser's name
+    keys: PushKeysIn
+
+
+class PushPublicKeyOut(BaseModel):
+    public_key: str | None = Field(description="the VAPID public key (base64url); null: Web Push is off")

@@ -29,6 +29,7 @@ from matchday.api.routers import (
     favorites,
     leagues,
     matches,
+    notifications,
     prediction_leagues,
     predictions,
     recovery,
@@ -162,7 +163,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.private_channels = PrivateChannels(app.state.hub, app.state.accounts, engine)
     app.state.pools = PoolsRuntime(app.state.accounts.engine, app.state.read_engine, app.state.private_channels,
                                    app.state.broker)
-    app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s)
+    app.state.publisher = ServerPublisher(engine, app.state.accounts.engine, app.state.broker, settings.outbox_poll_s,
+                                          settings)
     app.state.maintenance = Maintenance(engine, settings)
     app.state.reminders = Reminders(app.state.accounts.engine, engine, settings)
     errors.install(app)
@@ -171,8 +173,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.cache.log_reads = app.state.metrics.log_reads.inc
     app.state.hub.clients_gauge = app.state.metrics.ws_clients
     for router in (matches.router, leagues.router, teams.router, admin.router, auth.router, recovery.router,
-                   favorites.router,
-                   prediction_leagues.router, predictions.router):
+                   favorites.router, notifications.router, prediction_leagues.router, predictions.router):
         app.include_router(router, prefix="/api/v1", dependencies=[Depends(reject_unknown_query)])
     app.include_router(system.router)
     app.include_router(ws_router)

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+import sys
+
 from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, print_json, store_engine
+from matchday.notify import vapid
 from matchday.precedence import source_precedence
+from matchday.settings import get_settings
 from matchday.sources.base import available_sources
 from matchday.store import queries
 
 
 @app.command()
 def init() -> None:
-    """Create or upgrade the database (Alembic migrations) and seed reference data."""
+    """Create or upgrade the database (Alembic migrations), seed reference data, make the Web Push key pair."""
     engine = store_engine()
     console.print(f"[green]store ready[/] at {engine.url.render_as_string(hide_password=True)}")
+    _keys, created = vapid.load_or_create(get_settings().vapid_key_file)
+    console.print(f"Web Push key pair {'made' if created else 'kept'} in {get_settings().vapid_key_file}")
+
+
+@app.command("push-keys")
+def push_keys() -> None:
+    """Make the Web Push (VAPID) key pair unless there is one, and print its public key (never the private one)."""
+    path = get_settings().vapid_key_file
+    keys, created = vapid.load_or_create(path)
+    console.print(f"{'made' if created else 'kept'}: {path} (private, mode 0600)", highlight=False)
+    sys.stdout.write(keys.public_key + "\n")
 
 
 

@@ -24,7 +24,7 @@ from matchday.services.tables import league_table, standing_row
 from matchday.store.identity import Resolver
 from matchday.store.live_watch import stamp_checked
 from matchday.store.match_writes import stored_match_ids, write_matches
-from matchday.store.schema import competitions, feed_events, match_events, matches, seasons
+from matchday.store.schema import competitions, feed_events, match_events, matches, seasons, teams
 
 
 @dataclass(frozen=True)
@@ -77,9 +77,12 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
         stamp_checked(conn, all_ids, checked_at or now)  # every match asked about was checked, stale answer or not
         feed: list[dict[str, Any]] = []
         leagues_with_goals: dict[int, tuple[int, Any]] = {}
+        home, away = teams.alias("home"), teams.alias("away")
         rows = {r.id: r for r in conn.execute(
             select(matches.c.id, matches.c.competition_id, matches.c.season_id, matches.c.home_team_id,
-                   matches.c.away_team_id).where(matches.c.id.in_(touched)))} if touched else {}
+                   matches.c.away_team_id, home.c.name.label("home_team"), away.c.name.label("away_team"))
+            .join(home, home.c.id == matches.c.home_team_id).join(away, away.c.id == matches.c.away_team_id)
+            .where(matches.c.id.in_(touched)))} if touched else {}
         next_seq = dict(conn.execute(select(feed_events.c.match_id, func.max(feed_events.c.seq))
                                      .where(feed_events.c.match_id.in_(touched))
                                      .group_by(feed_events.c.match_id)).all()) if touched else {}
@@ -91,7 +94,8 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
             row = rows[match_id]
             for event in derived:
                 next_seq[match_id] = next_seq.get(match_id, 0) + 1
-                feed.append(_feed_row(match_id, next_seq[match_id], event, _channels(row), now))
+                feed.append(_feed_row(match_id, next_seq[match_id], event, _channels(row), now,
+                                      {"home_team": row.home_team, "away_team": row.away_team}))
                 if event.type == "goal":
                     leagues_with_goals[row.competition_id] = (match_id, row)
         for competition_id, (match_id, row) in leagues_with_goals.items():
@@ -107,9 +111,13 @@ def ingest_snapshots(engine: Engine, source: str, snapshots: Sequence[MatchRecor
     return IngestResult(len(snapshots), len(counts.changes), len(snapshots) - len(fresh), len(feed), all_ids)
 
 
-def _feed_row(match_id: int, seq: int, event: FeedEvent, channels: list[str], now: datetime) -> dict[str, Any]:
+def _feed_row(match_id: int, seq: int, event: FeedEvent, channels: list[str], now: datetime,
+              names: dict[str, str] | None = None) -> dict[str, Any]:
+    """A feed event's row; a match's events name both teams (``home_team``, ``away_team``: a notification or a
+    client shows them without asking for the match)."""
     return {"match_id": match_id, "seq": seq, "type": event.type, "channels": channels,
-            "payload": {"match_id": match_id, "seq": seq, **event.data}, "created_at": now, "published_at": None}
+            "payload": {"match_id": match_id, "seq": seq, **(names or {}), **event.data}, "created_at": now,
+            "published_at": None}
 
 
 def live_table(conn: Connection, competition_id: int, season_id: int) -> dict[str, Any] | None:

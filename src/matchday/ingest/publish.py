@@ -2,11 +2,11 @@
 its cursor.
 
 Each subscriber has its own cursor in the outbox (``store.outbox``) and reads one stream: ``feed`` (the live
-feed's messages, for the broker and so every WebSocket client) or ``changes`` (change sets: matches and seasons
-whose results may have moved, for prediction-league scoring). A pass over a subscriber holds its lease in the
-store, so across processes (API processes, Celery workers, the CLI) one delivers at a time, in id order; a
-threading lock does the same within a process. Delivery is at least once (a crash between delivering and moving
-the cursor delivers again), so subscribers are idempotent.
+feed's messages, for the broker and so every WebSocket client; Web Push reads them with a cursor of its own) or
+``changes`` (change sets: matches and seasons whose results may have moved, for prediction-league scoring). A pass
+over a subscriber holds its lease in the store, so across processes (API processes, Celery workers, the CLI) one
+delivers at a time, in id order; a threading lock does the same within a process. Delivery is at least once (a
+crash between delivering and moving the cursor delivers again), so subscribers are idempotent.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class Publisher:
                 if not outbox.advance(self.engine, subscriber.name, self.owner, position, self.lease_s):
                     log.warning("outbox lease lost mid-delivery", subscriber=subscriber.name)
                     return delivered
-                if subscriber.stream == "feed":
+                if subscriber.name == "feed":  # the broker's delivery stamps the rows; other readers keep a cursor
                     outbox.mark_feed_published(self.engine, position)
         finally:
             outbox.release(self.engine, subscriber.name, self.owner)

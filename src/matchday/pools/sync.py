@@ -38,9 +38,9 @@ class SyncResult:
     up_to_date: bool
 
 
-def users_store_ready(users: Engine) -> bool:
-    """Whether the users store has its tables (a server started before `matchday users upgrade` has none)."""
-    return inspect(users).has_table("prediction_leagues")
+def users_store_ready(users: Engine, table: str = "prediction_leagues") -> bool:
+    """Whether the users store has the table (a server started before `matchday users upgrade` has none)."""
+    return inspect(users).has_table(table)
 
 
 def mark_outdata(conn: Connection, by_season: dict[tuple[int, str], list[int]]) -> list[int]:

@@ -21,6 +21,7 @@ from matchday.store.clock import db_now
 from matchday.store.schema import cache_invalidations, change_sets, feed_events, outbox_cursors
 
 _LOG_LOCK = 0x6D61_7463_6864_6179 & 0x7FFF_FFFF_FFFF_FFFF  # "matchday"
+FEED_READER_BACKLOG_S = 1800.0  # how far back a new reader of the feed other than the broker's starts
 PRUNED_TAGS = "cache-log-pruned"  # a cursor row holding the highest pruned invalidation id (readers behind it flush)
 
 
@@ -92,7 +93,11 @@ def claim(engine: Engine, consumer: str, owner: str, lease_s: float) -> int | No
 def _start_position(conn: Connection, consumer: str) -> int:
     """Where a new consumer starts: the feed where the published stamps reached (a store older than the cursors);
     a consumer of change sets at the start (its work is idempotent, and a result stored before it first ran is
-    still a result to score)."""
+    still a result to score). Another reader of the feed (``feed:push``) starts ``FEED_READER_BACKLOG_S`` back:
+    older news is never delivered to it."""
+    if consumer.startswith("feed:"):
+        edge = utcnow() - timedelta(seconds=FEED_READER_BACKLOG_S)
+        return conn.execute(select(func.max(feed_events.c.id)).where(feed_events.c.created_at < edge)).scalar() or 0
     if consumer == "feed":
         return conn.execute(select(func.max(feed_events.c.id)).where(feed_events.c.published_at.is_not(None))
                             ).scalar() or 0

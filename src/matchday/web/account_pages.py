@@ -4,16 +4,18 @@ fetches use the session cookie with the X-CSRF-Token header, through the same AP
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from matchday.accounts import sessions, users
+from matchday.accounts import notifications, sessions, users
 from matchday.accounts.deps import client_address, current_user
 from matchday.accounts.login import log_in
+from matchday.domain.notifications import KINDS
 from matchday.domain.prediction_scoring import PRESETS
 from matchday.errors import InvalidInput, MatchdayError, NotFound
 from matchday.pools import football, leagues, season_chart
@@ -28,6 +30,7 @@ from matchday.web.sessions import csrf_token, sign_in, sign_out, use_locale, ver
 router = APIRouter(include_in_schema=False)
 templates.env.globals.update(web_user=web_user, csrf_token=csrf_token)
 TIMEZONES = sorted(available_timezones())
+SERVICE_WORKER = Path(__file__).parent / "static" / "sw.js"
 
 
 def _render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -115,13 +118,41 @@ NOTICES = {"verification-sent": N_("A confirmation link is on its way to your ad
            "mail-429": N_("Too many requests; try again later.")}
 
 
+KIND_LABELS = {"kickoff": N_("Kick-off"), "goal": N_("Goals"), "red_card": N_("Red cards"),
+               "final_score": N_("Final score")}
+
+
+def _profile(request: Request, user: users.User, status: int = 200, **context: Any) -> HTMLResponse:
+    state = request.app.state.accounts
+    with state.engine.connect() as conn:
+        my_kinds = notifications.kinds_for(conn, user.id)
+    return _render(request, "profile.html", status=status, me=user, timezones=TIMEZONES,
+                   calendar_token=user_token(state.settings.secret_key, user.id), my_kinds=my_kinds,
+                   notification_kinds=[(k, KIND_LABELS[k]) for k in KINDS], **context)
+
+
 @router.get("/profile", response_class=HTMLResponse)
 def profile_page(request: Request, notice: Annotated[str | None, Query(max_length=40)] = None) -> Response:
     user = web_user(request)
     if user is None:
         return _login_redirect(request)
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES, message=NOTICES.get(notice or ""),
-                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id))
+    return _profile(request, user, message=NOTICES.get(notice or ""))
+
+
+@router.post("/profile/notifications", response_class=HTMLResponse)
+async def profile_notifications(request: Request) -> Response:
+    """The profile page's notification form: the kinds of event checked (none checked: none)."""
+    form = await request.form()
+    verify_form(request, form)
+    user = web_user(request)
+    if user is None:
+        return _login_redirect(request)
+    try:
+        with request.app.state.accounts.engine.begin() as conn:
+            notifications.set_kinds(conn, user.id, [str(k) for k in form.getlist("kinds")][:10])
+    except MatchdayError as exc:
+        return _profile(request, user, status=exc.status_code, error=str(exc))
+    return _profile(request, user, notify_message=N_("Notifications saved."))
 
 
 @router.post("/profile", response_class=HTMLResponse)
@@ -150,10 +181,15 @@ async def profile_submit(request: Request) -> Response:
             request.state.locale = i18n.choose_locale(user.language, request.cookies.get(i18n.COOKIE),
                                                       request.headers.get("accept-language"))
     except MatchdayError as exc:
-        return _render(request, "profile.html", status=exc.status_code, me=user, timezones=TIMEZONES,
-                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), error=str(exc))
-    return _render(request, "profile.html", me=user, timezones=TIMEZONES,
-                   calendar_token=user_token(request.app.state.accounts.settings.secret_key, user.id), message=message)
+        return _profile(request, user, status=exc.status_code, error=str(exc))
+    return _profile(request, user, message=message)
+
+
+@router.get("/sw.js")
+def service_worker() -> FileResponse:
+    """The service worker, from the site's root so its scope is every page (Web Push when no page is open)."""
+    return FileResponse(SERVICE_WORKER, media_type="text/javascript",
+                        headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
 @router.post("/language")

@@ -180,6 +180,10 @@ JS_MESSAGES: tuple[str, ...] = (
     N_("locked"), N_("locked: kicked off"), N_("locked: no prediction"), N_("Save"), N_("saved"), N_("pts"),
     N_("home goals"), N_("away goals"), N_("No matches in this round."), N_("outdata"), N_("syncing"),
     N_("up-to-date"),
+    N_("Notifications are on in this browser, also when no matchday page is open."),
+    N_("Notifications are on while a matchday page is open (this browser offers no Web Push)."),
+    N_("Notifications are on while a matchday page is open; Web Push failed here:"),
+    N_("This browser blocks notifications from this site."), N_("Notifications were not allowed."),
 )
 
 

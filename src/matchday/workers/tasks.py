@@ -21,7 +21,7 @@ from sqlalchemy import Engine
 from matchday.ingest.collector import Collector
 from matchday.ingest.job_config import JobType
 from matchday.ingest.publish import Publisher
-from matchday.runtime import redis_sender, subscribers
+from matchday.runtime import push_sender, redis_sender, subscribers
 from matchday.store import job_registry
 from matchday.workers.app import celery_app
 
@@ -53,10 +53,11 @@ def _users_engine() -> Engine:
 
 @lru_cache(maxsize=1)
 def _publisher() -> Publisher:
-    """The worker process's publisher: the feed to Redis, results to prediction-league scoring."""
+    """The worker process's publisher: the feed to Redis, results to prediction-league scoring, Web Push."""
     collector = worker_collector()
     send, _close = redis_sender(collector.settings.redis_url)
-    return Publisher(collector.engine, subscribers(collector.engine, _users_engine(), send))
+    push = push_sender(_users_engine(), collector.settings)  # Web Push, with the API processes' VAPID key file
+    return Publisher(collector.engine, subscribers(collector.engine, _users_engine(), send, push))
 
 
 @worker_process_shutdown.connect
