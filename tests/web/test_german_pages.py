@@ -125,7 +125,7 @@ def test_a_signed_in_users_language_wins(browser, base_url: str, scheme: str) ->
     tab.goto(f"{base_url}/profile")
     tab.select_option('select[name="language"]', "de")
     tab.click('form.stack:has(select[name="language"]) button[type="submit"]')
-    assert tab.locator('[role="status"]').inner_text() == "Profil gespeichert."
+    assert tab.locator('.notice[role="status"]').inner_text() == "Profil gespeichert."
     tab.goto(f"{base_url}/prediction-leagues")
     assert tab.locator("main h2").first.inner_text() == "Deine Tippspiele"
     # a prediction league's page: its headings, and the texts its script writes
