@@ -108,10 +108,9 @@ def player_ids(conn: Connection, resolver: Resolver, source: str,
     return found
 
 
-def write_squads(conn: Connection, resolver: Resolver, source: str, records: Sequence[SquadMemberRecord],
-                 counts: ProviderCounts) -> None:
-    if not records:
-        return
+def _place_players(conn: Connection, resolver: Resolver, source: str,
+                   records: Sequence[SquadMemberRecord] | Sequence[InjuryRecord]) -> tuple[list, dict]:
+    """Each record with its team and season (None: no season named), and the players' ids by (key, name, team)."""
     placed = []
     for rec in records:
         season_id = None
@@ -120,6 +119,14 @@ def write_squads(conn: Connection, resolver: Resolver, source: str, records: Seq
         placed.append((rec, known_team(resolver, rec.team), season_id))
     ids = player_ids(conn, resolver, source, [(rec.player_key, rec.player_name, team_id)
                                               for rec, team_id, _s in placed])
+    return placed, ids
+
+
+def write_squads(conn: Connection, resolver: Resolver, source: str, records: Sequence[SquadMemberRecord],
+                 counts: ProviderCounts) -> None:
+    if not records:
+        return
+    placed, ids = _place_players(conn, resolver, source, records)
     current: dict[int, set[int]] = {}  # team → players of its current squad in this answer
     for rec, team_id, season_id in placed:
         player_id = ids[(rec.player_key, rec.player_name, team_id)]
@@ -147,14 +154,7 @@ def write_injuries(conn: Connection, resolver: Resolver, source: str, records: S
                    counts: ProviderCounts) -> None:
     if not records:
         return
-    placed = []
-    for rec in records:
-        season_id = None
-        if rec.competition is not None and rec.season:
-            season_id = resolver.season(resolver.competition(rec.competition), rec.season)
-        placed.append((rec, known_team(resolver, rec.team), season_id))
-    ids = player_ids(conn, resolver, source, [(rec.player_key, rec.player_name, team_id)
-                                              for rec, team_id, _s in placed])
+    placed, ids = _place_players(conn, resolver, source, records)
     matches = dict(conn.execute(select(external_ids.c.external_id, external_ids.c.internal_id).where(
         external_ids.c.source == source, external_ids.c.entity == "match",
         external_ids.c.external_id.in_(sorted({rec.match_key for rec in records})))).all())
