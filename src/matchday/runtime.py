@@ -188,23 +188,32 @@ class Maintenance:
 class Reminders:
     """Prediction reminders (``pools.reminders``) as the embedded scheduler runs them, every
     ``MATCHDAY_REMINDER_CHECK_S``; Celery beat's ``matchday.reminders`` task calls ``send_once`` alike. The
-    channels: email (when an SMTP server is configured); a push channel joins the list the same way."""
+    channels: email (when an SMTP server is configured) and Web Push (when the VAPID key file exists), each with its
+    own claims; made at the first run, after the server has made its key pair."""
 
     def __init__(self, users: Engine, football: Engine, settings: Settings,
                  channels: list[ReminderChannel] | None = None) -> None:
-        from matchday.accounts.mail import Mailer
-        from matchday.pools.reminder_channels import EmailChannel
-
         self.users, self.football, self.settings = users, football, settings
-        self.channels = channels if channels is not None else [EmailChannel(Mailer.from_settings(settings))]
+        self.channels = channels
         self.base_url = (settings.public_url or f"http://{settings.host}:{settings.port}").rstrip("/")
+
+    def _channels(self) -> list[ReminderChannel]:
+        if self.channels is None:
+            from matchday.accounts.mail import Mailer
+            from matchday.notify.reminders import PushReminders
+            from matchday.pools.reminder_channels import EmailChannel
+
+            push = push_sender(self.users, self.settings)
+            self.channels = [EmailChannel(Mailer.from_settings(self.settings)),
+                             *([PushReminders(push)] if push is not None else [])]
+        return self.channels
 
     def send_once(self) -> int:
         from matchday.pools.reminders import send_due
 
         if not sync.users_store_ready(self.users):
             return 0
-        return send_due(self.users, self.football, self.channels, self.settings.reminder_minutes, self.base_url)
+        return send_due(self.users, self.football, self._channels(), self.settings.reminder_minutes, self.base_url)
 
     async def run_once(self) -> int:
         return await anyio.to_thread.run_sync(self.send_once)

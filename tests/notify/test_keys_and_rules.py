@@ -1,5 +1,6 @@
 """The VAPID key pair (made once, owner-only, never shown), what the subscription API refuses, what is never pushed
-(old news, a user's switched-off kinds), and the push call other code makes (``push_to_user``/``PushChannel``)."""
+(old news, a user's switched-off kinds), and the pushes other code makes (``push_to_user``; prediction reminders by
+push)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import os
 import subprocess
 import sys
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,9 @@ from matchday.accounts.schema import push_subscriptions
 from matchday.ingest.live import ingest_snapshots
 from matchday.ingest.publish import Publisher
 from matchday.notify import vapid
-from matchday.notify.push import PushChannel, PushSender
+from matchday.notify.push import PushSender
+from matchday.notify.reminders import PushReminders
+from matchday.pools.reminder_channels import Recipient, Reminder
 from matchday.runtime import push_sender, subscribers
 from matchday.server import create_server
 from matchday.settings import Settings
@@ -106,7 +109,7 @@ def test_old_news_and_switched_off_kinds_are_not_pushed(store, tmp_path: Path) -
     assert [fan.decrypt(r)["kind"] for r in received] == ["goal"]  # no stale kick-off; nothing to "quiet"
 
 
-def test_other_code_pushes_to_a_user_and_404_forgets_the_browser(store, tmp_path: Path) -> None:
+def test_reminders_and_other_code_push_to_a_user_and_404_forgets_the_browser(store, tmp_path: Path) -> None:
     engine, _record = store
     settings = Settings(database_url=str(engine.url), vapid_key_file=tmp_path / "v.pem")
     keys, _ = vapid.load_or_create(settings.vapid_key_file)
@@ -115,16 +118,28 @@ def test_other_code_pushes_to_a_user_and_404_forgets_the_browser(store, tmp_path
         phone, old_laptop = Browser(service.endpoint("phone")), Browser(service.endpoint("laptop"))
         subscribe(client, headers, phone.to_json())
         subscribe(client, headers, old_laptop.to_json())
-        user_id = client.get("/api/v1/auth/me", headers=headers).json()["id"]
+        me = client.get("/api/v1/auth/me", headers=headers).json()
         service.gone.add("/push/laptop")
         sender = PushSender(engine, keys, settings.vapid_subject)
-        reminder = {"title": "Round 2 starts in 2 hours", "body": "You have not predicted it yet.",
-                    "url": "/prediction-leagues/1"}
-        assert PushChannel(sender).send(user_id, reminder) is True
-        result = sender.push_to_user(user_id, reminder)
+        member = Recipient(me["id"], "member", me["email"], False, "Europe/London", "en")
+        stranger = Recipient(me["id"] + 1, "stranger", "s@example.org", True, "UTC", "en")
+        reminder = Reminder(7, "Office", 2, datetime(2026, 12, 12, 15, 0), missing=2, matches=3,
+                            url="https://football.example/prediction-leagues/7?round=2",
+                            profile_url="https://football.example/profile")
+        channel = PushReminders(sender)
+        assert channel.accepts(member) and not channel.accepts(stranger)  # a browser subscribed, or nothing to reach
+        channel.send(member, reminder)
+        with pytest.raises(RuntimeError):  # nobody took it: the reminder job records a failure and retries
+            channel.send(stranger, reminder)
+        notice = {"title": "Round 2 starts in 2 hours", "body": "You have not predicted it yet.",
+                  "url": "/prediction-leagues/1"}
+        result = sender.push_to_user(me["id"], notice)
         sender.close()
         received = service.wait_for(2, timeout_s=5)
-    assert [phone.decrypt(r) for r in received] == [reminder, reminder]
+    assert [phone.decrypt(r) for r in received] == [
+        {"title": "Office: round 2 starts Sat 12 Dec 15:00 GMT",
+         "body": "2 of its 3 matches have no prediction of yours yet.", "url": "/prediction-leagues/7?round=2",
+         "tag": "reminder:7:2"}, notice]
     assert (result.sent, result.expired) == (1, 0)  # the laptop was forgotten on the first 410
     with engine.connect() as conn:
         assert list(conn.execute(select(push_subscriptions.c.endpoint)).scalars()) == [phone.endpoint]

@@ -2,7 +2,7 @@
 
 ``PushSender.push_to_user(user_id, message)`` is the call other code makes (a reminder, a notice): it pushes
 ``message`` (a ``domain.notifications.Notification``, a mapping, or anything with ``title``, ``body`` and ``url``)
-to every browser the user subscribed. ``PushChannel`` wraps it as a ``send(user, message)`` channel. A push
+to every browser the user subscribed. ``notify.reminders.PushReminders`` sends prediction reminders through it. A push
 service that answers 404 or 410 has forgotten the subscription: it is deleted. Other failures are logged and
 dropped (a notification is news: it is not worth a retry that could push the same event twice to the others).
 """
@@ -116,17 +116,3 @@ class PushSender:
             log.warning("push failed", subscription=target.id, error=type(exc).__name__)
             return None
         return int(getattr(response, "status_code", 201))
-
-
-class PushChannel:
-    """A ``send(user, message)`` channel (the shape reminders use for email): pushes to the user's browsers and
-    says whether any received it."""
-
-    name = "push"
-
-    def __init__(self, sender: PushSender) -> None:
-        self.sender = sender
-
-    def send(self, user: Any, message: Message | Mapping[str, Any]) -> bool:
-        user_id = user if isinstance(user, int) else user.id
-        return self.sender.push_to_user(user_id, message).sent > 0
