@@ -33,9 +33,9 @@ from matchday.store.schema import job_runs, matches, raw_responses, teams
 from matchday.workers.app import make_celery
 from tests.collector.fake_provider import FakeProvider, Received, Reply
 from tests.conftest import DATA
+from tests.ports import free_port
 from tests.postgres_server import PostgresServer, PostgresUnavailable
 from tests.redis_server import RedisServer, RedisUnavailable
-from tests.web.conftest import _free_port
 
 APIF = DATA / "api-samples" / "api-football"
 LIVE_FIXTURE = 1036091  # Gornik Zabrze v Stal Mielec, in play in the live=all capture of 2024-05-11
@@ -137,7 +137,7 @@ class Stack:
                               capture_output=True, text=True, timeout=120, check=False)
         assert init.returncode == 0, init.stderr
         for n in (1, 2):
-            port = _free_port()
+            port = free_port()
             self.start(f"api-{n}", "serve", "--host", "127.0.0.1", "--port", str(port))
             self.api.append(f"http://127.0.0.1:{port}")
         for n in (1, 2):
