@@ -1,6 +1,6 @@
-"""API benchmark: cached matchday endpoints vs a bare Starlette endpoint of the same body size, same run.
+"""API benchmark: matchday endpoints vs a bare Starlette endpoint of the same bytes, same run.
 
-    .venv/bin/python benchmarks/api.py [--connections 64] [--seconds 10] [--no-stack]
+    .venv/bin/python benchmarks/api.py [--connections 64] [--seconds 10] [--no-stack] [--hits-only]
 
 Builds a store from the shared data (Premier League 1993-2025, World Cup 2022, a simulated current season),
 starts `matchday serve` and, beside it, the same uvicorn serving ``bare_app`` with byte-identical bodies, then
@@ -10,6 +10,11 @@ the ratio ours/bare. Both servers are single uvicorn processes on this machine; 
 Unless ``--no-stack``, the same store is also loaded into a PostgreSQL server and served with Redis (the
 scaled-out deployment, one API process): writers push the write log's position to the API processes, so a hit
 is answered from the process's mirror of the shared cache (``cache/push.py``).
+
+Then (unless ``--hits-only``, see ``api_mixes.py``): a miss-heavy mix, every request a match or an as-of table the
+server has not answered before, and cached hits while a live loop writes every second; on SQLite and on
+PostgreSQL + Redis with two API processes (``serve --workers 2``), each beside bare Starlette serving the same
+bytes by path.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import api_mixes
 import httpx
 from shared_data import data_root
 
@@ -71,9 +77,10 @@ def _wait(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def _wrk(url: str, connections: int, seconds: int) -> dict[str, float]:
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(HERE / "percentiles.lua"),
-                          url], capture_output=True, text=True, check=True).stdout
+def _wrk(url: str, connections: int, seconds: int, script: str = "percentiles.lua",
+         env: dict[str, str] | None = None) -> dict[str, float]:
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(HERE / script), url],
+                         capture_output=True, text=True, check=True, env={**os.environ, **(env or {})}).stdout
     found = re.search(r"RESULT rps=([\d.]+) p50=(\d+) p95=(\d+) p99=(\d+) errors=(\d+) non2xx=(\d+)", out)
     if not found:
         raise RuntimeError(f"unexpected wrk output:\n{out}")
@@ -109,11 +116,54 @@ def _row(label: str, size: int, result: dict[str, float]) -> None:
           f"{result['p99_ms']:>9.2f}{result['errors']:>6}")
 
 
+def _serve(env: dict[str, str], processes: list[subprocess.Popen], *options: str) -> str:
+    port = _port()
+    processes.append(subprocess.Popen([sys.executable, "-m", "matchday.cli", "serve", "--port", str(port), *options],
+                                      env={**os.environ, **env}, cwd=REPO, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+    base = f"http://127.0.0.1:{port}"
+    _wait(base + "/health")
+    return base
+
+
+def _mixes(args: argparse.Namespace, db: Path, work: Path, setups: dict[str, dict[str, str]],
+           processes: list[subprocess.Popen]) -> None:
+    """Misses and hits under writes, against servers started for them (their caches cold)."""
+    sqlite_env = setups["embedded (SQLite)"]
+    writer = subprocess.Popen([sys.executable, str(HERE / "api_writer.py"), sqlite_env["MATCHDAY_DATABASE_URL"]],
+                              stdout=subprocess.PIPE, text=True)
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "WRITING"
+    writer.terminate()  # the live match is in the store: the bodies the bare server answers include it
+    writer.wait(timeout=20)
+    lists = api_mixes.miss_paths(db, args.miss_paths)
+    written = ["/api/v1/leagues/sim.1/table?season=2026-27", "/api/v1/matches/live",
+               "/api/v1/leagues/eng.1/table?season=2011-12"]
+    prefetch = _serve(sqlite_env, processes)  # a server of its own: the measured ones never saw these paths
+    manifest = api_mixes.fetch_bodies(prefetch, [*lists["match"], *lists["table"], *written], work / "by_path")
+    bare_port = _port()
+    processes.append(api_mixes.start_bare(manifest, work, bare_port))
+    bare = f"http://127.0.0.1:{bare_port}"
+    _wait(bare + written[0])
+    measured = {"embedded (SQLite)": (_serve(sqlite_env, processes), sqlite_env)}
+    if "PostgreSQL + Redis" in setups:
+        scaled = setups["PostgreSQL + Redis"]
+        measured["PostgreSQL + Redis, 2 API processes"] = (_serve(scaled, processes, "--workers", "2"), scaled)
+    print(f"\nmisses: wrk -t2 -c{args.connections} -d{args.seconds}s, servers started for this part (cold caches)")
+    api_mixes.run_misses({name: base for name, (base, _env) in measured.items()}, bare, lists, manifest, work,
+                         _wrk, _row, args.connections, args.seconds)
+    print("\nhits under writes: the same servers, the paths warmed once, a live match written every second")
+    api_mixes.run_under_writes({name: (base, env["MATCHDAY_DATABASE_URL"], env)
+                                for name, (base, env) in measured.items()}, bare, written, _wrk, _row,
+                               args.connections, args.seconds)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--no-stack", action="store_true", help="SQLite only: no PostgreSQL + Redis figures")
+    parser.add_argument("--hits-only", action="store_true", help="only cached hits (no misses, no writes)")
+    parser.add_argument("--miss-paths", type=int, default=4000, help="distinct paths of each miss-heavy mix")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -166,6 +216,8 @@ def main() -> None:
             for setup, mine in results.items():
                 _row(f"  {setup}", size, mine)
                 print(f"{'    ratio ours/bare (throughput)':<52}{'':>7}{mine['rps'] / bare_rps:>10.2f}")
+        if not args.hits_only:
+            _mixes(args, db, work, setups, processes)
     finally:
         for process in processes:
             process.terminate()

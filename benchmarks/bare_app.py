@@ -2,10 +2,13 @@
 
 Bodies are read once at start from the folder in BARE_BODIES (one file per endpoint, named by its index),
 so each baseline endpoint answers with exactly the bytes (and size) of the matchday endpoint it stands beside.
+With BARE_PATHS (a JSON object: matchday path with its query → body file), every other path answers the body
+matchday gave for it: the baseline of the miss-heavy mix, one dictionary lookup per request.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -23,4 +26,15 @@ def _endpoint(body: bytes):  # noqa: ANN202 - a Starlette endpoint
     return respond
 
 
-app = Starlette(routes=[Route(f"/bare/{name}", _endpoint(body)) for name, body in BODIES.items()])
+PATHS = {path: Path(file).read_bytes() for path, file in json.loads(Path(os.environ["BARE_PATHS"]).read_text()).items()
+         } if os.environ.get("BARE_PATHS") else {}
+
+
+async def _by_path(request) -> Response:  # noqa: ANN001
+    query = request.url.query
+    body = PATHS.get(request.url.path + (f"?{query}" if query else ""))
+    return Response(body, media_type="application/json") if body is not None else Response(status_code=404)
+
+
+app = Starlette(routes=[*(Route(f"/bare/{name}", _endpoint(body)) for name, body in BODIES.items()),
+                        Route("/{rest:path}", _by_path)])
