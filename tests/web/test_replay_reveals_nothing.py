@@ -90,7 +90,10 @@ def test_a_replay_at_minute_one_reveals_nothing_ahead(tmp_path: Path) -> None:
         assert all((side or {}).get("shots") in (None, 0, 1) for side in (stats.get("home"), stats.get("away")))
         events = httpx.get(f"{base}/api/v1/matches/{match_id}/events").json()
         assert all(e["minute"] <= 3 for e in events)
+        real_table = httpx.get(f"{base}/api/v1/leagues/fifa.world/table?season=2022").json()
+        assert real_table["as_of"] == "2022-12-17", real_table["as_of"]  # the real record counts up to the day before
         for path in ("/", "/fixtures", f"/fixtures?date={today}", f"/leagues/{code}", f"/teams/{home}",
+                     "/leagues/fifa.world",
                      f"/matches/{match_id}", "/search?q=Argentina", "/fixtures?date=2022-12-18"):
             page = httpx.get(base + path).text
             # the team page tells the quarter-final's shoot-out (2–2, 4–3 on penalties): history, not the final

@@ -9,7 +9,7 @@ from sqlalchemy import Connection, func, select
 from matchday.errors import NotFound
 from matchday.services.tables import league_table, standing_row
 from matchday.store import match_queries, team_queries
-from matchday.store.match_queries import MatchFilter
+from matchday.store.match_queries import Horizon, MatchFilter
 from matchday.store.schema import feed_events, seasons
 
 
@@ -26,7 +26,8 @@ def feed_position(conn: Connection) -> int:
     return conn.execute(select(func.max(feed_events.c.id))).scalar() or 0
 
 
-def snapshot(conn: Connection, channel: str) -> dict[str, Any]:
+def snapshot(conn: Connection, channel: str, horizon: Horizon | None = None) -> dict[str, Any]:
+    """The channel's state now (``horizon``: a replay's, which leaves out what it has not reached yet)."""
     scope, _, key = channel.partition(":")
     if scope == "match":
         match = match_queries.match_summary(conn, int(key))
@@ -38,7 +39,8 @@ def snapshot(conn: Connection, channel: str) -> dict[str, Any]:
                               .order_by(seasons.c.label.desc())).scalars().first()
         if latest is None or league.kind != "league":
             return {"league_id": league.id, "standings": [], "live_matches": []}
-        table = league_table(conn, league.code, latest, live=True)
+        table = league_table(conn, league.code, latest, live=True,
+                             as_of=horizon.table_as_of(league.code, None) if horizon else None)
         live, _ = match_queries.list_matches(conn, MatchFilter(competition_id=league.id,
                                                                statuses=match_queries.LIVE_STATUSES), 100, 0)
         return {"league_id": league.id, "season": latest, "live": True,

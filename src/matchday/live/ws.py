@@ -53,7 +53,7 @@ async def _send_snapshot(websocket: WebSocket, hub: Hub, client: Client, channel
         with engine.connect() as conn:
             position = feed_position(conn)
             data = private.snapshot(user_id, channel) if private is not None and private.is_private(channel) \
-                else snapshot(conn, channel)
+                else snapshot(conn, channel, getattr(websocket.app.state, "horizon", None))
         return position, frame_json("snapshot", channel, data, position)
 
     try:

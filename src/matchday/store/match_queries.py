@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
@@ -50,6 +50,13 @@ class Horizon:
 
     def condition(self) -> ColumnElement[bool]:
         return or_(matches.c.match_date < self.day, competitions.c.code.in_(sorted(self.replay_codes)))
+
+    def table_as_of(self, code: str, as_of: date | None) -> date | None:
+        """How far a table of competition ``code`` may count: one the replay does not play stops before its day."""
+        if code in self.replay_codes:
+            return as_of
+        last = self.day - timedelta(days=1)
+        return last if as_of is None or as_of > last else as_of
 
 
 @dataclass(frozen=True)

@@ -203,14 +203,15 @@ def league_page(request: Request, key: str, season: Annotated[str | None, Query(
             raise NotFound(f"league {comp.code} has no seasons loaded")
         label = season or seasons[0]["label"]
         _comp, label, season_id = queries.find_competition_season(conn, comp.code, label)
-        table = league_table(conn, comp.code, label)
+        horizon = request.app.state.horizon  # a replay's: not what it has not reached yet
+        table = league_table(conn, comp.code, label, as_of=horizon.table_as_of(comp.code, None) if horizon else None)
         history = season_position_history(conn, comp.code, label)
         scorers = team_queries.top_scorers(conn, season_id, 10)
         rounds = sorted({r["round_number"] for r in match_queries.list_matches(
             conn, MatchFilter(competition_id=comp.id, season=label), 2000, 0)[0] if r["round_number"]})
         chosen_round = round or _current_round(conn, comp.id, label, rounds)
-        flt = (MatchFilter(competition_id=comp.id, season=label, round_number=chosen_round) if chosen_round
-               else MatchFilter(competition_id=comp.id, season=label))
+        flt = (MatchFilter(competition_id=comp.id, season=label, round_number=chosen_round, horizon=horizon)
+               if chosen_round else MatchFilter(competition_id=comp.id, season=label, horizon=horizon))
         round_matches, _ = match_queries.list_matches(conn, flt, 60 if chosen_round else 20, 0,
                                                       newest_first=not chosen_round)
         outlook = _outlook(conn, comp.code, label, table.matches_counted)

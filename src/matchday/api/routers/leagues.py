@@ -98,6 +98,9 @@ def get_table(ctx: Ctx, league_id: LeagueKey, season: SeasonParam = None,
     """The table computed from results per the league's rules, with movement, form, zone and tie-breaker."""
     league = _league(ctx, league_id)
     label = _season(ctx, league, season)
+    horizon = ctx.request.app.state.horizon
+    if horizon is not None:  # a replay's: not what it has not reached yet
+        as_of = horizon.table_as_of(league.code, as_of)
 
     def build() -> schemas.LeagueTable:
         comparison = None
