@@ -59,7 +59,8 @@ def push_sender(users: Engine | None, settings: Settings, create_key: bool = Fal
         if keys is None:
             log.warning("no VAPID key file: this process pushes nothing", path=str(settings.vapid_key_file))
             return None
-    return PushSender(users, keys, settings.vapid_subject, ttl_s=settings.push_ttl_s)
+    return PushSender(users, keys, settings.vapid_subject, ttl_s=settings.push_ttl_s,
+                      allow_private=settings.development)
 
 
 def subscribers(engine: Engine, users: Engine | None, send: Send | None,

@@ -67,7 +67,9 @@ def test_the_subscription_api_refuses_what_is_no_push_service(store, tmp_path: P
     with TestClient(create_server(settings, engine), base_url="https://testserver") as client:
         headers = sign_up(client, "fan", team_id(engine, "Arsenal"))
         good = Browser("https://push.example.org/fan").to_json()
-        for endpoint in ("http://push.example.org/x", "file:///etc/passwd", "https://user:pw@push.example.org/x"):
+        for endpoint in ("http://push.example.org/x", "file:///etc/passwd", "https://user:pw@push.example.org/x",
+                         "https://127.0.0.1/x", "https://10.1.2.3/push", "https://[::1]/x", "https://localhost/x",
+                         "https://metadata.internal/x", "https://169.254.169.254/latest"):  # never into our network
             answer = client.post("/api/v1/users/push-subscriptions", json={**good, "endpoint": endpoint},
                                  headers=headers)
             assert answer.status_code == 400 and answer.json()["error_code"] == "BAD_REQUEST", endpoint
@@ -120,7 +122,11 @@ def test_reminders_and_other_code_push_to_a_user_and_404_forgets_the_browser(sto
         subscribe(client, headers, old_laptop.to_json())
         me = client.get("/api/v1/auth/me", headers=headers).json()
         service.gone.add("/push/laptop")
-        sender = PushSender(engine, keys, settings.vapid_subject)
+        strict = PushSender(engine, keys, settings.vapid_subject)  # production: no push into our own network
+        refused = strict.push_to_user(me["id"], {"title": "t", "body": "b", "url": "/"})
+        strict.close()
+        assert (refused.sent, refused.failed) == (0, 2)  # the stand-in on 127.0.0.1 gets nothing (checked below)
+        sender = PushSender(engine, keys, settings.vapid_subject, allow_private=True)  # the stand-in is local
         member = Recipient(me["id"], "member", me["email"], False, "Europe/London", "en")
         stranger = Recipient(me["id"] + 1, "stranger", "s@example.org", True, "UTC", "en")
         reminder = Reminder(7, "Office", 2, datetime(2026, 12, 12, 15, 0), missing=2, matches=3,

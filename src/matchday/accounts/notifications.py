@@ -5,6 +5,7 @@ browsers they receive Web Push in (their push subscriptions). SQL of the users s
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -55,17 +56,33 @@ def set_kinds(conn: Connection, user_id: int, kinds: Iterable[str]) -> list[str]
     return kinds_for(conn, user_id)
 
 
+PRIVATE_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa")
+
+
 # ---- push subscriptions ------------------------------------------------------------------------------------------
 def endpoint_key(endpoint: str) -> str:
     return hashlib.sha256(endpoint.encode()).hexdigest()
 
 
+def private_host(host: str) -> bool:
+    """A name or address on this machine or its private network: never a push service (the server would be
+    POSTing into its own network for whoever subscribed)."""
+    host = host.strip("[]").lower().rstrip(".")
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return host == "localhost" or host.endswith(PRIVATE_SUFFIXES)
+
+
 def check_endpoint(endpoint: str, allow_http: bool) -> str:
-    """A push service's endpoint: an https URL (http only where allowed: development, a local stand-in)."""
+    """A push service's endpoint: an https URL on a public host (http and local hosts only where allowed:
+    development, a local stand-in)."""
     parts = urlsplit(endpoint)
     schemes = ("https", "http") if allow_http else ("https",)
     if parts.scheme not in schemes or not parts.hostname or parts.username or parts.password:
         raise BadRequest("endpoint must be the https URL of a push service (PushSubscription.endpoint)")
+    if not allow_http and private_host(parts.hostname):
+        raise BadRequest("endpoint must be a push service on the internet, not a local or private address")
     return endpoint
 
 

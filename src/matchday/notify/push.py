@@ -10,9 +10,11 @@ dropped (a notification is news: it is not worth a retry that could push the sam
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 import structlog
@@ -62,10 +64,22 @@ def payload_of(message: Message | Mapping[str, Any]) -> bytes:
     return body
 
 
+def _resolves_private(host: str) -> bool:
+    if notifications.private_host(host):
+        return True
+    try:
+        found = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return False  # the POST will fail on its own
+    return any(notifications.private_host(str(address[4][0])) for address in found)
+
+
 class PushSender:
     def __init__(self, users: Engine, keys: VapidKeys, subject: str, timeout_s: float = 10.0,
-                 ttl_s: int = 900) -> None:
+                 ttl_s: int = 900, allow_private: bool = False) -> None:
+        """``allow_private``: push to hosts on this machine or its network too (development: a local stand-in)."""
         self.users, self.keys, self.subject = users, keys, subject
+        self.allow_private = allow_private
         self.timeout_s, self.ttl_s = timeout_s, ttl_s
         self.session = requests.Session()
         self.session.max_redirects = 0  # a push service answers; it never sends the server elsewhere
@@ -102,7 +116,11 @@ class PushSender:
         return result
 
     def _post(self, target: PushTarget, body: bytes) -> int | None:
-        """The push service's status for one encrypted POST (None: no answer)."""
+        """The push service's status for one encrypted POST (None: no answer, or a host that resolves into this
+        machine's network, whatever its name said when it was subscribed)."""
+        if not self.allow_private and _resolves_private(urlsplit(target.endpoint).hostname or ""):
+            log.warning("push refused: the endpoint resolves to a private address", subscription=target.id)
+            return None
         try:
             response = webpush(target.subscription_info(), data=body.decode(), vapid_private_key=self.keys.signer,
                                vapid_claims={"sub": self.subject}, timeout=self.timeout_s, ttl=self.ttl_s,
