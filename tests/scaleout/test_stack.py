@@ -418,7 +418,21 @@ def test_a_final_whistle_scores_the_prediction_league_once_through_a_kill_9(stac
                                        .where(predictions.c.prediction_league_id == league_id)).all())
         return (status, points) if status == "up-to-date" and None not in points.values() else None
 
-    status, points = _wait_until(scored, 60, "the prediction league scored after the final whistle", every=0.5)
+    # the killed worker may have held the league's scoring lease (pools.sync.LEASE, 2 min) or a subscriber's
+    # cursor lease (30 s) with its other task slot: a dead holder's lease runs out, then the sweep or the next
+    # delivery scores the league
+    try:
+        status, points = _wait_until(scored, 150, "the prediction league scored after the final whistle", every=0.5)
+    except AssertionError as exc:
+        with engine.connect() as conn:
+            league = conn.execute(select(prediction_leagues.c.participants_scores_status,
+                                         prediction_leagues.c.sync_lease_until)
+                                  .where(prediction_leagues.c.id == league_id)).one()
+            final = conn.execute(select(matches.c.status, matches.c.home_goals)
+                                 .where(matches.c.id == match.id)).one()
+        logs = {name: running.log(name)[-1500:] for name in running.processes}
+        raise AssertionError(f"{exc}; league {tuple(league)}, match {tuple(final)}, killed {victim}; logs {logs}") \
+            from exc
     assert points == {owner.id: 4, member.id: 3}
     logs = "".join((running.tmp / f"{name}.log").read_bytes()[size:].decode(errors="replace")
                    for name, size in logged.items())
