@@ -402,6 +402,9 @@ def test_a_final_whistle_scores_the_prediction_league_once_through_a_kill_9(stac
             return conn.execute(select(job_definitions.c.lease_owner)
                                 .where(job_definitions.c.job_id == "live")).scalar()
 
+    for name in ("worker-1", "worker-2"):  # a worker the Redis restart took down (kombu can crash on reconnect)
+        if running.processes[name].poll() is not None:  # comes back, as a supervisor would bring it back
+            running.start(name, "worker", "--concurrency", "2", "--hostname", f"{name.replace('-', '')}r@stack")
     logged = {name: (running.tmp / f"{name}.log").stat().st_size for name in running.processes}
     live.final = True
     _wait_until(lambda: live.final_served >= 1, 30, "the final whistle's first (stalled) answer", every=0.05)
