@@ -169,19 +169,19 @@ def scores_status(conn: Connection, fconn: Connection, league: Mapping[str, Any]
     status = league["participants_scores_status"]
     if status != "up-to-date":
         return status
-    ids = list(conn.execute(select(predictions.c.match_id).distinct()
-                            .where(predictions.c.prediction_league_id == league["id"])).scalars())
-    if not ids:
-        return status
     final = {r["match_id"]: (r["status"], r["home_goals"], r["away_goals"])
-             for r in football.results(fconn, league["competition_id"], league["season"], ids)
+             for r in football.results(fconn, league["competition_id"], league["season"])
              if r["status"] in football.FINAL_RESULT_STATUSES}
     scored = {r.match_id: (r.status, r.home_goals, r.away_goals) for r in conn.execute(
         select(match_results.c.match_id, match_results.c.status, match_results.c.home_goals,
                match_results.c.away_goals).where(match_results.c.prediction_league_id == league["id"],
-                                                 match_results.c.match_id.in_(ids),
                                                  match_results.c.status.in_(football.FINAL_RESULT_STATUSES)))}
-    return status if final == scored else "outdata"
+    differ = sorted({m for m in final.keys() | scored.keys() if final.get(m) != scored.get(m)})
+    if not differ:  # the season's results (a few hundred rows), not the league's predictions (millions)
+        return status
+    predicted = conn.execute(select(predictions.c.match_id).where(
+        predictions.c.prediction_league_id == league["id"], predictions.c.match_id.in_(differ)).limit(1)).first()
+    return "outdata" if predicted is not None else status
 
 
 def due(users: Engine, now: datetime) -> list[int]:
