@@ -126,6 +126,8 @@ def test_no_page_logs_a_console_error(watched, base_url: str) -> None:  # noqa: 
     watched.fill('input[name="password"]', PASSWORD)
     watched.click('form.stack button[type="submit"]')
     watched.wait_for_url(f"{base_url}/prediction-leagues")
+    # the landing page's own requests finish before the next address (leaving mid-fetch aborts it, as it should)
+    watched.wait_for_load_state("networkidle")
     for path in ("/prediction-leagues", "/profile", "/", "/leagues/eng.1?season=2024-25"):
         watched.goto(base_url + path)
         watched.wait_for_load_state("networkidle")
