@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -153,3 +155,29 @@ def test_an_unannounced_write_is_seen_within_the_recheck_interval(sqlite_engine:
         while _first_match(client).json()["score"]["home"] != 5:
             assert time.monotonic() < deadline, "the recheck never saw the write"
             time.sleep(0.05)
+
+
+def test_concurrent_misses_after_a_write_build_the_answer_once(sqlite_engine: Engine, tmp_path: Path) -> None:
+    """A live match invalidates its league's table every few seconds; the requests that arrive while one of them
+    rebuilds it wait for that answer instead of each rebuilding it (and they get the corrected table)."""
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    app = create_server(Settings(database_url=str(sqlite_engine.url)), sqlite_engine)
+    path = "/api/v1/leagues/eng.1/table?season=2011-12"
+
+    async def concurrently(count: int, path: str) -> list[httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
+            return await asyncio.gather(*(http.get(path) for _ in range(count)))
+
+    with TestClient(app) as client:
+        assert client.get(path).headers["x-cache"] == "miss"  # the app caches this path
+        assert client.get(path).headers["x-cache"] == "hit"
+        load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "3-0"))  # the write invalidates it
+        answers = client.portal.call(concurrently, 12, path)
+        assert sorted(r.headers["x-cache"] for r in answers) == ["hit"] * 11 + ["miss"]
+        assert app.cache_hits.coalesced == 11  # they waited for the one build, then were served it
+        for answer in answers:
+            wolves = next(r for r in answer.json()["standings"] if r["team_name"].startswith("Wolverhampton"))
+            assert answer.status_code == 200 and wolves["points"] == 22  # the corrected table, not the old one
+        assert client.get("/api/v1/matches/999999").status_code == 404  # an answer the cache never holds...
+        gone = client.portal.call(concurrently, 3, "/api/v1/matches/999999")
+        assert [r.status_code for r in gone] == [404] * 3 and app.cache_hits.coalesced == 11  # ...is not awaited

@@ -19,7 +19,8 @@ from matchday.accounts.deps import AccountsState
 from matchday.accounts.live import PrivateChannels
 from matchday.accounts.store import users_engine
 from matchday.api import docs, errors
-from matchday.api.caching import CacheHits, ResponseCache
+from matchday.api.cache_hits import CacheHits
+from matchday.api.caching import ResponseCache
 from matchday.api.collector_metrics import CollectorMetrics
 from matchday.api.observability import Metrics, ObservabilityMiddleware
 from matchday.api.params import reject_unknown_query
@@ -64,9 +65,10 @@ class MatchdayApi(FastAPI):
     cache_hits: CacheHits | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.cache_hits is not None and await self.cache_hits.answer(scope, send):
-            return
-        await super().__call__(scope, receive, send)
+        if self.cache_hits is None:
+            await super().__call__(scope, receive, send)
+        else:
+            await self.cache_hits.serve(scope, receive, send, super().__call__)
 
 
 def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> Collector | None:

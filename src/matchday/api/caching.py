@@ -1,19 +1,17 @@
 """Cached JSON responses: TTL by kind, ETag/304, Cache-Control, invalidated by the store's write log.
 
-Two paths share one cache: endpoints fill it (``ResponseCache.respond``), and ``CacheHits`` answers
+Two paths share one cache: endpoints fill it (``ResponseCache.respond``), and ``api.cache_hits`` answers
 hits before the request reaches FastAPI at all (no routing, no worker thread, no pool checkout), after checking
 the write log so that no answer outlives a write. Entries are ``TTL(5) ETAG(26) BODY``.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import re
 import sqlite3
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -22,10 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Scope, Send
 
-from matchday.api.observability import Metrics, trace_id
-from matchday.api.security import security_headers
 from matchday.cache import EVERYTHING, MemoryCache, RedisCache, TaggedCache, write_position
 from matchday.cache.push import PushedPositions
 from matchday.cache.write_position import RECHECK_S
@@ -33,7 +28,7 @@ from matchday.store import outbox
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
-_HEAD = 5 + 26
+ENTRY_HEAD = 5 + 26
 
 
 def _entry(ttl: int, payload: bytes) -> bytes:
@@ -42,7 +37,7 @@ def _entry(ttl: int, payload: bytes) -> bytes:
 
 
 def _headers(entry: bytes, status: str) -> tuple[str, dict[str, str]]:
-    etag = entry[5:_HEAD].decode()
+    etag = entry[5:ENTRY_HEAD].decode()
     return etag, {"ETag": etag, "Cache-Control": f"public, max-age={int(entry[:5])}", "X-Cache": status}
 
 
@@ -154,7 +149,7 @@ class ResponseCache:
         etag, headers = _headers(entry, status)
         if if_none_match(request.headers.get("if-none-match", ""), etag):
             return Response(status_code=304, headers=headers)
-        return Response(entry[_HEAD:], media_type="application/json", headers=headers)
+        return Response(entry[ENTRY_HEAD:], media_type="application/json", headers=headers)
 
 
 def cache_key(path: str, query: str) -> str:
@@ -216,82 +211,3 @@ class _SqliteProbe:
         if pruned is not None and last_id < pruned[0]:
             return max(position, pruned[0]), tags | {EVERYTHING}
         return position, tags
-
-
-class _GzipMemo:
-    """Compressed bodies by ETag: a browser asks for gzip on every hit; compressing 5 KB each time costs more
-    than the rest of the hit. The ETag names the body, so a memo entry can never be stale. Bounded by entries
-    and bytes, least recently used out first."""
-
-    def __init__(self, size: int = 1024, max_bytes: int = 16 * 1024 * 1024) -> None:
-        self.size, self.max_bytes, self.size_bytes = size, max_bytes, 0
-        self._bodies: OrderedDict[bytes, bytes] = OrderedDict()
-
-    def compress(self, etag: bytes, body: bytes) -> bytes:
-        packed = self._bodies.get(etag)
-        if packed is None:
-            packed = self._bodies[etag] = gzip.compress(body, compresslevel=6)
-            self.size_bytes += len(packed)
-            while self._bodies and (len(self._bodies) > self.size or self.size_bytes > self.max_bytes):
-                self.size_bytes -= len(self._bodies.popitem(last=False)[1])
-        else:
-            self._bodies.move_to_end(etag)
-        return packed
-
-
-class CacheHits:
-    """Answers cached GETs under /api/v1/ directly (raw ASGI messages), before the app's middleware stack.
-
-    ``MatchdayApi`` asks it first, so a hit adds itself what the middleware would: the security headers, the
-    trace id and the request metrics (``tests/api/test_cache.py`` holds a hit's headers to a miss's). A request
-    with an Origin header goes the long way when CORS is configured, so that CORS answers it; the endpoint then
-    still serves the cached entry. Anything that goes wrong here (Redis unreachable, say) also goes the long way,
-    where it gets the API's error shape."""
-
-    def __init__(self, cache: ResponseCache, metrics: Metrics, hsts: bool, cors: bool,
-                 gzip_minimum: int = 1024) -> None:
-        self.cache, self.metrics, self.hsts, self.cors = cache, metrics, hsts, cors
-        self.gzip_minimum = gzip_minimum
-        self.gzipped = _GzipMemo()
-
-    async def answer(self, scope: Scope, send: Send) -> bool:
-        """True when the request was answered from the cache."""
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
-            return False
-        started = time.perf_counter()
-        if_none, encodings, request_id, origin = b"", b"", b"", False
-        for name, value in scope["headers"]:
-            if name == b"if-none-match":
-                if_none = value
-            elif name == b"accept-encoding":
-                encodings = value
-            elif name == b"x-request-id":
-                request_id = value
-            elif name == b"origin":
-                origin = True
-        if origin and self.cors:
-            return False
-        try:
-            entry = await self.cache.lookup(cache_key(scope["path"], scope["query_string"].decode("latin-1")))
-        except Exception:  # noqa: BLE001 - the full stack answers, with the error shape if it fails there too
-            return False
-        if entry is None:
-            return False
-        etag = entry[5:_HEAD]
-        headers = [(b"etag", etag), (b"cache-control", b"public, max-age=" + entry[:5].strip()),
-                   (b"x-cache", b"hit"), *security_headers(scope["path"], scope["scheme"], self.hsts),
-                   (b"x-trace-id", trace_id(request_id).encode())]
-        status, body = 200, entry[_HEAD:]
-        if if_none and if_none_match(if_none.decode("latin-1"), etag.decode()):
-            status, body = 304, b""
-        else:
-            if len(body) >= self.gzip_minimum:  # GZipMiddleware varies on these, compressed or not
-                headers.append((b"vary", b"Accept-Encoding"))
-                if b"gzip" in encodings:
-                    body = self.gzipped.compress(etag, body)
-                    headers.append((b"content-encoding", b"gzip"))
-            headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-        self.metrics.observe("GET", "(cache hit)", status, "hit", time.perf_counter() - started)
-        return True
