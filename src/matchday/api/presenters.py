@@ -41,8 +41,9 @@ def match_kind(summary: schemas.MatchSummary) -> str:
     return "past" if summary.status in ("finished", "awarded", "cancelled", "abandoned") else "today"
 
 
-def events(conn: Connection, match_id: int, home_id: int, away_id: int) -> list[schemas.MatchEvent]:
-    rows = match_queries.events(conn, match_id)
+def events(conn: Connection, match_id: int, home_id: int, away_id: int,
+           rows: list[dict[str, Any]] | None = None) -> list[schemas.MatchEvent]:
+    rows = match_queries.events(conn, match_id) if rows is None else rows
     return [schemas.MatchEvent(
         seq=r["seq"], type=r["type"], side=r["side"], team_id=home_id if r["side"] == "home" else away_id,
         minute=r["minute"], added_minute=r["added_minute"],
@@ -54,8 +55,8 @@ def stats(conn: Connection, match_id: int) -> schemas.MatchStats:
     return schemas.MatchStats.model_validate(match_centre.team_stats(conn, match_id))
 
 
-def lineups(conn: Connection, match_id: int) -> schemas.MatchLineups:
-    return schemas.MatchLineups.model_validate(lineup_payloads.lineups(conn, match_id))
+def lineups(conn: Connection, match_id: int, events: list[dict[str, Any]] | None = None) -> schemas.MatchLineups:
+    return schemas.MatchLineups.model_validate(lineup_payloads.lineups(conn, match_id, events))
 
 
 def odds_quote(row: dict[str, Any]) -> schemas.OddsQuote:
@@ -91,11 +92,12 @@ def match_detail(conn: Connection, match_id: int, include_sources: bool = False)
     summary = match_summary(match_queries.match_summary(conn, match_id))
     row = match_queries.match_row(conn, match_id)
     quotes = [odds_quote(q) for q in match_queries.odds(conn, match_id)]
+    event_rows = match_queries.events(conn, match_id)
     return schemas.MatchDetail(
         **summary.model_dump(), referee=row["referee"], attendance=row["attendance"], neutral=row["neutral"],
         last_checked_at=row["last_checked_at"], updated_at=row["updated_at"],
-        events=events(conn, match_id, summary.home.id, summary.away.id), statistics=stats(conn, match_id),
-        lineups=lineups(conn, match_id), odds_summary=odds_summary(quotes),
+        events=events(conn, match_id, summary.home.id, summary.away.id, event_rows), statistics=stats(conn, match_id),
+        lineups=lineups(conn, match_id, event_rows), odds_summary=odds_summary(quotes),
         sources=provenance(conn, match_id) if include_sources else None,
     )
 

@@ -22,11 +22,13 @@ GOAL_EVENTS = frozenset({"goal", "penalty_goal"})
 
 def player_stats(conn: Connection, match_id: int) -> dict[str, Any]:
     """Every source's figures of every player of the match, per side, the most trusted source first."""
-    summary = match_queries.match_summary(conn, match_id)
-    key = source_precedence().key
-    rows = sorted(match_centre_queries.player_stats(conn, match_id),
-                  key=lambda r: (key(r["source"], summary["league_code"]), -r["id"]), reverse=True)
     out: dict[str, Any] = {"match_id": match_id, "home": [], "away": []}
+    rows = match_centre_queries.player_stats(conn, match_id)
+    if not rows:  # most matches: no need to ask which league's precedence applies
+        return out
+    league = match_queries.match_summary(conn, match_id)["league_code"]
+    key = source_precedence().key
+    rows = sorted(rows, key=lambda r: (key(r["source"], league), -r["id"]), reverse=True)
     for r in rows:
         out[r["side"]].append({"source": r["source"], "player": {"id": r["player_id"], "name": r["player_name"]},
                                **{name: r[name] for name in PLAYER_FIGURES}})
@@ -49,11 +51,12 @@ def _substitutions(events: list[dict[str, Any]]) -> dict[tuple[str, str], dict[s
     return found
 
 
-def lineups(conn: Connection, match_id: int) -> dict[str, Any]:
+def lineups(conn: Connection, match_id: int, events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Both line-ups (starters then bench, as the source lists them) with each player's grid place, rating and
     minutes (from the most trusted source of player figures), goals, cards and substitution minutes; and each
-    side's formation and coach where a source gave them."""
-    events = match_queries.events(conn, match_id)
+    side's formation and coach where a source gave them. ``events``: the match's event rows, when the caller
+    has them already."""
+    events = match_queries.events(conn, match_id) if events is None else events
     subs = _substitutions(events)
     by_player: dict[tuple[str, Any], dict[str, int]] = defaultdict(lambda: {"goals": 0, "yellow": 0, "red": 0})
     for e in events:
@@ -69,9 +72,10 @@ def lineups(conn: Connection, match_id: int) -> dict[str, Any]:
             figures[(side, row["player"]["id"] or _name_key(row["player"]["name"]))] = row
     stored_formations = match_centre_queries.formations(conn, match_id)
     out: dict[str, Any] = {"match_id": match_id}
+    players = match_queries.lineups(conn, match_id)
     for side in SIDES:
         out[side] = []
-        for r in (r for r in match_queries.lineups(conn, match_id) if r["side"] == side):
+        for r in (r for r in players if r["side"] == side):
             name_key = _name_key(r["player_name"])
             stats = figures.get((side, r["player_id"])) or figures.get((side, name_key)) or {}
             sub = subs.get((side, name_key), {})
