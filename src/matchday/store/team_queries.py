@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, func, select
+from sqlalchemy import Connection, Row, case, exists, func, select
 
 from matchday.domain.names import normalise_team_name
 from matchday.errors import NotFound
@@ -60,6 +60,12 @@ def list_leagues(conn: Connection, country: str | None, kind: str | None, search
     rows = conn.execute(query.order_by(competitions.c.kind.desc(), competitions.c.country, competitions.c.code)
                         .limit(limit).offset(offset)).mappings()
     return [dict(r) for r in rows], total
+
+
+def latest_season(conn: Connection, competition_id: int) -> str | None:
+    """The newest season label with matches (``league_seasons``' first, without counting every match)."""
+    return conn.execute(select(func.max(seasons.c.label)).where(
+        seasons.c.competition_id == competition_id, exists().where(matches.c.season_id == seasons.c.id))).scalar()
 
 
 def league_seasons(conn: Connection, competition_id: int) -> list[dict[str, Any]]:

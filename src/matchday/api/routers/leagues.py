@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 from fastapi import APIRouter, Depends, Path, Query
 from starlette.responses import Response
@@ -23,7 +23,21 @@ SeasonParam = Annotated[str | None, Query(max_length=16, description="Season, e.
 FEATURED = {"eng.1", "esp.1", "ger.1", "ita.1", "fra.1", "uefa.cl", "fifa.world", "uefa.euro"}
 
 
-def _league(ctx: Ctx, key: str) -> schemas.League:
+class LeagueRef(NamedTuple):
+    """What a league's sub-resources need before their cache lookup (no count over the league's matches)."""
+
+    id: int
+    code: str
+    name: str
+    latest_season: str | None
+
+
+def _league(ctx: Ctx, key: str) -> LeagueRef:
+    row = team_queries.league_by_id_or_code(ctx.conn, key)
+    return LeagueRef(row.id, row.code, row.name, team_queries.latest_season(ctx.conn, row.id))
+
+
+def _league_detail(ctx: Ctx, key: str) -> schemas.League:
     row = team_queries.league_by_id_or_code(ctx.conn, key)
     found = {s["label"]: s for s in team_queries.league_seasons(ctx.conn, row.id)}
     return schemas.League(id=row.id, code=row.code, name=row.name, country=row.country, kind=row.kind,
@@ -32,7 +46,7 @@ def _league(ctx: Ctx, key: str) -> schemas.League:
                           latest_season=max(found) if found else None)
 
 
-def _season(ctx: Ctx, league: schemas.League, season: str | None) -> str:
+def _season(ctx: Ctx, league: LeagueRef, season: str | None) -> str:
     if season is None:
         if league.latest_season is None:
             raise NotFound(f"league {league.code} has no seasons loaded")
@@ -53,7 +67,7 @@ def list_leagues(ctx: Ctx, country: Annotated[str | None, Query(max_length=100)]
     def build() -> schemas.Page[schemas.League]:
         if external_id:
             comp = team_queries.league_by_id_or_code(ctx.conn, external_id)
-            items = [_league(ctx, str(comp.id))]
+            items = [_league_detail(ctx, str(comp.id))]
             return schemas.Page[schemas.League](items=items, total=1, limit=page[0], offset=0)
         rows, total = team_queries.list_leagues(ctx.conn, country, kind, search, 10_000 if is_featured else page[0],
                                                 0 if is_featured else page[1])
@@ -70,8 +84,8 @@ def list_leagues(ctx: Ctx, country: Annotated[str | None, Query(max_length=100)]
 
 @router.get("/{league_id}", response_model=schemas.League)
 def get_league(ctx: Ctx, league_id: LeagueKey) -> Response:
-    league = _league(ctx, league_id)
-    return ctx.cached([f"league:{league.id}"], lambda: league)
+    row = team_queries.league_by_id_or_code(ctx.conn, league_id)
+    return ctx.cached([f"league:{row.id}"], lambda: _league_detail(ctx, str(row.id)))
 
 
 @router.get("/{league_id}/seasons", response_model=schemas.Page[schemas.Season])
