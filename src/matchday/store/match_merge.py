@@ -24,6 +24,7 @@ from sqlalchemy import Connection, and_, bindparam, case, insert, literal, selec
 from matchday.domain import merge
 from matchday.precedence import source_precedence
 from matchday.store.bulk import insert_rows
+from matchday.store.provenance_rows import materialise
 from matchday.store.schema import match_conflicts, match_sources, matches
 
 _CHUNK = 900
@@ -126,6 +127,7 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
     if conn.dialect.name != "sqlite":  # SQLite has one writer; elsewhere lock what is merged, then re-read it
         fresh = _locked_values(conn, list(work))
         work = {m: (replace(item, values=fresh[m]), claim) for m, (item, claim) in work.items() if m in fresh}
+    materialise(conn, list(work))  # a match's provenance kept in its row becomes match_sources rows first
     rows = _all_rows(conn, list(work))
     precedence = source_precedence()
     trusts: dict[str, merge.Trust] = {}

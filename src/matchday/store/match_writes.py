@@ -24,6 +24,7 @@ from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_children import sync_children
 from matchday.store.match_merge import Stored, merge_existing, record_new_matches, says_nothing_new, stored_values
+from matchday.store.provenance_rows import own_fields
 from matchday.store.schema import external_ids, match_sources, matches
 
 UPDATABLE = merge.FIELDS
@@ -88,7 +89,7 @@ def _existing(conn: Connection, season_ids: set[int], source: str) -> dict[tuple
     """(season, key) → (id, season, key, attributes, *UPDATABLE, source's mask, source's dissent): the source's
     own provenance row comes with the match (NULLs where it never described it) for the merge's fast path."""
     cols = [matches.c.id, matches.c.season_id, matches.c.match_key, matches.c.attributes,
-            *(matches.c[name] for name in UPDATABLE), match_sources.c.fields, match_sources.c.dissent]
+            *(matches.c[name] for name in UPDATABLE), own_fields(source), match_sources.c.dissent]
     own = and_(match_sources.c.match_id == matches.c.id, match_sources.c.source == source)
     found: dict[tuple[int, str], tuple] = {}
     for chunk in _chunks(sorted(season_ids)):
