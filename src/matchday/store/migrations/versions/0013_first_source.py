@@ -31,7 +31,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("INSERT INTO match_sources (match_id, source, fields, seen_at) "
                "SELECT id, first_source, first_fields, first_seen_at FROM matches WHERE first_source IS NOT NULL")
-    with op.batch_alter_table("matches") as batch_op:
-        batch_op.drop_column("first_seen_at")
-        batch_op.drop_column("first_fields")
-        batch_op.drop_column("first_source")
+    # a plain DROP COLUMN (SQLite >= 3.35): a batch copy of matches would drop the old table, and with it, by
+    # ON DELETE CASCADE, every row that refers to a match
+    for name in ("first_seen_at", "first_fields", "first_source"):
+        op.drop_column("matches", name)

@@ -1,0 +1,107 @@
+"""A bulk-loaded match keeps its only source in its row; a second source turns that into match_sources rows.
+
+Real files: international_results' 2022 rows (bulk path), then openfootball's World Cup 2022 (record path) for
+the same matches; the provenance the API shows is the same either way (``store.provenance_rows``).
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from alembic import command
+from sqlalchemy import Engine, func, select
+
+from matchday.domain import merge
+from matchday.store import provenance_queries
+from matchday.store.migrate import alembic_config
+from matchday.store.provenance_rows import all_rows
+from matchday.store.schema import competitions, match_sources, matches
+from tests.conftest import DATA
+from tests.ingest.helpers import load
+
+INTL = DATA / "international_results"
+WORLD_CUP = DATA / "openfootball-worldcup.json" / "2022" / "worldcup.json"
+
+
+def _intl_2022(folder: Path) -> Path:
+    """results.csv of the 2022 rows only (the bulk path's parser, a new season each)."""
+    folder.mkdir()
+    lines = gzip.decompress((INTL / "results.csv.gz").read_bytes()).decode("utf-8").splitlines()
+    (folder / "results.csv").write_text("\n".join([lines[0], *(x for x in lines[1:] if x[:4] == "2022")]) + "\n",
+                                        "utf-8")
+    return folder
+
+
+def _world_cup_ids(engine: Engine) -> list[int]:
+    with engine.connect() as conn:
+        return list(conn.execute(select(matches.c.id).join(competitions, competitions.c.id == matches.c.competition_id)
+                                 .where(competitions.c.code == "fifa.world").order_by(matches.c.id)).scalars())
+
+
+def _provenance(engine: Engine) -> list[tuple]:
+    rows = all_rows()
+    with engine.connect() as conn:
+        return sorted(conn.execute(select(rows.c.match_id, rows.c.source, rows.c.fields, rows.c.dissent,
+                                          rows.c.seen_at)).all())
+
+
+def test_a_bulk_load_keeps_the_only_source_in_the_row_until_a_second_source_arrives(engine: Engine,
+                                                                                     tmp_path: Path) -> None:
+    [summary] = load(engine, "international-results", _intl_2022(tmp_path / "intl"))
+    assert summary.status == "ok" and summary.new > 900
+    final = _world_cup_ids(engine)[-1]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(match_sources)).scalar_one() == 0
+        kept = conn.execute(select(func.count()).where(matches.c.first_source == "international-results"))
+        assert kept.scalar_one() == summary.new
+        shown = provenance_queries.match_provenance(conn, final)
+    [claim] = shown["sources"]
+    assert claim["source"] == "international-results" and not claim["differs"] and claim["seen_at"]
+    assert {"home_goals", "away_goals", "match_date", "status"} <= set(claim["fields"])
+    assert shown["fields"]["home_goals"] == "international-results"
+    before = _provenance(engine)
+
+    [again] = load(engine, "international-results", tmp_path / "intl")  # an unchanged re-load moves nothing
+    assert again.unchanged == summary.new and _provenance(engine) == before
+
+    load(engine, "openfootball", WORLD_CUP)
+    cup = set(_world_cup_ids(engine))
+    with engine.connect() as conn:
+        explicit = conn.execute(select(match_sources.c.match_id, match_sources.c.source)).all()
+        still_kept = set(conn.execute(select(matches.c.id).where(matches.c.first_source.is_not(None))).scalars())
+        shown = provenance_queries.match_provenance(conn, final)
+    # the World Cup matches openfootball also describes: both sources as rows, the first one's as it was kept
+    both = {m for m, s in explicit if s == "international-results"}
+    assert both <= {m for m, s in explicit if s == "openfootball"} <= cup and len(both) >= 60
+    assert not both & still_kept and len(still_kept) == summary.new - len(both)
+    assert {item["source"] for item in shown["sources"]} == {"international-results", "openfootball"}
+    first = {(m, s): (f, d, at) for m, s, f, d, at in before}
+    for m, s, f, _d, at in _provenance(engine):
+        if s == "international-results" and (m, s) in first:
+            assert f == first[(m, s)][0]  # the mask it gave; seen_at moves only if its claim changed
+            assert at >= first[(m, s)][2]
+
+
+def test_the_migration_moves_single_source_rows_and_back(engine: Engine, tmp_path: Path) -> None:
+    load(engine, "international-results", _intl_2022(tmp_path / "intl"))
+    load(engine, "openfootball", WORLD_CUP)
+    every = _provenance(engine)
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0012_providers")
+    with engine.connect() as conn:
+        rows = sorted(conn.execute(select(match_sources.c.match_id, match_sources.c.source, match_sources.c.fields,
+                                          match_sources.c.dissent, match_sources.c.seen_at)).all())
+    assert rows == every  # every source a row again, as before 0013
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert _provenance(engine) == every
+    with engine.connect() as conn:
+        explicit = set(conn.execute(select(match_sources.c.match_id)).scalars())
+        kept = set(conn.execute(select(matches.c.id).where(matches.c.first_source.is_not(None))).scalars())
+    # the matches two sources (or a dissent) describe keep their rows; the rest moved into matches
+    assert explicit <= set(_world_cup_ids(engine)) and len(explicit) >= 60 and kept and not explicit & kept
+    assert all(mask & merge.BITS["home_goals"] for _m, _s, mask, _d, _at in every)
