@@ -105,3 +105,23 @@ def test_the_migration_moves_single_source_rows_and_back(engine: Engine, tmp_pat
     # the matches two sources (or a dissent) describe keep their rows; the rest moved into matches
     assert explicit <= set(_world_cup_ids(engine)) and len(explicit) >= 60 and kept and not explicit & kept
     assert all(mask & merge.BITS["home_goals"] for _m, _s, mask, _d, _at in every)
+
+
+def test_db_query_reads_every_source_through_the_match_provenance_view(engine: Engine, tmp_path: Path) -> None:
+    """What read-only SQL saw in match_sources before 0013 it sees in match_provenance (the assistant role on
+    PostgreSQL is granted the view)."""
+    from matchday.mcp_server import create_mcp_server
+    from matchday.settings import Settings
+    from tests.security.test_mcp_secrets import _assistant_url, _call, _data
+
+    load(engine, "international-results", _intl_2022(tmp_path / "intl"))
+    load(engine, "openfootball", WORLD_CUP)
+    server = create_mcp_server(Settings(database_url=str(engine.url), redis_url=None,
+                                        mcp_database_url=_assistant_url(engine)), engine)
+    sql = ("SELECT source, count(*), sum(match_id), sum(fields) FROM match_provenance GROUP BY source "
+           "ORDER BY source")
+    answer = _data(_call(server, [("db_query", {"sql": sql})])[0])
+    every = _provenance(engine)
+    expected = [(source, len(rows), sum(r[0] for r in rows), sum(r[2] for r in rows))
+                for source in sorted({r[1] for r in every}) for rows in [[r for r in every if r[1] == source]]]
+    assert [tuple(row) for row in answer["rows"]] == expected and len(expected) == 2
