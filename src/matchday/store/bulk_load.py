@@ -45,6 +45,7 @@ from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.deferred_indexes import built_after_insert
+from matchday.store.fk_check import vouch
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import (
     UPDATABLE,
@@ -154,6 +155,12 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         with built_after_insert(conn, ("matches", "match_events"), fresh.height, ids[0] - 1):
             # with their provenance: this source gave every field they hold (kept in the row, no match_sources row)
             _insert_matches(conn, fresh, now, source)
+            if ids[-1] - ids[0] + 1 == len(ids):  # their keys: the frame's distinct ids (store.fk_check)
+                vouch(conn, "matches", (ids[0], ids[-1]), {
+                    "competition_id": fresh.get_column("competition_id").unique().to_list(),
+                    "season_id": fresh.get_column("season_id").unique().to_list(),
+                    "home_team_id": fresh.get_column("home_id").unique().to_list(),
+                    "away_team_id": fresh.get_column("away_id").unique().to_list()})
             _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
@@ -369,7 +376,13 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
         _copy(conn, "match_events", rows)
         return
     sql = f"INSERT INTO match_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
     conn.exec_driver_sql(sql, rows.rows())
+    # one writer: the rows past the largest rowid before are these (store.fk_check checks their distinct keys)
+    end = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
+    vouch(conn, "match_events", (last + 1, end), {
+        "match_id": rows.get_column("match_id").unique().to_list(),
+        "player_id": rows.get_column("player_id").drop_nulls().unique().to_list()})
 
 
 def to_records(frame: pl.DataFrame, events: pl.DataFrame) -> list[MatchRecord]:
