@@ -69,12 +69,16 @@ def test_a_bulk_load_keeps_the_only_source_in_the_row_until_a_second_source_arri
     cup = set(_world_cup_ids(engine))
     with engine.connect() as conn:
         explicit = conn.execute(select(match_sources.c.match_id, match_sources.c.source)).all()
-        still_kept = set(conn.execute(select(matches.c.id).where(matches.c.first_source.is_not(None))).scalars())
+        still_kept = dict(conn.execute(select(matches.c.id, matches.c.first_source)
+                                       .where(matches.c.first_source.is_not(None))).all())
         shown = provenance_queries.match_provenance(conn, final)
     # the World Cup matches openfootball also describes: both sources as rows, the first one's as it was kept
     both = {m for m, s in explicit if s == "international-results"}
-    assert both <= {m for m, s in explicit if s == "openfootball"} <= cup and len(both) >= 60
-    assert not both & still_kept and len(still_kept) == summary.new - len(both)
+    assert both == {m for m, s in explicit if s == "openfootball"} and both <= cup and len(both) >= 60
+    assert not both & set(still_kept)
+    assert sum(s == "international-results" for s in still_kept.values()) == summary.new - len(both)
+    # a match only openfootball has (the record path) keeps its source in its row as well
+    assert {m for m, s in still_kept.items() if s == "openfootball"} == cup - both - {m for m in cup if m <= final}
     assert {item["source"] for item in shown["sources"]} == {"international-results", "openfootball"}
     first = {(m, s): (f, d, at) for m, s, f, d, at in before}
     for m, s, f, _d, at in _provenance(engine):
