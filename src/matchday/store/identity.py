@@ -148,10 +148,15 @@ class Resolver:
         return team_id
 
     def _insert_team(self, name: str, country: str | None, name_source: str) -> int:
-        if self.conn.dialect.name == "sqlite":  # a first load creates thousands: the driver's statement, its rowid
+        # a first load creates thousands: the driver's own statement (on SQLite, the new rowid)
+        if self.conn.dialect.name == "sqlite":
             cursor = self.conn.exec_driver_sql("INSERT INTO teams (name, country, name_source) VALUES (?, ?, ?)",
                                                (name, country, name_source))
             return int(cursor.lastrowid)
+        if self.conn.dialect.name == "postgresql":
+            return self.conn.exec_driver_sql(
+                "INSERT INTO teams (name, country, name_source) VALUES (%(name)s, %(country)s, %(source)s) "
+                "RETURNING id", {"name": name, "country": country, "source": name_source}).scalar_one()
         return self.conn.execute(insert(teams).returning(teams.c.id), {
             "name": name, "country": country, "name_source": name_source}).scalar_one()
 
