@@ -1,7 +1,7 @@
-"""Where a match's provenance lives: ``match_sources`` rows, or, for a match only one bulk load described, its row.
+"""Where a match's provenance lives: ``match_sources`` rows, or, for a match only one source described, its row.
 
 A first load inserts hundreds of thousands of matches that one source described and nothing else did; one
-``match_sources`` row for each doubled the insert. Such a match keeps that source in its own row instead
+``match_sources`` row for each doubled the insert. A new match (bulk or record path) keeps that source in its row
 (``matches.first_source``, ``first_fields``, ``first_seen_at``: the provenance row it would have had, with no
 dissent) and has no ``match_sources`` row. The invariant: a match with ``first_source`` set has no
 ``match_sources`` row. Whatever changes a match's provenance or values first moves that row into
