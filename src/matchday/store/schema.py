@@ -136,9 +136,10 @@ matches = Table(
 )
 
 # Provenance (DESIGN.md §9): one row per source that described a match (a new match keeps its only source in
-# matches.first_* instead, until a merge changes its claims; readers take both through ``store.provenance_rows``). ``fields`` is the bit mask (over
-# domain.merge.FIELDS) of what the source gave; ``dissent`` the values it gave that differ from the stored
-# ones (NULL when it agrees on everything), so each source's claim is known without storing it twice.
+# matches.first_* instead, until a merge changes its claims; readers take both through ``store.provenance_rows``).
+# ``fields`` is the bit mask (over domain.merge.FIELDS) of what the source gave; ``dissent`` the values it gave
+# that differ from the stored ones (NULL when it agrees on everything), so each source's claim is known without
+# storing it twice.
 match_sources = Table(
     "match_sources", metadata,
     Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),
