@@ -34,7 +34,8 @@ INSTRUCTIONS = (
     "lineups and odds; league tables computed by each competition's rules; and the collector that keeps it "
     "current (jobs, quotas, coverage). Use the football tools first; db_query runs read-only SQL on the store "
     "(tables: competitions, seasons, teams, matches, match_events, team_match_stats, odds_quotes, "
-    "published_standings, job_runs, coverage, raw_responses ...)."
+    "published_standings, job_runs, coverage, raw_responses ...; match_provenance: which source gave which "
+    "fields of a match)."
 )
 
 

@@ -8,11 +8,11 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import aliased
 
 from matchday.domain.merge import FIELDS
+from matchday.store.provenance_rows import all_rows
 from matchday.store.schema import (
     competitions,
     external_ids,
     match_conflicts,
-    match_sources,
     matches,
     seasons,
     team_aliases,
@@ -38,10 +38,10 @@ def store_dump(engine: Engine) -> dict[str, Any]:
                    row["match_key"].partition("#")[2])
             natural[row["id"]] = key
             rows.append((key, tuple(row[name] for name in FIELDS), repr(sorted((row["attributes"] or {}).items()))))
+        every = all_rows()
         provenance = sorted((natural[m], source, mask, repr(sorted((dissent or {}).items())))
                             for m, source, mask, dissent in conn.execute(
-                                select(match_sources.c.match_id, match_sources.c.source, match_sources.c.fields,
-                                       match_sources.c.dissent)))
+                                select(every.c.match_id, every.c.source, every.c.fields, every.c.dissent)))
         conflicts = sorted((natural[r.match_id], r.field, r.chosen_source, r.chosen_value, r.other_source,
                             r.other_value, r.resolved_at is None) for r in conn.execute(select(match_conflicts)))
         ext = sorted((r.source, r.entity, r.external_id,

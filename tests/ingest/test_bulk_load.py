@@ -24,12 +24,12 @@ from matchday.store.engine import make_engine
 from matchday.store.fk_check import checked_at_end
 from matchday.store.match_writes import UPDATABLE
 from matchday.store.migrate import upgrade
+from matchday.store.provenance_rows import all_rows
 from matchday.store.schema import (
     competitions,
     external_ids,
     load_runs,
     match_events,
-    match_sources,
     matches,
     players,
     quarantined_rows,
@@ -84,10 +84,11 @@ def _dump(engine: Engine) -> dict[str, list[tuple]]:
             .join(matches, matches.c.id == match_events.c.match_id)
             .join(seasons, seasons.c.id == matches.c.season_id)
             .outerjoin(players, players.c.id == match_events.c.player_id)).all()
+        provenance = all_rows()  # match_sources rows and the ones kept in matches (store.provenance_rows)
         sources = conn.execute(
-            select(seasons.c.label, matches.c.match_key, match_sources.c.source, match_sources.c.fields,
-                   match_sources.c.dissent)
-            .join(matches, matches.c.id == match_sources.c.match_id)
+            select(seasons.c.label, matches.c.match_key, provenance.c.source, provenance.c.fields,
+                   provenance.c.dissent)
+            .join(matches, matches.c.id == provenance.c.match_id)
             .join(seasons, seasons.c.id == matches.c.season_id)).all()
         return {
             "provenance": sorted((*row[:4], repr(row[4])) for row in sources),

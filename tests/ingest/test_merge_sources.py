@@ -269,12 +269,13 @@ def test_team_names_follow_precedence_not_load_order(tmp_path: Path) -> None:
 def test_a_store_from_before_provenance_keeps_its_results(sqlite_engine: Engine) -> None:
     """Matches stored before migration 0005 have no provenance: what they hold counts as the least trusted
     claim ("earlier-load"), so a snapshot still cannot erase it and a re-load of the same file takes it over."""
-    from sqlalchemy import delete
+    from sqlalchemy import delete, update
 
     csv_file, json_file = REGRESSION / "SP1-2024-25.csv", REGRESSION / "2024-25" / "es.1.json"
     load(sqlite_engine, "football-data-uk", csv_file)
     with sqlite_engine.begin() as conn:
         conn.execute(delete(match_sources))  # as the store was before provenance was kept
+        conn.execute(update(matches).values(first_source=None, first_fields=None, first_seen_at=None))
     load(sqlite_engine, "openfootball", json_file)
     assert _results(sqlite_engine, "esp.1")[("Real Betis Balompié", "Valencia CF")] == ("finished", 1, 1, 1, 0)
     again = load(sqlite_engine, "football-data-uk", csv_file)[0]

@@ -13,7 +13,7 @@ from matchday.errors import Conflict
 from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
 from matchday.sources.base import get_source
-from matchday.store import bulk_load
+from matchday.store import bulk_load, fk_check
 from matchday.store.deferred_indexes import _postgres_definitions, built_after_insert
 from matchday.store.engine import make_engine
 from matchday.store.fk_check import checked_at_end
@@ -139,4 +139,41 @@ def test_postgres_insert_keeps_the_keys_when_a_reader_holds_the_table(request: p
         held.exec_driver_sql("ROLLBACK")
     assert len(_constraints(engine)[0]) >= 5
     reader.dispose()
+    engine.dispose()
+
+
+_ROW = ("INSERT INTO matches (id, competition_id, season_id, match_key, stage, status, home_team_id, away_team_id, "
+        "neutral, attributes) VALUES (?, 1, ?, ?, 'regular', 'finished', ?, ?, 0, '{}')")
+
+
+@pytest.mark.parametrize("bad", ["in the vouched values", "in an unvouched row", "in an unvouched column"])
+def test_vouched_rows_are_checked_by_their_distinct_values_and_the_rest_row_by_row(tmp_path: Path,
+                                                                                    bad: str) -> None:
+    """``fk_check.vouch``: a bulk insert names the distinct keys of the rows it inserted; a dangling one among them,
+    or in any row or column it did not vouch for, still rolls the whole transaction back."""
+    engine = _store(f"sqlite:///{tmp_path / 'vouch.db'}")
+    with engine.begin() as conn:
+        season = conn.exec_driver_sql("INSERT INTO seasons (competition_id, label) VALUES (1, '2020') "
+                                      "RETURNING id").scalar_one()
+        team = conn.exec_driver_sql("INSERT INTO teams (name) VALUES ('A') RETURNING id").scalar_one()
+    with checked_at_end(engine) as conn:  # all good: vouched rows and scanned ones commit
+        conn.exec_driver_sql(_ROW, [(i, season, f"k{i}", team, team) for i in range(1, 11)])
+        fk_check.vouch(conn, "matches", (1, 10), {"competition_id": [1], "season_id": [season],
+                                                  "home_team_id": [team], "away_team_id": [team]})
+        conn.exec_driver_sql(_ROW, (11, season, "k11", team, team))
+    rows = [(i, season, f"k{i}", team, team) for i in range(12, 22)]
+    vouched = {"competition_id": [1], "season_id": [season], "home_team_id": [team], "away_team_id": [team]}
+    if bad == "in the vouched values":
+        vouched["home_team_id"] = [team, 999]
+        rows[3] = (15, season, "k15", 999, team)
+    elif bad == "in an unvouched row":
+        rows.append((22, 999, "k22", team, team))
+    else:
+        del vouched["away_team_id"]
+        rows[5] = (17, season, "k17", team, 999)
+    with pytest.raises(Conflict, match="999"), checked_at_end(engine) as conn:
+        conn.exec_driver_sql(_ROW, rows)
+        fk_check.vouch(conn, "matches", (12, 21), vouched)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == 11
     engine.dispose()

@@ -39,7 +39,8 @@ def grant(engine: Engine, role: str) -> str:
         conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
         conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA "{schema}" TO "{role}"')
         conn.exec_driver_sql(f'REVOKE ALL ON ALL TABLES IN SCHEMA "{schema}" FROM "{role}"')
-        present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"),
+        present = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s UNION "
+                                        "SELECT viewname FROM pg_views WHERE schemaname = :s"),
                                    {"s": schema}).scalars())
         for table in sorted(readable_tables() & present):
             conn.exec_driver_sql(f'GRANT SELECT ON "{schema}"."{table}" TO "{role}"')

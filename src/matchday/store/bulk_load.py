@@ -26,7 +26,7 @@ from typing import Any
 
 import polars as pl
 import psycopg
-from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, cast, select
+from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Integer, Text, case, cast, literal, select
 
 from matchday.domain import merge
 from matchday.domain.changes import MatchChange
@@ -45,8 +45,8 @@ from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.deferred_indexes import built_after_insert
+from matchday.store.fk_check import vouch
 from matchday.store.identity import Resolver
-from matchday.store.match_merge import record_new_matches
 from matchday.store.match_writes import (
     UPDATABLE,
     WriteCounts,
@@ -152,10 +152,15 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         fresh = fresh.with_columns(id=pl.Series(ids, dtype=pl.Int64))
         now = utcnow()
         # ids follow the largest stored one (SQLite) or the sequence (PostgreSQL): about as many rows are stored
-        with built_after_insert(conn, ("matches", "match_sources", "match_events"), fresh.height, ids[0] - 1):
-            _insert_matches(conn, fresh, now)
-            # provenance: this source gave every field of these matches (one INSERT ... SELECT per chunk of seasons)
-            record_new_matches(conn, source, set(fresh.get_column("season_id").unique().to_list()), [], now)
+        with built_after_insert(conn, ("matches", "match_events"), fresh.height, ids[0] - 1):
+            # with their provenance: this source gave every field they hold (kept in the row, no match_sources row)
+            _insert_matches(conn, fresh, now, source)
+            if ids[-1] - ids[0] + 1 == len(ids):  # their keys: the frame's distinct ids (store.fk_check)
+                vouch(conn, "matches", (ids[0], ids[-1]), {
+                    "competition_id": fresh.get_column("competition_id").unique().to_list(),
+                    "season_id": fresh.get_column("season_id").unique().to_list(),
+                    "home_team_id": fresh.get_column("home_id").unique().to_list(),
+                    "away_team_id": fresh.get_column("away_id").unique().to_list()})
             _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
@@ -194,7 +199,9 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
         return column
 
     own = match_sources.alias("own")
-    columns = [matches.c.season_id, matches.c.match_key, own.c.fields, cast(own.c.dissent, Text),
+    own_mask = case((own.c.fields.is_not(None), own.c.fields),
+                    (matches.c.first_source == literal(source), matches.c.first_fields), else_=None)
+    columns = [matches.c.season_id, matches.c.match_key, own_mask, cast(own.c.dissent, Text),
                *(plain(name) for name in names)]
     rows: list[tuple] = []
     ordered = sorted(season_ids)
@@ -259,21 +266,36 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     """Ids for ``count`` new matches: after the largest on SQLite (the caller holds the write lock), from the
     table's sequence on PostgreSQL."""
     if conn.dialect.name == "postgresql":
+        # the sequence's name written into the statement: looked up per id it costs 7 times the nextval itself
+        name = conn.exec_driver_sql("SELECT pg_get_serial_sequence('matches', 'id')").scalar_one()
+        literal_name = "'" + name.replace("'", "''") + "'"
         return sorted(conn.exec_driver_sql(  # one array, not one result row per id
-            "SELECT array_agg(nextval(pg_get_serial_sequence('matches', 'id'))) FROM generate_series(1, %(n)s)",
+            f"SELECT array_agg(nextval({literal_name}::regclass)) FROM generate_series(1, %(n)s)",
             {"n": count}).scalar_one())
     start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM matches").scalar_one()
     return list(range(start + 1, start + 1 + count))
 
 
-def _match_rows(fresh: pl.DataFrame, now: Any) -> pl.DataFrame:
-    """The new matches as the table's columns, columns that are null throughout left out (they default to null)."""
+def _fields_mask(frame: pl.DataFrame) -> pl.Expr:
+    """Each row's provenance mask: ``merge.BITS`` of the fields it holds (``neutral`` only when True), as
+    ``match_merge`` computes it from a stored row (the fields ``frame`` left out hold nothing)."""
+    terms = [pl.when(pl.col(name) if name == "neutral" else pl.col(name).is_not_null())
+             .then(pl.lit(merge.BITS[name])).otherwise(pl.lit(0))
+             for name in UPDATABLE if name in frame.columns]
+    return pl.sum_horizontal(terms).cast(pl.Int64) if terms else pl.lit(0, pl.Int64)
+
+
+def _match_rows(fresh: pl.DataFrame, now: Any, source: str) -> pl.DataFrame:
+    """The new matches as the table's columns, columns that are null throughout left out (they default to null).
+    ``source`` is each one's only source: its provenance goes into the row (``store.provenance_rows``)."""
     selected = fresh.select(
         "id", "competition_id", "season_id", "match_key", pl.col("home_id").alias("home_team_id"),
         pl.col("away_id").alias("away_team_id"), "attributes", pl.lit(now).alias("updated_at"), "content_hash",
         *(name for name in UPDATABLE if name != "neutral"), pl.col("neutral").fill_null(False))
-    return selected.select(name for name in selected.columns
-                           if name in NOT_NULL or selected.get_column(name).null_count() < selected.height)
+    selected = selected.select(name for name in selected.columns
+                               if name in NOT_NULL or selected.get_column(name).null_count() < selected.height)
+    return selected.with_columns(first_source=pl.lit(source), first_fields=_fields_mask(selected),
+                                 first_seen_at=pl.lit(now))
 
 
 def _sql_literal(value: Any) -> str | None:
@@ -285,8 +307,8 @@ def _sql_literal(value: Any) -> str | None:
     return None if "\x00" in value else "'" + value.replace("'", "''") + "'"
 
 
-def _insert_matches(conn: Connection, fresh: pl.DataFrame, now: Any) -> None:
-    rows = _match_rows(fresh, now)
+def _insert_matches(conn: Connection, fresh: pl.DataFrame, now: Any, source: str) -> None:
+    rows = _match_rows(fresh, now, source)
     if conn.dialect.name == "postgresql":
         _copy_matches(conn, rows)
         return
@@ -357,7 +379,13 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
         _copy(conn, "match_events", rows)
         return
     sql = f"INSERT INTO match_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
     conn.exec_driver_sql(sql, rows.rows())
+    # one writer: the rows past the largest rowid before are these (store.fk_check checks their distinct keys)
+    end = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
+    vouch(conn, "match_events", (last + 1, end), {
+        "match_id": rows.get_column("match_id").unique().to_list(),
+        "player_id": rows.get_column("player_id").drop_nulls().unique().to_list()})
 
 
 def to_records(frame: pl.DataFrame, events: pl.DataFrame) -> list[MatchRecord]:

@@ -74,9 +74,10 @@ class Resolver:
         self._competition_keys = set(conn.execute(
             select(external_ids.c.external_id)
             .where(external_ids.c.source == self.source, external_ids.c.entity == "competition")).scalars())
-        for scope, normalized, team_id in conn.execute(
-                select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)):
-            self._aliases[(scope, normalized)] = team_id
+        # every alias, each unit again (a whole-table read: fetched at once, not row by row)
+        rows = conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)).all()
+        self._aliases = {(scope, normalized): team_id for scope, normalized, team_id in rows}
+        for _scope, normalized, team_id in rows:
             self._alias_scopes[normalized].add(team_id)
 
     # --- competitions and seasons ---
@@ -133,8 +134,7 @@ class Resolver:
         if team_id is None and canonical is not None:
             team_id = self._find(scope, normalise_team_name(canonical)) or self._find_alias_group(scope, canonical)
         if team_id is None:
-            team_id = self.conn.execute(insert(teams).returning(teams.c.id), {
-                "name": display, "country": ref.country, "name_source": name_source}).scalar_one()
+            team_id = self._insert_team(display, ref.country, name_source)
             if self._team_names is not None:
                 self._team_names[team_id] = (display, name_source)
             if display != ref.name:
@@ -146,6 +146,19 @@ class Resolver:
         self._pending_external.append({"source": self.source, "entity": "team", "external_id": key,
                                        "internal_id": team_id})
         return team_id
+
+    def _insert_team(self, name: str, country: str | None, name_source: str) -> int:
+        # a first load creates thousands: the driver's own statement (on SQLite, the new rowid)
+        if self.conn.dialect.name == "sqlite":
+            cursor = self.conn.exec_driver_sql("INSERT INTO teams (name, country, name_source) VALUES (?, ?, ?)",
+                                               (name, country, name_source))
+            return int(cursor.lastrowid)
+        if self.conn.dialect.name == "postgresql":
+            return self.conn.exec_driver_sql(
+                "INSERT INTO teams (name, country, name_source) VALUES (%(name)s, %(country)s, %(source)s) "
+                "RETURNING id", {"name": name, "country": country, "source": name_source}).scalar_one()
+        return self.conn.execute(insert(teams).returning(teams.c.id), {
+            "name": name, "country": country, "name_source": name_source}).scalar_one()
 
     def team_by_provider_id(self, source_key: str) -> int | None:
         """The one team this source keys by ``source_key`` in any scope (an answer that names a team by id but not

@@ -7,8 +7,8 @@ each source's claim (stored values + its dissent), applies the new statement, re
 back in one executemany per table: the changed matches, the provenance rows that changed, and the conflicts
 that opened, changed or closed.
 
-New matches get their provenance row with one ``INSERT ... SELECT`` per season (or per chunk of ids): the
-inserted row *is* the claim, so no Python work per row is needed on a first load.
+New matches keep their only source's provenance in their own row (``store.provenance_rows``), written with the
+row; it becomes a ``match_sources`` row here, before the first merge into the match.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, case, insert, literal, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from matchday.domain import merge
 from matchday.precedence import source_precedence
 from matchday.store.bulk import insert_rows
+from matchday.store.provenance_rows import materialise
 from matchday.store.schema import match_conflicts, match_sources, matches
 
 _CHUNK = 900
@@ -126,6 +127,7 @@ def merge_existing(conn: Connection, source: str, items: Sequence[Stored], incom
     if conn.dialect.name != "sqlite":  # SQLite has one writer; elsewhere lock what is merged, then re-read it
         fresh = _locked_values(conn, list(work))
         work = {m: (replace(item, values=fresh[m]), claim) for m, (item, claim) in work.items() if m in fresh}
+    materialise(conn, list(work))  # a match's provenance kept in its row becomes match_sources rows first
     rows = _all_rows(conn, list(work))
     precedence = source_precedence()
     trusts: dict[str, merge.Trust] = {}
@@ -207,30 +209,3 @@ def _sync_conflicts(conn: Connection, wanted: dict[int, list[merge.Conflict]], n
                                         "other_value", "first_seen_at", "updated_at", "resolved_at"), inserts)
     if updates:
         conn.execute(update(match_conflicts).where(match_conflicts.c.id == bindparam("b_id")), updates)
-
-
-def _mask_expression() -> Any:
-    """The provenance mask of a stored row, computed by the database (a first load's rows are the claim)."""
-    terms = [case((matches.c.neutral.is_(True), merge.BITS["neutral"]), else_=0) if name == "neutral" else
-             case((matches.c[name].is_not(None), merge.BITS[name]), else_=0) for name in merge.FIELDS]
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-def record_new_matches(conn: Connection, source: str, empty_seasons: set[int], new_ids: Sequence[int],
-                       now: datetime) -> None:
-    """Provenance of matches this batch inserted: ``source`` gave every field they hold.
-
-    Seasons in ``empty_seasons`` held no match before the batch: one statement per chunk of seasons writes
-    theirs; ``new_ids`` are the batch's new matches in the other seasons.
-    """
-    columns = ("match_id", "source", "fields", "seen_at")
-    select_columns = (matches.c.id, literal(source), _mask_expression(), literal(now, matches.c.updated_at.type))
-    for chunk in _chunks(sorted(empty_seasons)):
-        conn.execute(insert(match_sources).from_select(
-            columns, select(*select_columns).where(matches.c.season_id.in_(chunk))))
-    for chunk in _chunks(sorted(new_ids)):
-        conn.execute(insert(match_sources).from_select(
-            columns, select(*select_columns).where(matches.c.id.in_(chunk))))

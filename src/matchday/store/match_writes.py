@@ -23,7 +23,8 @@ from matchday.store import content_hash
 from matchday.store.bulk import bulk_insert, insert_rows
 from matchday.store.identity import Resolver
 from matchday.store.match_children import sync_children
-from matchday.store.match_merge import Stored, merge_existing, record_new_matches, says_nothing_new, stored_values
+from matchday.store.match_merge import Stored, merge_existing, says_nothing_new, stored_values
+from matchday.store.provenance_rows import own_fields
 from matchday.store.schema import external_ids, match_sources, matches
 
 UPDATABLE = merge.FIELDS
@@ -62,7 +63,13 @@ def _values(rec: MatchRecord) -> tuple:
 
 
 INSERT_COLUMNS = ("competition_id", "season_id", "match_key", "home_team_id", "away_team_id", "attributes",
-                  "updated_at", *UPDATABLE)
+                  "updated_at", *UPDATABLE, "first_source", "first_fields", "first_seen_at")
+_BITS = tuple(merge.BITS[name] for name in UPDATABLE)
+
+
+def _mask(values: tuple) -> int:
+    """The provenance mask of a new match's values (``neutral``: said only when True)."""
+    return sum(bit for value, bit in zip(values, _BITS, strict=True) if value is not None and value is not False)
 
 
 def _keys(records: Sequence[MatchRecord], ids: list[tuple[int, int, int, int, str]]) -> list[str]:
@@ -88,7 +95,7 @@ def _existing(conn: Connection, season_ids: set[int], source: str) -> dict[tuple
     """(season, key) → (id, season, key, attributes, *UPDATABLE, source's mask, source's dissent): the source's
     own provenance row comes with the match (NULLs where it never described it) for the merge's fast path."""
     cols = [matches.c.id, matches.c.season_id, matches.c.match_key, matches.c.attributes,
-            *(matches.c[name] for name in UPDATABLE), match_sources.c.fields, match_sources.c.dissent]
+            *(matches.c[name] for name in UPDATABLE), own_fields(source), match_sources.c.dissent]
     own = and_(match_sources.c.match_id == matches.c.id, match_sources.c.source == source)
     found: dict[tuple[int, str], tuple] = {}
     for chunk in _chunks(sorted(season_ids)):
@@ -192,8 +199,9 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
         old = existing.get((season_id, key))
         if old is None:
             values = _new_values(_values(rec))
+            # its provenance in the row: this source gave every field it holds (store.provenance_rows)
             new_rows.append((comp_id, season_id, key, home_id, away_id, rec.attributes, now, *values[:-1],
-                             rec.neutral))
+                             rec.neutral, source, _mask(values), now))
             new_records.append(index)
             continue
         match_ids[index] = old[0]
@@ -210,10 +218,6 @@ def write_matches(conn: Connection, resolver: Resolver, records: Sequence[MatchR
             comp_id, season_id, key, home_id, away_id = row[:5]
             match_ids[index] = new_ids[(season_id, key)]
             counts.changes.append(MatchChange(match_ids[index], True, {}, comp_id, season_id, home_id, away_id))
-        stored_seasons = {season for season, _key in existing}
-        record_new_matches(conn, source, {row[1] for row in new_rows} - stored_seasons,
-                           [match_ids[i] for i, row in zip(new_records, new_rows, strict=True)
-                            if row[1] in stored_seasons], now)
     child_changed = sync_children(conn, resolver, records, ids, match_ids, source)
     changed_ids = {c.match_id for c in counts.changes}
     for index, match_id in enumerate(match_ids):

@@ -11,7 +11,8 @@ from matchday.domain import merge
 from matchday.errors import NotFound
 from matchday.precedence import source_precedence
 from matchday.store.match_merge import stored_values
-from matchday.store.schema import competitions, match_conflicts, match_sources, matches, seasons, teams
+from matchday.store.provenance_rows import all_rows
+from matchday.store.schema import competitions, match_conflicts, matches, seasons, teams
 
 
 def match_provenance(conn: Connection, match_id: int) -> dict[str, Any]:
@@ -26,9 +27,9 @@ def match_provenance(conn: Connection, match_id: int) -> dict[str, Any]:
     trust = source_precedence().trust(code)
     claims: dict[str, dict[str, Any]] = {}
     sources = []
+    rows = all_rows()
     for source, mask, dissent, seen_at in conn.execute(
-            select(match_sources.c.source, match_sources.c.fields, match_sources.c.dissent, match_sources.c.seen_at)
-            .where(match_sources.c.match_id == match_id)):
+            select(rows.c.source, rows.c.fields, rows.c.dissent, rows.c.seen_at).where(rows.c.match_id == match_id)):
         differing = merge.from_json(dissent or {})
         claims[source] = {name: differing.get(name, values[name]) for name in merge.fields_of(mask)
                           if differing.get(name, values[name]) is not None}

@@ -28,9 +28,14 @@ from matchday.store.schema import metadata
 SECRET_TABLES = frozenset({"admin_api_keys"})
 
 
+#: views over the football tables (made by migrations, not in ``metadata``): readable too
+VIEWS = frozenset({"match_provenance"})
+
+
 def readable_tables() -> frozenset[str]:
-    """The football store's tables, less the secret ones: what the PostgreSQL assistant role is granted."""
-    return frozenset(metadata.tables) - SECRET_TABLES | {"alembic_version"}
+    """The football store's tables and views, less the secret ones: what the PostgreSQL assistant role is
+    granted."""
+    return frozenset(metadata.tables) - SECRET_TABLES | VIEWS | {"alembic_version"}
 
 
 def denied_tables(users_tables: Iterable[str]) -> frozenset[str]:

@@ -125,14 +125,21 @@ matches = Table(
     Column("updated_at", DateTime, nullable=False, server_default=func.current_timestamp()),
     # hash of the last bulk statement about the match, NULL once anything else changed it (store/content_hash.py)
     Column("content_hash", BigInteger),
+    # provenance of a match only one source described, kept in the row instead of a match_sources row
+    # (store/provenance_rows.py): that source, its fields mask and when; NULL once match_sources holds the rows
+    Column("first_source", String(40)),
+    Column("first_fields", Integer),
+    Column("first_seen_at", DateTime),
     _created(),
     UniqueConstraint("season_id", "match_key"),
     Index("ix_matches_match_date", "match_date"),
 )
 
-# Provenance (DESIGN.md §9): one row per source that described a match. ``fields`` is the bit mask (over
-# domain.merge.FIELDS) of what the source gave; ``dissent`` the values it gave that differ from the stored
-# ones (NULL when it agrees on everything), so each source's claim is known without storing it twice.
+# Provenance (DESIGN.md §9): one row per source that described a match (a new match keeps its only source in
+# matches.first_* instead, until a merge changes its claims; readers take both through ``store.provenance_rows``).
+# ``fields`` is the bit mask (over domain.merge.FIELDS) of what the source gave; ``dissent`` the values it gave
+# that differ from the stored ones (NULL when it agrees on everything), so each source's claim is known without
+# storing it twice.
 match_sources = Table(
     "match_sources", metadata,
     Column("match_id", ForeignKey("matches.id", ondelete="CASCADE"), primary_key=True),

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, select, update
 
 from matchday.errors import Conflict
 from matchday.store.match_writes import UPDATABLE
+from matchday.store.provenance_rows import materialise
 from matchday.store.reference_writes import repoint_player, repoint_team
 from matchday.store.schema import (
     external_ids,
@@ -58,6 +59,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
             moved += 1
             continue
         # the same match stored twice under the two names: keep one, fill its gaps, move its children
+        materialise(conn, [row["id"], twin["id"]])  # their provenance as match_sources rows, moved below
         fill = {name: row[name] for name in UPDATABLE if twin[name] is None and row[name] is not None}
         if fill:
             conn.execute(update(matches).where(matches.c.id == twin["id"]).values(**fill))
