@@ -48,6 +48,7 @@ from matchday.live.broker import make_broker
 from matchday.live.hub import Hub
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
+from matchday.live.ws import serve as serve_feed
 from matchday.pools.live import PoolsRuntime
 from matchday.runtime import Maintenance, Reminders, ServerPublisher
 from matchday.settings import Settings, get_settings
@@ -59,11 +60,17 @@ from matchday.workers.queue import QUEUE
 
 class MatchdayApi(FastAPI):
     """FastAPI that answers cache hits before its middleware stack: a hit skips every layer, routing, the thread
-    pool and GZip (``api.caching.CacheHits``)."""
+    pool and GZip (``api.caching.CacheHits``). The live WebSocket ``/ws`` goes straight to its endpoint too: no
+    middleware does anything for a WebSocket (each passes non-HTTP scopes through), yet every layer would stay
+    suspended for the connection's whole life, a dozen coroutines and closures per client (``live.ws.serve``)."""
 
     cache_hits: CacheHits | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/ws" and not scope.get("root_path"):
+            scope["app"] = self
+            await serve_feed(scope, receive, send)
+            return
         if self.cache_hits is not None and await self.cache_hits.answer(scope, send):
             return
         await super().__call__(scope, receive, send)
