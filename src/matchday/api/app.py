@@ -45,6 +45,7 @@ from matchday.ingest.collector import Collector
 from matchday.ingest.live_runner import LiveRunner, load_policy
 from matchday.ingest.scheduler import Scheduler
 from matchday.live.broker import make_broker
+from matchday.live.heap import HeapSteward
 from matchday.live.hub import Hub
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
@@ -124,9 +125,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             (settings.scoring_sweep_s, app.state.pools.sweep),
             (settings.reminder_check_s, app.state.reminders.run_once)])
         app.state.live_tasks = [asyncio.create_task(app.state.scheduler.run(app.state.collector_stop))]
+        app.state.heap.start()  # after start-up: what it built is collected once and frozen (serving processes)
         try:
             yield
         finally:
+            await app.state.heap.stop()
             app.state.collector_stop.set()
             for task in app.state.live_tasks:
                 task.cancel()
@@ -163,6 +166,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
     app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
+    app.state.heap = HeapSteward(lambda: len(app.state.hub.clients))
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
                                    send_timeout_s=settings.ws_send_timeout_s)
