@@ -11,7 +11,9 @@ the benchmark publishes messages stamped with the send time, and the clients rec
 one machine clock). Each round connects N fresh clients (``connect``: until every one is subscribed and has its
 snapshot), then for each message measures the time until the LAST client has it: p50, p99 and the maximum over
 the messages, and whether every client got every message (no client starved). Our server runs under
-``gc_probe.py``: the garbage collections that fell inside each round are counted and the longest reported.
+``gc_probe.py``: the garbage collections that fell inside each round are counted and the longest reported
+(the pauses ``gc.callbacks`` sees, explicit collections included). After the rounds of each N, a summary: the
+median and worst connect ratio (matchday / naive, same round) and the worst p99, maximum and GC pause.
 """
 
 from __future__ import annotations
@@ -221,11 +223,15 @@ def main() -> None:
             print(f"{'round':<6}{'server':<28}{'N':>7}{'connect':>9}{'last p50':>10}{'last p99':>10}"
                   f"{'last max':>10}{'any p99':>9}{'complete':>12}  GC of our server in the round")
             for n in (int(x) for x in args.clients.split(",")):
+                results: dict[str, list[dict]] = {"matchday": [], "naive await-each-send": []}
+                longest_gc = 0.0
                 for round_no in range(1, args.rounds + 1):
                     for label, port in (("matchday", ours_port), ("naive await-each-send", naive_port)):
                         started = time.time()
                         r = fanout(f"ws://127.0.0.1:{port}/ws", n, args.messages, redis_url)
+                        results[label].append(r)
                         pauses = _gc_pauses(gc_log, started, time.time()) if label == "matchday" else []
+                        longest_gc = max([longest_gc, *(s for _g, s in pauses)])
                         full = [seconds for generation, seconds in pauses if generation == 2]
                         gc_note = (f"{len(pauses)} collections, {sum(s for _g, s in pauses) * 1000:.0f} ms in all, "
                                    f"{len(full)} full, longest {max((s for _g, s in pauses), default=0) * 1000:.0f} ms"
@@ -233,6 +239,15 @@ def main() -> None:
                         print(f"{round_no:<6}{label:<28}{n:>7}{r['connect_s']:>8.1f}s{r['last_p50'] * 1000:>8.0f}ms"
                               f"{r['last_p99'] * 1000:>8.0f}ms{r['last_max'] * 1000:>8.0f}ms"
                               f"{r['all_p99'] * 1000:>7.0f}ms{r['complete']:>6}/{n:<6}{gc_note}", flush=True)
+                ours_r, naive_r = results["matchday"], results["naive await-each-send"]
+                ratios = [o["connect_s"] / b["connect_s"] for o, b in zip(ours_r, naive_r, strict=True)]
+                print(f"N={n}, {args.rounds} rounds: connect matchday/naive median "
+                      f"{statistics.median(ratios):.2f}x (worst {max(ratios):.2f}x); last-client p99 worst: matchday "
+                      f"{max(r['last_p99'] for r in ours_r) * 1000:.0f} ms, naive "
+                      f"{max(r['last_p99'] for r in naive_r) * 1000:.0f} ms; last-client max worst: matchday "
+                      f"{max(r['last_max'] for r in ours_r) * 1000:.0f} ms, naive "
+                      f"{max(r['last_max'] for r in naive_r) * 1000:.0f} ms; longest GC pause of our server "
+                      f"{longest_gc * 1000:.0f} ms", flush=True)
         finally:
             for proc in (ours, naive, redis_proc):
                 proc.terminate()
