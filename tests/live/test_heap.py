@@ -29,48 +29,46 @@ from matchday.store.migrate import upgrade
 
 
 @pytest.fixture
-def thawed() -> Iterator[None]:
-    """Whatever a test freezes is unfrozen again: the test process's collector is left as it was."""
-    yield
-    gc.unfreeze()
+def steward() -> Iterator[HeapSteward]:
+    """A steward managing the test process's collector, released afterwards (nothing frozen, thresholds back)."""
+    threshold = gc.get_threshold()
+    managed = HeapSteward(lambda: 0)
+    managed.manage()
+    yield managed
+    managed.release()
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0
 
 
-def test_what_settles_in_the_oldest_generation_is_frozen_a_batch_at_a_time(thawed: None) -> None:
-    steward = HeapSteward(lambda: 0, batch=5_000)
-    gc.collect()
-    gc.freeze()  # what the test process holds already is not the test's business
-    assert steward.look() is None  # nothing new in the oldest generation
+def test_what_a_full_collection_keeps_is_frozen_out_of_the_next(steward: HeapSteward) -> None:
+    assert gc.get_threshold()[2] == steward.full_every  # full passes come often, each over what settled since
     kept = [[n] for n in range(20_000)]  # lists: always tracked (a dict of atoms is not)
-    gc.collect()  # they survive into the oldest generation
     before = gc.get_freeze_count()
-    assert steward.look() == "freeze"
+    gc.collect()
     assert gc.get_freeze_count() - before >= len(kept)
-    assert len(gc.get_objects(generation=2)) < 5_000
-    assert steward.look() is None
+    assert len(gc.get_objects(generation=2)) < 1_000  # the next full pass walks next to nothing
 
 
-def test_the_frozen_set_is_walked_again_only_when_clients_are_few(thawed: None) -> None:
+def test_the_frozen_set_is_walked_again_only_when_clients_are_few(steward: HeapSteward) -> None:
     clients = [10_000]
-    steward = HeapSteward(lambda: clients[0], batch=10**9, rescan_s=0)
+    steward.clients, steward.rescan_s = (lambda: clients[0]), 0
     steward._frozen_at_rescan = 1
-    gc.freeze()
-    assert steward.look() is None  # 10,000 clients held: walking them all would pause every one of them
+    assert not steward.look()  # 10,000 clients held: walking them all would pause every one of them
     clients[0] = 500
-    assert steward.look() == "rescan"  # a tenth of the peak: the walk is short
-    assert steward.look() is None  # the frozen set has not grown since
+    assert steward.look()  # a tenth of the peak: the walk is short
+    assert not steward.look()  # the frozen set has not grown since
 
 
-def test_start_is_a_no_op_outside_a_serving_process(thawed: None) -> None:
+def test_start_is_a_no_op_outside_a_serving_process() -> None:
     async def run() -> None:
-        steward = HeapSteward(lambda: 0)
-        steward.start()
-        assert steward._task is None
-        await steward.stop()
+        managed = HeapSteward(lambda: 0)
+        managed.start()
+        assert managed._task is None
+        await managed.stop()
 
     assert not heap.enabled()
-    frozen = gc.get_freeze_count()
+    threshold, callbacks = gc.get_threshold(), list(gc.callbacks)
     asyncio.run(run())
-    assert gc.get_freeze_count() == frozen
+    assert gc.get_threshold() == threshold and gc.callbacks == callbacks and gc.get_freeze_count() == 0
 
 
 @pytest.fixture
