@@ -2,7 +2,7 @@
 
     python gc_probe.py OUT_FILE serve --port N
 
-Each collection appends "wall-clock-start generation seconds" to OUT_FILE as it ends (``gc.callbacks``), so
+Each collection appends "wall-clock-start generation seconds cpu-seconds" to OUT_FILE as it ends (``gc.callbacks``), so
 the benchmark can count the pauses that fell inside each round and report the longest.
 """
 
@@ -17,13 +17,14 @@ from matchday.cli import app
 
 def _install(path: str) -> None:
     out = open(path, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 - open for the process's lifetime
-    started: list[float] = [0.0, 0.0]
+    started: list[float] = [0.0, 0.0, 0.0]
 
     def timed(phase: str, info: dict) -> None:
         if phase == "start":
-            started[0], started[1] = time.time(), time.perf_counter()
-        else:
-            out.write(f"{started[0]:.6f} {info['generation']} {time.perf_counter() - started[1]:.6f}\n")
+            started[0], started[1], started[2] = time.time(), time.perf_counter(), time.thread_time()
+        else:  # wall time (what clients wait) and the CPU it took (the rest: the process was not running)
+            out.write(f"{started[0]:.6f} {info['generation']} {time.perf_counter() - started[1]:.6f} "
+                      f"{time.thread_time() - started[2]:.6f}\n")
 
     gc.callbacks.append(timed)
 

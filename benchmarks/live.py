@@ -11,7 +11,9 @@ the benchmark publishes messages stamped with the send time, and the clients rec
 one machine clock). Each round connects N fresh clients (``connect``: until every one is subscribed and has its
 snapshot), then for each message measures the time until the LAST client has it: p50, p99 and the maximum over
 the messages, and whether every client got every message (no client starved). Our server runs under
-``gc_probe.py``: the garbage collections that fell inside each round are counted and the longest reported.
+``gc_probe.py``: the garbage collections that fell inside each round are counted and the longest reported
+(the pauses ``gc.callbacks`` sees, explicit collections included). After the rounds of each N, a summary: the
+median and worst connect ratio (matchday / naive, same round) and the worst p99, maximum and GC pause.
 """
 
 from __future__ import annotations
@@ -134,15 +136,16 @@ def _wait_http(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def _gc_pauses(path: Path | None, start: float, end: float) -> list[tuple[int, float]]:
-    """(generation, seconds) of each collection the probed server started between ``start`` and ``end``."""
+def _gc_pauses(path: Path | None, start: float, end: float) -> list[tuple[int, float, float]]:
+    """(generation, seconds, CPU seconds) of each collection the probed server started between ``start`` and
+    ``end`` (wall time is the pause; CPU time less than that means the process was descheduled meanwhile)."""
     if path is None or not path.exists():
         return []
     found = []
     for line in path.read_text("utf-8").splitlines():
-        at, generation, seconds = line.split()
+        at, generation, seconds, cpu = line.split()
         if start <= float(at) <= end:
-            found.append((int(generation), float(seconds)))
+            found.append((int(generation), float(seconds), float(cpu)))
     return found
 
 
@@ -186,6 +189,7 @@ def main() -> None:
     parser.add_argument("--goals", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=10, help="fan-out rounds per N (each reported)")
     parser.add_argument("--no-latency", action="store_true", help="skip (a)")
+    parser.add_argument("--gc-log", type=Path, help="keep our server's collection log here (default: dropped)")
     args = parser.parse_args()
     resource.setrlimit(resource.RLIMIT_NOFILE, (20000, 20000))
     work = Path(tempfile.mkdtemp(prefix="matchday-live-bench-"))
@@ -207,7 +211,7 @@ def main() -> None:
         ours_port, naive_port = _port(), _port()
         env = {**os.environ, "MATCHDAY_DATABASE_URL": f"sqlite:///{work / 'fanout.db'}", "REDIS_URL": redis_url,
                "MATCHDAY_WS_QUEUE_SIZE": "256"}
-        gc_log = work / "gc.log"  # every collection of our server, timed (benchmarks/gc_probe.py)
+        gc_log = args.gc_log or work / "gc.log"  # every collection of our server, timed (benchmarks/gc_probe.py)
         ours = _start([sys.executable, str(HERE / "gc_probe.py"), str(gc_log), "serve", "--port", str(ours_port)],
                       env)
         naive = _start([sys.executable, "-m", "uvicorn", "naive_ws:app", "--app-dir", str(HERE), "--port",
@@ -221,18 +225,34 @@ def main() -> None:
             print(f"{'round':<6}{'server':<28}{'N':>7}{'connect':>9}{'last p50':>10}{'last p99':>10}"
                   f"{'last max':>10}{'any p99':>9}{'complete':>12}  GC of our server in the round")
             for n in (int(x) for x in args.clients.split(",")):
+                results: dict[str, list[dict]] = {"matchday": [], "naive await-each-send": []}
+                longest_gc = 0.0
                 for round_no in range(1, args.rounds + 1):
                     for label, port in (("matchday", ours_port), ("naive await-each-send", naive_port)):
                         started = time.time()
                         r = fanout(f"ws://127.0.0.1:{port}/ws", n, args.messages, redis_url)
+                        results[label].append(r)
                         pauses = _gc_pauses(gc_log, started, time.time()) if label == "matchday" else []
-                        full = [seconds for generation, seconds in pauses if generation == 2]
-                        gc_note = (f"{len(pauses)} collections, {sum(s for _g, s in pauses) * 1000:.0f} ms in all, "
-                                   f"{len(full)} full, longest {max((s for _g, s in pauses), default=0) * 1000:.0f} ms"
+                        longest_gc = max([longest_gc, *(s for _g, s, _c in pauses)])
+                        full = [seconds for generation, seconds, _cpu in pauses if generation == 2]
+                        worst = max(pauses, key=lambda p: p[1], default=(0, 0.0, 0.0))
+                        gc_note = (f"{len(pauses)} collections, {sum(p[1] for p in pauses) * 1000:.0f} ms in all, "
+                                   f"{len(full)} full, longest {worst[1] * 1000:.0f} ms (gen {worst[0]}, CPU "
+                                   f"{worst[2] * 1000:.0f} ms), longest CPU "
+                                   f"{max((p[2] for p in pauses), default=0) * 1000:.0f} ms"
                                    if label == "matchday" else "")
                         print(f"{round_no:<6}{label:<28}{n:>7}{r['connect_s']:>8.1f}s{r['last_p50'] * 1000:>8.0f}ms"
                               f"{r['last_p99'] * 1000:>8.0f}ms{r['last_max'] * 1000:>8.0f}ms"
                               f"{r['all_p99'] * 1000:>7.0f}ms{r['complete']:>6}/{n:<6}{gc_note}", flush=True)
+                ours_r, naive_r = results["matchday"], results["naive await-each-send"]
+                ratios = [o["connect_s"] / b["connect_s"] for o, b in zip(ours_r, naive_r, strict=True)]
+                print(f"N={n}, {args.rounds} rounds: connect matchday/naive median "
+                      f"{statistics.median(ratios):.2f}x (worst {max(ratios):.2f}x); last-client p99 worst: matchday "
+                      f"{max(r['last_p99'] for r in ours_r) * 1000:.0f} ms, naive "
+                      f"{max(r['last_p99'] for r in naive_r) * 1000:.0f} ms; last-client max worst: matchday "
+                      f"{max(r['last_max'] for r in ours_r) * 1000:.0f} ms, naive "
+                      f"{max(r['last_max'] for r in naive_r) * 1000:.0f} ms; longest GC pause of our server "
+                      f"{longest_gc * 1000:.0f} ms", flush=True)
         finally:
             for proc in (ours, naive, redis_proc):
                 proc.terminate()

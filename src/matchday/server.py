@@ -12,6 +12,7 @@ from matchday.api.app import create_app
 from matchday.api.errors import error_response
 from matchday.domain.polling import PollingPolicy
 from matchday.errors import MatchdayError
+from matchday.live import heap
 from matchday.settings import Settings
 from matchday.sources.live import LiveSource
 from matchday.store.match_queries import Horizon
@@ -45,5 +46,7 @@ def create_server(settings: Settings | None = None, engine: Engine | None = None
 
 
 def asgi_app() -> FastAPI:
-    """Factory for ``uvicorn --factory matchday.server:asgi_app``."""
+    """Factory for ``uvicorn --factory matchday.server:asgi_app`` (each worker process of ``serve --workers``),
+    which turns on the collector's management of a serving process (``live.heap``)."""
+    heap.enable()
     return create_server()

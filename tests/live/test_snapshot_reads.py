@@ -6,9 +6,12 @@ import asyncio
 import threading
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from matchday.errors import NotFound
-from matchday.live.snapshot_reads import SnapshotReads
+from matchday.live.snapshot_reads import SnapshotReads, sqlite_store_version
+from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade
 
 
 def test_subscribers_before_the_read_share_it_and_later_ones_get_the_next() -> None:
@@ -70,3 +73,54 @@ def test_a_cancelled_subscriber_leaves_the_read_to_the_others(channel: str) -> N
         return await stays
 
     assert asyncio.run(scenario()) == (3, "frame")
+
+
+
+def test_a_finished_read_serves_later_subscribers_while_the_store_is_unchanged() -> None:
+    async def scenario() -> tuple[list[tuple[int, str]], list[int]]:
+        version, calls = [7], []
+        reads = SnapshotReads(store_version=lambda: version[0])
+
+        def read() -> tuple[int, str]:
+            calls.append(len(calls) + 1)
+            return calls[-1], f"frame {calls[-1]}"
+
+        got = [await reads.frame("live:all", read), await reads.frame("live:all", read)]  # kept: no second read
+        got.append(await reads.frame("league:2", read))  # another channel: its own read
+        version[0] = 8  # a commit
+        got.append(await reads.frame("live:all", read))
+        got.append(await reads.frame("live:all", read))
+        return got, calls
+
+    got, calls = asyncio.run(scenario())
+    assert got == [(1, "frame 1"), (1, "frame 1"), (2, "frame 2"), (3, "frame 3"), (3, "frame 3")]
+    assert calls == [1, 2, 3]
+
+
+def test_a_commit_while_the_read_runs_means_the_next_subscriber_reads_again() -> None:
+    async def scenario() -> list[tuple[int, str]]:
+        version, calls = [1], []
+        reads = SnapshotReads(store_version=lambda: version[0])
+
+        def read() -> tuple[int, str]:
+            version[0] += 1  # a commit lands between the version's look and the read (or during it)
+            calls.append(len(calls) + 1)
+            return calls[-1], f"frame {calls[-1]}"
+
+        return [await reads.frame("match:3", read), await reads.frame("match:3", read)]
+
+    assert asyncio.run(scenario()) == [(1, "frame 1"), (2, "frame 2")]
+
+
+def test_the_store_version_of_a_sqlite_file_moves_with_every_commit(tmp_path) -> None:  # noqa: ANN001
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    upgrade(engine)
+    version = sqlite_store_version(engine)
+    assert version is not None and sqlite_store_version(create_engine("sqlite://")) is None
+    before = version()
+    assert version() == before  # nothing committed
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE outbox_cursors SET position = position"))
+        conn.execute(text("CREATE TABLE IF NOT EXISTS probe_touch (x INTEGER)"))
+    assert version() != before
+    engine.dispose()

@@ -46,9 +46,12 @@ from matchday.ingest.collector import Collector
 from matchday.ingest.live_runner import LiveRunner, load_policy
 from matchday.ingest.scheduler import Scheduler
 from matchday.live.broker import make_broker
+from matchday.live.heap import HeapSteward
 from matchday.live.hub import Hub
+from matchday.live.snapshot_reads import sqlite_store_version
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
+from matchday.live.ws import serve as serve_feed
 from matchday.pools.live import PoolsRuntime
 from matchday.runtime import Maintenance, Reminders, ServerPublisher
 from matchday.settings import Settings, get_settings
@@ -60,12 +63,17 @@ from matchday.workers.queue import QUEUE
 
 class MatchdayApi(FastAPI):
     """FastAPI that answers cache hits before its middleware stack: a hit skips every layer, routing, the thread
-    pool and GZip (``api.caching.CacheHits``)."""
+    pool and GZip (``api.cache_hits``). The live WebSocket ``/ws`` goes straight to its endpoint too: no
+    middleware does anything for a WebSocket (each passes non-HTTP scopes through), yet every layer would stay
+    suspended for the connection's whole life, a dozen coroutines and closures per client (``live.ws.serve``)."""
 
     cache_hits: CacheHits | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.cache_hits is None:
+        if scope["type"] == "websocket" and scope["path"] == "/ws" and not scope.get("root_path"):
+            scope["app"] = self
+            await serve_feed(scope, receive, send)
+        elif self.cache_hits is None:
             await super().__call__(scope, receive, send)
         else:
             await self.cache_hits.serve(scope, receive, send, super().__call__)
@@ -119,9 +127,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
             (settings.scoring_sweep_s, app.state.pools.sweep),
             (settings.reminder_check_s, app.state.reminders.run_once)])
         app.state.live_tasks = [asyncio.create_task(app.state.scheduler.run(app.state.collector_stop))]
+        app.state.heap.start()  # after start-up: what it built is collected once and frozen (serving processes)
         try:
             yield
         finally:
+            await app.state.heap.stop()
             app.state.collector_stop.set()
             for task in app.state.live_tasks:
                 task.cancel()
@@ -158,6 +168,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
     app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
+    app.state.hub.snapshot_reads.store_version = sqlite_store_version(engine)  # snapshots kept while unchanged
+    app.state.heap = HeapSteward(lambda: len(app.state.hub.clients))
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,
                                    send_timeout_s=settings.ws_send_timeout_s)

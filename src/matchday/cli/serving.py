@@ -65,8 +65,10 @@ def _run_uvicorn(app, host: str, port: int, workers: int = 1) -> None:  # noqa: 
     import uvicorn
 
     from matchday.http_server import uvicorn_config
+    from matchday.live import heap
 
     if workers == 1:
+        heap.enable()  # a serving process: short collector pauses with thousands of connections (live.heap)
         uvicorn.Server(uvicorn_config(app, host, port, get_settings())).run()
         return
     _metrics_dir()

@@ -17,7 +17,7 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketState
 
 from matchday.live.snapshot_reads import SnapshotReads
 
@@ -136,8 +136,11 @@ class Client:
             self.writer = loop.create_task(self._close_now())
 
     async def _close_now(self) -> None:
+        # a timer, not wait_for: wait_for's inner task would keep the peer-gone exception, whose traceback holds
+        # wait_for's frame, which holds the task: a reference cycle per connection for the garbage collector
         with suppress(Exception):
-            await asyncio.wait_for(self.websocket.close(*self.closing), timeout=5)
+            async with asyncio.timeout(5):
+                await self.websocket.close(*self.closing)
 
 
 class Hub:
@@ -165,7 +168,10 @@ class Hub:
             self.clients.discard(client)
             if self.clients_gauge is not None:
                 self.clients_gauge.dec()
-        client.close_later(GOING_AWAY, "closing")
+        if client.websocket.client_state is WebSocketState.DISCONNECTED and client.writer is None:
+            client.closing = client.closing or (GOING_AWAY, "closing")  # the peer closed: nothing left to close
+        else:
+            client.close_later(GOING_AWAY, "closing")
         if client.writer is not None:
             with suppress(asyncio.TimeoutError, asyncio.CancelledError):
                 await asyncio.wait_for(client.writer, timeout=2)
