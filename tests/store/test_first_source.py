@@ -16,7 +16,7 @@ from matchday.domain import merge
 from matchday.store import provenance_queries
 from matchday.store.migrate import alembic_config
 from matchday.store.provenance_rows import all_rows
-from matchday.store.schema import competitions, match_sources, matches
+from matchday.store.schema import competitions, match_events, match_sources, matches
 from tests.conftest import DATA
 from tests.ingest.helpers import load
 
@@ -129,3 +129,28 @@ def test_db_query_reads_every_source_through_the_match_provenance_view(engine: E
     expected = [(source, len(rows), sum(r[0] for r in rows), sum(r[2] for r in rows))
                 for source in sorted({r[1] for r in every}) for rows in [[r for r in every if r[1] == source]]]
     assert [tuple(row) for row in answer["rows"]] == expected and len(expected) == 2
+
+
+def test_downgrading_below_the_speed_columns_keeps_every_row_that_refers_to_a_match(engine: Engine,
+                                                                                     tmp_path: Path) -> None:
+    """0011_speed and 0013 drop columns of matches in place: a table copy would delete the matches' events and
+    provenance by ON DELETE CASCADE."""
+    load(engine, "openfootball", WORLD_CUP)
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as conn:
+            return tuple(conn.execute(select(func.count()).select_from(table)).scalar()
+                         for table in (matches, match_events, match_sources))
+
+    before = counts()
+    assert before[1] > 0
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0011_outbox")
+    down = counts()
+    assert down[:2] == before[:2] and down[2] == before[0] + before[2]  # each match's source is a row again
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+    assert counts() == before

@@ -19,5 +19,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('matches') as batch_op:
-        batch_op.drop_column('content_hash')
+    # a plain DROP COLUMN (SQLite >= 3.35): a batch copy of matches would drop the old table, and with it, by
+    # ON DELETE CASCADE, every row that refers to a match
+    op.drop_column('matches', 'content_hash')
