@@ -10,32 +10,15 @@ import logging
 import os
 import socket
 import struct
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 
-from matchday.http_server import BoundedWebSocketProtocol, uvicorn_config
-from matchday.ingest.seed import seed_reference_data
-from matchday.server import create_server
-from matchday.settings import Settings
-from matchday.store.engine import make_engine
-from matchday.store.migrate import upgrade
+from matchday.http_server import BoundedWebSocketProtocol
+from tests.live.threaded_server import Running, threaded_server
 
 SLOW_CONSUMER = 4008
-
-
-class _Running:
-    def __init__(self, server: uvicorn.Server, loop: asyncio.AbstractEventLoop, port: int, app) -> None:  # noqa: ANN001
-        self.server, self.loop, self.port, self.app = server, loop, port, app
-
-    def call(self, function, *args) -> None:  # noqa: ANN001 - run in the server's loop
-        self.loop.call_soon_threadsafe(function, *args)
-
-    def ws_connections(self) -> int:
-        return sum(isinstance(c, BoundedWebSocketProtocol) for c in list(self.server.server_state.connections))
 
 
 class _LogRecords(logging.Handler):
@@ -48,31 +31,11 @@ class _LogRecords(logging.Handler):
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Running]:
-    path = tmp_path_factory.mktemp("bounded") / "store.db"
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine)
-    seed_reference_data(engine)
-    settings = Settings(database_url=str(engine.url), ws_queue_size=32, ws_max_queue_bytes=64 * 1024,
-                        ws_send_timeout_s=2.0, http_header_timeout_s=0.5, http_keep_alive_s=1,
-                        http_max_head_bytes=16 * 1024)
-    app = create_server(settings, engine)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, settings, log_config=None))
-    loop = asyncio.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield _Running(server, loop, port, app)
-    server.should_exit = True
-    thread.join(timeout=10)
-    loop.close()
-    engine.dispose()
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    with threaded_server(tmp_path_factory.mktemp("bounded") / "store.db", asyncio.new_event_loop(),
+                         ws_queue_size=32, ws_max_queue_bytes=64 * 1024, ws_send_timeout_s=2.0,
+                         http_header_timeout_s=0.5, http_keep_alive_s=1, http_max_head_bytes=16 * 1024) as running:
+        yield running
 
 
 def _ws_connect(port: int, receive_buffer: int | None = None) -> socket.socket:
@@ -135,7 +98,7 @@ def _wait(condition, seconds: float = 20) -> bool:  # noqa: ANN001 - a callable
     return False
 
 
-def _flood_until(served: _Running, condition, seconds: float = 30) -> bool:  # noqa: ANN001 - a callable
+def _flood_until(served: Running, condition, seconds: float = 30) -> bool:  # noqa: ANN001 - a callable
     """Frames of 8 kB to live:all, 200 at a time, until ``condition`` holds (a client reading nothing)."""
     message = {"type": "match_update", "channels": ["live:all"], "data": {"match_id": 1, "pad": "x" * 8000}}
 
@@ -151,7 +114,7 @@ def _flood_until(served: _Running, condition, seconds: float = 30) -> bool:  # n
     return False
 
 
-def _subscribed_client(served: _Running, receive_buffer: int = 4096):  # noqa: ANN202 - socket, hub client, protocol
+def _subscribed_client(served: Running, receive_buffer: int = 4096):  # noqa: ANN202 - socket, hub client, protocol
     clients, connections = set(served.app.state.hub.clients), set(served.server.server_state.connections)
     sock = _ws_connect(served.port, receive_buffer=receive_buffer)
     _ws_send(sock, b'{"action": "subscribe", "channels": ["live:all"]}')
@@ -161,7 +124,7 @@ def _subscribed_client(served: _Running, receive_buffer: int = 4096):  # noqa: A
     return sock, client, protocol
 
 
-def test_a_client_that_stops_reading_is_closed_with_4008(served: _Running, monkeypatch) -> None:  # noqa: ANN001
+def test_a_client_that_stops_reading_is_closed_with_4008(served: Running, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(BoundedWebSocketProtocol, "abort_after_s", 10.0)
     sock, client, _protocol = _subscribed_client(served)
     with sock:
@@ -171,7 +134,7 @@ def test_a_client_that_stops_reading_is_closed_with_4008(served: _Running, monke
         assert b"slow consumer" in frames[-1][1]
 
 
-def test_a_client_that_never_reads_again_loses_its_socket(served: _Running, monkeypatch) -> None:  # noqa: ANN001
+def test_a_client_that_never_reads_again_loses_its_socket(served: Running, monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(BoundedWebSocketProtocol, "abort_after_s", 0.5)
     sock, client, protocol = _subscribed_client(served)
     with sock:
@@ -181,7 +144,7 @@ def test_a_client_that_never_reads_again_loses_its_socket(served: _Running, monk
         assert protocol.disconnected
 
 
-def test_a_binary_frame_gets_an_error_and_no_traceback(served: _Running) -> None:
+def test_a_binary_frame_gets_an_error_and_no_traceback(served: Running) -> None:
     records = _LogRecords()
     logging.getLogger("uvicorn.error").addHandler(records)
     try:
@@ -214,12 +177,12 @@ def _read_all(sock: socket.socket) -> bytes:
     return data
 
 
-def test_a_connection_that_sends_nothing_is_closed(served: _Running) -> None:
+def test_a_connection_that_sends_nothing_is_closed(served: Running) -> None:
     with _http_connect(served.port) as sock:
         assert _read_all(sock).startswith(b"HTTP/1.1 408")
 
 
-def test_a_header_sent_a_byte_at_a_time_is_cut_off(served: _Running) -> None:
+def test_a_header_sent_a_byte_at_a_time_is_cut_off(served: Running) -> None:
     with _http_connect(served.port) as sock:
         sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
         closed = False
@@ -233,7 +196,7 @@ def test_a_header_sent_a_byte_at_a_time_is_cut_off(served: _Running) -> None:
         assert closed or _read_all(sock).startswith(b"HTTP/1.1 408")
 
 
-def test_an_oversized_head_is_refused(served: _Running) -> None:
+def test_an_oversized_head_is_refused(served: Running) -> None:
     with _http_connect(served.port) as sock:
         try:
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 40_000 + b"\r\n\r\n")
@@ -242,7 +205,7 @@ def test_an_oversized_head_is_refused(served: _Running) -> None:
         assert _read_all(sock).startswith(b"HTTP/1.1 431")
 
 
-def test_requests_still_work_and_idle_keep_alive_ends(served: _Running) -> None:
+def test_requests_still_work_and_idle_keep_alive_ends(served: Running) -> None:
     with _http_connect(served.port) as sock:
         for _ in range(2):  # two requests on one connection
             sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -6,26 +6,19 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import socket
-import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 import uvloop
 from starlette.websockets import WebSocket
 from websockets.sync.client import connect
 
-from matchday.http_server import BoundedWebSocketProtocol, uvicorn_config
-from matchday.ingest.seed import seed_reference_data
+from matchday.http_server import BoundedWebSocketProtocol
 from matchday.live import heap
 from matchday.live.heap import HeapSteward
 from matchday.live.hub import Client
-from matchday.server import create_server
-from matchday.settings import Settings
-from matchday.store.engine import make_engine
-from matchday.store.migrate import upgrade
+from tests.live.threaded_server import threaded_server
 
 
 @pytest.fixture
@@ -74,27 +67,8 @@ def test_start_is_a_no_op_outside_a_serving_process() -> None:
 @pytest.fixture
 def uvloop_server(tmp_path) -> Iterator[tuple[int, object]]:  # noqa: ANN001
     """``matchday serve``'s uvicorn on uvloop (the loop a serving process runs), in a thread."""
-    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    upgrade(engine)
-    seed_reference_data(engine)
-    settings = Settings(database_url=str(engine.url))
-    app = create_server(settings, engine)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn_config(app, "127.0.0.1", port, settings, log_config=None))
-    loop = uvloop.new_event_loop()
-    thread = threading.Thread(target=loop.run_until_complete, args=(server.serve(),), daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    yield port, app
-    server.should_exit = True
-    thread.join(timeout=10)
-    loop.close()
-    engine.dispose()
+    with threaded_server(tmp_path / "store.db", uvloop.new_event_loop()) as running:
+        yield running.port, running.app
 
 
 def test_a_closed_connection_leaves_no_reference_cycle(uvloop_server: tuple[int, object]) -> None:
