@@ -59,6 +59,10 @@ class Settings(BaseSettings):
                                    "nothing; each process also reads the log in the background this often: the "
                                    "bound on staleness for a writer that died between its commit and its "
                                    "announcement, or runs without MATCHDAY_REDIS_URL.")
+    cache_builders: int = Field(4, ge=1, le=64, description="Answers one API process computes at once (cache "
+                                "misses); the other requests that miss wait their turn. Building an answer is "
+                                "mostly Python, so more at once only take turns on the interpreter lock, and 40 "
+                                "of them starved the event loop.")
     host: str = Field("127.0.0.1", description="Address `matchday serve` listens on.")
     port: int = Field(8000, description="Port `matchday serve` listens on.")
     http_header_timeout_s: float = Field(10.0, gt=0, description="`matchday serve`: close a connection whose "

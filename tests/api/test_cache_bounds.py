@@ -3,6 +3,9 @@ If-None-Match follows RFC 9110 on both paths (a miss built by the endpoint, a hi
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -61,3 +64,44 @@ def test_conditional_requests_on_both_paths(client: TestClient, path: str) -> No
         assert response.status_code == status, (header, path, response.headers.get("x-cache"))
         if path == "miss":
             client.app.state.cache.backend.reset(client.app.state.cache._seen)
+
+
+def test_misses_are_built_a_few_at_a_time_and_a_build_inside_a_build_keeps_its_turn(sqlite_engine) -> None:  # noqa: ANN001
+    """MATCHDAY_CACHE_BUILDERS: the other misses wait (asleep, off the interpreter lock) for a turn."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pydantic import BaseModel
+    from starlette.requests import Request
+
+    from matchday.api.caching import ResponseCache
+
+    cache = ResponseCache(MemoryCache(), sqlite_engine, builders=2)
+    running, most = [0], [0]
+    lock = threading.Lock()
+
+    class Answer(BaseModel):
+        n: int
+
+    def build(n: int) -> Answer:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        with lock:
+            running[0] -= 1
+        return Answer(n=n)
+
+    def ask(n: int) -> bytes:
+        request = Request({"type": "http", "method": "GET", "path": f"/api/v1/x/{n}", "query_string": b"",
+                           "headers": []})
+        return cache.respond(request, 0, [f"x:{n}"], lambda: build(n)).body
+
+    with ThreadPoolExecutor(8) as pool:
+        bodies = list(pool.map(ask, range(16)))
+    assert bodies == [f'{{"n":{n}}}'.encode() for n in range(16)] and most[0] == 2
+    single = ResponseCache(MemoryCache(), sqlite_engine, builders=1)
+    outer = Request({"type": "http", "method": "GET", "path": "/api/v1/outer", "query_string": b"", "headers": []})
+    inner = Request({"type": "http", "method": "GET", "path": "/api/v1/inner", "query_string": b"", "headers": []})
+    nested = single.respond(outer, 0, ["o"], lambda: Answer(n=len(single.respond(inner, 0, ["i"],
+                                                                                  lambda: Answer(n=7)).body)))
+    assert nested.body == b'{"n":7}'

@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.collector_stop = asyncio.Event()
     app.state.read_engine = read_only(engine)
     app.state.cache = ResponseCache.create(settings.redis_url, engine, settings.cache_max_bytes,
-                                           settings.cache_recheck_s)
+                                           settings.cache_recheck_s, settings.cache_builders)
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
     app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
