@@ -33,6 +33,7 @@ from matchday.pools.reminder_channels import ReminderChannel
 from matchday.pools.subscriber import scoring_subscriber
 from matchday.settings import Settings
 from matchday.store import outbox
+from matchday.threads import run_to_end
 
 if TYPE_CHECKING:
     from matchday.notify.push import PushSender
@@ -139,8 +140,8 @@ class ServerPublisher:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         if self.settings is not None:  # the server makes the VAPID key pair on its first start
-            self.push = await anyio.to_thread.run_sync(push_sender, self.users, self.settings, True)
-        subs = await anyio.to_thread.run_sync(subscribers, self.engine, self.users, self._send, self.push)
+            self.push = await run_to_end(push_sender, self.users, self.settings, True)
+        subs = await run_to_end(subscribers, self.engine, self.users, self._send, self.push)
         self.publisher = Publisher(self.engine, subs)
         apply.on_commit(self.wake)
         await self.publish()  # whatever a previous run committed but did not send
@@ -157,7 +158,7 @@ class ServerPublisher:
         runner awaits after its poll; scoring follows on the loop)."""
         if self.publisher is None:
             return 0
-        return await anyio.to_thread.run_sync(self.publisher.publish_once, only)
+        return await run_to_end(self.publisher.publish_once, only)
 
     async def _run(self) -> None:
         assert self._wake is not None
@@ -189,7 +190,7 @@ class Maintenance:
     async def run_once(self) -> dict[str, int]:
         from matchday.ingest.maintenance import maintain
 
-        return await anyio.to_thread.run_sync(maintain, self.engine, self.settings)
+        return await run_to_end(maintain, self.engine, self.settings)
 
 
 class Reminders:
@@ -223,7 +224,7 @@ class Reminders:
         return send_due(self.users, self.football, self._channels(), self.settings.reminder_minutes, self.base_url)
 
     async def run_once(self) -> int:
-        return await anyio.to_thread.run_sync(self.send_once)
+        return await run_to_end(self.send_once)
 
 
 def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int]]:
@@ -235,6 +236,6 @@ def feed_publisher(engine: Engine, broker: Broker) -> Callable[[], Awaitable[int
     publisher = Publisher(engine, subscribers(engine, None, send))  # the one feed subscriber, without scoring
 
     async def publish() -> int:
-        return await anyio.to_thread.run_sync(publisher.publish_once)
+        return await run_to_end(publisher.publish_once)
 
     return publish

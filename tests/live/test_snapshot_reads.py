@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from matchday.errors import NotFound
-from matchday.live.snapshot_reads import SnapshotReads, sqlite_store_version
+from matchday.live.snapshot_reads import SnapshotReads
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade
+from matchday.store.sqlite_watch import SqliteWatch
 
 
 def test_subscribers_before_the_read_share_it_and_later_ones_get_the_next() -> None:
@@ -115,12 +116,14 @@ def test_a_commit_while_the_read_runs_means_the_next_subscriber_reads_again() ->
 def test_the_store_version_of_a_sqlite_file_moves_with_every_commit(tmp_path) -> None:  # noqa: ANN001
     engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
     upgrade(engine)
-    version = sqlite_store_version(engine)
-    assert version is not None and sqlite_store_version(create_engine("sqlite://")) is None
+    watch = SqliteWatch.open(engine)
+    assert watch is not None and SqliteWatch.open(create_engine("sqlite://")) is None
+    version = watch.data_version
     before = version()
     assert version() == before  # nothing committed
     with engine.begin() as conn:
         conn.execute(text("UPDATE outbox_cursors SET position = position"))
         conn.execute(text("CREATE TABLE IF NOT EXISTS probe_touch (x INTEGER)"))
     assert version() != before
+    watch.close()
     engine.dispose()

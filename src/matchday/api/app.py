@@ -48,7 +48,6 @@ from matchday.ingest.scheduler import Scheduler
 from matchday.live.broker import make_broker
 from matchday.live.heap import HeapSteward
 from matchday.live.hub import Hub
-from matchday.live.snapshot_reads import sqlite_store_version
 from matchday.live.ws import WsLimits
 from matchday.live.ws import router as ws_router
 from matchday.live.ws import serve as serve_feed
@@ -168,7 +167,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None,
     app.state.metrics = Metrics()
     app.state.broker = make_broker(settings.redis_url)
     app.state.hub = Hub(queue_size=settings.ws_queue_size, queue_bytes=settings.ws_max_queue_bytes)
-    app.state.hub.snapshot_reads.store_version = sqlite_store_version(engine)  # snapshots kept while unchanged
+    watch = app.state.cache.watch  # on a SQLite file: snapshots kept while it is unchanged
+    app.state.hub.snapshot_reads.store_version = watch.data_version if watch is not None else None
     app.state.heap = HeapSteward(lambda: len(app.state.hub.clients))
     app.state.ws_limits = WsLimits(max_channels=settings.ws_max_channels, idle_timeout_s=settings.ws_idle_timeout_s,
                                    heartbeat_s=settings.ws_heartbeat_s, max_lifetime_s=settings.ws_max_lifetime_s,

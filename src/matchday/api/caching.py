@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from matchday.cache import EVERYTHING, MemoryCache, RedisCache, TaggedCache, wri
 from matchday.cache.push import PushedPositions
 from matchday.cache.write_position import RECHECK_S
 from matchday.store import outbox
+from matchday.store.sqlite_watch import SqliteWatch
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
@@ -60,7 +60,8 @@ class ResponseCache:
             self._seen = outbox.latest_tag_id(conn)
         # a shared cache may hold answers computed before writes this process never saw: start clean
         backend.reset(self._seen)
-        self._probe = _SqliteProbe(engine) if engine.dialect.name == "sqlite" else None
+        self.watch = SqliteWatch.open(engine)  # the process's one watch on a SQLite store file (None elsewhere)
+        self._probe = _SqliteProbe(self.watch) if self.watch is not None else None
 
     @classmethod
     def create(cls, redis_url: str | None, engine: Engine, max_bytes: int = 64 * 1024 * 1024,
@@ -104,6 +105,8 @@ class ResponseCache:
     async def aclose(self) -> None:
         if isinstance(self.backend, RedisCache):
             await self.backend.aclose()
+        if self.watch is not None:
+            self.watch.close()
 
     @property
     def read_at(self) -> float:
@@ -203,31 +206,30 @@ def if_none_match(header: str, etag: str) -> bool:
 
 
 class _SqliteProbe:
-    """Reads the write log through one raw sqlite3 connection owned by the event loop (WAL: never blocks)."""
+    """Reads the write log through the process's watch connection on the store file (``store.sqlite_watch``)."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._conn = sqlite3.connect(engine.url.database or ":memory:", check_same_thread=False,
-                                     isolation_level=None)
+    def __init__(self, watch: SqliteWatch) -> None:
+        self._watch = watch
         self._data_version, self._latest = -1, 0
 
     def latest_id(self) -> int:
-        """``PRAGMA data_version`` changes when any other connection, in any process, commits: the log is read
-        only then. (Read before the log, so a commit in between is seen now or on the next call.)"""
-        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        """The write log is read only when the file's ``data_version`` moved, that is when any other connection,
+        in any process, committed. (Read before the log, so a commit in between is seen now or on the next
+        call.)"""
+        version = self._watch.data_version()
         if version != self._data_version:
             self._data_version = version
-            self._latest = self._conn.execute(  # the newest id, or where pruning emptied the log to
+            self._latest = self._watch.rows(  # the newest id, or where pruning emptied the log to
                 "SELECT max(coalesce((SELECT max(id) FROM cache_invalidations), 0), "
                 "coalesce((SELECT position FROM outbox_cursors WHERE consumer = ?), 0))",
-                (outbox.PRUNED_TAGS,)).fetchone()[0]
+                (outbox.PRUNED_TAGS,))[0][0]
         return self._latest
 
     def since(self, last_id: int) -> tuple[int, set[str]]:
-        """``store.outbox.tags_since`` on the probe's connection (a reader behind the pruned log flushes all)."""
-        rows = self._conn.execute("SELECT id, tag FROM cache_invalidations WHERE id > ?", (last_id,)).fetchall()
+        """``store.outbox.tags_since`` on the watch's connection (a reader behind the pruned log flushes all)."""
+        rows = self._watch.rows("SELECT id, tag FROM cache_invalidations WHERE id > ?", (last_id,))
         position, tags = max((r[0] for r in rows), default=last_id), {r[1] for r in rows}
-        pruned = self._conn.execute("SELECT position FROM outbox_cursors WHERE consumer = ?",
-                                    (outbox.PRUNED_TAGS,)).fetchone()
-        if pruned is not None and last_id < pruned[0]:
-            return max(position, pruned[0]), tags | {EVERYTHING}
+        pruned = self._watch.rows("SELECT position FROM outbox_cursors WHERE consumer = ?", (outbox.PRUNED_TAGS,))
+        if pruned and last_id < pruned[0][0]:
+            return max(position, pruned[0][0]), tags | {EVERYTHING}
         return position, tags

@@ -25,6 +25,7 @@ import structlog
 
 from matchday.cache.backends import MemoryCache
 from matchday.cache.write_position import WRITE_POSITION
+from matchday.threads import run_to_end
 
 
 class ResponseCache(Protocol):
@@ -123,7 +124,7 @@ class PushedPositions:
     async def _resync(self, reset: bool = False) -> None:
         try:
             if reset:
-                await anyio.to_thread.run_sync(self.cache.backend.reset, self.cache.seen, limiter=self._limiter)
+                await run_to_end(self.cache.backend.reset, self.cache.seen, limiter=self._limiter)
             await self.cache.read_log(self._limiter)
             self._empty_mirror()
             self._subscribed = True

@@ -13,6 +13,7 @@ from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_e
 from matchday.errors import MatchdayError
 from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
+from matchday.threads import run_to_end
 
 jobs_app = typer.Typer(help="The collector's jobs (the YAML files in MATCHDAY_JOBS_DIR, or MATCHDAY_CONFIG_DIR/jobs).",
                        no_args_is_help=True)
@@ -88,7 +89,6 @@ def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday
 def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop after this many seconds.")] = None
             ) -> None:
     """Run the collector's scheduler without the web server (every enabled job, on its schedule)."""
-    import anyio
 
     from matchday.ingest.scheduler import Scheduler
 
@@ -111,11 +111,11 @@ def collect(duration: Annotated[float | None, typer.Option("--for", help="Stop a
         publisher = Publisher(collector.engine, subscribers(collector.engine, users, send))
 
         async def publish() -> None:
-            await anyio.to_thread.run_sync(publisher.publish_once)
+            await run_to_end(publisher.publish_once)
 
         async def sweep() -> None:  # prediction leagues left out of date (a crashed sync)
             if any(s.stream == "changes" for s in publisher.subscribers):
-                await anyio.to_thread.run_sync(sync.sweep, users, collector.engine)
+                await run_to_end(sync.sweep, users, collector.engine)
 
         periodic = [(settings.outbox_poll_s, publish), (settings.maintenance_s, Maintenance(collector.engine,
                                                                                           settings).run_once),

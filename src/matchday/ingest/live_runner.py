@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
 
-import anyio
 import structlog
 from sqlalchemy import Engine
 
@@ -28,6 +27,7 @@ from matchday.ingest.live import ingest_snapshots
 from matchday.sources.live import LiveSource, ScriptedSource
 from matchday.store import jobs
 from matchday.store.live_watch import flag_for_attention, mark_checked, watched_states
+from matchday.threads import run_to_end
 
 log = structlog.get_logger(__name__)
 
@@ -73,22 +73,22 @@ class LiveRunner:
     async def poll_once(self, discover: bool = False) -> int:
         """One look at what is due, and a fetch if anything is; returns the feed events published."""
         now = self.source.now()
-        keys = None if discover else await anyio.to_thread.run_sync(self.due, now)
+        keys = None if discover else await run_to_end(self.due, now)
         if keys == []:
             return 0
-        run_id, started = await anyio.to_thread.run_sync(jobs.start, self.engine, f"live:{self.source.name}")
+        run_id, started = await run_to_end(jobs.start, self.engine, f"live:{self.source.name}")
         delays = [d / self.speed for d in self.policy.retry_delays_s]
         for attempt in range(len(delays) + 1):
             try:
-                snapshots, events = await anyio.to_thread.run_sync(self.poll_step, now, keys)
+                snapshots, events = await run_to_end(self.poll_step, now, keys)
                 if self.publish is not None:
                     await self.publish()
-                await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "ok", len(snapshots))
+                await run_to_end(jobs.finish, self.engine, run_id, started, "ok", len(snapshots))
                 return events
             except Exception as exc:  # noqa: BLE001 - any failure of a poll is retried, then recorded
                 log.warning("live poll failed", source=self.source.name, attempt=attempt + 1, error=repr(exc))
                 if attempt == len(delays):
-                    await anyio.to_thread.run_sync(jobs.finish, self.engine, run_id, started, "failed", 0, repr(exc))
+                    await run_to_end(jobs.finish, self.engine, run_id, started, "failed", 0, repr(exc))
                     return 0
                 await asyncio.sleep(delays[attempt])
         return 0

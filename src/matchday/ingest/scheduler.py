@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
 
-import anyio
 import structlog
 
 from matchday.fetch.quota import Priority
@@ -26,6 +25,7 @@ from matchday.ingest.collector import Collector, RunOutcome
 from matchday.ingest.job_config import JobType
 from matchday.ingest.live_runner import LiveRunner
 from matchday.store import job_registry
+from matchday.threads import run_to_end
 
 log = structlog.get_logger(__name__)
 PRIORITY_ORDER = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
@@ -86,7 +86,7 @@ class Scheduler:
         job = self.collector.registry.jobs[job_id]
         try:
             async with self._limit:
-                outcome = await anyio.to_thread.run_sync(self.collector.run_job, job_id, "schedule")
+                outcome = await run_to_end(self.collector.run_job, job_id, "schedule")
             self.outcomes.append(outcome)
             if outcome.status not in ("idle",):
                 log.info("job run", job_id=job_id, status=outcome.status, items=outcome.items,
@@ -102,7 +102,7 @@ class Scheduler:
             self.in_flight.discard(job_id)
 
     async def tick(self) -> int:
-        due = await anyio.to_thread.run_sync(self.due, _now())
+        due = await run_to_end(self.due, _now())
         for job_id in due:
             self.in_flight.add(job_id)
             task = asyncio.create_task(self._run(job_id))
@@ -124,7 +124,7 @@ class Scheduler:
 
     async def run(self, stop: asyncio.Event | None = None, duration_s: float | None = None) -> None:
         if self.collector is not None:  # the account's plan before the first job's request (a failure is logged)
-            await anyio.to_thread.run_sync(self.collector.read_plans)
+            await run_to_end(self.collector.read_plans)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + duration_s if duration_s is not None else None
         loops = [loop.create_task(runner.run()) for runner in self.live_runners]

@@ -10,36 +10,20 @@ serialised once and offered to all of them. A client subscribing while a read is
 the next one, never for a read that may have missed frames it did not hold.
 
 A finished read is kept for later subscribers while the store shows that nothing was committed since the read
-began (``store_version``: on SQLite ``PRAGMA data_version``, which changes with any other connection's commit,
-read in the event loop in microseconds): what a new read would return is then exactly what was kept, position
+began (``store_version``: on SQLite the file's ``data_version`` from ``store.sqlite_watch``, read in the event
+loop in microseconds): what a new read would return is then exactly what was kept, position
 included. Without such a version (PostgreSQL) every batch reads.
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import anyio
-from sqlalchemy import Engine
 
 StoreVersion = Callable[[], int]
-
-
-def sqlite_store_version(engine: Engine) -> StoreVersion | None:
-    """A version of a SQLite store file that changes with every commit, read on one connection of its own (WAL:
-    never blocks); None for any other store."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    conn = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
-
-    def version() -> int:
-        return conn.execute("PRAGMA data_version").fetchone()[0]
-
-    return version
 
 
 @dataclass

@@ -9,7 +9,6 @@ import asyncio
 from contextlib import suppress
 from typing import Any
 
-import anyio
 import structlog
 from sqlalchemy import Engine
 
@@ -20,6 +19,7 @@ from matchday.domain.prediction_scoring import ScoringRules
 from matchday.errors import Forbidden
 from matchday.live.broker import Broker
 from matchday.pools import feed, football, leaderboard, leagues, sync
+from matchday.threads import run_to_end
 
 log = structlog.get_logger(__name__)
 SCORE_EVENTS = frozenset({"goal", "match_status", "match_update"})
@@ -109,7 +109,7 @@ class PoolsRuntime:
                     prediction_leagues.c.season == info.season)).scalars())
 
         try:
-            for league_id in await anyio.to_thread.run_sync(leagues_of_match):
+            for league_id in await run_to_end(leagues_of_match):
                 await self.push(league_id)
         except Exception as exc:  # noqa: BLE001 - a failed push is retried by the next event
             log.warning("provisional leaderboard failed", match_id=match_id, error=repr(exc))
@@ -124,7 +124,7 @@ class PoolsRuntime:
         self._pushing[league_id] = False
         try:
             while True:
-                data = await anyio.to_thread.run_sync(self.standings, league_id)
+                data = await run_to_end(self.standings, league_id)
                 self.hub.dispatch({"type": "leaderboard_update", "channels": [f"prediction-league:{league_id}"],
                                    "data": data})
                 if not self._pushing.get(league_id):
@@ -135,13 +135,13 @@ class PoolsRuntime:
 
     # -- the sweep (run by the embedded scheduler every MATCHDAY_SCORING_SWEEP_S) ----------------------------
     async def start(self) -> None:
-        self._ready = await anyio.to_thread.run_sync(sync.users_store_ready, self.users)
+        self._ready = await run_to_end(sync.users_store_ready, self.users)
 
     async def sweep(self) -> None:
         """Score every prediction league left out of date (missed changes, a crashed sync) and push the boards."""
         if not self._ready:
             return
-        for result in await anyio.to_thread.run_sync(sync.sweep, self.users, self.football):
+        for result in await run_to_end(sync.sweep, self.users, self.football):
             await self.push(result.prediction_league_id)
 
     async def stop(self) -> None:

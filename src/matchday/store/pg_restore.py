@@ -10,6 +10,7 @@ running makes the restore stop with a message before anything changed.
 from __future__ import annotations
 
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,9 @@ from sqlalchemy.exc import DBAPIError
 from matchday.store.backup import CORE_TABLES, BackupError, _check_version
 
 LibpqArgs = Callable[[URL], tuple[list[str], dict[str, str]]]
+# A client that has just closed its connection leaves a backend that exits a moment later and is still listed in
+# pg_stat_activity until then; PostgreSQL's own DROP/ALTER DATABASE wait up to 5 s for such backends, so do we.
+LEAVING_SESSIONS_GRACE_S = 5.0
 
 
 def _listed_tables(pg_restore: str, source: Path) -> set[str]:
@@ -88,8 +92,7 @@ def _switch(admin, live: str, staging: str, aside: str) -> None:  # noqa: ANN001
     with admin.connect() as conn:
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": live}).first()
         if exists:
-            others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
-                                  {"d": live}).scalar_one()
+            others = _sessions_after_grace(conn, live)
             if others:
                 raise BackupError(f"{others} session(s) are connected to the database {live}: stop the servers "
                                   f"and workers, then restore again; the store is unchanged")
@@ -103,3 +106,14 @@ def _switch(admin, live: str, staging: str, aside: str) -> None:  # noqa: ANN001
             raise
         if exists:
             conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {_quoted(aside)}")
+
+
+def _sessions_after_grace(conn, database: str) -> int:  # noqa: ANN001 - an AUTOCOMMIT connection
+    """The sessions connected to ``database`` once those that are just leaving have had time to go."""
+    deadline = time.monotonic() + LEAVING_SESSIONS_GRACE_S
+    while True:
+        others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
+                              {"d": database}).scalar_one()
+        if not others or time.monotonic() >= deadline:
+            return others
+        time.sleep(0.1)

@@ -1,0 +1,36 @@
+"""Blocking work in a worker thread that a cancelled task waits for.
+
+``asyncio``'s ``task.cancel()`` does not wait for anyio's worker threads: ``anyio.to_thread.run_sync`` returns at
+once and the thread goes on. At a server's shutdown the background tasks (scheduler, live runners, publisher,
+scoring) are cancelled and the engine disposed; a thread still running then opens connections on a pool nobody
+closes (seen as psycopg's "connection deleted while still open") or writes after the server said it stopped.
+Background work therefore runs here: a cancellation is delivered once the thread's call has returned.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import suppress
+from typing import TypeVar, TypeVarTuple, Unpack
+
+import anyio
+
+T = TypeVar("T")
+Args = TypeVarTuple("Args")
+
+
+async def run_to_end(fn: Callable[[Unpack[Args]], T], *args: *Args,
+                     limiter: anyio.CapacityLimiter | None = None) -> T:
+    """``fn(*args)`` in a worker thread; if the calling task is cancelled meanwhile, it is cancelled after the
+    call has returned (its result or error is then dropped)."""
+    work = asyncio.ensure_future(anyio.to_thread.run_sync(fn, *args, limiter=limiter))
+    try:
+        return await asyncio.shield(work)
+    except asyncio.CancelledError:
+        while not work.done():
+            with suppress(asyncio.CancelledError):
+                await asyncio.wait([work])
+        if not work.cancelled():
+            work.exception()  # retrieved: a failure after the cancellation is not reported as never retrieved
+        raise
