@@ -256,13 +256,13 @@ def simulate(conn: Connection, league: str, season: str, *, runs: int = 10_000, 
     data = league_data(conn, comp.code, _history_start(season_start(label)))
     h = data.history
     moment = epoch(datetime.combine(as_of + timedelta(days=1), time())) if as_of else now_epoch()
-    results = [r for r in queries.table_results(conn, season_id)
+    inputs = queries.season_inputs(conn, season_id)
+    results = [r for r in inputs.results
                if data.history.index.get(r.match_id) is not None and h.known_at[h.index[r.match_id]] <= moment]
     played_ids = {r.match_id for r in results}
     season_rows = np.flatnonzero((h.competition == comp.code) & (h.season == label))
     remaining = np.array([i for i in season_rows if int(h.match_id[i]) not in played_ids], dtype=np.int64)
-    names = queries.season_teams(conn, season_id)
-    groups = queries.season_groups(conn, season_id)
+    names, groups = inputs.names, inputs.groups
     rules = rules_for(comp.code, label)
     if not groups and rules.split is None:
         _require_every_fixture(conn, comp.code, label, season_id, names)

@@ -33,10 +33,9 @@ def league_table(conn: Connection, league: str, season: str, *, as_of: date | No
                  up_to_round: int | None = None, venue: Side | None = None, live: bool = False) -> LeagueTable:
     """The table; ``live`` counts matches in play at their current score."""
     comp, label, season_id = queries.find_competition_season(conn, league, season)
-    results = queries.table_results(conn, season_id, include_live=live)
-    names = queries.season_teams(conn, season_id)
+    inputs = queries.season_inputs(conn, season_id, include_live=live)
+    results, names, groups = inputs.results, inputs.names, inputs.groups
     rules, deductions = rules_for(comp.code, label), queries.season_deductions(conn, season_id)
-    groups = queries.season_groups(conn, season_id)
     extra = season_rules(comp.code, label)
     conferences = _conferences(conn, season_id, extra, names)
     rows = compute_table(results, names, rules, deductions, as_of=as_of, up_to_round=up_to_round, venue=venue,
@@ -106,10 +105,10 @@ def _row(row: TableRow, names: dict[int, str], previous: dict[int, int]) -> dict
 
 def season_position_history(conn: Connection, league: str, season: str) -> dict[str, Any]:
     comp, label, season_id = queries.find_competition_season(conn, league, season)
-    names = queries.season_teams(conn, season_id)
-    history = position_history(queries.table_results(conn, season_id), names, rules_for(comp.code, label),
-                               queries.season_deductions(conn, season_id), team_names=names,
-                               groups=queries.season_groups(conn, season_id))
+    inputs = queries.season_inputs(conn, season_id)
+    names = inputs.names
+    history = position_history(inputs.results, names, rules_for(comp.code, label),
+                               queries.season_deductions(conn, season_id), team_names=names, groups=inputs.groups)
     return {"league_id": comp.id, "season": label,
             "dates": [day.isoformat() for day, _ in history],
             "teams": {names[t]: [positions[t] for _, positions in history] for t in names}}

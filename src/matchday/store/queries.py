@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -80,16 +81,32 @@ def table_results(conn: Connection, season_id: int, include_live: bool = False) 
     return [Result(r[0], r[1] or date.max, r[2], r[3], r[4], r[5], r[6]) for r in rows]
 
 
-def season_groups(conn: Connection, season_id: int) -> dict[int, str]:
-    """Team → group for a season played in parallel groups (``attributes.group`` of its regular matches)."""
-    groups: dict[int, str] = {}
-    for home, away, attributes in conn.execute(
-            select(matches.c.home_team_id, matches.c.away_team_id, matches.c.attributes)
-            .where(matches.c.season_id == season_id, matches.c.stage == "regular")):
-        group = (attributes or {}).get("group")
+@dataclass(frozen=True)
+class SeasonInputs:
+    """What a season's table is computed from, read in one scan of its regular-stage matches."""
+
+    results: list[Result]  # as ``table_results``
+    names: dict[int, str]  # every team with a regular-stage match in the season, played or not
+    groups: dict[int, str]  # team → group, for a season played in parallel groups (``attributes.group``)
+
+
+def season_inputs(conn: Connection, season_id: int, include_live: bool = False) -> SeasonInputs:
+    counted = {s.value for s in COUNTED_STATUSES} | (set(LIVE_STATUSES) if include_live else set())
+    rows = conn.execute(select(
+        matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
+        matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals, matches.c.status,
+        matches.c.attributes["group"].as_string(),
+    ).where(matches.c.season_id == season_id, matches.c.stage == "regular")).all()
+    results, team_ids, groups = [], set(), {}
+    for match_id, day, round_number, home, away, home_goals, away_goals, status, group in rows:
+        team_ids.update((home, away))
         if group:
             groups[home] = groups[away] = group
-    return groups
+        if status in counted and home_goals is not None:
+            results.append(Result(match_id, day or date.max, round_number, home, away, home_goals, away_goals))
+    names = dict(conn.execute(select(teams.c.id, teams.c.name).where(teams.c.id.in_(team_ids))).all()) \
+        if team_ids else {}
+    return SeasonInputs(results, names, groups)
 
 
 def season_teams(conn: Connection, season_id: int) -> dict[int, str]:
