@@ -201,7 +201,7 @@ def create_mcp_server(settings: Settings | None = None, engine: Engine | None = 
                       "statistics": match_centre.team_stats(conn, match_id),
                       "lineups": lineups.lineups(conn, match_id),
                       "shots": {"source": shots["source"], "home": shots["home"], "away": shots["away"]},
-                      "referee": match_queries.match_row(conn, match_id).get("referee")}
+                      "referee": summary["referee"]}
         return _jsonable(detail)
 
     @server.tool()

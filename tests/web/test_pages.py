@@ -66,6 +66,7 @@ def test_match_page(page, base_url: str) -> None:
     assert "pens 4–2" in page.locator(".scoreboard").inner_text()
     fulham = httpx.get(f"{base_url}/api/v1/matches", params={"date": "2024-08-16"}).json()["items"][0]["id"]
     page.goto(f"{base_url}/matches/{fulham}")
+    assert "referee R Jones" in page.locator(".scoreboard").inner_text()  # football-data.co.uk's Referee column
     assert page.locator(".stat").count() >= 6 and page.locator("table.odds tbody tr").count() > 5
     assert page.locator(".odds .prob").first.inner_text().endswith("%")
 

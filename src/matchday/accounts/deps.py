@@ -18,7 +18,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 
-from matchday.accounts import sessions, tokens
+from matchday.accounts import passwords, sessions, tokens
 from matchday.accounts.ratelimit import AttemptLimiter
 from matchday.accounts.recovery import Recovery
 from matchday.accounts.sessions import Lifetimes
@@ -43,6 +43,7 @@ class AccountsState:
     def create(cls, settings: Settings, engine: Engine) -> AccountsState:
         lifetimes = Lifetimes(settings.secret_key, timedelta(minutes=settings.access_token_minutes),
                               timedelta(days=settings.refresh_token_days))
+        passwords.dummy_hash()  # an unknown user's first login then takes as long as any other
         limiter = AttemptLimiter(settings.redis_url, settings.login_rate_limit, settings.register_rate_limit,
                                  settings.login_address_rate_limit, settings.password_reset_rate_limit)
         return cls(engine, settings, lifetimes, limiter, Recovery.create(settings, engine, limiter))

@@ -22,7 +22,12 @@ MAX_LENGTH = 128
 # argon2id with OWASP's recommended minimum (19 MiB, 2 iterations, 1 lane): about 0.1 s per hash on one core
 # here, where pwdlib's default (64 MiB, 3 iterations, 4 lanes) takes 0.5 s on a shared 2-core machine.
 _hasher = PasswordHash((Argon2Hasher(time_cost=2, memory_cost=19456, parallelism=1),))
-_DUMMY_HASH = _hasher.hash("matchday dummy password for unknown users")
+
+
+@lru_cache(maxsize=1)
+def dummy_hash() -> str:
+    """Made when a server starts (``AccountsState.create``), not at import: every CLI start imports this module."""
+    return _hasher.hash("matchday dummy password for unknown users")
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +81,7 @@ def hash_password(password: str) -> str:
 def verify_password(password: str, password_hash: str | None) -> bool:
     """True when it matches; ``password_hash`` None (no such user) costs the same and is False."""
     if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, dummy_hash())
         return False
     try:
         return _hasher.verify(password, password_hash)

@@ -89,8 +89,8 @@ def provenance(conn: Connection, match_id: int) -> schemas.MatchProvenance:
 
 
 def match_detail(conn: Connection, match_id: int, include_sources: bool = False) -> schemas.MatchDetail:
-    summary = match_summary(match_queries.match_summary(conn, match_id))
-    row = match_queries.match_row(conn, match_id)
+    row = match_queries.match_summary(conn, match_id)
+    summary = match_summary(row)
     quotes = [odds_quote(q) for q in match_queries.odds(conn, match_id)]
     event_rows = match_queries.events(conn, match_id)
     return schemas.MatchDetail(

@@ -133,17 +133,12 @@ def _with_confidence(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def match_summary(conn: Connection, match_id: int) -> dict[str, Any]:
-    row = conn.execute(_base().where(matches.c.id == match_id)).first()
+    """One match as lists show it, plus what only its own page shows (referee, attendance), in one query."""
+    row = conn.execute(_base().add_columns(matches.c.referee, matches.c.attendance)
+                       .where(matches.c.id == match_id)).first()
     if row is None:
         raise NotFound(f"no match with id {match_id}")
     return _with_confidence(dict(row._mapping))
-
-
-def match_row(conn: Connection, match_id: int) -> dict[str, Any]:
-    row = conn.execute(select(matches).where(matches.c.id == match_id)).mappings().first()
-    if row is None:
-        raise NotFound(f"no match with id {match_id}")
-    return dict(row)
 
 
 def events(conn: Connection, match_id: int) -> list[dict[str, Any]]:

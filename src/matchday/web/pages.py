@@ -113,7 +113,6 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
     use_locale(request)  # the charts' labels
     with _connect(request) as conn:
         match = match_queries.match_summary(conn, match_id)
-        detail = match_queries.match_row(conn, match_id)
         events = match_queries.events(conn, match_id)
         stats = match_centre.team_stats(conn, match_id)
         shots = match_centre.shots(conn, match_id)
@@ -128,7 +127,7 @@ def match_page(request: Request, match_id: str) -> HTMLResponse:
         quote["probabilities"], quote["margin"] = implied_probabilities(
             [quote["price_home"], quote["price_draw"], quote["price_away"]])
     home_name, away_name = match["home_name"], match["away_name"]
-    return _render(request, "match.html", m=match, detail=detail, events=events, icons=EVENT_ICONS,
+    return _render(request, "match.html", m=match, events=events, icons=EVENT_ICONS,
                    stats=_stat_rows(stats), stat_sources=_stat_sources(stats), lineups=lineups, odds=odds, h2h=h2h,
                    prediction=prediction, shots=shots, crests=crests, figures=figures,
                    shot_map=match_charts.shot_map(shots, home_name, away_name),
