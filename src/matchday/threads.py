@@ -10,7 +10,7 @@ Background work therefore runs here: a cancellation is delivered once the thread
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import TypeVar, TypeVarTuple, Unpack
 
@@ -34,3 +34,31 @@ async def run_to_end(fn: Callable[[Unpack[Args]], T], *args: *Args,
         if not work.cancelled():
             work.exception()  # retrieved: a failure after the cancellation is not reported as never retrieved
         raise
+
+
+class SharedRead:
+    """Callers that want a fresh read share one: each is answered by a read that began after it asked.
+
+    While a read runs, those who ask wait; when it ends, the first of them that it does not cover (it asked
+    after the read began) starts the next one, which covers everyone waiting. However many ask at once, at
+    most two reads run one after the other. A failed read covers nobody: the next caller reads again.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._asked = 0  # callers so far
+        self._covered = 0  # callers before this number are answered by a finished read
+
+    async def run(self, read: Callable[[], Awaitable[None]]) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # an app served again by another loop (tests): a lock of that loop's own
+            self._loop, self._lock = loop, asyncio.Lock()
+        mine = self._asked
+        self._asked += 1
+        async with self._lock:
+            if self._covered > mine:
+                return
+            began = self._asked  # everyone who asked by now is answered by this read
+            await read()
+            self._covered = max(self._covered, began)
