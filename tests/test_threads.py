@@ -12,6 +12,7 @@ from contextlib import suppress
 import anyio
 import pytest
 
+from matchday import threads
 from matchday.ingest.scheduler import Scheduler
 from matchday.runtime import Reminders
 from matchday.threads import SharedRead, run_to_end
@@ -104,18 +105,43 @@ def test_many_who_ask_at_once_share_at_most_two_reads_each_begun_after_they_aske
     assert log == [("begin", 1), ("end", 64), ("begin", 64), ("end", 64)]
 
 
-def test_a_failed_read_covers_nobody() -> None:
+def test_a_failed_read_fails_those_it_covered_and_the_next_caller_reads_again() -> None:
     shared, calls = SharedRead(), []
 
     async def read() -> None:
         calls.append(1)
-        if len(calls) == 1:
+        await asyncio.sleep(0.02)
+        if len(calls) <= 2:
             raise OSError("database away")
 
-    async def scenario() -> None:
-        with pytest.raises(OSError):
-            await shared.run(read)
-        await shared.run(read)
+    async def scenario() -> list[str]:
+        first = asyncio.create_task(shared.run(read))
+        await asyncio.sleep(0.005)
+        waiting = [asyncio.create_task(shared.run(read)) for _ in range(20)]  # covered by the second read
+        outcomes = await asyncio.gather(first, *waiting, return_exceptions=True)
+        await shared.run(read)  # asked after both failures: a read of its own, which succeeds
+        return [type(o).__name__ for o in outcomes]
 
-    asyncio.run(scenario())
-    assert len(calls) == 2
+    assert asyncio.run(scenario()) == ["OSError"] * 21
+    assert len(calls) == 3  # not one read per waiting caller
+
+
+def test_a_call_stuck_past_the_wait_lets_the_cancellation_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threads, "CANCELLED_WAIT_S", 0.1)
+    release, returned = threading.Event(), []
+
+    def stuck() -> None:  # a call on a peer that never answers
+        release.wait(30)
+        returned.append(True)
+
+    async def scenario() -> list[bool]:
+        task = asyncio.create_task(run_to_end(stuck))
+        await asyncio.sleep(0.05)
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
+        ended_while_stuck = list(returned)
+        release.set()
+        return ended_while_stuck
+
+    assert asyncio.run(scenario()) == []  # the task ended with the call still stuck: left behind after the wait

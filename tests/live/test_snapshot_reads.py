@@ -125,5 +125,8 @@ def test_the_store_version_of_a_sqlite_file_moves_with_every_commit(tmp_path) ->
         conn.execute(text("UPDATE outbox_cursors SET position = position"))
         conn.execute(text("CREATE TABLE IF NOT EXISTS probe_touch (x INTEGER)"))
     assert version() != before
+    after = version()
+    watch.close()  # an app's lifespan ended; if it runs again the watch reopens, and says nothing is as it was
+    assert version() != after and version() == version()
     watch.close()
     engine.dispose()

@@ -56,8 +56,8 @@ class SnapshotReads:
     async def _run(self, channel: str, future: asyncio.Future[tuple[int, str]],
                    read: Callable[[], tuple[int, str]]) -> None:
         del self._next[channel]  # from here on a new subscriber waits for the next read
-        version = self.store_version() if self.store_version is not None else None  # before the read begins
         try:
+            version = self.store_version() if self.store_version is not None else None  # before the read begins
             result = await anyio.to_thread.run_sync(read)
             future.set_result(result)
             if version is not None:
