@@ -181,3 +181,30 @@ def test_concurrent_misses_after_a_write_build_the_answer_once(sqlite_engine: En
         assert client.get("/api/v1/matches/999999").status_code == 404  # an answer the cache never holds...
         gone = client.portal.call(concurrently, 3, "/api/v1/matches/999999")
         assert [r.status_code for r in gone] == [404] * 3 and app.cache_hits.coalesced == 11  # ...is not awaited
+
+
+def test_a_log_read_finishing_during_a_hits_round_trip_serves_nothing_from_before_the_write(
+        sqlite_engine: Engine, tmp_path: Path, redis_server, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """With Redis a hit fetches the announced position with the entry; if this process reads the log while that
+    round trip is out (its push handler did, in CI), the entry fetched before the log's tags were dropped must not
+    be served as fresh: the position is compared with what the process had applied before the fetch."""
+    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
+    app = create_server(Settings(database_url=str(sqlite_engine.url), redis_url=redis_server.url), sqlite_engine)
+    with TestClient(app) as client:
+        assert _wolves_points(client) == 25  # Blackburn 1-2 Wolves, as published; now cached
+        cache = app.state.cache
+
+        async def held() -> None:  # this process's push handler does not read the log: the hit below does
+            return None
+
+        monkeypatch.setattr(cache.push, "_apply", held)
+        fetch = cache.backend.get_with_position
+
+        async def fetch_then_a_log_read(key: str) -> tuple[int | None, bytes | None]:
+            found = await fetch(key)  # the announced position and the entry, the log's tags not yet dropped
+            await cache.read_log()  # the read finishing meanwhile: tags dropped, the process's position moves
+            return found
+
+        monkeypatch.setattr(cache.backend, "get_with_position", fetch_then_a_log_read)
+        load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "3-0"))  # announced through Redis
+        assert _wolves_points(client) == 22  # not the 25 of the entry fetched before the log was read

@@ -94,8 +94,12 @@ class ResponseCache:
             return self.backend.get(key)
         if self.push is not None and self.push.trusted():
             return await self.push.lookup(key)
+        # the log position this process had applied *before* the entry was fetched: a read of the log finishing
+        # during the round trip moves ``_seen`` past a write whose entries were dropped only after the fetch, and
+        # comparing with it then served the entry from before that write (tests/scaleout/test_cache_freshness.py)
+        seen = self._seen
         position, entry = await self.backend.get_with_position(key)
-        if position is not None and position <= self._seen and time.monotonic() - self._read_at < self.recheck_s:
+        if position is not None and position <= seen and time.monotonic() - self._read_at < self.recheck_s:
             return entry
         await self.read_log()
         if position != self._seen:
