@@ -134,13 +134,13 @@ def test_a_signed_in_users_language_wins(browser, base_url: str, scheme: str) ->
     tab.wait_for_url(f"{base_url}/prediction-leagues/*")
     assert tab.locator("#board-h").inner_text().startswith("Rangliste")
     assert re.fullmatch(r"\d+\. Spieltag", tab.locator("#round-h").inner_text())
-    tab.locator('[data-role="fixtures"] .match-row, [data-role="fixtures"] .empty').first.wait_for()
-    # which of the two the script wrote decides what to check (CI once found rows whose save buttons were not
-    # written yet, and looked for the empty-round text instead)
-    if tab.locator('[data-role="fixtures"] .empty').count():
-        assert tab.locator('[data-role="fixtures"] .empty').inner_text() == "Keine Spiele an diesem Spieltag."
+    # the fixtures script marks its container no longer busy once it has written the round (rows or the empty text);
+    # the server-rendered "Loading…" placeholder comes before that
+    tab.locator('[data-role="fixtures"][aria-busy="false"]').wait_for()
+    if tab.locator('[data-role="fixtures"] .match-row').count():
+        assert set(tab.locator('[data-role="save"]').all_text_contents()) == {"Speichern"}
     else:
-        assert set(tab.locator('[data-role="save"]').all_text_contents()) <= {"Speichern"}
+        assert tab.locator('[data-role="fixtures"] .empty').inner_text() == "Keine Spiele an diesem Spieltag."
     assert _fits(tab)
     # the picker, signed in, changes the stored language too (a cookie alone would lose to it)
     with tab.expect_navigation():

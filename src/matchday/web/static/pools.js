@@ -132,6 +132,7 @@
 
   api("GET", "/api/v1/prediction-leagues/" + leagueId + "/fixtures?round=" + round).then(function (r) {
     fixtures.textContent = "";
+    fixtures.setAttribute("aria-busy", "false");
     if (!r.ok) { fixtures.appendChild(el("p", { "class": "error" }, detail(r.data))); return; }
     if (!r.data.length) fixtures.appendChild(el("p", { "class": "empty" }, t("No matches in this round.")));
     r.data.forEach(function (f) { fixtures.appendChild(fixtureRow(f)); });
