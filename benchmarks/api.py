@@ -5,7 +5,9 @@
 Builds a store from the shared data (Premier League 1993-2025, World Cup 2022, a simulated current season),
 starts `matchday serve` and, beside it, the same uvicorn serving ``bare_app`` with byte-identical bodies, then
 drives each endpoint with wrk (Debian's package) at a fixed concurrency and prints requests/s, p50/p95/p99 and
-the ratio ours/bare. Both servers are single uvicorn processes on this machine; wrk runs on the same 2 cores.
+the ratio ours/bare; also bare behind matchday's own uvicorn configuration (``bare_same_server.py``), whose
+ratio isolates the app's cost from the server configuration's. All are single uvicorn processes on this machine;
+wrk runs on the same 2 cores.
 
 Unless ``--no-stack``, the same store is also loaded into a PostgreSQL server and served with Redis (the
 scaled-out deployment, one API process): writers push the write log's position to the API processes, so a hit
@@ -195,6 +197,11 @@ def main() -> None:
                                           env={**os.environ, "BARE_BODIES": str(bodies)},
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait(f"http://127.0.0.1:{bare_port}/bare/table")
+        same_port = _port()  # bare again, behind matchday's own server configuration (bare_same_server.py)
+        processes.append(subprocess.Popen([sys.executable, str(HERE / "bare_same_server.py"), str(same_port)],
+                                          env={**os.environ, "BARE_BODIES": str(bodies)},
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _wait(f"http://127.0.0.1:{same_port}/bare/table")
         print(f"wrk -t2 -c{args.connections} -d{args.seconds}s; one uvicorn process each; "
               f"{os.cpu_count()} cores shared with wrk (and PostgreSQL, Redis)")
         print(f"{'endpoint':<52}{'bytes':>7}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'err':>6}")
@@ -212,10 +219,13 @@ def main() -> None:
                 results[setup] = _wrk(setup_base + path, args.connections, args.seconds)
             after = _wrk(bare_url, args.connections, args.seconds)
             _row(f"  bare starlette ({name}), after", size, after)
+            same = _wrk(f"http://127.0.0.1:{same_port}/bare/{name}", args.connections, args.seconds)
+            _row("  bare starlette, matchday's server config", size, same)
             bare_rps = (before["rps"] + after["rps"]) / 2
             for setup, mine in results.items():
                 _row(f"  {setup}", size, mine)
                 print(f"{'    ratio ours/bare (throughput)':<52}{'':>7}{mine['rps'] / bare_rps:>10.2f}")
+                print(f"{'    ratio ours/bare with our server config':<52}{'':>7}{mine['rps'] / same['rps']:>10.2f}")
         if not args.hits_only:
             _mixes(args, db, work, setups, processes)
     finally:

@@ -54,3 +54,13 @@ def test_simulator_season_through_the_cli(tmp_path: Path) -> None:
     assert len(rows) == 8 and all(r["played"] == 14 for r in rows)
     fixtures = json.loads(matchday(tmp_path, "fixtures", "sim.1", "2025-26", "--json").stdout)
     assert len(fixtures) == 8 * 7
+
+
+def test_starting_the_cli_imports_no_library_only_some_commands_need() -> None:
+    """Every command pays for what ``matchday`` imports at start: the frame library, numerics, the HTTP client,
+    the migration tool, the PostgreSQL driver and the email validator are loaded by the commands that use them."""
+    heavy = ("polars", "numpy", "httpx", "alembic", "psycopg", "email_validator", "uvicorn", "starlette")
+    probe = f"import sys, matchday.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
 
 from matchday.settings import Settings
 from matchday.store.engine import make_engine
+from matchday.store.migrate import upgrade_to_head
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+VERSION_TABLE = "alembic_version_users"  # its own, so it can share the football database
 
 
 def users_engine(settings: Settings, football: Engine) -> Engine:
@@ -21,9 +21,4 @@ def users_engine(settings: Settings, football: Engine) -> Engine:
 
 
 def upgrade_users(engine: Engine) -> None:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False).replace("%", "%%"))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    upgrade_to_head(engine, MIGRATIONS, VERSION_TABLE)

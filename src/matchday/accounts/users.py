@@ -9,7 +9,6 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import Connection, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -69,6 +68,8 @@ def utcnow() -> datetime:
 
 
 def normalized_email(email: str) -> str:
+    from email_validator import EmailNotValidError, validate_email  # here: every CLI start imports this module
+
     try:
         return validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError as exc:

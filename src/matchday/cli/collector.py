@@ -11,7 +11,6 @@ from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, fail, print_json, store_engine
 from matchday.errors import MatchdayError
-from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 from matchday.threads import run_to_end
 
@@ -65,6 +64,8 @@ def jobs_list(as_json: JsonOpt = False) -> None:
 def jobs_run(job_id: Annotated[str, typer.Argument(help="The job's id (`matchday jobs list`).")],
              as_json: JsonOpt = False) -> None:
     """Run one job now (its dependencies first if they never succeeded), honouring quota and breaker."""
+    from matchday.runtime import publish_from_cli
+
     collector = _collector()
     try:
         collector.client.read_plan(collector.job(job_id).provider)  # the account's plan before the first request
@@ -204,6 +205,7 @@ def reparse(provider: Annotated[str | None, typer.Option(help="Only this provide
     """Rebuild the store from the raw archive (after a parser fix): no request is sent to any provider."""
     from matchday.ingest.collector import discover_providers
     from matchday.ingest.responses import reparse as run_reparse
+    from matchday.runtime import publish_from_cli
     from matchday.store import raw_archive
 
     engine = store_engine()

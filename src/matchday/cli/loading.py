@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,11 +12,11 @@ from rich.table import Table
 
 from matchday.cli.common import JsonOpt, app, console, errors, fail, print_json, store_engine
 from matchday.errors import MatchdayError
-from matchday.fetch.client import download_all, url_cache_path
-from matchday.ingest.pipeline import UnitSummary, load_units
-from matchday.runtime import publish_from_cli
 from matchday.settings import get_settings
 from matchday.sources.base import get_source
+
+if TYPE_CHECKING:  # the pipeline (polars), the HTTP client and the runtime are imported by the command itself
+    from matchday.ingest.pipeline import UnitSummary
 
 
 def _summary_table(summaries: list[UnitSummary], seconds: float) -> Table:
@@ -48,6 +48,10 @@ def load(
     as_json: JsonOpt = False,
 ) -> None:
     """Load data through the pipeline; safe to repeat (a second load changes nothing)."""
+    from matchday.fetch.client import download_all, url_cache_path
+    from matchday.ingest.pipeline import load_units
+    from matchday.runtime import publish_from_cli
+
     settings = get_settings()
     engine = store_engine()
     started = time.perf_counter()

@@ -10,8 +10,6 @@ from matchday.cli.common import app, console, store_engine
 from matchday.cli.loading import _summary_table
 from matchday.cli.serving import serve
 from matchday.cli.tables import table
-from matchday.fetch.client import download_all
-from matchday.ingest.pipeline import load_units
 from matchday.settings import get_settings
 from matchday.sources.base import get_source
 
@@ -27,6 +25,8 @@ def quickstart(
 
     from matchday.domain.seasons import season_for_date
     from matchday.errors import FetchError
+    from matchday.fetch.client import download_all
+    from matchday.ingest.pipeline import load_units
 
     settings = get_settings()
     engine = store_engine()

@@ -12,7 +12,6 @@ from sqlalchemy import Engine
 
 from matchday.cli.common import app, console, fail, store_engine
 from matchday.errors import ConfigError, MatchdayError
-from matchday.ingest.pipeline import UnitSummary
 from matchday.settings import get_settings
 
 if TYPE_CHECKING:
@@ -139,7 +138,7 @@ def demo(
     from matchday.domain.records import ParseResult
     from matchday.domain.seasons import season_for_date
     from matchday.ingest.apply import writing
-    from matchday.ingest.pipeline import write_parsed
+    from matchday.ingest.pipeline import UnitSummary, write_parsed
     from matchday.sources.live import ScriptedSource, SimulatedClock
     from matchday.sources.simulator.live import live_rounds
     from matchday.store.ephemeral import clear_season, season_of

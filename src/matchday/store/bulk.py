@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-import psycopg
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, insert
 from sqlalchemy.exc import DBAPIError
 
@@ -49,6 +48,8 @@ COPY_FROM = 1000  # PostgreSQL: this many rows or more go in with one COPY
 def _copy_rows(conn: Connection, table: Table, names: Sequence[str], rows: Sequence[tuple]) -> None:
     """PostgreSQL: ``rows`` with one ``COPY`` (psycopg's executemany sends one INSERT per row); JSON values as
     their text, a None as NULL (as on SQLite). A driver error is raised as SQLAlchemy's, as ``execute`` would."""
+    import psycopg  # here: a SQLite store never loads the PostgreSQL driver
+
     json_at = [index for index, name in enumerate(names) if isinstance(table.c[name].type, JSON)]
     sql = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
     cursor = conn.connection.driver_connection.cursor()

@@ -16,12 +16,15 @@ compared field by field once and hashed again.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import polars as pl
 from sqlalchemy import Connection, bindparam, update
 
 from matchday.domain import merge
 from matchday.store.schema import matches
+
+if TYPE_CHECKING:  # polars is imported where frames are made: record writers (match_writes) never need it
+    import polars as pl
 
 _CHUNK = 900
 _SEP, _NULL = "\x1f", "\x00"  # between an event's fields; a missing one
@@ -29,12 +32,16 @@ _EVENT_FIELDS = ("type", "side", "minute", "added_minute", "player_name")
 
 
 def _text(name: str) -> pl.Expr:
+    import polars as pl
+
     return pl.col(name).cast(pl.String).fill_null(_NULL)
 
 
 def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) -> pl.DataFrame:
     """``frame`` (resolved rows: competition_id, home_id, away_id, the merged fields, attributes, line) with a
     ``content_hash`` column (signed 64-bit, as the column stores it)."""
+    import polars as pl
+
     fields: list[pl.Expr | str] = [pl.lit(source).alias("source"), "competition_id", "home_id", "away_id",
                                    *merge.FIELDS, "attributes"]
     rows = frame
@@ -49,6 +56,8 @@ def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) ->
 
 def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
     """(season_id, match_key, stored_hash) of the stored matches of these seasons."""
+    import polars as pl
+
     rows: list[tuple] = []
     ordered = sorted(season_ids)
     cursor = conn.connection.driver_connection.cursor()  # plain tuples: these are whole seasons

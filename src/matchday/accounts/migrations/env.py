@@ -5,10 +5,10 @@ from __future__ import annotations
 from alembic import context
 
 from matchday.accounts.schema import users_metadata
+from matchday.accounts.store import VERSION_TABLE
 from matchday.store.engine import make_engine
 
 config = context.config
-VERSION_TABLE = "alembic_version_users"
 
 
 def _run(connection) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
