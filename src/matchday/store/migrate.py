@@ -1,13 +1,14 @@
 """Apply the Alembic migrations shipped in the package (``matchday init``, and every command that opens a store).
 
 A store already at the newest migration is the common case: every CLI command checks it. That check reads the
-version table and compares it with the heads of the shipped migration files, read with ``ast``; Alembic itself
+version table and compares it with the heads of the shipped migration files (their revision lines); Alembic itself
 (a quarter of a second of imports) is loaded only when there is something to apply.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,21 +31,22 @@ def alembic_config(url: str, folder: Path = MIGRATIONS) -> Config:
     return config
 
 
+_ASSIGNED = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
+
+
 @cache
 def shipped_heads(folder: Path) -> frozenset[str]:
-    """The revisions no shipped migration of ``folder`` builds on (``tests/store/test_migrate.py`` holds them to
-    Alembic's own answer)."""
+    """The revisions no shipped migration of ``folder`` builds on, from each file's ``revision`` and
+    ``down_revision`` lines (``tests/store/test_migrations.py`` holds them to Alembic's own answer)."""
     revisions: set[str] = set()
     below: set[str] = set()
     for path in (folder / "versions").glob("*.py"):
-        for node in ast.parse(path.read_text("utf-8"), str(path)).body:
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                name, value = node.targets[0].id, node.value
-                if name == "revision":
-                    revisions.add(ast.literal_eval(value))
-                elif name == "down_revision":
-                    down = ast.literal_eval(value)
-                    below.update(down if isinstance(down, tuple | list) else [down] if down else [])
+        for name, value in _ASSIGNED.findall(path.read_text("utf-8")):
+            said = ast.literal_eval(value)
+            if name == "revision":
+                revisions.add(said)
+            elif said:
+                below.update(said if isinstance(said, tuple | list) else [said])
     return frozenset(revisions - below)
 
 
