@@ -15,7 +15,7 @@ import pytest
 from matchday import threads
 from matchday.ingest.scheduler import Scheduler
 from matchday.runtime import Reminders
-from matchday.threads import run_to_end
+from matchday.threads import SharedRead, run_to_end
 
 
 def _cancel_while_running(call) -> list[str]:  # noqa: ANN001 - an async callable that runs the blocking work
@@ -77,6 +77,53 @@ def test_the_servers_reminders_run_to_the_end(monkeypatch: pytest.MonkeyPatch) -
         return reminders.run_once()
 
     assert _cancel_while_running(call) == ["thread ended", "task ended"]
+
+
+def test_many_who_ask_at_once_share_at_most_two_reads_each_begun_after_they_asked() -> None:
+    shared, log = SharedRead(), []
+
+    async def read() -> None:
+        log.append(("begin", len(asked)))
+        await asyncio.sleep(0.05)
+        log.append(("end", len(asked)))
+
+    asked: list[int] = []
+
+    async def ask(i: int) -> int:
+        asked.append(i)
+        await shared.run(read)
+        return i
+
+    async def scenario() -> list[int]:
+        first = asyncio.create_task(ask(0))
+        await asyncio.sleep(0.01)  # the first read runs: the next 63 ask meanwhile
+        rest = [asyncio.create_task(ask(i)) for i in range(1, 64)]
+        return [await first] + [await task for task in rest]
+
+    assert asyncio.run(scenario()) == list(range(64))
+    # two reads: the first for caller 0, the second begun after all 64 had asked
+    assert log == [("begin", 1), ("end", 64), ("begin", 64), ("end", 64)]
+
+
+def test_a_failed_read_fails_those_it_covered_and_the_next_caller_reads_again() -> None:
+    shared, calls = SharedRead(), []
+
+    async def read() -> None:
+        calls.append(1)
+        await asyncio.sleep(0.02)
+        if len(calls) <= 2:
+            raise OSError("database away")
+
+    async def scenario() -> list[str]:
+        first = asyncio.create_task(shared.run(read))
+        await asyncio.sleep(0.005)
+        waiting = [asyncio.create_task(shared.run(read)) for _ in range(20)]  # covered by the second read
+        outcomes = await asyncio.gather(first, *waiting, return_exceptions=True)
+        await shared.run(read)  # asked after both failures: a read of its own, which succeeds
+        return [type(o).__name__ for o in outcomes]
+
+    assert asyncio.run(scenario()) == ["OSError"] * 21
+    assert len(calls) == 3  # not one read per waiting caller
 
 
 def test_a_call_stuck_past_the_wait_lets_the_cancellation_through(monkeypatch: pytest.MonkeyPatch) -> None:

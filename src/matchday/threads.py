@@ -1,4 +1,4 @@
-"""Blocking work in a worker thread that a cancelled task waits for.
+"""Blocking work in a worker thread that a cancelled task waits for, and reads that concurrent callers share.
 
 ``asyncio``'s ``task.cancel()`` does not wait for anyio's worker threads: ``anyio.to_thread.run_sync`` returns at
 once and the thread goes on. At a server's shutdown the background tasks (scheduler, live runners, publisher,
@@ -11,7 +11,7 @@ returned, or after ``CANCELLED_WAIT_S`` at most (a call stuck on a dead peer mus
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from typing import TypeVar, TypeVarTuple, Unpack
 
@@ -46,3 +46,38 @@ async def run_to_end(fn: Callable[[Unpack[Args]], T], *args: *Args,
                         waited_s=CANCELLED_WAIT_S)
         raise
 
+
+class SharedRead:
+    """Callers that want a fresh read share one: each is answered by a read that began after it asked.
+
+    While a read runs, those who ask wait; when it ends, the first of them that it does not cover (it asked
+    after the read began) starts the next one, which covers everyone waiting. However many ask at once, at
+    most two reads run one after the other. A failed read fails everyone it would have covered (they asked
+    before it began), so a database that is away costs each waiting caller one failure, not a read each.
+    """
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._asked = 0  # callers so far
+        self._covered = 0  # callers before this number are answered by a finished read
+        self._failed: tuple[int, BaseException] | None = None  # the last failed read: (callers it covered, error)
+
+    async def run(self, read: Callable[[], Awaitable[None]]) -> None:
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # an app served again by another loop (tests): a lock of that loop's own
+            self._loop, self._lock = loop, asyncio.Lock()
+        mine = self._asked
+        self._asked += 1
+        async with self._lock:
+            if self._covered > mine:
+                return
+            if self._failed is not None and self._failed[0] > mine:
+                raise self._failed[1]
+            began = self._asked  # everyone who asked by now is answered by this read
+            try:
+                await read()
+            except Exception as exc:
+                self._failed = (began, exc)
+                raise
+            self._covered = max(self._covered, began)

@@ -7,6 +7,7 @@ the write log so that no answer outlives a write. Entries are ``TTL(5) ETAG(26) 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import threading
@@ -26,6 +27,7 @@ from matchday.cache.push import PushedPositions
 from matchday.cache.write_position import RECHECK_S
 from matchday.store import outbox
 from matchday.store.sqlite_watch import SqliteWatch
+from matchday.threads import SharedRead, run_to_end
 
 TTL_S = {"live": 30, "today": 300, "past": 3600, "default": 60}
 CACHED_PREFIX = "/api/v1/"
@@ -52,6 +54,8 @@ class ResponseCache:
         self.recheck_s = recheck_s
         self.log_reads: Callable[[], None] = lambda: None  # counts the hit path's reads of the write log
         self._read_at = 0.0  # when the write log was last read (monotonic)
+        self._shared_read = SharedRead()
+        self._log_thread: tuple[asyncio.AbstractEventLoop, anyio.CapacityLimiter] | None = None
         # with Redis: hits with no round trip while the pushed positions are trusted (cache.push)
         self.push = PushedPositions(self) if redis_url and isinstance(backend, RedisCache) else None
         self.max_entry_bytes = max_entry_bytes  # a bigger answer is served, not stored (Redis included)
@@ -122,19 +126,28 @@ class ResponseCache:
         """The write-log position this process's cache reflects."""
         return self._seen
 
-    async def read_log(self, limiter: anyio.CapacityLimiter | None = None) -> None:
-        """Read the write log and apply what it holds since the last look (``limiter``: whose threads)."""
+    async def read_log(self) -> None:
+        """Read the write log and apply what it holds since the last look.
+
+        Off SQLite the read is a query in a worker thread, and the hits that arrive while one runs share the
+        next one (``_shared_read``): after a write every hit of the process wants the log at once, and 64 of
+        them each querying the database made the slowest hits of the moment wait 60-120 ms. The reads have a
+        thread of their own (a pool saturated by misses being built must not hold them up)."""
         self._read_at = time.monotonic()
-        self.log_reads()
         if self._probe is not None:
+            self.log_reads()
             self._apply(self._probe.latest_id(), self._probe.since)
             return
+        loop = asyncio.get_running_loop()
+        if self._log_thread is None or self._log_thread[0] is not loop:  # a limiter of this loop's own
+            self._log_thread = (loop, anyio.CapacityLimiter(1))
+        limiter = self._log_thread[1]
+        await self._shared_read.run(lambda: run_to_end(self._read_log_in_thread, limiter=limiter))
 
-        def _sync() -> None:
-            with self.engine.connect() as conn:
-                self.sync(conn)
-
-        await anyio.to_thread.run_sync(_sync, limiter=limiter)
+    def _read_log_in_thread(self) -> None:
+        self.log_reads()
+        with self.engine.connect() as conn:
+            self.sync(conn)
 
     def respond(self, request: Request, version: int, tags: list[str], build: Callable[[], BaseModel],
                 kind: str | Callable[[BaseModel], str] = "default",

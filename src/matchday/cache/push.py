@@ -40,7 +40,7 @@ class ResponseCache(Protocol):
     @property
     def read_at(self) -> float: ...
 
-    async def read_log(self, limiter: anyio.CapacityLimiter | None = None) -> None: ...
+    async def read_log(self) -> None: ...
 
 log = structlog.get_logger(__name__)
 
@@ -51,7 +51,8 @@ TRUST_S = 1.5  # a reader trusts its mirror only while its event loop ticked thi
 class PushedPositions:
     def __init__(self, cache: ResponseCache, mirror_bytes: int = 64 * 1024 * 1024) -> None:
         self.cache = cache
-        # its own threads: a thread pool saturated by requests must not hold up the log reads
+        # its own thread for resetting the shared cache: a thread pool saturated by requests must not hold it up
+        # (the cache's log reads have a thread of their own too)
         self._limiter = anyio.CapacityLimiter(2)
         self.mirror = MemoryCache(max_bytes=mirror_bytes)
         self._mirror_seen = -1  # the log position the mirror's entries are valid at
@@ -113,7 +114,7 @@ class PushedPositions:
 
     async def _apply(self) -> None:
         try:
-            await self.cache.read_log(self._limiter)
+            await self.cache.read_log()
             self._empty_mirror()
         except Exception as exc:  # noqa: BLE001 - distrusted until a resync succeeds (the heartbeat retries)
             log.warning("write position not applied", error=repr(exc))
@@ -125,7 +126,7 @@ class PushedPositions:
         try:
             if reset:
                 await run_to_end(self.cache.backend.reset, self.cache.seen, limiter=self._limiter)
-            await self.cache.read_log(self._limiter)
+            await self.cache.read_log()
             self._empty_mirror()
             self._subscribed = True
         except Exception as exc:  # noqa: BLE001 - the next heartbeat tries again
@@ -136,7 +137,7 @@ class PushedPositions:
         log is read in the background every ``MATCHDAY_CACHE_RECHECK_S``; hits never wait for it. Its failure
         (the database away) leaves the trust as it is: the writes that matter are announced through Redis."""
         try:
-            await self.cache.read_log(self._limiter)
+            await self.cache.read_log()
         except Exception as exc:  # noqa: BLE001
             log.warning("cache recheck failed", error=repr(exc))
         finally:
