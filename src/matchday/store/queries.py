@@ -69,10 +69,15 @@ def find_competition_season(conn: Connection, league: str, season: str) -> tuple
 LIVE_STATUSES = ("live", "halftime")
 
 
+def counted_statuses(include_live: bool) -> list[str]:
+    """The statuses whose matches (with a score) count in a table: finished or awarded; with ``include_live``,
+    matches in play too, at their current score (the live table)."""
+    return [s.value for s in COUNTED_STATUSES] + (list(LIVE_STATUSES) if include_live else [])
+
+
 def table_results(conn: Connection, season_id: int, include_live: bool = False) -> list[Result]:
-    """Counted matches of the regular stage (finished or awarded, with a score); with ``include_live``, matches
-    in play count at their current score (the live table)."""
-    statuses = [s.value for s in COUNTED_STATUSES] + (list(LIVE_STATUSES) if include_live else [])
+    """Counted matches of the regular stage (``counted_statuses``, with a score)."""
+    statuses = counted_statuses(include_live)
     rows = conn.execute(select(
         matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
         matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals,
@@ -91,7 +96,7 @@ class SeasonInputs:
 
 
 def season_inputs(conn: Connection, season_id: int, include_live: bool = False) -> SeasonInputs:
-    counted = {s.value for s in COUNTED_STATUSES} | (set(LIVE_STATUSES) if include_live else set())
+    counted = set(counted_statuses(include_live))
     rows = conn.execute(select(
         matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
         matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals, matches.c.status,
