@@ -90,7 +90,7 @@ def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
                           pl.col(f"{prefix}_country").alias("country"), pl.col(f"{prefix}_key").alias("key"))
              for order, prefix in enumerate(("home", "away"))]
     teams = pl.concat(sides).sort("line", "side").select(TEAM_COLUMNS).unique(maintain_order=True)
-    team_ids = pl.Series([resolver.team(TeamRef(name, country, key)) for name, country, key in teams.iter_rows()],
+    team_ids = pl.Series(resolver.teams([TeamRef(name, country, key) for name, country, key in teams.iter_rows()]),
                          dtype=pl.Int64)
     teams = teams.with_columns(team_id=team_ids)
     for prefix in ("home", "away"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -61,6 +62,7 @@ class Resolver:
     _pending_external: list[dict] = field(default_factory=list)
     _pending_aliases: list[dict] = field(default_factory=list)
     _team_names: dict[int, tuple[str, str | None]] | None = None  # id → (name, name_source), read when needed
+    _waiting: dict[int, dict] | None = None  # inside ``teams`` on PostgreSQL: new teams by placeholder id (< 0)
     renamed_teams: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -147,7 +149,55 @@ class Resolver:
                                        "internal_id": team_id})
         return team_id
 
+    def teams(self, refs: Sequence[TeamRef]) -> list[int]:
+        """``team`` of each ref (a bulk load's distinct teams). On PostgreSQL the new ones wait under placeholder
+        ids (negative) and are inserted in one statement at the end, their ids taken from the sequence in one
+        round trip, in the order they were first seen (the ids ``team`` one by one would give): a round trip per
+        new team was 0.7 s of an 8 s first load. On SQLite an insert is no round trip, and nothing changes."""
+        if self.conn.dialect.name != "postgresql":
+            return [self.team(ref) for ref in refs]
+        self._waiting = {}
+        try:
+            found = [self.team(ref) for ref in refs]
+            placed = self._insert_waiting_teams()
+        finally:
+            self._waiting = None
+        return [placed.get(team_id, team_id) for team_id in found]
+
+    def _insert_waiting_teams(self) -> dict[int, int]:
+        """Insert the waiting teams and put their ids in place of the placeholders everywhere they went."""
+        waiting = self._waiting or {}
+        if not waiting:
+            return {}
+        sequence = self.conn.exec_driver_sql("SELECT pg_get_serial_sequence('teams', 'id')").scalar_one()
+        ids = sorted(self.conn.exec_driver_sql(
+            "SELECT array_agg(nextval(%(sequence)s::regclass)) FROM generate_series(1, %(n)s)",
+            {"sequence": sequence, "n": len(waiting)}).scalar_one())
+        placed = dict(zip(sorted(waiting, reverse=True), ids, strict=True))  # -1, -2, ...: first seen first
+        bulk_insert(self.conn, teams, [{**waiting[placeholder], "id": team_id}
+                                       for placeholder, team_id in placed.items()])
+        self._team_keys = {key: placed.get(i, i) for key, i in self._team_keys.items()}
+        self._aliases = {key: placed.get(i, i) for key, i in self._aliases.items()}
+        for ids_of_name in self._alias_scopes.values():
+            if any(i < 0 for i in ids_of_name):
+                replaced = {placed.get(i, i) for i in ids_of_name}
+                ids_of_name.clear()
+                ids_of_name.update(replaced)
+        for row in self._pending_external:
+            if row["entity"] == "team":
+                row["internal_id"] = placed.get(row["internal_id"], row["internal_id"])
+        for row in self._pending_aliases:
+            row["team_id"] = placed.get(row["team_id"], row["team_id"])
+        if self._team_names is not None:
+            self._team_names = {placed.get(i, i): value for i, value in self._team_names.items()}
+        self.renamed_teams = {placed.get(i, i) for i in self.renamed_teams}
+        return placed
+
     def _insert_team(self, name: str, country: str | None, name_source: str) -> int:
+        if self._waiting is not None:
+            placeholder = -1 - len(self._waiting)
+            self._waiting[placeholder] = {"name": name, "country": country, "name_source": name_source}
+            return placeholder
         # a first load creates thousands: the driver's own statement (on SQLite, the new rowid)
         if self.conn.dialect.name == "sqlite":
             cursor = self.conn.exec_driver_sql("INSERT INTO teams (name, country, name_source) VALUES (?, ?, ?)",
@@ -171,19 +221,28 @@ class Resolver:
         if self._team_names is None:
             self._team_names = {i: (n, s) for i, n, s in self.conn.execute(
                 select(teams.c.id, teams.c.name, teams.c.name_source))}
+            waiting = self._waiting or {}
+            self._team_names.update((i, (row["name"], row["name_source"])) for i, row in waiting.items())
         current, current_source = self._team_names[team_id]
         trust = source_precedence().name_key
         # the same trust: the smaller name, so that two names of one source never depend on the order either
         if (trust(name_source), current) > (trust(current_source), name) and name_source != current_source:
             # a more trusted source names it: its name (if the same name, the more trusted source now owns it)
-            self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name, name_source=name_source))
+            self._rename(team_id, name=name, name_source=name_source)
             self._team_names[team_id] = (name, name_source)
             if name != current:
                 self.renamed_teams.add(team_id)
         elif name_source == current_source and name < current:
-            self.conn.execute(update(teams).where(teams.c.id == team_id).values(name=name))
+            self._rename(team_id, name=name)
             self._team_names[team_id] = (name, name_source)
             self.renamed_teams.add(team_id)
+
+    def _rename(self, team_id: int, **values: str) -> None:
+        """Change a stored team's row, or a waiting one's (``teams``) before it is inserted."""
+        if team_id < 0 and self._waiting is not None:
+            self._waiting[team_id].update(values)
+        else:
+            self.conn.execute(update(teams).where(teams.c.id == team_id).values(**values))
 
     def _find(self, scope: str, normalized: str) -> int | None:
         team_id = self._aliases.get((scope, normalized))
