@@ -51,7 +51,7 @@ TRUST_S = 1.5  # a reader trusts its mirror only while its event loop ticked thi
 class PushedPositions:
     def __init__(self, cache: ResponseCache, mirror_bytes: int = 64 * 1024 * 1024) -> None:
         self.cache = cache
-        # its own thread for resetting the shared cache: a thread pool saturated by requests must not hold it up
+        # threads of its own for resetting the shared cache: a thread pool saturated by requests must not hold it up
         # (the cache's log reads have a thread of their own too)
         self._limiter = anyio.CapacityLimiter(2)
         self.mirror = MemoryCache(max_bytes=mirror_bytes)

@@ -43,6 +43,7 @@ from matchday.domain.records import (
 )
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
+from matchday.store.bulk import sequence_ids
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.deferred_indexes import built_after_insert
 from matchday.store.fk_check import vouch
@@ -266,12 +267,7 @@ def _allocate_ids(conn: Connection, count: int) -> list[int]:
     """Ids for ``count`` new matches: after the largest on SQLite (the caller holds the write lock), from the
     table's sequence on PostgreSQL."""
     if conn.dialect.name == "postgresql":
-        # the sequence's name written into the statement: looked up per id it costs 7 times the nextval itself
-        name = conn.exec_driver_sql("SELECT pg_get_serial_sequence('matches', 'id')").scalar_one()
-        literal_name = "'" + name.replace("'", "''") + "'"
-        return sorted(conn.exec_driver_sql(  # one array, not one result row per id
-            f"SELECT array_agg(nextval({literal_name}::regclass)) FROM generate_series(1, %(n)s)",
-            {"n": count}).scalar_one())
+        return sequence_ids(conn, "matches", count)
     start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM matches").scalar_one()
     return list(range(start + 1, start + 1 + count))
 

@@ -25,7 +25,7 @@ from matchday.domain.merge import ALIAS_FILE
 from matchday.domain.names import normalise_team_name, same_person
 from matchday.domain.records import CompetitionRef, TeamAlias, TeamRef
 from matchday.precedence import source_precedence
-from matchday.store.bulk import bulk_insert
+from matchday.store.bulk import bulk_insert, sequence_ids
 from matchday.store.schema import competitions, external_ids, players, seasons, team_aliases, teams
 
 
@@ -169,10 +169,7 @@ class Resolver:
         waiting = self._waiting or {}
         if not waiting:
             return {}
-        sequence = self.conn.exec_driver_sql("SELECT pg_get_serial_sequence('teams', 'id')").scalar_one()
-        ids = sorted(self.conn.exec_driver_sql(
-            "SELECT array_agg(nextval(%(sequence)s::regclass)) FROM generate_series(1, %(n)s)",
-            {"sequence": sequence, "n": len(waiting)}).scalar_one())
+        ids = sequence_ids(self.conn, "teams", len(waiting))
         placed = dict(zip(sorted(waiting, reverse=True), ids, strict=True))  # -1, -2, ...: first seen first
         bulk_insert(self.conn, teams, [{**waiting[placeholder], "id": team_id}
                                        for placeholder, team_id in placed.items()])
