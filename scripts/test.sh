@@ -25,4 +25,5 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -r requirements.lock
 .venv/bin/python -m pip install -q --no-deps -e ".[dev]"
 .venv/bin/ruff check src tests benchmarks loadtests
-.venv/bin/pytest "$@"
+# one worker per core; a test file's tests stay together (its module fixtures, its servers, are set up once)
+.venv/bin/pytest -n auto --dist loadfile "$@"

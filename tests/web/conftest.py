@@ -61,8 +61,11 @@ def base_url(web_store: Path) -> Iterator[str]:
     process.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Chromium for one test module. Not for the session: Playwright's sync API keeps its event loop running in
+    the main thread while it is started, so a later test of the same worker (``pytest -n``) that calls
+    ``asyncio.run`` would find a loop already running."""
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         if os.environ.get("CI"):

@@ -48,7 +48,7 @@ def print_json(data: Any) -> None:
 
 
 def fail(exc: MatchdayError) -> None:
-    errors.print(f"[bold red]error:[/] {exc}")
+    errors.print(f"[bold red]error:[/] {exc}", soft_wrap=True)  # a path or an id cut in two is no use
     raise typer.Exit(2)
 
 
