@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import logging
 import os
 import socket
@@ -14,8 +15,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from websockets.frames import Frame, Opcode
 
-from matchday.http_server import BoundedWebSocketProtocol
+from matchday.http_server import BoundedWebSocketProtocol, text_frame
 from tests.live.threaded_server import Running, threaded_server
 
 SLOW_CONSUMER = 4008
@@ -61,24 +63,32 @@ def _ws_send(sock: socket.socket, payload: bytes, opcode: int = 1) -> None:
     sock.sendall(header + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
 
 
+def _split_frames(data: bytes) -> tuple[list[tuple[int, bytes]], bytes]:
+    """The complete frames (opcode, payload) at the start of ``data``, and the bytes after them."""
+    frames = []
+    while len(data) >= 2:
+        length, start = data[1] & 0x7F, 2
+        if length == 126:
+            length, start = struct.unpack("!H", data[2:4])[0], 4
+        elif length == 127:
+            length, start = struct.unpack("!Q", data[2:10])[0], 10
+        if len(data) < start + length:
+            break
+        frames.append((data[0] & 0x0F, data[start:start + length]))
+        data = data[start + length:]
+    return frames, data
+
+
 def _ws_frames(sock: socket.socket, until_close: bool = True, timeout: float = 15) -> list[tuple[int, bytes]]:
-    """Frames (opcode, payload) read until a close frame (or the end of the connection)."""
+    """Frames (opcode, payload) read until a close frame (or the end of the connection); only the first one
+    unless ``until_close``."""
     sock.settimeout(timeout)
     data, frames = b"", []
     while True:
-        while len(data) >= 2:
-            length, start = data[1] & 0x7F, 2
-            if length == 126:
-                length, start = struct.unpack("!H", data[2:4])[0], 4
-            elif length == 127:
-                length, start = struct.unpack("!Q", data[2:10])[0], 10
-            if len(data) < start + length:
-                break
-            frames.append((data[0] & 0x0F, data[start:start + length]))
-            data = data[start + length:]
-            if frames[-1][0] == 8 and until_close:
-                return frames
-            if not until_close:
+        parsed, data = _split_frames(data)
+        for frame in parsed:
+            frames.append(frame)
+            if not until_close or frame[0] == 8:
                 return frames
         try:
             chunk = sock.recv(65536)
@@ -87,6 +97,19 @@ def _ws_frames(sock: socket.socket, until_close: bool = True, timeout: float = 1
         if not chunk:
             return frames
         data += chunk
+
+
+def _n_frames(sock: socket.socket, count: int) -> list[tuple[int, bytes]]:
+    """The next ``count`` frames, however the socket delivers their bytes."""
+    sock.settimeout(15)
+    data, frames = b"", []
+    while len(frames) < count:
+        chunk = sock.recv(1 << 20)
+        assert chunk, f"the connection ended after {len(frames)} of {count} frames"
+        parsed, data = _split_frames(data + chunk)
+        frames += parsed
+    assert len(frames) == count and data == b"", "more frames than expected"
+    return frames
 
 
 def _wait(condition, seconds: float = 20) -> bool:  # noqa: ANN001 - a callable
@@ -142,6 +165,41 @@ def test_a_client_that_never_reads_again_loses_its_socket(served: Running, monke
         # then the socket is aborted although its buffers are still full: nothing of it stays on the server
         assert _wait(lambda: protocol not in served.server.server_state.connections), "its socket stayed open"
         assert protocol.disconnected
+
+
+@pytest.mark.parametrize("size", [0, 125, 126, 65535, 65536, 200_000])
+def test_a_frame_encoded_once_is_the_frame_websockets_writes(size: int) -> None:
+    text = "é" * (size // 2) + "x" * (size % 2)  # multi-byte characters: the length is the payload's bytes
+    assert text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+
+
+def test_a_broadcast_reaches_each_client_as_bytes_encoded_once(served: Running, monkeypatch) -> None:  # noqa: ANN001
+    """Every subscriber gets the frames of a broadcast written straight by the protocol (the ASGI send, which would
+    encode per client, fails if used) in order and whole, across the three frame-length encodings."""
+    subscribed = [_subscribed_client(served, receive_buffer=1 << 20) for _ in range(2)]
+    for sock, client, _protocol in subscribed:
+        assert client.write_frame is not None
+        assert [json.loads(p)["type"] for _o, p in _n_frames(sock, 2)] == ["subscribed", "snapshot"]
+
+        async def no_asgi_send(_frame: str) -> None:
+            raise AssertionError("the broadcast went through the ASGI send")
+
+        monkeypatch.setattr(client.websocket, "send_text", no_asgi_send)
+    pads = [10, 300, 70_000]
+
+    async def broadcast() -> None:
+        for n, pad in enumerate(pads):
+            served.app.state.hub.dispatch({"id": n + 1, "type": "match_update", "channels": ["live:all"],
+                                           "data": {"match_id": 1, "pad": "é" * pad}})
+
+    asyncio.run_coroutine_threadsafe(broadcast(), served.loop).result(timeout=10)
+    for sock, client, _protocol in subscribed:
+        with sock:
+            got = _n_frames(sock, len(pads))
+            assert [opcode for opcode, _payload in got] == [1, 1, 1]
+            messages = [json.loads(payload) for _opcode, payload in got]
+            assert [(m["id"], len(m["data"]["pad"])) for m in messages] == list(enumerate(pads, 1))
+            assert client in served.app.state.hub.clients and client.writer is None
 
 
 def test_a_binary_frame_gets_an_error_and_no_traceback(served: Running) -> None:

@@ -144,6 +144,7 @@ class _StuckSocket:
     """A peer that never reads: every send waits forever."""
 
     def __init__(self) -> None:
+        self.scope = {"type": "websocket"}  # no direct frame writer: the hub sends the ASGI way
         self.closed: tuple[int, str] | None = None
         self.was_closed = asyncio.Event()
 

@@ -1,7 +1,8 @@
 """The WebSocket hub: channels → connections, per-client backlogs, broadcast that never waits for one client.
 
-Each frame is serialised once per channel and offered to every subscriber. A client that is keeping up gets it
-written straight to its socket, inside the broadcast loop, with no task switch (see ``send_eagerly``). Only a
+Each frame is serialised once per channel, and encoded once as WebSocket bytes, and offered to every subscriber.
+A client that is keeping up gets those bytes written straight to its socket, inside the broadcast loop, with no
+task switch (``http_server.WRITE_TEXT_FRAME``; under a server without it, ``send_eagerly``). Only a
 client whose socket cannot take more right now gets a writer task and a bounded backlog; a client whose backlog
 is full has fallen too far behind: it is closed with a reason, and nobody else waits for it.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketState
 
+from matchday.http_server import WRITE_TEXT_FRAME, text_frame
 from matchday.live.snapshot_reads import SnapshotReads
 
 SLOW_CONSUMER = 4008
@@ -73,11 +75,17 @@ class Client:
         self.writer: asyncio.Task | None = None  # alive only while a send waits for the socket
         self.last_seen = time.monotonic()  # last message from the client
         self.user_id: int | None = None  # set once the connection authenticates (private channels)
+        # the server's direct write of an encoded frame (matchday's uvicorn protocol), None under other servers
+        self.write_frame = (websocket.scope.get("extensions") or {}).get(WRITE_TEXT_FRAME)
 
-    def offer(self, frame: str) -> bool:
-        """Send now if the socket takes it, else queue behind the send in flight; False if not delivered."""
+    def offer(self, frame: str, wire: bytes | None = None) -> bool:
+        """Send now if the socket takes it, else queue behind the send in flight; False if not delivered.
+        ``wire`` is ``frame`` already encoded by ``text_frame`` (once for all the clients of a broadcast)."""
         if self.closing:
             return False
+        if self.writer is None and self.write_frame is not None \
+                and self.write_frame(text_frame(frame) if wire is None else wire):
+            return True
         if self.writer is not None:
             if len(self.backlog) >= self.queue_size or self.backlog_bytes + len(frame) > self.queue_bytes:
                 self.close_later(SLOW_CONSUMER, "slow consumer: too many undelivered messages")
@@ -200,9 +208,10 @@ class Hub:
     def resync_all(self) -> None:
         """The feed lost messages (the broker was away): every client is told to reconnect, and resubscribing
         gives it a fresh snapshot of each channel."""
+        frame = frame_json("reconnect", None, {"reason": "live feed interrupted: resubscribe for a fresh snapshot"})
+        wire = text_frame(frame)
         for client in tuple(self.clients):
-            client.offer(frame_json("reconnect", None, {"reason": "live feed interrupted: resubscribe for a "
-                                                                   "fresh snapshot"}))
+            client.offer(frame, wire)
             client.close_later(SERVICE_RESTART, "live feed interrupted: reconnect")
 
     def dispatch(self, message: dict[str, Any]) -> int:
@@ -214,11 +223,12 @@ class Hub:
                 continue
             frame = frame_json(message["type"], channel, message["data"], message.get("id"),
                                message.get("timestamp"))
+            wire = text_frame(frame)
             for client in tuple(subscribers):
                 held = client.held.get(channel)
                 if held is not None:
                     held.append((message.get("id") or 0, frame))
-                elif client.offer(frame):
+                elif client.offer(frame, wire):
                     offered += 1
         return offered
 
