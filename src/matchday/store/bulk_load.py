@@ -116,27 +116,18 @@ def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(match_key=key).drop("nth")
 
 
-def _seasons_with_matches(conn: Connection, season_ids: Sequence[int]) -> set[int]:
-    found: set[int] = set()
-    ordered = sorted(season_ids)
-    for start in range(0, len(ordered), 900):
-        chunk = ordered[start:start + 900]
-        found.update(conn.execute(select(matches.c.season_id).where(matches.c.season_id.in_(chunk)).distinct())
-                     .scalars())
-    return found
-
-
 def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, source: str) -> BulkCounts:
     counts = BulkCounts()
     if parsed.matches.height == 0:
         return counts
     frame = with_content_hash(_with_keys(_resolve(resolver, parsed.matches)), parsed.events, source)
-    existing = _seasons_with_matches(conn, frame.get_column("season_id").unique().to_list())
-    in_existing = pl.col("season_id").is_in(sorted(existing))
+    # every stored match of the unit's seasons, with its hash: the seasons that have any are merged into
+    stored = stored_hashes(conn, frame.get_column("season_id").unique().to_list())
+    in_existing = pl.col("season_id").is_in(stored.get_column("season_id").unique().sort().to_list())
     merged = frame.filter(in_existing)
     fresh = frame.filter(~in_existing)
     if merged.height:
-        unhashed, counts.unchanged = _without_same_hash(conn, merged)
+        unhashed, counts.unchanged = _without_same_hash(merged, stored)
         merged, unchanged = _without_unchanged(conn, unhashed, parsed.events, source)
         counts.unchanged += unchanged
         if merged.height:
@@ -217,10 +208,10 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _without_same_hash(conn: Connection, merged: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Drop the rows whose stored match holds their hash (``store.content_hash``: this source last said exactly
-    this), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how many went."""
-    stored = stored_hashes(conn, merged.get_column("season_id").unique().to_list())
+def _without_same_hash(merged: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Drop the rows whose stored match holds their hash (``stored``, from ``content_hash.stored_hashes``: this
+    source last said exactly this), in whole (season, pairing) groups as ``_without_unchanged``; returns the
+    rest and how many went."""
     frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
     differs = pl.col("stored_hash").ne_missing(pl.col("content_hash"))
     kept = frame.filter(differs.any().over("season_id", "base")).select(merged.columns)
