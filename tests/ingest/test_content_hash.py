@@ -79,28 +79,3 @@ def test_a_changed_row_in_bulk_is_merged(tmp_path: Path) -> None:
         hashes = conn.execute(select(matches.c.content_hash)).scalars().all()
     assert len(set(hashes)) == 200 and None not in hashes
     engine.dispose()
-
-
-def test_stored_hashes_are_the_stored_rows_whatever_the_key_holds(engine, tmp_path: Path) -> None:  # noqa: ANN001
-    """On PostgreSQL the hashes are read as CSV (``COPY``): keys with the characters CSV and COPY quote or escape,
-    and a cleared hash, come back as the database holds them (the SQLAlchemy read is the reference)."""
-    from sqlalchemy import update
-
-    from matchday.store.content_hash import stored_hashes
-
-    excerpt = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 60, "mls.csv")
-    source = get_source("engsoccerdata")
-    assert load_units(engine, source, source.plan([excerpt], {}))[0].new == 60
-    odd = ['Round 1, "leg" 2|x', "line\nbreak", "back\\slash\ttab", "é—ü 𝄞", ",", '""']
-    with engine.begin() as conn:
-        ids = conn.execute(select(matches.c.id).order_by(matches.c.id)).scalars().all()
-        for match_id, key in zip(ids, odd, strict=False):
-            conn.execute(update(matches).where(matches.c.id == match_id).values(match_key=key))
-        conn.execute(update(matches).where(matches.c.id == ids[-1]).values(content_hash=None))
-    with engine.connect() as conn:
-        expected = sorted(conn.execute(select(matches.c.season_id, matches.c.match_key, matches.c.content_hash)).all())
-        seasons = sorted({season for season, _key, _hash in expected})
-        got = stored_hashes(conn, [*seasons, 999_999])  # a season without matches adds nothing
-    assert sorted(got.iter_rows()) == [tuple(row) for row in expected]
-    assert set(odd) <= set(got.get_column("match_key"))
-    assert got.get_column("stored_hash").null_count() == 1
