@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import FDUK, REPO
 
 
@@ -56,11 +58,18 @@ def test_simulator_season_through_the_cli(tmp_path: Path) -> None:
     assert len(fixtures) == 8 * 7
 
 
-def test_starting_the_cli_imports_no_library_only_some_commands_need() -> None:
-    """Every command pays for what ``matchday`` imports at start: the frame library, numerics, the HTTP client,
-    the migration tool, the PostgreSQL driver and the email validator are loaded by the commands that use them."""
-    heavy = ("polars", "numpy", "httpx", "alembic", "psycopg", "email_validator", "uvicorn", "starlette")
-    probe = f"import sys, matchday.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
+@pytest.mark.parametrize(("module", "heavy"), [
+    # every command pays for what ``matchday`` imports at start: the frame library, numerics, the HTTP client, the
+    # migration tool, the PostgreSQL driver and the email validator are loaded by the commands that use them
+    ("matchday.cli", ("polars", "numpy", "httpx", "alembic", "psycopg", "email_validator", "uvicorn", "starlette")),
+    # a server without collector jobs needs neither the provider client nor the load pipeline: the HTTP client,
+    # the circuit breaker (and the Redis client it brings), the frame library and the PostgreSQL driver (a
+    # quarter of a second of every server start) come with ``start_collector`` when there are jobs
+    ("matchday.server", ("matchday.ingest.collector", "matchday.ingest.pipeline", "httpx", "pybreaker", "polars",
+                         "psycopg")),
+])
+def test_starting_imports_no_library_only_some_uses_need(module: str, heavy: tuple[str, ...]) -> None:
+    probe = f"import sys, {module}; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []

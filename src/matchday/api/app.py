@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from functools import partial
+from typing import TYPE_CHECKING
 
 import structlog
 from fastapi import Depends, FastAPI
@@ -42,7 +43,6 @@ from matchday.api.security import HttpMethodsMiddleware, SecurityHeadersMiddlewa
 from matchday.api.stack_metrics import StackMetrics
 from matchday.cache import write_position
 from matchday.domain.polling import PollingPolicy
-from matchday.ingest.collector import Collector
 from matchday.ingest.live_runner import LiveRunner, load_policy
 from matchday.ingest.scheduler import Scheduler
 from matchday.live.broker import make_broker
@@ -58,6 +58,9 @@ from matchday.sources.live import LiveSource
 from matchday.store.engine import make_engine, read_only
 from matchday.store.match_queries import Horizon
 from matchday.workers.queue import QUEUE
+
+if TYPE_CHECKING:  # the collector (httpx, polars, the load pipeline) is imported when one is built
+    from matchday.ingest.collector import Collector
 
 
 class MatchdayApi(FastAPI):
@@ -82,6 +85,8 @@ def start_collector(app: FastAPI, settings: Settings, engine: Engine) -> Collect
     """The collector for the server's scheduler, when the jobs folder has enabled jobs."""
     if not settings.collect_in_serve or not settings.jobs_dir.exists():
         return None
+    from matchday.ingest.collector import Collector  # httpx, polars, the load pipeline: only for a collector
+
     app.state.collector = Collector.create(settings, engine)
     enabled = app.state.collector.registry.enabled()
     if not enabled:

@@ -17,15 +17,18 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import suppress
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import structlog
 
 from matchday.fetch.quota import Priority
-from matchday.ingest.collector import Collector, RunOutcome
 from matchday.ingest.job_config import JobType
 from matchday.ingest.live_runner import LiveRunner
 from matchday.store import job_registry
 from matchday.threads import run_to_end
+
+if TYPE_CHECKING:  # the collector (httpx, polars, the load pipeline) is imported only where one is built
+    from matchday.ingest.collector import Collector, RunOutcome
 
 log = structlog.get_logger(__name__)
 PRIORITY_ORDER = {Priority.CRITICAL: 0, Priority.HIGH: 1, Priority.MEDIUM: 2, Priority.LOW: 3}
