@@ -25,5 +25,6 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -r requirements.lock
 .venv/bin/python -m pip install -q --no-deps -e ".[dev]"
 .venv/bin/ruff check src tests benchmarks loadtests
-# one worker per core; a test file's tests stay together (its module fixtures, its servers, are set up once)
-.venv/bin/pytest -n auto --dist loadfile "$@"
+# one worker per core, at most 4 (each starts its own PostgreSQL, Redis and servers); a test file's tests stay
+# together (its module fixtures and servers are set up once)
+.venv/bin/pytest -n auto --maxprocesses 4 --dist loadfile "$@"

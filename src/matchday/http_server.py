@@ -138,14 +138,18 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
 
     async def run_asgi(self) -> None:
         self.scope["extensions"][WRITE_TEXT_FRAME] = self.write_text_frame
-        await super().run_asgi()
+        try:
+            await super().run_asgi()
+        finally:  # the bound method in the scope is a reference cycle: broken here and in connection_lost
+            self.scope["extensions"].pop(WRITE_TEXT_FRAME, None)
         self._abort_later()
 
     def write_text_frame(self, wire: bytes) -> bool:
         """Write a frame made by ``text_frame`` now, if the connection is open and the socket takes data without
         waiting; False (nothing written) otherwise, and the caller sends the message the ASGI way, which waits."""
         if self.close_sent or self.disconnected or not self.handshake_complete or self.initial_response is not None \
-                or not self.writable.is_set() or self.conn.state is not State.OPEN or self.conn.extensions:
+                or not self.writable.is_set() or self.conn.state is not State.OPEN or self.conn.extensions \
+                or self.transport.is_closing():
             return False
         self.transport.write(wire)
         return True
@@ -155,7 +159,7 @@ class BoundedWebSocketProtocol(WebSocketsSansIOProtocol):
             self._abort_timer.cancel()
             self._abort_timer = None
         scope = getattr(self, "scope", None)
-        if scope is not None:  # the bound method in the scope is a reference cycle: break it for refcounting
+        if scope is not None:  # see run_asgi: whichever ends first breaks the cycle
             scope["extensions"].pop(WRITE_TEXT_FRAME, None)
         super().connection_lost(exc)
 

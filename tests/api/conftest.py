@@ -96,7 +96,7 @@ def fuzz_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the schemathe
     from tests.conftest import _fresh_postgres_url
 
     if request.param == "sqlite":
-        store, redis_url = request.getfixturevalue("api_store"), None
+        store, redis_url = engine_of_its_own(request, request.getfixturevalue("api_store")), None
     else:
         store = build_store_at(_fresh_postgres_url(request.getfixturevalue("postgres")))
         redis_url = request.getfixturevalue("redis_server").url
@@ -105,6 +105,15 @@ def fuzz_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the schemathe
     app = create_server(settings, store)
     yield schemathesis.openapi.from_asgi("/openapi.json", app)
     end_fuzzed_app(app)
+
+
+def engine_of_its_own(request: pytest.FixtureRequest, shared: Engine) -> Engine:
+    """A new engine on the shared store's database, disposed with the requesting fixture: ``end_fuzzed_app`` then
+    counts the fuzzed app's connections alone (the session's ``client`` app keeps the shared engine busy with its
+    background work at any moment)."""
+    engine = make_engine(shared.url.render_as_string(hide_password=False))
+    request.addfinalizer(engine.dispose)
+    return engine
 
 
 def end_fuzzed_app(app: FastAPI) -> None:

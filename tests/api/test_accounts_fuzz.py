@@ -15,7 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from tests.api.conftest import end_fuzzed_app
+from tests.api.conftest import end_fuzzed_app, engine_of_its_own
 from tests.api.test_schema_fuzz import EXPLORE, USER_TAGS
 
 pytestmark = pytest.mark.filterwarnings("error")  # as test_schema_fuzz: an unclosed connection fails the test
@@ -50,7 +50,7 @@ def signed_in_schema(request: pytest.FixtureRequest):  # noqa: ANN201 - the sche
     from matchday.settings import Settings
 
     if request.param == "sqlite":
-        store, redis_url = request.getfixturevalue("api_store"), None
+        store, redis_url = engine_of_its_own(request, request.getfixturevalue("api_store")), None
     else:
         store, redis_url = _postgres_store(request), request.getfixturevalue("redis_server").url
         request.addfinalizer(store.dispose)

@@ -18,6 +18,7 @@ import pytest
 from websockets.frames import Frame, Opcode
 
 from matchday.http_server import BoundedWebSocketProtocol, text_frame
+from matchday.live import hub as hub_module
 from tests.live.threaded_server import Running, threaded_server
 
 SLOW_CONSUMER = 4008
@@ -100,14 +101,14 @@ def _ws_frames(sock: socket.socket, until_close: bool = True, timeout: float = 1
 
 
 def _n_frames(sock: socket.socket, count: int) -> list[tuple[int, bytes]]:
-    """The next ``count`` frames, however the socket delivers their bytes."""
+    """The next ``count`` data frames, however the socket delivers their bytes."""
     sock.settimeout(15)
     data, frames = b"", []
     while len(frames) < count:
         chunk = sock.recv(1 << 20)
         assert chunk, f"the connection ended after {len(frames)} of {count} frames"
         parsed, data = _split_frames(data + chunk)
-        frames += parsed
+        frames += [frame for frame in parsed if frame[0] < 8]  # not a keep-alive ping that happened to come
     assert len(frames) == count and data == b"", "more frames than expected"
     return frames
 
@@ -174,31 +175,43 @@ def test_a_frame_encoded_once_is_the_frame_websockets_writes(size: int) -> None:
 
 
 def test_a_broadcast_reaches_each_client_as_bytes_encoded_once(served: Running, monkeypatch) -> None:  # noqa: ANN001
-    """Every subscriber gets the frames of a broadcast written straight by the protocol (the ASGI send, which would
-    encode per client, fails if used) in order and whole, across the three frame-length encodings."""
+    """Every subscriber gets the frames of a broadcast written straight by the protocol, not through the ASGI send
+    (which would encode per client), each message encoded once for all of them, whole and in order, in each of
+    the three frame-length forms."""
     subscribed = [_subscribed_client(served, receive_buffer=1 << 20) for _ in range(2)]
+    asgi_sends: list[str] = []
     for sock, client, _protocol in subscribed:
         assert client.write_frame is not None
         assert [json.loads(p)["type"] for _o, p in _n_frames(sock, 2)] == ["subscribed", "snapshot"]
 
-        async def no_asgi_send(_frame: str) -> None:
-            raise AssertionError("the broadcast went through the ASGI send")
+        async def asgi_send(frame: str) -> None:
+            asgi_sends.append(frame)
 
-        monkeypatch.setattr(client.websocket, "send_text", no_asgi_send)
-    pads = [10, 300, 70_000]
+        monkeypatch.setattr(client.websocket, "send_text", asgi_send)
+    encoded: list[str] = []
+
+    def counted_text_frame(text: str) -> bytes:
+        encoded.append(text)
+        return text_frame(text)
+
+    monkeypatch.setattr(hub_module, "text_frame", counted_text_frame)
+    pads = [0, 300, 70_000]  # payloads under 126 bytes, under 64 KiB, and over
 
     async def broadcast() -> None:
         for n, pad in enumerate(pads):
-            served.app.state.hub.dispatch({"id": n + 1, "type": "match_update", "channels": ["live:all"],
-                                           "data": {"match_id": 1, "pad": "é" * pad}})
+            served.app.state.hub.dispatch({"id": n + 1, "type": "goal", "channels": ["live:all"], "timestamp": "t",
+                                           "data": {"pad": "x" * pad} if pad else {}})
 
     asyncio.run_coroutine_threadsafe(broadcast(), served.loop).result(timeout=10)
+    assert len(encoded) == len(pads) and asgi_sends == []
     for sock, client, _protocol in subscribed:
         with sock:
             got = _n_frames(sock, len(pads))
             assert [opcode for opcode, _payload in got] == [1, 1, 1]
+            sizes = [len(payload) for _opcode, payload in got]
+            assert sizes[0] < 126 <= sizes[1] < 1 << 16 <= sizes[2]
             messages = [json.loads(payload) for _opcode, payload in got]
-            assert [(m["id"], len(m["data"]["pad"])) for m in messages] == list(enumerate(pads, 1))
+            assert [(m["id"], len(m["data"].get("pad", ""))) for m in messages] == list(enumerate(pads, 1))
             assert client in served.app.state.hub.clients and client.writer is None
 
 

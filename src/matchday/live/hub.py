@@ -83,9 +83,12 @@ class Client:
         ``wire`` is ``frame`` already encoded by ``text_frame`` (once for all the clients of a broadcast)."""
         if self.closing:
             return False
-        if self.writer is None and self.write_frame is not None \
-                and self.write_frame(text_frame(frame) if wire is None else wire):
-            return True
+        if self.writer is None and self.write_frame is not None:
+            try:
+                if self.write_frame(text_frame(frame) if wire is None else wire):
+                    return True
+            except Exception:  # noqa: BLE001 - as a failed send below: never stop a broadcast to the others
+                return False
         if self.writer is not None:
             if len(self.backlog) >= self.queue_size or self.backlog_bytes + len(frame) > self.queue_bytes:
                 self.close_later(SLOW_CONSUMER, "slow consumer: too many undelivered messages")
