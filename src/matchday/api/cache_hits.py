@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from matchday.api.caching import CACHED_PREFIX, ENTRY_HEAD, ResponseCache, cache_key, if_none_match
 from matchday.api.observability import Metrics, trace_id
 from matchday.api.security import security_headers
+from matchday.http_server import WRITE_RESPONSE
 
 
 class _GzipMemo:
@@ -42,7 +43,8 @@ class CacheHits:
     the trace id and the request metrics (``tests/api/test_cache.py`` holds a hit's headers to a miss's). A request
     with an Origin header goes the long way when CORS is configured, so that CORS answers it; the endpoint then
     still serves the cached entry. Anything that goes wrong here (Redis unreachable, say) also goes the long way,
-    where it gets the API's error shape.
+    where it gets the API's error shape. Under ``matchday serve`` the hit is written in one piece
+    (``http_server.WRITE_RESPONSE``), else through ``send``.
 
     Misses of a path the app answered from the cache before (a table a live match just invalidated) are built
     once: while one request builds it, the others of this process wait for that answer (at most ``build_wait_s``)
@@ -130,7 +132,9 @@ class CacheHits:
                     body = self.gzipped.compress(etag, body)
                     headers.append((b"content-encoding", b"gzip"))
             headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        write_whole = scope.get("extensions", {}).get(WRITE_RESPONSE)  # matchday's server: one write
+        if write_whole is None or not write_whole(status, headers, body):
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
         self.metrics.observe("GET", "(cache hit)", status, "hit", time.perf_counter() - started)
         return True
