@@ -45,8 +45,9 @@ class Context:
                true_until: Callable[[], datetime | None] | None = None) -> Response:
         """``ResponseCache.respond`` on this request's connection."""
         try:
-            self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
-            return self.cache.respond(self.request, self.version, tags, build, kind, true_until)
+            with self.cache.build_turn():  # before the connection: a request waiting for a turn holds none
+                self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
+                return self.cache.respond(self.request, self.version, tags, build, kind, true_until)
         finally:
             self.close()
 
