@@ -64,9 +64,10 @@ def test_simulator_season_through_the_cli(tmp_path: Path) -> None:
     ("matchday.cli", ("polars", "numpy", "httpx", "alembic", "psycopg", "email_validator", "uvicorn", "starlette")),
     # a server without collector jobs needs neither the provider client nor the load pipeline: the HTTP client,
     # the circuit breaker (and the Redis client it brings), the frame library and the PostgreSQL driver (a
-    # quarter of a second of every server start) come with ``start_collector`` when there are jobs
+    # quarter of a second of every server start) come with ``start_collector`` when there are jobs; numerics
+    # (numpy) with the first prediction
     ("matchday.server", ("matchday.ingest.collector", "matchday.ingest.pipeline", "httpx", "pybreaker", "polars",
-                         "psycopg")),
+                         "psycopg", "numpy")),
 ])
 def test_starting_imports_no_library_only_some_uses_need(module: str, heavy: tuple[str, ...]) -> None:
     probe = f"import sys, {module}; print(' '.join(m for m in {heavy!r} if m in sys.modules))"

@@ -9,48 +9,13 @@ exactly the results with ``known_at <= t``: this rule is the whole of the leakag
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 
 import numpy as np
 
-RESULT_DELAY = timedelta(hours=3)
+from matchday.predict.records import RESULT_DELAY, MatchRecord, OddsRecord
 
-
-@dataclass(frozen=True, slots=True)
-class MatchRecord:
-    match_id: int
-    competition: str  # canonical code, e.g. eng.1
-    tier: int  # 1 for a top flight, 2 for the division below ...
-    season: str
-    match_date: date
-    kickoff_utc: datetime | None
-    home_id: int
-    away_id: int
-    home_goals: int | None = None  # None: not played (yet)
-    away_goals: int | None = None
-
-    @property
-    def predict_at(self) -> datetime:
-        return self.kickoff_utc or datetime.combine(self.match_date, time())
-
-    @property
-    def known_at(self) -> datetime:
-        if self.kickoff_utc is not None:
-            return self.kickoff_utc + RESULT_DELAY
-        return datetime.combine(self.match_date + timedelta(days=1), time())
-
-
-@dataclass(frozen=True, slots=True)
-class OddsRecord:
-    """One bookmaker's 1X2 prices for a match (opening or closing) and, if given, over/under 2.5."""
-
-    match_id: int
-    bookmaker: str
-    closing: bool
-    price_home: float
-    price_draw: float
-    price_away: float
+__all__ = ["DAY", "RESULT_DELAY", "History", "MatchRecord", "OddsRecord", "epoch"]
 
 
 def _seconds(moment: datetime) -> np.int64:

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Connection, select
 
 from matchday.domain.records import COUNTED_STATUSES
-from matchday.predict.history import MatchRecord, OddsRecord
+from matchday.predict.records import MatchRecord, OddsRecord
 from matchday.store.schema import competitions, matches, odds_quotes, seasons
 
 #: a match that will (or may still) be played; finished and awarded ones carry the result
