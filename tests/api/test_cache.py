@@ -6,7 +6,6 @@ import asyncio
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -15,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from matchday.api import deps
 from matchday.cache import write_position
 from matchday.server import create_server
 from matchday.settings import Settings
@@ -210,42 +208,3 @@ def test_a_log_read_finishing_during_a_hits_round_trip_serves_nothing_from_befor
         monkeypatch.setattr(cache.backend, "get_with_position", fetch_then_a_log_read)
         load(sqlite_engine, "football-data-uk", _season_file(tmp_path, "3-0"))  # announced through Redis
         assert _wolves_points(client) == 22  # not the 25 of the entry fetched before the log was read
-
-
-def test_misses_waiting_for_a_turn_to_build_hold_no_connection(sqlite_engine: Engine, tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """Concurrent misses queue for one of MATCHDAY_CACHE_BUILDERS turns before they open a connection: with
-    the connection first, anyio's 40 worker threads each held one while waiting, and the pool opened and closed
-    a SQLite connection per miss beyond its size."""
-    load(sqlite_engine, "football-data-uk", _season_file(tmp_path))
-    app = create_server(Settings(database_url=str(sqlite_engine.url), cache_builders=2), sqlite_engine)
-    lock, open_now, most, outside_a_turn = threading.Lock(), [0], [0], []
-    real_sync, real_close = deps.ResponseCache.sync, deps.Context.close
-
-    def sync(cache, conn):  # noqa: ANN001, ANN202 - Context.conn's first step on its new connection
-        with lock:
-            open_now[0] += 1
-            most[0] = max(most[0], open_now[0])
-            if not getattr(cache._builder, "held", False):
-                outside_a_turn.append(threading.current_thread().name)
-        return real_sync(cache, conn)
-
-    def close(ctx):  # noqa: ANN001, ANN202
-        if ctx._conn is not None:
-            with lock:
-                open_now[0] -= 1
-        real_close(ctx)
-
-    monkeypatch.setattr(deps.ResponseCache, "sync", sync)
-    monkeypatch.setattr(deps.Context, "close", close)
-
-    async def concurrently(paths: list[str]) -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as http:
-            return await asyncio.gather(*(http.get(path) for path in paths))
-
-    with TestClient(app) as client:
-        ids = [m["id"] for m in client.get("/api/v1/matches", params={"season": "2011-12", "limit": 30}).json()
-               ["items"]]
-        answers = client.portal.call(concurrently, [f"/api/v1/matches/{match_id}" for match_id in ids])
-    assert len(ids) == 30 and [a.headers["x-cache"] for a in answers] == ["miss"] * 30
-    assert outside_a_turn == [] and 1 <= most[0] <= 2

@@ -160,7 +160,7 @@ class ResponseCache:
         status = "hit"
         if entry is None:
             status = "miss"
-            with self.build_turn():
+            with self._one_of_the_builders():
                 model = build()
                 ttl = TTL_S[kind(model) if callable(kind) else kind]
                 until = true_until() if true_until is not None else None
@@ -177,12 +177,10 @@ class ResponseCache:
 
 
     @contextmanager
-    def build_turn(self) -> Iterator[None]:
+    def _one_of_the_builders(self) -> Iterator[None]:
         """A turn to build (a build inside a build keeps its turn). The requests waiting here sleep, off the
         interpreter lock, instead of slicing it ever thinner with the event loop: with anyio's 40 worker threads
-        all building, as-of table misses on SQLite went 3x slower than with 4. Taken before the request opens
-        its connection (``deps.Context.cached``): the waiters then hold none, and the pool is not driven past its
-        size into opening and closing a connection per miss."""
+        all building, as-of table misses on SQLite went 3x slower than with 4."""
         if getattr(self._builder, "held", False):
             yield
             return

@@ -45,9 +45,8 @@ class Context:
                true_until: Callable[[], datetime | None] | None = None) -> Response:
         """``ResponseCache.respond`` on this request's connection."""
         try:
-            with self.cache.build_turn():  # before the connection: a request waiting for a turn holds none
-                self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
-                return self.cache.respond(self.request, self.version, tags, build, kind, true_until)
+            self.conn  # noqa: B018 - opens the connection and syncs the cache before the lookup
+            return self.cache.respond(self.request, self.version, tags, build, kind, true_until)
         finally:
             self.close()
 
