@@ -41,22 +41,27 @@ def _write_response(cycle_ref: weakref.ref[RequestResponseCycle], status: int, h
     the caller's own (no CR or LF in them: they are not checked here) and include the content-length of
     ``body``. Refused (the caller sends the ASGI way) for HEAD, for a connection that is to close after this
     response (uvicorn adds the header and closes), with uvicorn's access log on, while writing is paused, or once the
-    response has started."""
+    response has started; and by a uvicorn whose request cycle lacks what this reads (its internals, checked
+    against 0.54: ``tests/api/test_whole_response.py``), before anything is changed or written."""
     cycle = cycle_ref()
-    if cycle is None or cycle.response_started or cycle.disconnected or not cycle.keep_alive \
-            or cycle.flow.write_paused or cycle.scope["method"] == "HEAD" \
-            or (cycle.access_log and cycle.access_logger.isEnabledFor(logging.INFO)) \
-            or (b"connection", b"close") in cycle.scope["headers"] or cycle.transport.is_closing():
+    try:
+        if cycle is None or cycle.response_started or cycle.disconnected or not cycle.keep_alive \
+                or cycle.flow.write_paused or cycle.scope["method"] == "HEAD" \
+                or (cycle.access_log and cycle.access_logger.isEnabledFor(logging.INFO)) \
+                or cycle.transport.is_closing():
+            return False
+        transport, event, on_response = cycle.transport, cycle.message_event, cycle.on_response
+        head = [STATUS_LINE[status]]
+        for name, value in (*cycle.default_headers, *headers):
+            head += (name, b": ", value, b"\r\n")
+    except AttributeError:
         return False
-    cycle.response_started = cycle.response_complete = True
-    cycle.waiting_for_100_continue = False
-    head = [STATUS_LINE[status]]
-    for name, value in (*cycle.default_headers, *headers):
-        head += (name, b": ", value, b"\r\n")
     head += (b"\r\n", body)
-    cycle.transport.write(b"".join(head))
-    cycle.message_event.set()  # as uvicorn's send: a receive() waiting for the body learns the response is done
-    cycle.on_response()  # the keep-alive timer, the next pipelined request
+    cycle.response_started = cycle.response_complete = True
+    cycle.waiting_for_100_continue = False  # no "100 Continue" after the response (uvicorn's send does the same)
+    transport.write(b"".join(head))
+    event.set()  # as uvicorn's send: a receive() waiting for the body learns the response is done
+    on_response()  # the keep-alive timer, the next pipelined request
     return True
 
 
@@ -100,7 +105,8 @@ class BoundedHttpProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         if self.cycle is not None and self.cycle.scope is self.scope:  # not an upgrade to a WebSocket
             # a weak reference: the cycle holds the scope, a strong one would make every request a reference cycle
-            self.scope["extensions"] = {WRITE_RESPONSE: partial(_write_response, weakref.ref(self.cycle))}
+            self.scope.setdefault("extensions", {})[WRITE_RESPONSE] = partial(_write_response,
+                                                                              weakref.ref(self.cycle))
 
     def on_response_complete(self) -> None:
         self._in_request = False
