@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table, func, or_, select, union
+from sqlalchemy import Connection, Table, bindparam, func, or_, select, union
 
 from matchday.domain.names import normalise_team_name
 from matchday.store.match_queries import _base
@@ -31,16 +31,19 @@ def shots_by_source(conn: Connection, match_id: int) -> dict[str, list[dict[str,
     return found
 
 
+# built once, as match_queries' statements of a match page (``match_id`` bound at execution)
+_PLAYER_STATS = (select(player_match_stats).where(player_match_stats.c.match_id == bindparam("match_id"))
+                 .order_by(player_match_stats.c.side, player_match_stats.c.id))
+_FORMATIONS = select(match_formations).where(match_formations.c.match_id == bindparam("match_id"))
+
+
 def player_stats(conn: Connection, match_id: int) -> list[dict[str, Any]]:
     """Every source's per-player figures of the match."""
-    rows = conn.execute(select(player_match_stats).where(player_match_stats.c.match_id == match_id)
-                        .order_by(player_match_stats.c.side, player_match_stats.c.id)).mappings()
-    return [dict(r) for r in rows]
+    return [dict(r) for r in conn.execute(_PLAYER_STATS, {"match_id": match_id}).mappings()]
 
 
 def formations(conn: Connection, match_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(select(match_formations).where(match_formations.c.match_id == match_id)).mappings()
-    return {r["side"]: dict(r) for r in rows}
+    return {r["side"]: dict(r) for r in conn.execute(_FORMATIONS, {"match_id": match_id}).mappings()}
 
 
 def player_appearances(conn: Connection, player_id: int) -> dict[str, list[dict[str, Any]]]:

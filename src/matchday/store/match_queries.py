@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from matchday.domain.live_status import IN_PLAY, LONGEST_MATCH, QUIET_FOR, is_unconfirmed, unconfirmed_from
@@ -132,40 +132,45 @@ def _with_confidence(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+# A match page's statements, built once: built per call, constructing them and computing their cache keys cost
+# about as much as running them (a page is 9 small queries); ``match_id`` is bound at execution.
+_MATCH_ID = bindparam("match_id")
+_SUMMARY = _base().add_columns(matches.c.referee, matches.c.attendance).where(matches.c.id == _MATCH_ID)
+_EVENTS = (select(match_events.c.seq, match_events.c.type, match_events.c.side, match_events.c.minute,
+                  match_events.c.added_minute, match_events.c.player_id, match_events.c.player_name)
+           .where(match_events.c.match_id == _MATCH_ID).order_by(match_events.c.seq))
+_STATS = select(team_match_stats).where(team_match_stats.c.match_id == _MATCH_ID)
+_LINEUPS = (select(match_lineups.c.side, match_lineups.c.player_id, match_lineups.c.player_name,
+                   match_lineups.c.starter, match_lineups.c.position, match_lineups.c.shirt_number,
+                   match_lineups.c.grid, match_lineups.c.source)
+            .where(match_lineups.c.match_id == _MATCH_ID).order_by(match_lineups.c.id))
+_ODDS = (select(odds_quotes).where(odds_quotes.c.match_id == _MATCH_ID)
+         .order_by(odds_quotes.c.market, odds_quotes.c.bookmaker, odds_quotes.c.closing))
+
+
 def match_summary(conn: Connection, match_id: int) -> dict[str, Any]:
     """One match as lists show it, plus what only its own page shows (referee, attendance), in one query."""
-    row = conn.execute(_base().add_columns(matches.c.referee, matches.c.attendance)
-                       .where(matches.c.id == match_id)).first()
+    row = conn.execute(_SUMMARY, {"match_id": match_id}).first()
     if row is None:
         raise NotFound(f"no match with id {match_id}")
     return _with_confidence(dict(row._mapping))
 
 
 def events(conn: Connection, match_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(match_events.c.seq, match_events.c.type, match_events.c.side,
-                               match_events.c.minute, match_events.c.added_minute, match_events.c.player_id,
-                               match_events.c.player_name)
-                        .where(match_events.c.match_id == match_id).order_by(match_events.c.seq))
-    return [dict(r._mapping) for r in rows]
+    return [dict(r._mapping) for r in conn.execute(_EVENTS, {"match_id": match_id})]
 
 
 def stats(conn: Connection, match_id: int) -> dict[str, dict[str, Any]]:
-    rows = conn.execute(select(team_match_stats).where(team_match_stats.c.match_id == match_id)).mappings()
+    rows = conn.execute(_STATS, {"match_id": match_id}).mappings()
     return {row["side"]: {k: v for k, v in row.items() if k not in ("match_id", "side")} for row in rows}
 
 
 def lineups(conn: Connection, match_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(match_lineups.c.side, match_lineups.c.player_id, match_lineups.c.player_name,
-                               match_lineups.c.starter, match_lineups.c.position, match_lineups.c.shirt_number,
-                               match_lineups.c.grid, match_lineups.c.source)
-                        .where(match_lineups.c.match_id == match_id).order_by(match_lineups.c.id))
-    return [dict(r._mapping) for r in rows]
+    return [dict(r._mapping) for r in conn.execute(_LINEUPS, {"match_id": match_id})]
 
 
 def odds(conn: Connection, match_id: int) -> list[dict[str, Any]]:
-    rows = conn.execute(select(odds_quotes).where(odds_quotes.c.match_id == match_id)
-                        .order_by(odds_quotes.c.market, odds_quotes.c.bookmaker, odds_quotes.c.closing)).mappings()
-    return [dict(r) for r in rows]
+    return [dict(r) for r in conn.execute(_ODDS, {"match_id": match_id}).mappings()]
 
 
 def head_to_head(conn: Connection, team_a: int, team_b: int, before: date | None, limit: int,

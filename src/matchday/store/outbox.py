@@ -49,11 +49,14 @@ def append(conn: Connection, changes: ChangeSet) -> int | None:
 
 
 # ---- the cache log (read by every API process by position) ----------------------------------------------------
+_NEWEST_TAG = select(func.max(cache_invalidations.c.id))  # built once: every API miss reads the position
+_PRUNED_TO = select(outbox_cursors.c.position).where(outbox_cursors.c.consumer == PRUNED_TAGS)
+
+
 def latest_tag_id(conn: Connection) -> int:
     """The log's position: its newest id, or where it was pruned to when the pruning emptied it."""
-    newest = conn.execute(select(func.max(cache_invalidations.c.id))).scalar() or 0
-    pruned = conn.execute(select(outbox_cursors.c.position).where(outbox_cursors.c.consumer == PRUNED_TAGS)).scalar()
-    return max(newest, pruned or 0)
+    newest = conn.execute(_NEWEST_TAG).scalar() or 0
+    return max(newest, conn.execute(_PRUNED_TO).scalar() or 0)
 
 
 def tags_since(conn: Connection, last_id: int) -> tuple[int, set[str]]:
