@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, or_, select
+from sqlalchemy import Connection, Row, bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from matchday.domain.names import normalise_team_name
@@ -32,10 +32,22 @@ from matchday.store.schema import (
     teams,
 )
 
+# the statements of every table and season page, built once (``match_queries`` says why); values bound at execution
+_COMPETITION_BY_CODE = select(competitions).where(competitions.c.code == bindparam("code"))
+_SEASON_ID = select(seasons.c.id).where(seasons.c.competition_id == bindparam("competition_id"),
+                                        seasons.c.label == bindparam("label"))
+_SEASON_MATCHES = select(
+    matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id, matches.c.away_team_id,
+    matches.c.home_goals, matches.c.away_goals, matches.c.status, matches.c.attributes["group"].as_string(),
+).where(matches.c.season_id == bindparam("season_id"), matches.c.stage == "regular")
+_TEAM_NAMES = select(teams.c.id, teams.c.name).where(teams.c.id.in_(bindparam("team_ids", expanding=True)))
+_DEDUCTIONS = select(point_deductions.c.team_id, point_deductions.c.points, point_deductions.c.effective_date,
+                     point_deductions.c.reason).where(point_deductions.c.season_id == bindparam("season_id"))
+
 
 def find_competition(conn: Connection, code: str) -> Row:
     """By canonical code (``eng.1``) or any provider's own code (``E0``, ``en.1``)."""
-    row = conn.execute(select(competitions).where(competitions.c.code == code)).first()
+    row = conn.execute(_COMPETITION_BY_CODE, {"code": code}).first()
     if row is None:
         comp_id = conn.execute(select(external_ids.c.internal_id).where(
             external_ids.c.entity == "competition", external_ids.c.external_id == code)).scalars().first()
@@ -47,8 +59,7 @@ def find_competition(conn: Connection, code: str) -> Row:
 
 
 def find_season(conn: Connection, competition_id: int, label: str) -> int:
-    season_id = conn.execute(select(seasons.c.id).where(seasons.c.competition_id == competition_id,
-                                                        seasons.c.label == label)).scalar()
+    season_id = conn.execute(_SEASON_ID, {"competition_id": competition_id, "label": label}).scalar()
     if season_id is None:
         known = conn.execute(select(seasons.c.label).where(seasons.c.competition_id == competition_id)
                              .order_by(seasons.c.label)).scalars().all()
@@ -97,11 +108,7 @@ class SeasonInputs:
 
 def season_inputs(conn: Connection, season_id: int, include_live: bool = False) -> SeasonInputs:
     counted = set(counted_statuses(include_live))
-    rows = conn.execute(select(
-        matches.c.id, matches.c.match_date, matches.c.round_number, matches.c.home_team_id,
-        matches.c.away_team_id, matches.c.home_goals, matches.c.away_goals, matches.c.status,
-        matches.c.attributes["group"].as_string(),
-    ).where(matches.c.season_id == season_id, matches.c.stage == "regular")).all()
+    rows = conn.execute(_SEASON_MATCHES, {"season_id": season_id}).all()
     results, team_ids, groups = [], set(), {}
     for match_id, day, round_number, home, away, home_goals, away_goals, status, group in rows:
         team_ids.update((home, away))
@@ -109,8 +116,7 @@ def season_inputs(conn: Connection, season_id: int, include_live: bool = False) 
             groups[home] = groups[away] = group
         if status in counted and home_goals is not None:
             results.append(Result(match_id, day or date.max, round_number, home, away, home_goals, away_goals))
-    names = dict(conn.execute(select(teams.c.id, teams.c.name).where(teams.c.id.in_(team_ids))).all()) \
-        if team_ids else {}
+    names = dict(conn.execute(_TEAM_NAMES, {"team_ids": sorted(team_ids)}).all()) if team_ids else {}
     return SeasonInputs(results, names, groups)
 
 
@@ -124,10 +130,7 @@ def season_teams(conn: Connection, season_id: int) -> dict[int, str]:
 
 
 def season_deductions(conn: Connection, season_id: int) -> list[Deduction]:
-    rows = conn.execute(select(point_deductions.c.team_id, point_deductions.c.points,
-                               point_deductions.c.effective_date, point_deductions.c.reason)
-                        .where(point_deductions.c.season_id == season_id))
-    return [Deduction(*row) for row in rows]
+    return [Deduction(*row) for row in conn.execute(_DEDUCTIONS, {"season_id": season_id})]
 
 
 def fixtures(conn: Connection, season_id: int, team_id: int | None = None) -> Sequence[Row]:

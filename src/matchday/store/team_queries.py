@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Row, case, exists, func, select
+from sqlalchemy import Connection, Row, bindparam, case, exists, func, select
 
 from matchday.domain.names import normalise_team_name
 from matchday.errors import NotFound
@@ -24,12 +24,17 @@ from matchday.store.schema import (
 GOAL_TYPES = ("goal", "penalty_goal")
 
 
+# built once (``match_queries`` says why): every league page reads these
+_LEAGUE_BY_ID = select(competitions).where(competitions.c.id == bindparam("key"))
+_LEAGUE_BY_CODE = select(competitions).where(competitions.c.code == bindparam("key"))
+_LATEST_SEASON = select(func.max(seasons.c.label)).where(
+    seasons.c.competition_id == bindparam("competition_id"), exists().where(matches.c.season_id == seasons.c.id))
+
+
 def league_by_id_or_code(conn: Connection, key: str) -> Row:
-    query = select(competitions)
     key_id = as_internal_id(key)
     numeric = key_id is not None
-    query = query.where(competitions.c.id == key_id) if numeric else query.where(competitions.c.code == key)
-    row = conn.execute(query).first()
+    row = conn.execute(_LEAGUE_BY_ID if numeric else _LEAGUE_BY_CODE, {"key": key_id if numeric else key}).first()
     if row is None and not numeric:
         comp_id = conn.execute(select(external_ids.c.internal_id).where(
             external_ids.c.entity == "competition", external_ids.c.external_id == key)).scalars().first()
@@ -64,8 +69,7 @@ def list_leagues(conn: Connection, country: str | None, kind: str | None, search
 
 def latest_season(conn: Connection, competition_id: int) -> str | None:
     """The newest season label with matches (``league_seasons``' first, without counting every match)."""
-    return conn.execute(select(func.max(seasons.c.label)).where(
-        seasons.c.competition_id == competition_id, exists().where(matches.c.season_id == seasons.c.id))).scalar()
+    return conn.execute(_LATEST_SEASON, {"competition_id": competition_id}).scalar()
 
 
 def league_seasons(conn: Connection, competition_id: int) -> list[dict[str, Any]]:
