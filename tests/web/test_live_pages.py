@@ -30,8 +30,10 @@ def _scores(tab, base: str) -> tuple[dict[str, list[str]], dict[str, list[str]]]
 
 
 def test_home_page_shows_goals_as_they_happen(browser, tmp_path: Path) -> None:
+    # the first kick-off 6 real seconds after the server's first poll: the page must have loaded before it, which
+    # on a loaded 2-core machine took more than the 3 s this test used to allow (the rows already showed 0 – 0)
     process, base = start_server(tmp_path / "live-page.db", None, "demo", "--speed", "120", "--seed", "3",
-                                 "--teams", "10", "--lead", "3")
+                                 "--teams", "10", "--lead", "6")
     try:
         tab = browser.new_page()
         tab.goto(base + "/")
