@@ -12,7 +12,8 @@ import pytest
 
 from matchday.ingest.seed import seed_reference_data
 from matchday.predict import features
-from matchday.predict.history import History, OddsRecord
+from matchday.predict.history import History
+from matchday.predict.records import OddsRecord
 from matchday.services import predictions
 from matchday.store.engine import make_engine
 from matchday.store.migrate import upgrade

@@ -11,9 +11,10 @@ from scipy.optimize import approx_fprime
 from matchday.predict import goals, market, metrics
 from matchday.predict.elo import EloParams, elo_differences
 from matchday.predict.goals import _Problem
-from matchday.predict.history import History, MatchRecord
+from matchday.predict.history import History
 from matchday.predict.ordered import fit_ordered_logit
 from matchday.predict.pi_ratings import PiParams, pi_expected_differences
+from matchday.predict.records import MatchRecord
 from matchday.sources.football_data_uk.parser import parse_csv
 from tests.conftest import FDUK
 

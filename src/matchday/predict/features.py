@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from matchday.predict import market
-from matchday.predict.history import DAY, History, OddsRecord
+from matchday.predict.history import DAY, History
+from matchday.predict.records import OddsRecord
 from matchday.predict.walkforward import Forecast, elo_forecast, goal_forecast, pi_forecast
 
 FEATURE_SET_VERSION = "1"

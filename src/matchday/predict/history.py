@@ -13,9 +13,7 @@ from datetime import datetime
 
 import numpy as np
 
-from matchday.predict.records import RESULT_DELAY, MatchRecord, OddsRecord
-
-__all__ = ["DAY", "RESULT_DELAY", "History", "MatchRecord", "OddsRecord", "epoch"]
+from matchday.predict.records import MatchRecord
 
 
 def _seconds(moment: datetime) -> np.int64:

@@ -16,8 +16,9 @@ from matchday.domain.seasons import season_start_year
 from matchday.errors import Conflict, NotFound
 from matchday.predict import combined, features, goals
 from matchday.predict import walkforward as wf
-from matchday.predict.history import DAY, History, OddsRecord, epoch
+from matchday.predict.history import DAY, History, epoch
 from matchday.predict.metrics import outcome_index
+from matchday.predict.records import OddsRecord
 from matchday.store import predict_queries, queries
 from matchday.store.schema import matches
 
