@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from matchday.ingest.pipeline import load_units
 from matchday.ingest.seed import seed_reference_data
@@ -78,4 +78,27 @@ def test_a_changed_row_in_bulk_is_merged(tmp_path: Path) -> None:
     with engine.connect() as conn:
         hashes = conn.execute(select(matches.c.content_hash)).scalars().all()
     assert len(set(hashes)) == 200 and None not in hashes
+    engine.dispose()
+
+
+def test_a_repeated_row_is_a_new_match_not_its_twin(tmp_path: Path) -> None:
+    """A re-load whose file repeats a stored row word for word: the repeat is the pairing's next match (its key
+    gets #n), so it is new. Its content equals its twin's, whose hash is stored; the hash covers the match key,
+    so that stored hash does not make the repeat look loaded already."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'hash.db'}")
+    upgrade(engine)
+    seed_reference_data(engine)
+    original = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 200, "mls.csv")
+    lines = [line for line in original.read_text("utf-8").split("\n") if line]
+    edited = tmp_path / "b" / "mls.csv"
+    edited.parent.mkdir()
+    edited.write_text("\n".join([*lines, lines[1]]) + "\n", "utf-8")
+    bulk = get_source("engsoccerdata")
+    assert load_units(engine, bulk, bulk.plan([original], {}))[0].new == 200
+    summary = load_units(engine, bulk, bulk.plan([edited], {}))[0]
+    assert summary.status == "ok" and summary.new == 1
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == 201
+    again = load_units(engine, bulk, bulk.plan([edited], {}))[0]
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 201)
     engine.dispose()

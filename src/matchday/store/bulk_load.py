@@ -210,11 +210,13 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
 
 def _without_same_hash(merged: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     """Drop the rows whose stored match holds their hash (``stored``, from ``content_hash.stored_hashes``: this
-    source last said exactly this), in whole (season, pairing) groups as ``_without_unchanged``; returns the
-    rest and how many went."""
-    frame = merged.join(stored, on=["season_id", "match_key"], how="left", maintain_order="left")
-    differs = pl.col("stored_hash").ne_missing(pl.col("content_hash"))
-    kept = frame.filter(differs.any().over("season_id", "base")).select(merged.columns)
+    source last said exactly this; the hash covers the match key, so a stored match of the row's season holding
+    it is the row's match), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how
+    many went."""
+    hashes = stored.drop_nulls("stored_hash").unique().select(
+        "season_id", pl.col("stored_hash").alias("content_hash"), same=pl.lit(True))
+    frame = merged.join(hashes, on=["season_id", "content_hash"], how="left", maintain_order="left")
+    kept = frame.filter(pl.col("same").is_null().any().over("season_id", "base")).select(merged.columns)
     return kept, merged.height - kept.height
 
 

@@ -1,9 +1,11 @@
 """A hash of the last bulk statement about each match (``matches.content_hash``): re-loads skip what it covers.
 
-A bulk load (``store.bulk_load``) hashes each row it is given: the source's name, the resolved competition and
-teams, every merged field, the attributes and the events, in order. A stored match whose hash equals the row's
-was last described by that source with exactly this statement, so merging it again changes nothing: the row is
-unchanged without reading the stored values back.
+A bulk load (``store.bulk_load``) hashes each row it is given: the source's name, the match key, the resolved
+competition and teams, every merged field, the attributes and the events, in order. A stored match whose hash
+equals the row's was last described by that source with exactly this statement, so merging it again changes
+nothing: the row is unchanged without reading the stored values back. The key is in the hash, so a re-load
+reads only (season, hash) pairs: a season's stored match holding the row's hash is the row's match (a match
+key read back as text, and made into a frame, cost half of the read).
 
 The hash is only trusted while that statement is still the source's claim. Every other writer of a match's
 claims or children (``match_writes.write_matches``, the record path and live feeds alike) clears it for the
@@ -38,12 +40,12 @@ def _text(name: str) -> pl.Expr:
 
 
 def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) -> pl.DataFrame:
-    """``frame`` (resolved rows: competition_id, home_id, away_id, the merged fields, attributes, line) with a
-    ``content_hash`` column (signed 64-bit, as the column stores it)."""
+    """``frame`` (resolved and keyed rows: match_key, competition_id, home_id, away_id, the merged fields,
+    attributes, line) with a ``content_hash`` column (signed 64-bit, as the column stores it)."""
     import polars as pl
 
-    fields: list[pl.Expr | str] = [pl.lit(source).alias("source"), "competition_id", "home_id", "away_id",
-                                   *merge.FIELDS, "attributes"]
+    fields: list[pl.Expr | str] = [pl.lit(source).alias("source"), "match_key", "competition_id", "home_id",
+                                   "away_id", *merge.FIELDS, "attributes"]
     rows = frame
     if events.height:
         by_line = events.sort("match_line", "order").group_by("match_line").agg(
@@ -55,7 +57,7 @@ def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) ->
 
 
 def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
-    """(season_id, match_key, stored_hash) of the stored matches of these seasons."""
+    """(season_id, stored_hash) of the stored matches of these seasons (the hash null where it was cleared)."""
     import polars as pl
 
     rows: list[tuple] = []
@@ -64,12 +66,11 @@ def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
     try:
         for start in range(0, len(ordered), _CHUNK):
             chunk = ", ".join(str(int(season)) for season in ordered[start:start + _CHUNK])
-            cursor.execute(f"SELECT season_id, match_key, content_hash FROM matches WHERE season_id IN ({chunk})")
+            cursor.execute(f"SELECT season_id, content_hash FROM matches WHERE season_id IN ({chunk})")
             rows.extend(cursor.fetchall())
     finally:
         cursor.close()
-    return pl.DataFrame(rows, schema={"season_id": pl.Int64, "match_key": pl.String, "stored_hash": pl.Int64},
-                        orient="row")
+    return pl.DataFrame(rows, schema={"season_id": pl.Int64, "stored_hash": pl.Int64}, orient="row")
 
 
 def remember(conn: Connection, frame: pl.DataFrame) -> None:

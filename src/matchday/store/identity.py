@@ -55,8 +55,10 @@ class Resolver:
     _competitions: dict[str, int] = field(default_factory=dict)
     _seasons: dict[tuple[int, str], int] = field(default_factory=dict)
     _team_keys: dict[str, int] = field(default_factory=dict)
+    _season_competitions: set[int] = field(default_factory=set)  # competitions whose seasons are in _seasons
     _aliases: dict[tuple[str, str], int] = field(default_factory=dict)
     _alias_scopes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    _aliases_read: bool = False
     _players: dict[tuple[str, int | None], int] = field(default_factory=dict)
     _competition_keys: set[str] = field(default_factory=set)
     _pending_external: list[dict] = field(default_factory=list)
@@ -68,19 +70,34 @@ class Resolver:
     def __post_init__(self) -> None:
         conn = self.conn
         self._competitions = dict(conn.execute(select(competitions.c.code, competitions.c.id)).all())
-        self._seasons = {(c, label): i for i, c, label in conn.execute(
-            select(seasons.c.id, seasons.c.competition_id, seasons.c.label))}
         self._team_keys = dict(conn.execute(
             select(external_ids.c.external_id, external_ids.c.internal_id)
             .where(external_ids.c.source == self.source, external_ids.c.entity == "team")).all())
         self._competition_keys = set(conn.execute(
             select(external_ids.c.external_id)
             .where(external_ids.c.source == self.source, external_ids.c.entity == "competition")).scalars())
-        # every alias, each unit again (a whole-table read: fetched at once, not row by row)
-        rows = conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)).all()
-        self._aliases = {(scope, normalized): team_id for scope, normalized, team_id in rows}
-        for _scope, normalized, team_id in rows:
+        # seasons and aliases are read when first needed: a re-load knows its teams by their keys, and a unit
+        # needs the seasons of its own competitions only (both were whole tables read again for every unit)
+
+    def _read_aliases(self) -> None:
+        """Every alias (a whole-table read: fetched at once, not row by row), once, before the first use."""
+        if self._aliases_read:
+            return
+        self._aliases_read = True
+        rows = self.conn.execute(
+            select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)).all()
+        for scope, normalized, team_id in rows:
+            self._aliases[(scope, normalized)] = team_id
             self._alias_scopes[normalized].add(team_id)
+
+    def _read_seasons(self, competition_ids: set[int]) -> None:
+        """The stored seasons of these competitions, once each, before their first use."""
+        unread = sorted(competition_ids - self._season_competitions)
+        if unread:
+            self._season_competitions.update(unread)
+            self._seasons.update(((c, label), i) for i, c, label in self.conn.execute(
+                select(seasons.c.id, seasons.c.competition_id, seasons.c.label)
+                .where(seasons.c.competition_id.in_(unread))).all())
 
     # --- competitions and seasons ---
 
@@ -102,6 +119,7 @@ class Resolver:
         return comp_id
 
     def season(self, competition_id: int, label: str) -> int:
+        self._read_seasons({competition_id})
         season_id = self._seasons.get((competition_id, label))
         if season_id is None:
             season_id = self.conn.execute(insert(seasons).returning(seasons.c.id),
@@ -111,6 +129,7 @@ class Resolver:
 
     def seasons_of(self, pairs: list[tuple[int, str]]) -> list[int]:
         """``season`` for many (competition id, label) pairs, the new seasons created in one statement, in order."""
+        self._read_seasons({competition_id for competition_id, _label in pairs})
         missing = list(dict.fromkeys(pair for pair in pairs if pair not in self._seasons))
         if missing:
             created = self.conn.execute(
@@ -242,6 +261,7 @@ class Resolver:
             self.conn.execute(update(teams).where(teams.c.id == team_id).values(**values))
 
     def _find(self, scope: str, normalized: str) -> int | None:
+        self._read_aliases()
         team_id = self._aliases.get((scope, normalized))
         if team_id is None and not scope:
             candidates = self._alias_scopes.get(normalized, set())
@@ -250,6 +270,7 @@ class Resolver:
         return team_id
 
     def _find_alias_group(self, scope: str, canonical: str) -> int | None:
+        self._read_aliases()
         for (group_scope, alias), name in alias_file().items():
             if group_scope == scope and name == canonical:
                 team_id = self._aliases.get((scope, alias))
@@ -258,6 +279,7 @@ class Resolver:
         return None
 
     def _remember_alias(self, scope: str, name: str, team_id: int) -> None:
+        self._read_aliases()
         normalized = normalise_team_name(name)
         if (scope, normalized) in self._aliases:
             return
