@@ -177,3 +177,31 @@ def test_vouched_rows_are_checked_by_their_distinct_values_and_the_rest_row_by_r
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == 11
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_matches_are_analysed_after_a_large_load(request: pytest.FixtureRequest, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A load that brings ``ANALYZE_AFTER`` new matches or more leaves ``matches`` analysed (the planner's row
+    count is the table's), a smaller one leaves the statistics as they were. Autovacuum is off for the table, so
+    only the load can have analysed it."""
+    from matchday.store import planner_stats
+    from tests.ingest.test_bulk_load import _excerpt
+
+    engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    with engine.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE matches SET (autovacuum_enabled = false)")
+
+    def planner_rows() -> float:
+        with engine.connect() as conn:
+            return conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'matches'").scalar_one()
+
+    monkeypatch.setattr(planner_stats, "ANALYZE_AFTER", 300)
+    source = get_source("engsoccerdata")
+    small = _excerpt(tmp_path / "small", MLS, lambda i, _line: i < 200, "mls.csv")
+    assert load_units(engine, source, source.plan([small], {}))[0].new == 200
+    assert planner_rows() == -1  # never analysed
+    larger = _excerpt(tmp_path / "larger", MLS, lambda i, _line: i < 600, "mls.csv")
+    assert load_units(engine, source, source.plan([larger], {}))[0].new == 400
+    assert planner_rows() == 600
+    engine.dispose()

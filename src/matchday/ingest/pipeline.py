@@ -30,6 +30,7 @@ from matchday.sources.reading import read_bounded
 from matchday.store.deductions import write_deductions
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import WriteCounts, write_matches
+from matchday.store.planner_stats import refresh_after_load
 from matchday.store.provider_writes import (
     ProviderCounts,
     write_competitions,
@@ -176,4 +177,5 @@ def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
             summaries.append(summary)
             if on_done:
                 on_done(summary)
+    refresh_after_load(engine, sum(summary.new for summary in summaries))
     return summaries

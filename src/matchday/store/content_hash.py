@@ -57,17 +57,16 @@ def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) ->
 
 
 def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
-    """(season_id, stored_hash) of the stored matches of these seasons (the hash null where it was cleared)."""
+    """(season_id, stored_hash) of the stored matches of these seasons (the hash null where it was cleared).
+    One statement with the ids written into it (no bound parameters, so no limit on their number): in chunks, a
+    unit of two thousand seasons scanned the table once per chunk."""
     import polars as pl
 
-    rows: list[tuple] = []
-    ordered = sorted(season_ids)
+    listed = ", ".join(str(int(season)) for season in sorted(season_ids)) or "NULL"
     cursor = conn.connection.driver_connection.cursor()  # plain tuples: these are whole seasons
     try:
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = ", ".join(str(int(season)) for season in ordered[start:start + _CHUNK])
-            cursor.execute(f"SELECT season_id, content_hash FROM matches WHERE season_id IN ({chunk})")
-            rows.extend(cursor.fetchall())
+        cursor.execute(f"SELECT season_id, content_hash FROM matches WHERE season_id IN ({listed})")
+        rows = cursor.fetchall()
     finally:
         cursor.close()
     return pl.DataFrame(rows, schema={"season_id": pl.Int64, "stored_hash": pl.Int64}, orient="row")
