@@ -16,6 +16,8 @@ _SPECIAL_LETTERS = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", 
 
 
 def fold_accents(text: str) -> str:
+    if text.isascii():  # nothing to fold (no ASCII character decomposes): most names, at a fraction of the cost
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
