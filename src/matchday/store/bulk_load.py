@@ -108,12 +108,18 @@ def _with_keys(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("match_date").cast(pl.String).fill_null("None") + "|")
     base = pl.concat_str([pl.col("stage"), pl.lit("|"), when, pl.col("home_id").cast(pl.String), pl.lit("-"),
                           pl.col("away_id").cast(pl.String)])
-    # the n-th of its pairing by date, ties in row order (an ordinal rank: no sort of the whole frame)
-    frame = frame.with_columns(base=base).with_columns(
-        nth=pl.col("match_date").fill_null(NO_DATE).rank("ordinal").over("season_id", "base").cast(pl.Int64))
-    key = pl.when(pl.col("nth") == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + pl.col("nth")
-                                                                      .cast(pl.String))
-    return frame.with_columns(match_key=key).drop("nth")
+    frame = frame.with_columns(base=base)
+    # the n-th of its pairing by date, ties in row order (an ordinal rank: no sort of the whole frame), ranked
+    # among the rows of pairings met more than once in their season only: the rest are each the first (a window
+    # over every row was most of this function's time)
+    repeated = frame.select(pl.struct("season_id", "base").is_duplicated()).to_series()
+    nth = pl.repeat(1, frame.height, dtype=pl.Int64, eager=True)
+    if repeated.any():
+        ranks = frame.filter(repeated).select(
+            pl.col("match_date").fill_null(NO_DATE).rank("ordinal").over("season_id", "base").cast(pl.Int64))
+        nth = nth.scatter(repeated.arg_true(), ranks.to_series())
+    key = pl.when(nth == 1).then(pl.col("base")).otherwise(pl.col("base") + "#" + nth.cast(pl.String))
+    return frame.with_columns(match_key=key)
 
 
 def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, source: str) -> BulkCounts:
