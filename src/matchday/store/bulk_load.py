@@ -87,8 +87,11 @@ def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
     season_ids = resolver.seasons_of(list(seasons.iter_rows()))
     frame = frame.join(seasons.with_columns(season_id=pl.Series(season_ids, dtype=pl.Int64)),
                        on=["competition_id", "season"], how="left", maintain_order="left")
+    # the distinct teams in the order they first appear (by line, home before away): each side's first
+    # appearances, then those few sorted (not every row of both sides)
     sides = [frame.select(pl.col("line"), pl.lit(order).alias("side"), pl.col(prefix).alias("name"),
                           pl.col(f"{prefix}_country").alias("country"), pl.col(f"{prefix}_key").alias("key"))
+             .unique(TEAM_COLUMNS, keep="first", maintain_order=True)
              for order, prefix in enumerate(("home", "away"))]
     teams = pl.concat(sides).sort("line", "side").select(TEAM_COLUMNS).unique(maintain_order=True)
     team_ids = pl.Series(resolver.teams([TeamRef(name, country, key) for name, country, key in teams.iter_rows()]),
