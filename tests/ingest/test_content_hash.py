@@ -102,3 +102,23 @@ def test_a_repeated_row_is_a_new_match_not_its_twin(tmp_path: Path) -> None:
     again = load_units(engine, bulk, bulk.plan([edited], {}))[0]
     assert (again.new, again.changed, again.unchanged) == (0, 0, 201)
     engine.dispose()
+
+
+def test_stale_hashes_are_replaced_on_the_next_load(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Hashes another version wrote (another hash rule, another polars) match no row: the next load compares
+    every row field by field, finds them unchanged, and stores their hashes again (on PostgreSQL, 1,200 rows:
+    one COPY and one UPDATE); then they are as a fresh load leaves them."""
+    excerpt = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 1200, "mls.csv")
+    bulk = get_source("engsoccerdata")
+    assert load_units(engine, bulk, bulk.plan([excerpt], {}))[0].new == 1200
+
+    def hashes() -> dict[int, int]:
+        with engine.connect() as conn:
+            return dict(conn.execute(select(matches.c.id, matches.c.content_hash)).all())
+
+    fresh = hashes()
+    with engine.begin() as conn:
+        conn.execute(matches.update().values(content_hash=matches.c.content_hash + 1))
+    summary = load_units(engine, bulk, bulk.plan([excerpt], {}))[0]
+    assert (summary.new, summary.changed, summary.unchanged) == (0, 0, 1200)
+    assert hashes() == fresh

@@ -7,13 +7,17 @@ them (ISO dates, JSON text, 0/1 booleans) so reads through SQLAlchemy see exactl
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, Boolean, Connection, Date, DateTime, Table, insert
 from sqlalchemy.exc import DBAPIError
+
+if TYPE_CHECKING:  # frames come from the bulk path only: the record path never imports polars
+    import polars as pl
 
 
 def _memoised(convert: Callable[[Any], str]) -> Callable[[Any], str | None]:
@@ -102,3 +106,16 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
     if rows:
         names = tuple(rows[0])
         insert_rows(conn, table, names, [tuple(row[name] for name in names) for row in rows])
+
+
+def copy_frame(conn: Connection, table: str, rows: pl.DataFrame) -> None:
+    """PostgreSQL: COPY ``rows`` into ``table`` as CSV: polars writes it, the server parses it; no row passes
+    through Python."""
+    buffer = io.BytesIO()
+    rows.write_csv(buffer, include_header=False, quote_style="non_numeric", datetime_format="%Y-%m-%d %H:%M:%S.%6f")
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        with cursor.copy(f"COPY {table} ({', '.join(rows.columns)}) FROM STDIN (FORMAT csv)") as copy:
+            copy.write(buffer.getvalue())
+    finally:
+        cursor.close()

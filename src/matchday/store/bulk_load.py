@@ -17,7 +17,6 @@ Everything happens in the caller's transaction: a failure or a kill leaves nothi
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from matchday.domain.records import (
 )
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
-from matchday.store.bulk import sequence_ids
+from matchday.store.bulk import copy_frame, sequence_ids
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.deferred_indexes import built_after_insert
 from matchday.store.fk_check import vouch
@@ -330,21 +329,12 @@ def _insert_matches(conn: Connection, fresh: pl.DataFrame, now: Any, source: str
     conn.exec_driver_sql(sql, rows.select(bound).rows())
 
 
-def _copy(conn: Connection, table: str, rows: pl.DataFrame) -> None:
-    """COPY ``rows`` into ``table`` as CSV: polars writes it, the server parses it; no row passes through Python."""
-    buffer = io.BytesIO()
-    rows.write_csv(buffer, include_header=False, quote_style="non_numeric", datetime_format="%Y-%m-%d %H:%M:%S.%6f")
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor.copy(f"COPY {table} ({', '.join(rows.columns)}) FROM STDIN (FORMAT csv)") as copy:
-        copy.write(buffer.getvalue())
-
-
 def _copy_matches(conn: Connection, rows: pl.DataFrame) -> None:
     """COPY straight into matches (these seasons held no match when the unit read them); a row that another
     writer stored meanwhile breaks the unique (season, key) index: a conflict that rolls the whole unit back
     (a re-run merges it)."""
     try:
-        _copy(conn, "matches", rows)
+        copy_frame(conn, "matches", rows)
     except psycopg.errors.UniqueViolation as exc:
         raise Conflict(f"new matches were stored by another load meanwhile ({exc.diag.message_detail})") from exc
 
@@ -374,7 +364,7 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
         joined = joined.with_columns(player_id=pl.lit(None, pl.Int64))
     rows = joined.with_columns(source=pl.lit(source)).select(EVENT_COLUMNS)
     if conn.dialect.name == "postgresql":
-        _copy(conn, "match_events", rows)
+        copy_frame(conn, "match_events", rows)
         return
     sql = f"INSERT INTO match_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
     last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
