@@ -122,3 +122,31 @@ def test_stale_hashes_are_replaced_on_the_next_load(engine, tmp_path: Path) -> N
     summary = load_units(engine, bulk, bulk.plan([excerpt], {}))[0]
     assert (summary.new, summary.changed, summary.unchanged) == (0, 0, 1200)
     assert hashes() == fresh
+
+
+def test_a_team_merge_clears_the_hash_of_the_matches_it_rekeys(tmp_path: Path) -> None:
+    """A hash covers the match's key and teams: a match moved to the kept team's key has no stored statement
+    any more (else a later row with the old key and the same values could be taken for it)."""
+    from matchday.store.schema import teams
+    from matchday.store.team_merge import merge_teams
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'hash.db'}")
+    upgrade(engine)
+    seed_reference_data(engine)
+    excerpt = _excerpt(tmp_path / "a", ESD / "mls.csv.gz", lambda i, _line: i < 300, "mls.csv")
+    bulk = get_source("engsoccerdata")
+    load_units(engine, bulk, bulk.plan([excerpt], {}))
+    with engine.begin() as conn:  # a wrong split: one team's away matches under a stray second team
+        team = conn.execute(select(matches.c.away_team_id).limit(1)).scalar_one()
+        stray = conn.execute(teams.insert().returning(teams.c.id), {"name": "Stray", "country": "USA"}).scalar_one()
+        conn.execute(matches.update().where(matches.c.away_team_id == team).values(
+            away_team_id=stray, match_key=func.replace(matches.c.match_key, f"-{team}", f"-{stray}")))
+        split = set(conn.execute(select(matches.c.id).where(matches.c.away_team_id == stray)).scalars())
+    with engine.begin() as conn:
+        assert merge_teams(conn, team, stray)["matches_moved"] == len(split) > 0
+        hashes = dict(conn.execute(select(matches.c.id, matches.c.content_hash)).all())
+    assert all(hashes[match_id] is None for match_id in split)
+    assert all(value is not None for match_id, value in hashes.items() if match_id not in split)
+    again = load_units(engine, bulk, bulk.plan([excerpt], {}))[0]
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 300)
+    engine.dispose()

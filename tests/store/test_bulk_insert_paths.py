@@ -205,3 +205,23 @@ def test_postgres_matches_are_analysed_after_a_large_load(request: pytest.Fixtur
     assert load_units(engine, source, source.plan([larger], {}))[0].new == 400
     assert planner_rows() == 600
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_analyse_waits_briefly_for_a_held_table(request: pytest.FixtureRequest,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The statistics come after the load committed: when another transaction holds ``matches`` (a load's unit
+    rebuilding its keys), the refresh gives up after ``LOCK_WAIT`` instead of failing or hanging the load."""
+    from matchday.store import planner_stats
+
+    engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    monkeypatch.setattr(planner_stats, "LOCK_WAIT", "200ms")
+    with engine.connect() as holder, holder.begin():
+        holder.exec_driver_sql("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE")
+        planner_stats.refresh_after_load(engine, planner_stats.ANALYZE_AFTER)  # returns, nothing raised
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'matches'").scalar_one() == -1
+    planner_stats.refresh_after_load(engine, planner_stats.ANALYZE_AFTER)
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'matches'").scalar_one() == 0
+    engine.dispose()

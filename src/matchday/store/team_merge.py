@@ -53,7 +53,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
                                                   matches.c.id != row["id"])).mappings().first()
         if twin is None:
             conn.execute(update(matches).where(matches.c.id == row["id"]).values(
-                match_key=key,
+                match_key=key, content_hash=None,  # the hash covers the old key and team (store.content_hash)
                 home_team_id=keep_id if row["home_team_id"] == drop_id else row["home_team_id"],
                 away_team_id=keep_id if row["away_team_id"] == drop_id else row["away_team_id"]))
             moved += 1
@@ -61,8 +61,7 @@ def merge_teams(conn: Connection, keep_id: int, drop_id: int) -> dict[str, int]:
         # the same match stored twice under the two names: keep one, fill its gaps, move its children
         materialise(conn, [row["id"], twin["id"]])  # their provenance as match_sources rows, moved below
         fill = {name: row[name] for name in UPDATABLE if twin[name] is None and row[name] is not None}
-        if fill:
-            conn.execute(update(matches).where(matches.c.id == twin["id"]).values(**fill))
+        conn.execute(update(matches).where(matches.c.id == twin["id"]).values(**fill, content_hash=None))
         for child in (match_events, match_lineups, team_match_stats, odds_quotes):
             has_own = conn.execute(select(child.c.match_id).where(child.c.match_id == twin["id"])).first()
             if has_own is None:
