@@ -76,7 +76,8 @@ class BulkCounts(WriteCounts):
 
 
 def _resolve(resolver: Resolver, frame: pl.DataFrame) -> pl.DataFrame:
-    """Add competition_id, season_id, home_id, away_id, resolving each distinct value once, in row order."""
+    """Add competition_id, season_id, home_id, away_id, resolving each distinct value once, in row order
+    (``frame`` in ascending ``line`` order, as every columnar parse gives it)."""
     comps = frame.select(COMP_COLUMNS).unique(maintain_order=True)
     comp_ids = [resolver.competition(CompetitionRef(code, name, country, kind, key))
                 for code, name, country, kind, key in comps.iter_rows()]
