@@ -1,6 +1,6 @@
 """Bulk-load benchmark: matchday's pipeline vs a naive csv + sqlite3.executemany baseline, same run, same input.
 
-    .venv/bin/python benchmarks/load.py [--data path/to/shared/data] [--database URL ...] [--no-postgres]
+    .venv/bin/python benchmarks/load.py [--data path/to/shared/data] [--database URL ...] [--no-postgres] [--rounds N]
 
 Loads every match file of engsoccerdata and international_results (~310k matches) into an empty store (first
 load, then an idempotent re-load) and, side by side, the same rows with plain ``csv`` + ``sqlite3.executemany``
@@ -8,7 +8,10 @@ into one unindexed table (on PostgreSQL: plain ``csv`` + ``COPY`` of the same 6 
 PostgreSQL store is to that). Without ``--database`` it measures a fresh SQLite file and a PostgreSQL server started
 from the machine's binaries the way the tests start one (``tests/postgres_server.py``). Prints matches/s (wall
 clock) for each and the ratios to the baseline, plus this process's CPU seconds (on PostgreSQL the server's own
-CPU is not in it). Run it alone: ``flock /tmp/matchday-heavy.lock .venv/bin/python benchmarks/load.py``.
+CPU is not in it). With ``--rounds N`` (not with ``--database``) each round measures the baseline and ours again on
+fresh stores, and the median of each ratio over the rounds ends the output: on a shared 2-core machine one baseline
+run can be a third slower than the next. Run it alone:
+``flock /tmp/matchday-heavy.lock .venv/bin/python benchmarks/load.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import csv
 import gzip
 import io
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -133,6 +137,42 @@ def _postgres():  # type: ignore[no-untyped-def]
     return server
 
 
+def _round(data: Path, urls: list[str], work: Path) -> dict[str, float]:
+    """One round: each store's baseline and our first load and re-load, side by side; the ratios by row name."""
+    ratios = {}
+    base_rows, base_s, base_cpu = _baseline(data, work / "baseline.db")
+    sqlite_rate = base_rows / base_s
+    print(f"baseline  csv+executemany (SQLite)  {base_rows:>8} rows      {base_s:6.2f} s "
+          f"(cpu {base_cpu:5.2f})  {sqlite_rate:>9,.0f} rows/s", flush=True)
+    for url in urls:
+        name = url.split(":", 1)[0].split("+")[0]
+        base_rate = sqlite_rate
+        if name == "postgresql":  # compared with the naive loader of the same database
+            pg_rows, pg_s, pg_cpu = _baseline_postgres(data, url)
+            base_rate = pg_rows / pg_s
+            print(f"baseline  csv+COPY (PostgreSQL)     {pg_rows:>8} rows      {pg_s:6.2f} s "
+                  f"(cpu {pg_cpu:5.2f})  {base_rate:>9,.0f} rows/s", flush=True)
+        new, unchanged, ((first_s, first_cpu), (reload_s, reload_cpu)) = _ours(data, url)
+        first_rate, reload_rate = new / first_s, unchanged / reload_s
+        ratios[f"first load ({name})"] = first_rate / base_rate
+        ratios[f"re-load ({name})"] = reload_rate / base_rate
+        print(f"matchday  first load ({name:10})  {new:>8} new       {first_s:6.2f} s (cpu {first_cpu:5.2f})"
+              f"  {first_rate:>9,.0f} matches/s  ratio {first_rate / base_rate:.2f}")
+        print(f"matchday  re-load    ({name:10})  {unchanged:>8} unchanged {reload_s:6.2f} s "
+              f"(cpu {reload_cpu:5.2f})  {reload_rate:>9,.0f} matches/s  ratio {reload_rate / base_rate:.2f}",
+              flush=True)
+    return ratios
+
+
+def _fresh_database(server, number: int) -> str:  # type: ignore[no-untyped-def]
+    import psycopg
+
+    name = f"load_round_{number}"
+    with psycopg.connect(server.url().replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return server.url(name)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data_path", nargs="?", type=Path, help="the shared data folder (also --data)")
@@ -140,34 +180,27 @@ def main() -> None:
     parser.add_argument("--database", action="append", default=[], metavar="URL",
                         help="an empty store to load into (repeatable); default: a fresh SQLite file and PostgreSQL")
     parser.add_argument("--no-postgres", action="store_true", help="without --database: SQLite only")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds on fresh stores (without --database)")
     args = parser.parse_args()
+    if args.database and args.rounds != 1:
+        parser.error("--rounds needs fresh stores: it cannot be used with --database")
     data = args.data or args.data_path or data_root()
     with tempfile.TemporaryDirectory() as tmp:
-        urls, server = list(args.database), None
-        if not urls:
-            urls.append(f"sqlite:///{Path(tmp) / 'matchday.db'}")
-            server = None if args.no_postgres else _postgres()
-            if server:
-                urls.append(server.url())
+        server = None if args.database or args.no_postgres else _postgres()
         try:
-            base_rows, base_s, base_cpu = _baseline(data, Path(tmp) / "baseline.db")
-            sqlite_rate = base_rows / base_s
-            print(f"baseline  csv+executemany (SQLite)  {base_rows:>8} rows      {base_s:6.2f} s "
-                  f"(cpu {base_cpu:5.2f})  {sqlite_rate:>9,.0f} rows/s")
-            for url in urls:
-                name = url.split(":", 1)[0].split("+")[0]
-                base_rate = sqlite_rate
-                if name == "postgresql":  # compared with the naive loader of the same database
-                    pg_rows, pg_s, pg_cpu = _baseline_postgres(data, url)
-                    base_rate = pg_rows / pg_s
-                    print(f"baseline  csv+COPY (PostgreSQL)     {pg_rows:>8} rows      {pg_s:6.2f} s "
-                          f"(cpu {pg_cpu:5.2f})  {base_rate:>9,.0f} rows/s")
-                new, unchanged, ((first_s, first_cpu), (reload_s, reload_cpu)) = _ours(data, url)
-                first_rate, reload_rate = new / first_s, unchanged / reload_s
-                print(f"matchday  first load ({name:10})  {new:>8} new       {first_s:6.2f} s (cpu {first_cpu:5.2f})"
-                      f"  {first_rate:>9,.0f} matches/s  ratio {first_rate / base_rate:.2f}")
-                print(f"matchday  re-load    ({name:10})  {unchanged:>8} unchanged {reload_s:6.2f} s "
-                      f"(cpu {reload_cpu:5.2f})  {reload_rate:>9,.0f} matches/s  ratio {reload_rate / base_rate:.2f}")
+            rounds = []
+            for number in range(1, args.rounds + 1):
+                work = Path(tmp) / f"round-{number}"
+                work.mkdir()
+                urls = list(args.database) or [f"sqlite:///{work / 'matchday.db'}"]
+                if server:
+                    urls.append(server.url() if number == 1 else _fresh_database(server, number))
+                if args.rounds > 1:
+                    print(f"-- round {number}", flush=True)
+                rounds.append(_round(data, urls, work))
+            if args.rounds > 1:
+                print("median ratio over the rounds: " + ", ".join(
+                    f"{name} {statistics.median(r[name] for r in rounds):.2f}" for name in rounds[0]))
         finally:
             if server:
                 server.stop()
