@@ -222,10 +222,11 @@ def _without_same_hash(merged: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.D
     source last said exactly this; the hash covers the match key, so a stored match of the row's season holding
     it is the row's match), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how
     many went."""
-    hashes = stored.drop_nulls("stored_hash").unique().select(
-        "season_id", pl.col("stored_hash").alias("content_hash"), same=pl.lit(True))
-    frame = merged.join(hashes, on=["season_id", "content_hash"], how="left", maintain_order="left")
-    kept = frame.filter(pl.col("same").is_null().any().over("season_id", "base")).select(merged.columns)
+    hashes = stored.drop_nulls("stored_hash").select("season_id", pl.col("stored_hash").alias("content_hash"))
+    # the groups with a row no stored hash covers (none, in a re-load of unchanged files), then their rows
+    differing = merged.join(hashes, on=["season_id", "content_hash"], how="anti").select("season_id", "base")
+    kept = merged.join(differing.unique(), on=["season_id", "base"], how="semi", nulls_equal=True,
+                       maintain_order="left")
     return kept, merged.height - kept.height
 
 
