@@ -45,14 +45,20 @@ _DEDUCTIONS = select(point_deductions.c.team_id, point_deductions.c.points, poin
                      point_deductions.c.reason).where(point_deductions.c.season_id == bindparam("season_id"))
 
 
-def find_competition(conn: Connection, code: str) -> Row:
-    """By canonical code (``eng.1``) or any provider's own code (``E0``, ``en.1``)."""
+def competition_by_code(conn: Connection, code: str) -> Row | None:
+    """By canonical code (``eng.1``) or any provider's own code (``E0``, ``en.1``); None when neither."""
     row = conn.execute(_COMPETITION_BY_CODE, {"code": code}).first()
     if row is None:
         comp_id = conn.execute(select(external_ids.c.internal_id).where(
             external_ids.c.entity == "competition", external_ids.c.external_id == code)).scalars().first()
         if comp_id is not None:
             row = conn.execute(select(competitions).where(competitions.c.id == comp_id)).first()
+    return row
+
+
+def find_competition(conn: Connection, code: str) -> Row:
+    """``competition_by_code``, or NotFound."""
+    row = competition_by_code(conn, code)
     if row is None:
         raise NotFound(f"no league {code!r} in the store (load it first; `matchday status` lists what is loaded)")
     return row

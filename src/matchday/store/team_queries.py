@@ -9,6 +9,7 @@ from sqlalchemy import Connection, Row, bindparam, case, exists, func, select
 from matchday.domain.names import normalise_team_name
 from matchday.errors import NotFound
 from matchday.store.keys import as_internal_id
+from matchday.store.queries import competition_by_code
 from matchday.store.schema import (
     competitions,
     external_ids,
@@ -26,20 +27,14 @@ GOAL_TYPES = ("goal", "penalty_goal")
 
 # built once (``match_queries`` says why): every league page reads these
 _LEAGUE_BY_ID = select(competitions).where(competitions.c.id == bindparam("key"))
-_LEAGUE_BY_CODE = select(competitions).where(competitions.c.code == bindparam("key"))
 _LATEST_SEASON = select(func.max(seasons.c.label)).where(
     seasons.c.competition_id == bindparam("competition_id"), exists().where(matches.c.season_id == seasons.c.id))
 
 
 def league_by_id_or_code(conn: Connection, key: str) -> Row:
     key_id = as_internal_id(key)
-    numeric = key_id is not None
-    row = conn.execute(_LEAGUE_BY_ID if numeric else _LEAGUE_BY_CODE, {"key": key_id if numeric else key}).first()
-    if row is None and not numeric:
-        comp_id = conn.execute(select(external_ids.c.internal_id).where(
-            external_ids.c.entity == "competition", external_ids.c.external_id == key)).scalars().first()
-        if comp_id is not None:
-            row = conn.execute(select(competitions).where(competitions.c.id == comp_id)).first()
+    row = conn.execute(_LEAGUE_BY_ID, {"key": key_id}).first() if key_id is not None \
+        else competition_by_code(conn, key)
     if row is None:
         raise NotFound(f"no league {key!r}")
     return row
