@@ -223,11 +223,17 @@ def _without_same_hash(merged: pl.DataFrame, stored: pl.DataFrame) -> tuple[pl.D
     it is the row's match), in whole (season, pairing) groups as ``_without_unchanged``; returns the rest and how
     many went."""
     hashes = stored.drop_nulls("stored_hash").select("season_id", pl.col("stored_hash").alias("content_hash"))
-    # the groups with a row no stored hash covers (none, in a re-load of unchanged files), then their rows
-    differing = merged.join(hashes, on=["season_id", "content_hash"], how="anti").select("season_id", "base")
-    kept = merged.join(differing.unique(), on=["season_id", "base"], how="semi", nulls_equal=True,
-                       maintain_order="left")
+    # the rows no stored hash covers (none, in a re-load of unchanged files), then their groups
+    kept = _whole_groups(merged, merged.join(hashes, on=["season_id", "content_hash"], how="anti"))
     return kept, merged.height - kept.height
+
+
+def _whole_groups(merged: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
+    """The rows of ``merged`` in the (season, pairing) groups of ``rows``, in order: a group is kept or dropped
+    whole (``write_matches`` numbers a pairing's repeats within the rows it is given). A semi join on the few
+    groups, not a window over every row; null pairings form one group, as a window's would."""
+    return merged.join(rows.select("season_id", "base").unique(), on=["season_id", "base"], how="semi",
+                       nulls_equal=True, maintain_order="left")
 
 
 def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFrame,
@@ -260,9 +266,7 @@ def _without_unchanged(conn: Connection, merged: pl.DataFrame, events: pl.DataFr
         differs.append(new.is_not_null() & (new.ne_missing(pl.col(f"stored_{name}")) | ~said))
     differs.append((pl.col("attributes") != "{}") & pl.col("attributes").ne_missing(pl.col("stored_attributes")))
     differs.append(pl.col("line").is_in(events.get_column("match_line").unique().to_list()))
-    frame = frame.with_columns(differs=pl.any_horizontal(differs).fill_null(True))
-    frame = frame.with_columns(keep=pl.col("differs").any().over("season_id", "base"))
-    kept = frame.filter(pl.col("keep")).select(merged.columns)
+    kept = _whole_groups(merged, frame.filter(pl.any_horizontal(differs).fill_null(True)))
     return kept, merged.height - kept.height
 
 
