@@ -225,3 +225,50 @@ def test_postgres_analyse_waits_briefly_for_a_held_table(request: pytest.Fixture
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT reltuples FROM pg_class WHERE relname = 'matches'").scalar_one() == 0
     engine.dispose()
+
+
+def _unproven(conn) -> list[str]:  # type: ignore[no-untyped-def]
+    return list(conn.exec_driver_sql("SELECT conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
+                                     "ORDER BY 1").scalars())
+
+
+@pytest.mark.postgres
+def test_postgres_vouched_keys_come_back_unproven_until_the_load_ends(request: pytest.FixtureRequest,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL: a dropped key whose column the insert vouched for comes back ``NOT VALID`` once the vouched
+    values are found in the parent table (no scan of the table per unit), a key nobody vouched for comes back
+    checked over the table; a dangling vouched value rolls everything back. ``validate_deferred_keys`` (the end of
+    ``load_units``) proves the unproven keys, later if another transaction holds the table."""
+    from matchday.store import deferred_indexes
+
+    engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    source = get_source("engsoccerdata")
+    assert load_units(engine, source, source.plan([MLS], {}))[0].new > 1000
+    with engine.connect() as conn:
+        assert _unproven(conn) == []  # proven at the end of the load
+        competition, season, team = conn.exec_driver_sql(
+            "SELECT competition_id, season_id, home_team_id FROM matches LIMIT 1").one()
+        stored = conn.execute(select(func.count()).select_from(matches)).scalar_one()
+    row = ("INSERT INTO matches (id, competition_id, season_id, match_key, stage, status, home_team_id, "
+           "away_team_id, neutral, attributes) VALUES ({id}, {competition}, {season}, 'k{id}', 'regular', 'finished', "
+           "{home}, {team}, false, '{{}}')")
+    with pytest.raises(Conflict, match="home_team_id = 999999"), engine.begin() as conn, \
+            built_after_insert(conn, ("matches",), 5000, stored):
+        conn.exec_driver_sql(row.format(id=10**6, competition=competition, season=season, home=999999, team=team))
+        fk_check.vouch(conn, "matches", (10**6, 10**6), {"home_team_id": [999999, team]})
+    with engine.begin() as conn:
+        with built_after_insert(conn, ("matches",), 5000, stored):
+            conn.exec_driver_sql(row.format(id=10**6, competition=competition, season=season, home=team, team=team))
+            fk_check.vouch(conn, "matches", (10**6, 10**6), {"home_team_id": [team], "away_team_id": [team]})
+        assert _unproven(conn) == ["fk_matches_away_team_id_teams", "fk_matches_home_team_id_teams"]
+    monkeypatch.setattr(deferred_indexes, "LOCK_WAIT", "200ms")
+    with engine.connect() as holder, holder.begin():
+        holder.exec_driver_sql("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE")
+        deferred_indexes.validate_deferred_keys(engine)  # gives up after LOCK_WAIT, nothing raised
+    with engine.connect() as conn:
+        assert len(_unproven(conn)) == 2
+        assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == stored + 1
+    deferred_indexes.validate_deferred_keys(engine)
+    with engine.connect() as conn:
+        assert _unproven(conn) == []
+    engine.dispose()

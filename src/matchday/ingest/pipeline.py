@@ -28,6 +28,7 @@ from matchday.sources.csvtext import LIMITS, InputLimits
 from matchday.sources.csvtext import input_limits as csv_limits
 from matchday.sources.reading import read_bounded
 from matchday.store.deductions import write_deductions
+from matchday.store.deferred_indexes import validate_deferred_keys
 from matchday.store.identity import Resolver
 from matchday.store.match_writes import WriteCounts, write_matches
 from matchday.store.planner_stats import refresh_after_load
@@ -177,5 +178,6 @@ def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
             summaries.append(summary)
             if on_done:
                 on_done(summary)
+    validate_deferred_keys(engine)
     refresh_after_load(engine, sum(summary.new for summary in summaries))
     return summaries

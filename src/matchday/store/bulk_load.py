@@ -369,14 +369,16 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
     else:
         joined = joined.with_columns(player_id=pl.lit(None, pl.Int64))
     rows = joined.with_columns(source=pl.lit(source)).select(EVENT_COLUMNS)
+    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM match_events").scalar_one()
     if conn.dialect.name == "postgresql":
         copy_frame(conn, "match_events", rows)
-        return
-    sql = f"INSERT INTO match_events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-    last = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
-    conn.exec_driver_sql(sql, rows.rows())
-    # one writer: the rows past the largest rowid before are these (store.fk_check checks their distinct keys)
-    end = conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM match_events").scalar_one()
+    else:
+        columns = ", ".join(EVENT_COLUMNS)
+        conn.exec_driver_sql(f"INSERT INTO match_events ({columns}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+                             rows.rows())
+    # SQLite has one writer: the rows past the largest id before are these (store.fk_check checks their distinct
+    # keys); PostgreSQL uses the values only (store.deferred_indexes)
+    end = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM match_events").scalar_one()
     vouch(conn, "match_events", (last + 1, end), {
         "match_id": rows.get_column("match_id").unique().to_list(),
         "player_id": rows.get_column("player_id").drop_nulls().unique().to_list()})

@@ -8,13 +8,18 @@ the store never lacks an index. Indexes that back a constraint (unique keys, pri
 insert (SQLite cannot drop them anyway).
 
 On PostgreSQL each foreign key of each inserted row is checked by a trigger, one lookup (and one row lock) per
-row and key: for a first load that is most of its time. There the foreign keys of the tables are dropped too and
-added again after the insert, which checks every row in one join before the transaction commits; a violation
-raises (a ``Conflict``) and rolls everything back. That re-check reads the whole table, so it is done when the
-insert adds at least 1/16 of it. Dropping a constraint locks the table exclusively until the commit: readers
-wait for the unit's transaction (a large new season: a second or so) instead of seeing it half-written; when
-another transaction holds the tables for more than LOCK_WAIT, the insert keeps the keys and is checked row by
-row. (On SQLite a bulk load's foreign keys are checked once before its commit by ``fk_check.checked_at_end``.)
+row and key: for a first load that is most of its time. There, for an insert of 1,000 rows or more, the foreign
+keys of the tables are dropped too and added back after the insert. A key whose column the inserter vouched for
+(``fk_check.vouch``: the distinct values of everything it inserted there) comes back ``NOT VALID`` after those
+values are looked up in the parent table, so the check costs the unit's distinct keys, not the table;
+``validate_deferred_keys`` (run once at the end of a load, ``ingest.pipeline.load_units``) then lets PostgreSQL
+prove each such key over the whole table once, under a lock that blocks neither readers nor writers. A ``NOT
+VALID`` key is enforced on every later write; it only has not been proven over the rows it found. Any other key
+comes back checked over the whole table in one join. A violation either way raises (a ``Conflict``) and rolls
+everything back. Dropping a constraint locks the table exclusively until the commit: readers wait for the unit's
+transaction (a large new season: a second or so) instead of seeing it half-written; when another transaction
+holds the tables for more than LOCK_WAIT, the insert keeps the keys and is checked row by row. (On SQLite a bulk
+load's foreign keys are checked once before its commit by ``fk_check.checked_at_end``.)
 """
 
 from __future__ import annotations
@@ -23,10 +28,15 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 import psycopg
-from sqlalchemy import Connection
+import structlog
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from matchday.errors import Conflict
+from matchday.store.fk_check import missing_parents, vouched_within
+from matchday.store.schema import metadata
+
+log = structlog.get_logger(__name__)
 
 
 def _sqlite_indexes(conn: Connection, tables: Sequence[str]) -> list[tuple[str, str]]:
@@ -39,9 +49,14 @@ def _sqlite_indexes(conn: Connection, tables: Sequence[str]) -> list[tuple[str, 
 
 
 def _postgres_definitions(conn: Connection, tables: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
-    """(foreign keys as (table, name, definition), secondary indexes as (name, definition)) of ``tables``."""
+    """(foreign keys as (table, name, definition, column, parent table, parent column), secondary indexes as
+    (name, definition)) of ``tables``; the columns of a key over several columns are None."""
     foreign = conn.exec_driver_sql(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), a.attname, "
+        "c.confrelid::regclass::text, pa.attname FROM pg_constraint c "
+        "LEFT JOIN pg_attribute a ON cardinality(c.conkey) = 1 AND a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
+        "LEFT JOIN pg_attribute pa ON cardinality(c.confkey) = 1 AND pa.attrelid = c.confrelid "
+        "AND pa.attnum = c.confkey[1] "
         "WHERE c.contype = 'f' AND c.conrelid = ANY(%(tables)s::regclass[]) ORDER BY 1, 2",
         {"tables": list(tables)}).all()
     indexes = conn.exec_driver_sql(
@@ -52,7 +67,6 @@ def _postgres_definitions(conn: Connection, tables: Sequence[str]) -> tuple[list
     return [tuple(row) for row in foreign], [tuple(row) for row in indexes]
 
 
-FOREIGN_KEY_SHARE = 16  # PostgreSQL: keys re-checked in one join once an insert adds 1/16 of the table
 LOCK_WAIT = "1s"  # PostgreSQL: how long to wait for the tables before inserting with the keys in place
 
 
@@ -61,7 +75,7 @@ def built_after_insert(conn: Connection, tables: str | Sequence[str], new_rows: 
                        stored_rows: int) -> Iterator[None]:
     """Around an insert of ``new_rows`` into ``tables`` (the first of which holds about ``stored_rows``)."""
     names = [tables] if isinstance(tables, str) else list(tables)
-    if conn.dialect.name == "postgresql" and new_rows >= 1000 and new_rows * FOREIGN_KEY_SHARE >= stored_rows:
+    if conn.dialect.name == "postgresql" and new_rows >= 1000:
         with _postgres_deferred(conn, names, indexes_too=new_rows >= stored_rows):
             yield
         return
@@ -83,7 +97,7 @@ def _dropped(conn: Connection, foreign: list[tuple], indexes: list[tuple]) -> bo
     savepoint = conn.begin_nested()
     try:
         conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-        for table, name, _definition in foreign:
+        for table, name, *_definition in foreign:
             conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in indexes:
             conn.exec_driver_sql(f"DROP INDEX {name}")
@@ -107,13 +121,44 @@ def _postgres_deferred(conn: Connection, tables: list[str], indexes_too: bool) -
     if not _dropped(conn, foreign, indexes):
         yield
         return
-    yield
+    with vouched_within(conn) as vouched:
+        yield
     for _name, definition in indexes:
         conn.exec_driver_sql(definition)
+    orphans = []
     try:
-        for table, name, definition in foreign:
-            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        for table, name, definition, column, parent_table, parent_column in foreign:
+            values = vouched.get((table, column))
+            if values is None or parent_table not in metadata.tables:
+                conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+                continue
+            conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+            parent = metadata.tables[parent_table].c[parent_column]
+            orphans.extend(f"{table}.{column} = {value}: no such {parent_table}.{parent_column}"
+                           for value in missing_parents(conn, parent, values))
     except DBAPIError as exc:
         if isinstance(exc.orig, psycopg.errors.ForeignKeyViolation):
             raise Conflict(f"foreign key violations in a bulk load, nothing stored: {exc.orig}") from exc
         raise
+    if orphans:
+        raise Conflict("foreign key violations in a bulk load, nothing stored: " + "; ".join(orphans[:5]))
+
+
+def validate_deferred_keys(engine: Engine) -> None:
+    """PostgreSQL: prove each foreign key a bulk insert left ``NOT VALID`` (one scan of its table, each key in its
+    own short transaction, under a lock that waits at most LOCK_WAIT and blocks neither readers nor writers).
+    Only a formality after the load committed: the keys were checked when added back and are enforced meanwhile,
+    so a failure is logged, never raised, and the next load tries again."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        pending = conn.exec_driver_sql("SELECT conrelid::regclass::text, conname FROM pg_constraint "
+                                       "WHERE contype = 'f' AND NOT convalidated ORDER BY 1, 2").all()
+    for table, name in pending:
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                conn.exec_driver_sql(f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"')
+        except DBAPIError as exc:
+            log.warning("foreign key not validated after the load", table=table, constraint=name,
+                        error=str(exc).splitlines()[0])

@@ -29,19 +29,36 @@ def _high_water(conn: Connection) -> dict[str, int]:
 
 
 _VOUCHED = "fk_check.vouched"  # conn.info: table → [(first rowid, last rowid, {column: values})]
+_WINDOWS = "fk_check.windows"  # conn.info: the open ``vouched_within`` blocks, each {(table, column): values}
 
 
 def vouch(conn: Connection, table: str, rowids: tuple[int, int], values: dict[str, Iterable[int]]) -> None:
     """Rows ``rowids`` (first, last, inclusive) of ``table``, just inserted, hold in each column of ``values`` only
     those values (the inserter knows them: e.g. the distinct ids of a bulk insert's frame). Their keys are then
     checked as these distinct values, one lookup each, instead of row by row; a column not given is checked by its
-    rows as usual. No-op outside ``checked_at_end`` on SQLite."""
+    rows as usual. Inside ``checked_at_end`` on SQLite, and inside ``vouched_within`` (any database)."""
     ranges = conn.info.get(_VOUCHED)
     if ranges is not None:
         ranges.setdefault(table, []).append((rowids[0], rowids[1], {k: set(v) for k, v in values.items()}))
+    for window in conn.info.get(_WINDOWS, ()):
+        for column, given in values.items():
+            window.setdefault((table, column), set()).update(given)
 
 
-def _missing(conn: Connection, parent: Column, values: set[int]) -> list[int]:
+@contextmanager
+def vouched_within(conn: Connection) -> Iterator[dict[tuple[str, str], set[int]]]:
+    """The values vouched for during the block, by (table, column). The inserters in the block vouch for every
+    row they insert into a table they vouch for (``store.deferred_indexes`` relies on it on PostgreSQL)."""
+    window: dict[tuple[str, str], set[int]] = {}
+    conn.info.setdefault(_WINDOWS, []).append(window)
+    try:
+        yield window
+    finally:
+        conn.info[_WINDOWS].remove(window)
+
+
+def missing_parents(conn: Connection, parent: Column, values: set[int]) -> list[int]:
+    """Up to five of ``values`` (None skipped) that no row of ``parent``'s table holds in ``parent``."""
     ordered = sorted(v for v in values if v is not None)
     found: set[int] = set()
     for start in range(0, len(ordered), 900):
@@ -74,7 +91,7 @@ def _violations(conn: Connection, before: dict[str, int], vouched: dict[str, lis
             child, parent = fk.parent, fk.column
             covering = sorted((first, last) for first, last, values in given if child.name in values)
             # the vouched rows: their distinct values; the rest of the new rows, row by row
-            orphans = _missing(conn, parent, set().union(*(values[child.name] for _f, _l, values in given
+            orphans = missing_parents(conn, parent, set().union(*(values[child.name] for _f, _l, values in given
                                                             if child.name in values)))
             low = start
             for first, last in [*covering, (end + 1, end + 1)]:
