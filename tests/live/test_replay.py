@@ -30,9 +30,9 @@ async def _until_finished(url: str, timeout_s: float) -> list[dict]:
 
 
 def _replay_final(db: Path, source: str, path: Path) -> tuple[list[dict], dict]:
-    """Replay 2022-12-18 from ``source`` at 600x: every live:all message until full time, and the stored match."""
-    process, base = start_server(db, None, "replay", source, str(path), "--date", "2022-12-18", "--speed", "600",
-                                 "--lead", "4")
+    """Replay 2022-12-18 from ``source`` at 1200x: every live:all message until full time, and the stored match."""
+    process, base = start_server(db, None, "replay", source, str(path), "--date", "2022-12-18", "--speed", "1200",
+                                 "--lead", "8")
     try:
         messages = run_async(_until_finished(base.replace("http", "ws") + "/ws", 120))
         match_id = next(m["data"]["match_id"] for m in messages if m["type"] == "goal")
