@@ -261,6 +261,11 @@ def test_postgres_vouched_keys_come_back_unproven_until_the_load_ends(request: p
             conn.exec_driver_sql(row.format(id=10**6, competition=competition, season=season, home=team, team=team))
             fk_check.vouch(conn, "matches", (10**6, 10**6), {"home_team_id": [team], "away_team_id": [team]})
         assert _unproven(conn) == ["fk_matches_away_team_id_teams", "fk_matches_home_team_id_teams"]
+    # the next insert vouches for nothing: each key is checked over the table again, unproven ones included
+    with pytest.raises(Conflict, match="foreign key"), engine.begin() as conn, \
+            built_after_insert(conn, ("matches",), 5000, stored):
+        conn.exec_driver_sql(row.format(id=10**6 + 1, competition=competition, season=season, home=team,
+                                        team=999999))
     monkeypatch.setattr(deferred_indexes, "LOCK_WAIT", "200ms")
     with engine.connect() as holder, holder.begin():
         holder.exec_driver_sql("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE")

@@ -50,9 +50,11 @@ def _sqlite_indexes(conn: Connection, tables: Sequence[str]) -> list[tuple[str, 
 
 def _postgres_definitions(conn: Connection, tables: Sequence[str]) -> tuple[list[tuple], list[tuple]]:
     """(foreign keys as (table, name, definition, column, parent table, parent column), secondary indexes as
-    (name, definition)) of ``tables``; the columns of a key over several columns are None."""
+    (name, definition)) of ``tables``; the columns of a key over several columns are None. A definition never
+    says ``NOT VALID`` (a key an earlier unit left unproven): that is a state, which the re-add decides."""
     foreign = conn.exec_driver_sql(
-        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), a.attname, "
+        "SELECT c.conrelid::regclass::text, c.conname, regexp_replace(pg_get_constraintdef(c.oid), ' NOT VALID$', ''), "
+        "a.attname, "
         "c.confrelid::regclass::text, pa.attname FROM pg_constraint c "
         "LEFT JOIN pg_attribute a ON cardinality(c.conkey) = 1 AND a.attrelid = c.conrelid AND a.attnum = c.conkey[1] "
         "LEFT JOIN pg_attribute pa ON cardinality(c.confkey) = 1 AND pa.attrelid = c.confrelid "

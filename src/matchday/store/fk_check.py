@@ -54,7 +54,8 @@ def vouched_within(conn: Connection) -> Iterator[dict[tuple[str, str], set[int]]
     try:
         yield window
     finally:
-        conn.info[_WINDOWS].remove(window)
+        windows = conn.info[_WINDOWS]
+        del windows[next(i for i, open_window in enumerate(windows) if open_window is window)]
 
 
 def missing_parents(conn: Connection, parent: Column, values: set[int]) -> list[int]:
