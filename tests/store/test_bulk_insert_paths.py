@@ -239,13 +239,23 @@ def test_postgres_vouched_keys_come_back_unproven_until_the_load_ends(request: p
     values are found in the parent table (no scan of the table per unit), a key nobody vouched for comes back
     checked over the table; a dangling vouched value rolls everything back. ``validate_deferred_keys`` (the end of
     ``load_units``) proves the unproven keys, later if another transaction holds the table."""
+    from matchday.ingest import pipeline
     from matchday.store import deferred_indexes
 
     engine = _store(_fresh_postgres_url(request.getfixturevalue("postgres")))
+    before = _constraints(engine)
     source = get_source("engsoccerdata")
-    assert load_units(engine, source, source.plan([MLS], {}))[0].new > 1000
+    with monkeypatch.context() as patched:  # the load's own proof held back, to see what it leaves
+        patched.setattr(pipeline, "validate_deferred_keys", lambda engine: None)
+        assert load_units(engine, source, source.plan([MLS], {}))[0].new > 1000
+    with engine.connect() as conn:  # every key vouched for: matches' by their ids, the (no) events' by nothing
+        assert _unproven(conn) == ["fk_match_events_match_id_matches", "fk_match_events_player_id_players",
+                                   "fk_matches_away_team_id_teams", "fk_matches_competition_id_competitions",
+                                   "fk_matches_home_team_id_teams", "fk_matches_season_id_seasons"]
+    deferred_indexes.validate_deferred_keys(engine)
+    assert _constraints(engine) == before  # the same keys, ON DELETE actions included
     with engine.connect() as conn:
-        assert _unproven(conn) == []  # proven at the end of the load
+        assert _unproven(conn) == []
         competition, season, team = conn.exec_driver_sql(
             "SELECT competition_id, season_id, home_team_id FROM matches LIMIT 1").one()
         stored = conn.execute(select(func.count()).select_from(matches)).scalar_one()
@@ -266,10 +276,10 @@ def test_postgres_vouched_keys_come_back_unproven_until_the_load_ends(request: p
             built_after_insert(conn, ("matches",), 5000, stored):
         conn.exec_driver_sql(row.format(id=10**6 + 1, competition=competition, season=season, home=team,
                                         team=999999))
-    monkeypatch.setattr(deferred_indexes, "LOCK_WAIT", "200ms")
+    monkeypatch.setattr(deferred_indexes, "VALIDATE_WAIT", "200ms")
     with engine.connect() as holder, holder.begin():
         holder.exec_driver_sql("LOCK TABLE matches IN ACCESS EXCLUSIVE MODE")
-        deferred_indexes.validate_deferred_keys(engine)  # gives up after LOCK_WAIT, nothing raised
+        deferred_indexes.validate_deferred_keys(engine)  # gives up after VALIDATE_WAIT, nothing raised
     with engine.connect() as conn:
         assert len(_unproven(conn)) == 2
         assert conn.execute(select(func.count()).select_from(matches)).scalar_one() == stored + 1

@@ -168,16 +168,18 @@ def load_units(engine: Engine, source: Source, units: Sequence[LoadUnit],
     summaries = []
     # the next unit is read and parsed (pure, no database; polars works without the GIL) while this one is
     # written: on two cores the parse of a bulk load mostly disappears behind the database's work
-    with cyclic_gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as ahead:
-        pending = ahead.submit(parse_unit, source, units[0]) if units else None
-        for index, unit in enumerate(units):
-            current = pending
-            pending = ahead.submit(parse_unit, source, units[index + 1]) if index + 1 < len(units) else None
-            summary = load_unit(engine, source, unit, current.result if current else None,
-                                log_failure=on_done is None)  # a caller that reports each unit says it once
-            summaries.append(summary)
-            if on_done:
-                on_done(summary)
-    validate_deferred_keys(engine)
+    try:
+        with cyclic_gc_paused(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse-ahead") as ahead:
+            pending = ahead.submit(parse_unit, source, units[0]) if units else None
+            for index, unit in enumerate(units):
+                current = pending
+                pending = ahead.submit(parse_unit, source, units[index + 1]) if index + 1 < len(units) else None
+                summary = load_unit(engine, source, unit, current.result if current else None,
+                                    log_failure=on_done is None)  # a caller that reports each unit says it once
+                summaries.append(summary)
+                if on_done:
+                    on_done(summary)
+    finally:  # the units committed before an error leave no key unproven
+        validate_deferred_keys(engine)
     refresh_after_load(engine, sum(summary.new for summary in summaries))
     return summaries

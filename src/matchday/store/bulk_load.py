@@ -156,12 +156,13 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
         with built_after_insert(conn, ("matches", "match_events"), fresh.height, ids[0] - 1):
             # with their provenance: this source gave every field they hold (kept in the row, no match_sources row)
             _insert_matches(conn, fresh, now, source)
-            if ids[-1] - ids[0] + 1 == len(ids):  # their keys: the frame's distinct ids (store.fk_check)
-                vouch(conn, "matches", (ids[0], ids[-1]), {
-                    "competition_id": fresh.get_column("competition_id").unique().to_list(),
-                    "season_id": fresh.get_column("season_id").unique().to_list(),
-                    "home_team_id": fresh.get_column("home_id").unique().to_list(),
-                    "away_team_id": fresh.get_column("away_id").unique().to_list()})
+            # their keys: the frame's distinct ids (store.fk_check; SQLite's ids are contiguous, the largest + 1
+            # on, PostgreSQL uses the values only)
+            vouch(conn, "matches", (ids[0], ids[-1]), {
+                "competition_id": fresh.get_column("competition_id").unique().to_list(),
+                "season_id": fresh.get_column("season_id").unique().to_list(),
+                "home_team_id": fresh.get_column("home_id").unique().to_list(),
+                "away_team_id": fresh.get_column("away_id").unique().to_list()})
             _insert_events(conn, resolver, fresh, parsed.events, source)
         counts.new += fresh.height
         counts.bulk_new = fresh.height
@@ -349,11 +350,10 @@ def _insert_events(conn: Connection, resolver: Resolver, fresh: pl.DataFrame, ev
                    source: str) -> None:
     """The events of new matches, owned by ``source`` (as ``match_children`` marks them: a re-load then finds
     them its own and rewrites nothing)."""
-    if events.height == 0:
-        return
     joined = events.join(fresh.select(pl.col("line").alias("match_line"), pl.col("id").alias("match_id"),
-                                      "home_id", "away_id"), on="match_line", how="inner")
-    if joined.height == 0:
+                                      "home_id", "away_id"), on="match_line", how="inner") if events.height else events
+    if joined.height == 0:  # none: said, so that PostgreSQL adds the dropped keys back without a scan
+        vouch(conn, "match_events", (1, 0), {"match_id": (), "player_id": ()})
         return
     joined = joined.sort("match_id", "order").with_columns(
         seq=pl.int_range(1, pl.len() + 1).over("match_id"),

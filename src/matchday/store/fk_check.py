@@ -1,11 +1,13 @@
-"""Foreign keys checked once per bulk transaction instead of once per row (SQLite).
+"""Foreign keys checked once per bulk transaction instead of once per row (SQLite), and the vouches a bulk insert
+makes for its keys (both databases).
 
 SQLite checks each foreign key of each inserted row as it goes; for a bulk insert of matches that doubles the
 cost of the insert (measured here). ``checked_at_end`` turns enforcement off for one transaction (SQLite allows it
 only outside a transaction) and, before that transaction commits, checks every row it inserted: the rows of each
 table past the largest rowid it had before (SQLite gives a new row the largest rowid + 1). A violation raises and
 rolls the transaction back, so the store never holds a dangling reference. The transactions this is used for
-delete no parent row, so no ``ON DELETE`` action is skipped. On PostgreSQL it is a plain transaction.
+delete no parent row, so no ``ON DELETE`` action is skipped. On PostgreSQL it is a plain transaction; there the
+vouches (``vouch``, ``vouched_within``) serve ``store.deferred_indexes``, which drops the keys for a bulk insert.
 """
 
 from __future__ import annotations
