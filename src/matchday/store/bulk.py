@@ -119,3 +119,16 @@ def copy_frame(conn: Connection, table: str, rows: pl.DataFrame) -> None:
             copy.write(buffer.getvalue())
     finally:
         cursor.close()
+
+
+def fetch_tuples(conn: Connection, query: Any) -> list[tuple]:
+    """Rows as plain tuples straight from the driver (no per-row result objects: these are whole seasons). Only
+    integer ids and names are bound in these queries, so they are written into the statement: an ``IN`` list of
+    any length is one statement (in chunks, a unit of two thousand seasons scanned the table once per chunk)."""
+    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()

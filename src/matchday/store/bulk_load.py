@@ -42,7 +42,7 @@ from matchday.domain.records import (
 )
 from matchday.errors import Conflict
 from matchday.sources.columnar import ColumnarParse
-from matchday.store.bulk import copy_frame, sequence_ids
+from matchday.store.bulk import copy_frame, fetch_tuples, sequence_ids
 from matchday.store.content_hash import remember, stored_hashes, with_content_hash
 from matchday.store.deferred_indexes import built_after_insert
 from matchday.store.fk_check import vouch
@@ -177,18 +177,6 @@ def write_columns(conn: Connection, resolver: Resolver, parsed: ColumnarParse, s
     return counts
 
 
-def _fetch(conn: Connection, query: Any) -> list[tuple]:
-    """Rows as plain tuples straight from the driver (no per-row result objects: these are whole seasons).
-    Only integer ids and a source name are bound, so they are rendered into the statement."""
-    sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], source: str) -> pl.DataFrame:
     """The stored matches of these seasons: keys, ``names`` as comparable plain values (dates as ISO text,
     booleans as 0/1, attributes as their JSON text), and this source's provenance row (fields mask, dissent)."""
@@ -205,12 +193,9 @@ def _stored(conn: Connection, season_ids: Sequence[int], names: Sequence[str], s
                     (matches.c.first_source == literal(source), matches.c.first_fields), else_=None)
     columns = [matches.c.season_id, matches.c.match_key, own_mask, cast(own.c.dissent, Text),
                *(plain(name) for name in names)]
-    rows: list[tuple] = []
-    ordered = sorted(season_ids)
-    for start in range(0, len(ordered), 900):
-        query = select(*columns).outerjoin(own, (own.c.match_id == matches.c.id) & (own.c.source == source)) \
-            .where(matches.c.season_id.in_(ordered[start:start + 900]))
-        rows.extend(_fetch(conn, query))
+    rows = fetch_tuples(conn, select(*columns)
+                        .outerjoin(own, (own.c.match_id == matches.c.id) & (own.c.source == source))
+                        .where(matches.c.season_id.in_(sorted(season_ids))))
     schema = {"season_id": pl.Int64, "match_key": pl.String, "own_fields": pl.Int64, "own_dissent": pl.String}
     for name in names:
         kind = matches.c[name].type

@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, bindparam, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from matchday.domain import merge
-from matchday.store.bulk import COPY_FROM, copy_frame
+from matchday.store.bulk import COPY_FROM, copy_frame, fetch_tuples
 from matchday.store.schema import matches
 
 if TYPE_CHECKING:  # polars is imported where frames are made: record writers (match_writes) never need it
@@ -58,18 +58,12 @@ def with_content_hash(frame: pl.DataFrame, events: pl.DataFrame, source: str) ->
 
 
 def stored_hashes(conn: Connection, season_ids: Sequence[int]) -> pl.DataFrame:
-    """(season_id, stored_hash) of the stored matches of these seasons (the hash null where it was cleared).
-    One statement with the ids written into it (no bound parameters, so no limit on their number): in chunks, a
-    unit of two thousand seasons scanned the table once per chunk."""
+    """(season_id, stored_hash) of the stored matches of these seasons (the hash null where it was cleared), in one
+    statement (``bulk.fetch_tuples``)."""
     import polars as pl
 
-    listed = ", ".join(str(int(season)) for season in sorted(season_ids)) or "NULL"
-    cursor = conn.connection.driver_connection.cursor()  # plain tuples: these are whole seasons
-    try:
-        cursor.execute(f"SELECT season_id, content_hash FROM matches WHERE season_id IN ({listed})")
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
+    rows = fetch_tuples(conn, select(matches.c.season_id, matches.c.content_hash)
+                        .where(matches.c.season_id.in_(sorted(season_ids))))
     return pl.DataFrame(rows, schema={"season_id": pl.Int64, "stored_hash": pl.Int64}, orient="row")
 
 

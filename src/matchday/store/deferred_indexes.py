@@ -79,10 +79,11 @@ FOREIGN_KEY_SHARE = 16
 VALIDATE_WAIT = "5s"  # PostgreSQL: how long the end-of-load proof waits for a table (autovacuum may hold it)
 
 
-def _unproven_keys(conn: Connection, tables: Sequence[str]) -> bool:
-    return bool(conn.exec_driver_sql(
-        "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
-        "AND conrelid = ANY(%(tables)s::regclass[])", {"tables": list(tables)}).scalar_one())
+def _unproven_keys(conn: Connection, tables: Sequence[str]) -> list[tuple[str, str]]:
+    """(table, name) of the foreign keys of ``tables`` left ``NOT VALID``."""
+    return [tuple(row) for row in conn.exec_driver_sql(
+        "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
+        "AND conrelid = ANY(%(tables)s::regclass[]) ORDER BY 1, 2", {"tables": list(tables)}).all()]
 
 
 @contextmanager
@@ -169,9 +170,7 @@ def validate_deferred_keys(engine: Engine, tables: Sequence[str] = ("matches", "
     if engine.dialect.name != "postgresql":
         return
     with engine.connect() as conn:
-        pending = conn.exec_driver_sql(
-            "SELECT conrelid::regclass::text, conname FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
-            "AND conrelid = ANY(%(tables)s::regclass[]) ORDER BY 1, 2", {"tables": list(tables)}).all()
+        pending = _unproven_keys(conn, tables)
     for table, name in pending:
         try:
             with engine.begin() as conn:

@@ -95,7 +95,7 @@ def _violations(conn: Connection, before: dict[str, int], vouched: dict[str, lis
             covering = sorted((first, last) for first, last, values in given if child.name in values)
             # the vouched rows: their distinct values; the rest of the new rows, row by row
             orphans = missing_parents(conn, parent, set().union(*(values[child.name] for _f, _l, values in given
-                                                            if child.name in values)))
+                                                                   if child.name in values)))
             low = start
             for first, last in [*covering, (end + 1, end + 1)]:
                 if first - 1 > low:
