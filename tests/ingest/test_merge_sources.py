@@ -266,6 +266,32 @@ def test_team_names_follow_precedence_not_load_order(tmp_path: Path) -> None:
     assert dumps[0]["teams"] == dumps[1]["teams"] and dumps[0]["matches"] == dumps[1]["matches"]
 
 
+def test_spellings_of_one_name_keep_the_shortest_whatever_the_order(tmp_path: Path) -> None:
+    """Bundesliga 2011-12 from football-data.co.uk ("Hoffenheim") and engsoccerdata ("1899 Hoffenheim": the same
+    name once normalised, one alias row): the alias kept, and the short name a printed table shows, are the
+    shortest spelling in both load orders, not the first one loaded (the table once printed either)."""
+    from matchday.store import team_queries
+    from matchday.store.schema import team_aliases
+    from tests.ingest.test_bulk_load import _excerpt
+
+    germany = _excerpt(tmp_path / "esd", DATA / "engsoccerdata" / "data-raw" / "germany.csv.gz",
+                       lambda _i, line: line.split(",")[1] == "2011" and line.split(",")[7] == "1", "germany.csv")
+    files = (("football-data-uk", FDUK / "D1" / "2011-12.csv"), ("engsoccerdata", germany))
+    seen = []
+    for index, order in enumerate((files, files[::-1])):
+        engine = _fresh(tmp_path / f"spellings-{index}.db")
+        for source, path in order:
+            assert load(engine, source, path)[0].status == "ok"
+        with engine.connect() as conn:
+            aliases = sorted(conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized,
+                                                 team_aliases.c.alias)).all())
+            short = team_queries.short_names(conn)
+        seen.append((aliases, short))
+    assert seen[0] == seen[1]
+    aliases, short = seen[0]
+    assert ("Germany", "hoffenheim", "Hoffenheim") in aliases and short["TSG 1899 Hoffenheim"] == "Hoffenheim"
+
+
 def test_a_store_from_before_provenance_keeps_its_results(sqlite_engine: Engine) -> None:
     """Matches stored before migration 0005 have no provenance: what they hold counts as the least trusted
     claim ("earlier-load"), so a snapshot still cannot erase it and a re-load of the same file takes it over."""

@@ -57,12 +57,14 @@ class Resolver:
     _team_keys: dict[str, int] = field(default_factory=dict)
     _season_competitions: set[int] = field(default_factory=set)  # competitions whose seasons are in _seasons
     _aliases: dict[tuple[str, str], int] = field(default_factory=dict)
+    _alias_spellings: dict[tuple[str, str], str] = field(default_factory=dict)  # the spelling stored for each
+    _respelled: dict[tuple[str, str], str] = field(default_factory=dict)  # stored aliases to write a spelling of
     _alias_scopes: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     _aliases_read: bool = False
     _players: dict[tuple[str, int | None], int] = field(default_factory=dict)
     _competition_keys: set[str] = field(default_factory=set)
     _pending_external: list[dict] = field(default_factory=list)
-    _pending_aliases: list[dict] = field(default_factory=list)
+    _pending_aliases: dict[tuple[str, str], dict] = field(default_factory=dict)
     _team_names: dict[int, tuple[str, str | None]] | None = None  # id → (name, name_source), read when needed
     _waiting: dict[int, dict] | None = None  # inside ``teams`` on PostgreSQL: new teams by placeholder id (< 0)
     renamed_teams: set[int] = field(default_factory=set)
@@ -84,10 +86,11 @@ class Resolver:
         if self._aliases_read:
             return
         self._aliases_read = True
-        rows = self.conn.execute(
-            select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id)).all()
-        for scope, normalized, team_id in rows:
+        rows = self.conn.execute(select(team_aliases.c.scope, team_aliases.c.normalized, team_aliases.c.team_id,
+                                        team_aliases.c.alias)).all()
+        for scope, normalized, team_id, alias in rows:
             self._aliases[(scope, normalized)] = team_id
+            self._alias_spellings[(scope, normalized)] = alias
             self._alias_scopes[normalized].add(team_id)
 
     def _read_seasons(self, competition_ids: set[int]) -> None:
@@ -202,7 +205,7 @@ class Resolver:
         for row in self._pending_external:
             if row["entity"] == "team":
                 row["internal_id"] = placed.get(row["internal_id"], row["internal_id"])
-        for row in self._pending_aliases:
+        for row in self._pending_aliases.values():
             row["team_id"] = placed.get(row["team_id"], row["team_id"])
         if self._team_names is not None:
             self._team_names = {placed.get(i, i): value for i, value in self._team_names.items()}
@@ -281,11 +284,22 @@ class Resolver:
     def _remember_alias(self, scope: str, name: str, team_id: int) -> None:
         self._read_aliases()
         normalized = normalise_team_name(name)
-        if (scope, normalized) in self._aliases:
+        key = (scope, normalized)
+        if key in self._aliases:
+            # spellings of one name ("Hoffenheim", "1899 Hoffenheim"): the shortest is kept, not the first seen,
+            # so the stored alias (and the short name tables print) does not depend on the load order
+            stored = self._alias_spellings[key]
+            if self._aliases[key] == team_id and (len(name), name) < (len(stored), stored):
+                self._alias_spellings[key] = name
+                if key in self._pending_aliases:
+                    self._pending_aliases[key]["alias"] = name
+                else:
+                    self._respelled[key] = name
             return
-        self._aliases[(scope, normalized)] = team_id
+        self._aliases[key] = team_id
+        self._alias_spellings[key] = name
         self._alias_scopes[normalized].add(team_id)
-        self._pending_aliases.append({"team_id": team_id, "scope": scope, "normalized": normalized, "alias": name})
+        self._pending_aliases[key] = {"team_id": team_id, "scope": scope, "normalized": normalized, "alias": name}
 
     def add_alias(self, alias: TeamAlias) -> None:
         """Another name of a known team (e.g. a former country name); ignored if the team is unknown."""
@@ -340,8 +354,12 @@ class Resolver:
     def flush(self) -> None:
         """Write the aliases and external ids gathered so far."""
         if self._pending_aliases:
-            bulk_insert(self.conn, team_aliases, self._pending_aliases)
-            self._pending_aliases = []
+            bulk_insert(self.conn, team_aliases, list(self._pending_aliases.values()))
+            self._pending_aliases = {}
+        for (scope, normalized), alias in self._respelled.items():
+            self.conn.execute(update(team_aliases).where(team_aliases.c.scope == scope,
+                                                         team_aliases.c.normalized == normalized).values(alias=alias))
+        self._respelled = {}
         if self._pending_external:
             bulk_insert(self.conn, external_ids, self._pending_external)
             self._pending_external = []
